@@ -1,0 +1,146 @@
+package report
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// Kind is the calendar unit a Period was built from.
+type Kind string
+
+const (
+	KindMonth  Kind = "month"
+	KindWeek   Kind = "week"
+	KindDay    Kind = "day"
+	KindCustom Kind = "custom"
+)
+
+// Period is a half-open billing interval [Start, End).
+type Period struct {
+	Start, End time.Time
+	Kind       Kind
+	Label      string // "2026-10", "2026-W43", "2026-10-05", or "START_END" for custom
+}
+
+// Month is the calendar month in loc: from the first instant of its first
+// day to the first instant of the next month's first day (DST-correct: Go
+// normalises a midnight that does not exist to the next valid instant).
+func Month(year int, month time.Month, loc *time.Location) Period {
+	s := time.Date(year, month, 1, 0, 0, 0, 0, loc)
+	e := time.Date(year, month+1, 1, 0, 0, 0, 0, loc)
+	return Period{Start: s, End: e, Kind: KindMonth, Label: s.Format("2006-01")}
+}
+
+// Day is the calendar day in loc.
+func Day(year int, month time.Month, day int, loc *time.Location) Period {
+	s := time.Date(year, month, day, 0, 0, 0, 0, loc)
+	e := time.Date(year, month, day+1, 0, 0, 0, 0, loc)
+	return Period{Start: s, End: e, Kind: KindDay, Label: s.Format("2006-01-02")}
+}
+
+// ISOWeek is ISO 8601 week w of year y in loc (Monday to Monday).
+func ISOWeek(year, week int, loc *time.Location) Period {
+	// 4 January is always in week 1.
+	jan4 := time.Date(year, 1, 4, 0, 0, 0, 0, loc)
+	off := (int(jan4.Weekday()) + 6) % 7 // days since Monday
+	s := time.Date(year, 1, 4-off+7*(week-1), 0, 0, 0, 0, loc)
+	e := time.Date(year, 1, 4-off+7*week, 0, 0, 0, 0, loc)
+	return Period{Start: s, End: e, Kind: KindWeek, Label: fmt.Sprintf("%04d-W%02d", year, week)}
+}
+
+// Custom is [start, end).
+func Custom(start, end time.Time) (Period, error) {
+	if !end.After(start) {
+		return Period{}, fmt.Errorf("period end %s is not after start %s", end.Format(time.RFC3339), start.Format(time.RFC3339))
+	}
+	return Period{Start: start, End: end, Kind: KindCustom,
+		Label: fmt.Sprintf("%d_%d", start.Unix(), end.Unix())}, nil
+}
+
+var (
+	reMonth = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
+	reWeek  = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
+	reDay   = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
+)
+
+// ParsePeriod parses "2026-10" (month), "2026-W43" (ISO week) or
+// "2026-10-05" (day) in loc.
+func ParsePeriod(s string, loc *time.Location) (Period, error) {
+	atoi := func(x string) int { n, _ := strconv.Atoi(x); return n }
+	if m := reMonth.FindStringSubmatch(s); m != nil {
+		mo := atoi(m[2])
+		if mo < 1 || mo > 12 {
+			return Period{}, fmt.Errorf("period %q: month must be 01 to 12", s)
+		}
+		return Month(atoi(m[1]), time.Month(mo), loc), nil
+	}
+	if m := reWeek.FindStringSubmatch(s); m != nil {
+		y, w := atoi(m[1]), atoi(m[2])
+		// The last ISO week of y is the week of 28 December.
+		_, last := time.Date(y, 12, 28, 12, 0, 0, 0, time.UTC).ISOWeek()
+		if w < 1 || w > last {
+			return Period{}, fmt.Errorf("period %q: %d has ISO weeks 01 to %02d", s, y, last)
+		}
+		return ISOWeek(y, w, loc), nil
+	}
+	if m := reDay.FindStringSubmatch(s); m != nil {
+		y, mo, d := atoi(m[1]), atoi(m[2]), atoi(m[3])
+		t := time.Date(y, time.Month(mo), d, 12, 0, 0, 0, time.UTC)
+		if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
+			return Period{}, fmt.Errorf("period %q: no such day", s)
+		}
+		return Day(y, time.Month(mo), d, loc), nil
+	}
+	return Period{}, fmt.Errorf("period %q: want YYYY-MM, YYYY-Www or YYYY-MM-DD", s)
+}
+
+// Next is the period of the same kind that follows p (for custom periods,
+// one of equal length).
+func (p Period) Next() Period {
+	loc := p.Start.Location()
+	switch p.Kind {
+	case KindMonth:
+		return Month(p.Start.Year(), p.Start.Month()+1, loc)
+	case KindDay:
+		return Day(p.Start.Year(), p.Start.Month(), p.Start.Day()+1, loc)
+	case KindWeek:
+		y, w := p.Start.AddDate(0, 0, 7).ISOWeek()
+		return ISOWeek(y, w, loc)
+	}
+	q, _ := Custom(p.End, p.End.Add(p.End.Sub(p.Start)))
+	return q
+}
+
+// Prev is the period of the same kind before p.
+func (p Period) Prev() Period {
+	loc := p.Start.Location()
+	switch p.Kind {
+	case KindMonth:
+		return Month(p.Start.Year(), p.Start.Month()-1, loc)
+	case KindDay:
+		return Day(p.Start.Year(), p.Start.Month(), p.Start.Day()-1, loc)
+	case KindWeek:
+		y, w := p.Start.AddDate(0, 0, -7).ISOWeek()
+		return ISOWeek(y, w, loc)
+	}
+	q, _ := Custom(p.Start.Add(-p.End.Sub(p.Start)), p.Start)
+	return q
+}
+
+// LastComplete is the most recent complete period of kind k before now in loc.
+func LastComplete(k Kind, now time.Time, loc *time.Location) Period {
+	n := now.In(loc)
+	var cur Period
+	switch k {
+	case KindWeek:
+		y, w := n.ISOWeek()
+		cur = ISOWeek(y, w, loc)
+	case KindDay:
+		cur = Day(n.Year(), n.Month(), n.Day(), loc)
+	default:
+		cur = Month(n.Year(), n.Month(), loc)
+	}
+	return cur.Prev()
+}

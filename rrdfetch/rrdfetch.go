@@ -1,0 +1,163 @@
+package rrdfetch
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Sentinel errors. Every error returned by this package wraps one of them,
+// so callers can classify failures with errors.Is.
+var (
+	// ErrFormat: the bytes are not a readable RRD (not an RRD, truncated,
+	// unsupported version or layout, inconsistent header).
+	ErrFormat = errors.New("rrdfetch: invalid RRD file")
+	// ErrUnknownCF: the consolidation function name is not one rrdtool knows.
+	ErrUnknownCF = errors.New("rrdfetch: unknown consolidation function")
+	// ErrNoRRA: the file has no RRA that can serve the requested CF.
+	ErrNoRRA = errors.New("rrdfetch: the RRD does not contain an RRA matching the chosen CF")
+	// ErrTime: the requested time window is refused (start before 1980,
+	// end before start), exactly where rrdtool refuses it.
+	ErrTime = errors.New("rrdfetch: invalid time window")
+	// ErrBusy: the file kept changing under the reader (a writer updated it
+	// between every attempt) and no consistent snapshot could be read.
+	ErrBusy = errors.New("rrdfetch: file changed during every read attempt")
+)
+
+// FormatError reports what is wrong with a file and where.
+type FormatError struct {
+	File   string // file name, "" for NewFile readers without a name
+	Offset int64  // byte offset of the offending field, -1 if not tied to one
+	Msg    string
+}
+
+func (e *FormatError) Error() string {
+	name := e.File
+	if name == "" {
+		name = "rrd"
+	}
+	if e.Offset >= 0 {
+		return fmt.Sprintf("%s: %s (at byte %d)", name, e.Msg, e.Offset)
+	}
+	return fmt.Sprintf("%s: %s", name, e.Msg)
+}
+
+func (e *FormatError) Unwrap() error { return ErrFormat }
+
+// DS is one data source definition plus its live PDP state.
+type DS struct {
+	Name       string
+	Type       string  // COUNTER, GAUGE, DERIVE, ABSOLUTE, COMPUTE, DCOUNTER, DDERIVE
+	Heartbeat  uint64  // minimal_heartbeat (not for COMPUTE)
+	Min, Max   float64 // NaN when unset (not for COMPUTE)
+	CDEF       string  // COMPUTE only: the RPN expression as rrdtool info prints it
+	LastDS     string  // pdp_prep.last_ds
+	Value      float64 // pdp_prep value
+	UnknownSec uint64  // pdp_prep unknown seconds
+}
+
+// RRA is one round robin archive definition with its live state.
+type RRA struct {
+	CF        string
+	Rows      uint64
+	PDPPerRow uint64
+	CurRow    uint64     // rra_ptr.cur_row: the most recently written row
+	Params    [10]Word   // rra_def.par, raw
+	CDPPrep   [][10]Word // per DS, raw cdp_prep scratch
+}
+
+// Word is one raw 8-byte-or-less union slot (rrdtool's unival): read it as
+// an unsigned count or as a double.
+type Word struct {
+	U uint64
+	F float64
+}
+
+// Header is everything before the data area.
+type Header struct {
+	Version        int    // 1..5
+	VersionString  string // as stored, e.g. "0003"
+	Step           uint64 // pdp_step, seconds
+	LastUpdate     int64  // seconds since the epoch
+	LastUpdateUsec int64  // 0 for versions 1 and 2
+	DS             []DS
+	RRA            []RRA
+	HeaderSize     int64  // offset of the first data row
+	Layout         string // e.g. "little-endian, 8-byte long, 8-byte time_t, 8-byte double alignment"
+}
+
+// Data is the answer to a fetch: Rows() rows of len(DSNames) values, the
+// i-th row stamped End-of-interval at Start+(i+1)*Step, as rrdtool prints it.
+type Data struct {
+	Start, End int64
+	Step       int64
+	DSNames    []string
+	RRA        int       // index of the RRA the rows were read from
+	Values     []float64 // row-major, NaN for unknown
+}
+
+// Rows is the number of rows.
+func (d *Data) Rows() int {
+	if len(d.DSNames) == 0 {
+		return 0
+	}
+	return len(d.Values) / len(d.DSNames)
+}
+
+// Row returns the values of row i (aliasing Values).
+func (d *Data) Row(i int) []float64 {
+	n := len(d.DSNames)
+	return d.Values[i*n : (i+1)*n : (i+1)*n]
+}
+
+// Time returns the timestamp of row i: the end of the interval it covers,
+// (Time(i)-Step, Time(i)].
+func (d *Data) Time(i int) int64 { return d.Start + int64(i+1)*d.Step }
+
+// File is an open RRD file.
+type File struct {
+	name   string
+	r      io.ReaderAt
+	size   int64
+	closer io.Closer
+	lay    layout
+	hdr    Header
+}
+
+// Open opens the named RRD file and reads its header.
+func Open(name string) (*File, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	rf, err := newFile(f, st.Size(), name)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	rf.closer = f
+	return rf, nil
+}
+
+// NewFile reads an RRD from r, which holds size bytes.
+func NewFile(r io.ReaderAt, size int64) (*File, error) { return newFile(r, size, "") }
+
+// Close closes the file if it was opened by Open.
+func (f *File) Close() error {
+	if f.closer != nil {
+		return f.closer.Close()
+	}
+	return nil
+}
+
+// Name is the file name given to Open ("" for NewFile).
+func (f *File) Name() string { return f.name }
+
+// Header returns the header as read by the last Open, Fetch or Refresh.
+func (f *File) Header() *Header { return &f.hdr }
