@@ -70,8 +70,9 @@ type RRA struct {
 // Word is one raw 8-byte-or-less union slot (rrdtool's unival): read it as
 // an unsigned count or as a double.
 type Word struct {
-	U uint64
-	F float64
+	U   uint64
+	F   float64
+	raw uint64 // the 8 bytes as stored, packed little-endian (FAILURES keeps bytes here)
 }
 
 // Header is everything before the data area.
@@ -122,7 +123,11 @@ type File struct {
 	size   int64
 	closer io.Closer
 	lay    layout
+	shape  *shape
 	hdr    Header
+	// writeLocked reports whether another process holds a write lock on
+	// the file (rrdtool update does while it writes); nil when unknown.
+	writeLocked func() bool
 }
 
 // Open opens the named RRD file and reads its header.
@@ -142,6 +147,7 @@ func Open(name string) (*File, error) {
 		return nil, err
 	}
 	rf.closer = f
+	rf.writeLocked = writeLockProbe(f)
 	return rf, nil
 }
 
