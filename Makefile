@@ -1,0 +1,27 @@
+# The test command README gives: installs what the tests need (as root, with
+# apt-get, only when something is missing), then vets and runs every test.
+.PHONY: deps test bench fuzz
+
+DEBS = rrdtool rrdcached python3-rrdtool poppler-utils
+
+deps:
+	@if ! (command -v rrdtool && command -v rrdcached && command -v pdftotext && \
+	       /usr/bin/python3 -c 'import rrdtool') >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing $(DEBS)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null; \
+	  else \
+	    echo "missing test tools; run as root or: sudo apt-get install $(DEBS)" >&2; exit 1; \
+	  fi; \
+	fi
+
+test: deps
+	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
+	go vet ./...
+	go test -count=1 -timeout 40m ./...
+
+fuzz:
+	go test ./rrdfetch -run '^$$' -fuzz FuzzOpen -fuzztime 60s
+
+bench:
+	go test ./rrdfetch -run '^$$' -bench . -count 6 -benchmem
