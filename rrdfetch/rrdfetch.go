@@ -7,22 +7,24 @@ import (
 	"os"
 )
 
-// Sentinel errors. Every error returned by this package wraps one of them,
-// so callers can classify failures with errors.Is.
+// Sentinel errors. Every error about a file's content or a request wraps
+// one of them, so callers can classify failures with errors.Is; I/O errors
+// from the reader are wrapped as they are. Their texts carry no package
+// prefix because they are printed after the file name.
 var (
 	// ErrFormat: the bytes are not a readable RRD (not an RRD, truncated,
 	// unsupported version or layout, inconsistent header).
-	ErrFormat = errors.New("rrdfetch: invalid RRD file")
+	ErrFormat = errors.New("invalid RRD file")
 	// ErrUnknownCF: the consolidation function name is not one rrdtool knows.
-	ErrUnknownCF = errors.New("rrdfetch: unknown consolidation function")
+	ErrUnknownCF = errors.New("unknown consolidation function")
 	// ErrNoRRA: the file has no RRA that can serve the requested CF.
-	ErrNoRRA = errors.New("rrdfetch: the RRD does not contain an RRA matching the chosen CF")
+	ErrNoRRA = errors.New("the RRD does not contain an RRA matching the chosen CF")
 	// ErrTime: the requested time window is refused (start before 1980,
 	// end before start), exactly where rrdtool refuses it.
-	ErrTime = errors.New("rrdfetch: invalid time window")
+	ErrTime = errors.New("invalid time window")
 	// ErrBusy: the file kept changing under the reader (a writer updated it
 	// between every attempt) and no consistent snapshot could be read.
-	ErrBusy = errors.New("rrdfetch: file changed during every read attempt")
+	ErrBusy = errors.New("file changed during every read attempt")
 )
 
 // FormatError reports what is wrong with a file and where.

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// The exit status is decided in one place (report in root.go); these pin
+// the contract listed in --help.
+func TestExitCodes(t *testing.T) {
+	fx := "../../rrdfetch/testdata/fixtures/small-wrapped/file.rrd"
+	cases := []struct {
+		args []string
+		code int
+	}{
+		{[]string{"fetch", fx, "AVERAGE", "-s", "1700005000", "-e", "1700007800"}, exitOK},
+		{[]string{"fetch", "nosuch.rrd", "AVERAGE", "-s", "1700005000", "-e", "1700007800"}, exitError},
+		{[]string{"fetch", fx, "HWPREDICT", "-s", "1700005000", "-e", "1700007800"}, exitError},
+		{[]string{"fetch", fx}, exitUsage},
+		{[]string{"fetch", fx, "AVERAGE", "--nope"}, exitUsage},
+		{[]string{"nosuchcommand"}, exitUsage},
+		{[]string{"--log-format", "xml", "info", fx}, exitUsage},
+	}
+	for _, c := range cases {
+		var out, errb bytes.Buffer
+		if got := execute(context.Background(), c.args, &out, &errb); got != c.code {
+			t.Errorf("billrun %s: exit %d, want %d (stderr %q)", strings.Join(c.args, " "), got, c.code, errb.String())
+		}
+	}
+	// A cancelled context (SIGINT/SIGTERM in main) is 130.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if got := report(ctx, &bytes.Buffer{}, context.Canceled); got != exitInterrupted {
+		t.Errorf("interrupted: exit %d, want %d", got, exitInterrupted)
+	}
+	var out bytes.Buffer
+	execute(context.Background(), []string{"--help"}, &out, &out)
+	if !strings.Contains(out.String(), "130  interrupted") {
+		t.Errorf("--help does not list the exit codes:\n%s", out.String())
+	}
+}
