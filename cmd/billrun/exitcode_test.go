@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// The exit status is decided in one place (report in root.go); these pin
+// The exit status is decided in one place (exitStatus in root.go); these pin
 // the contract listed in --help.
 func TestExitCodes(t *testing.T) {
 	fx := "../../rrdfetch/testdata/fixtures/small-wrapped/file.rrd"
@@ -32,7 +32,7 @@ func TestExitCodes(t *testing.T) {
 	// A cancelled context (SIGINT/SIGTERM in main) is 130.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if got := report(ctx, &bytes.Buffer{}, context.Canceled); got != exitInterrupted {
+	if got := exitStatus(ctx, &bytes.Buffer{}, context.Canceled); got != exitInterrupted {
 		t.Errorf("interrupted: exit %d, want %d", got, exitInterrupted)
 	}
 	var out bytes.Buffer

@@ -91,6 +91,8 @@ func newRootCmd(g *globals) *cobra.Command {
 	root.AddCommand(
 		newFetchCmd(g),
 		newInfoCmd(g),
+		newUsageCmd(g),
+		newSLACmd(g),
 	)
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
@@ -125,11 +127,11 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd(g)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	return report(ctx, stderr, err)
+	return exitStatus(ctx, stderr, err)
 }
 
-// report prints err as "billrun: …" and maps it to an exit status.
-func report(ctx context.Context, stderr io.Writer, err error) int {
+// exitStatus prints err as "billrun: …" and maps it to an exit status.
+func exitStatus(ctx context.Context, stderr io.Writer, err error) int {
 	if err == nil {
 		return exitOK
 	}

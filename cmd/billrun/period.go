@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/report"
+	"github.com/spf13/pflag"
+)
+
+// periodFlags are shared by usage and sla: a calendar period in a zone, or
+// an explicit [start, end).
+type periodFlags struct {
+	period, tz, start, end string
+}
+
+func (p *periodFlags) register(f *pflag.FlagSet) {
+	f.StringVar(&p.period, "period", "", "billing period: YYYY-MM, YYYY-Www (ISO week) or YYYY-MM-DD")
+	f.StringVar(&p.tz, "tz", "", "IANA time zone of --period (default: the config's timezone, else UTC)")
+	f.StringVar(&p.start, "start", "", "period start (RFC 3339 or epoch seconds), with --end")
+	f.StringVar(&p.end, "end", "", "period end, exclusive (RFC 3339 or epoch seconds)")
+}
+
+func (p *periodFlags) resolve(cfg *config.Config) (report.Period, error) {
+	loc := time.UTC
+	if cfg != nil {
+		loc = cfg.Location()
+	}
+	if p.tz != "" {
+		l, err := time.LoadLocation(p.tz)
+		if err != nil {
+			return report.Period{}, usagef("--tz: unknown zone %q", p.tz)
+		}
+		loc = l
+	}
+	switch {
+	case p.period != "" && (p.start != "" || p.end != ""):
+		return report.Period{}, usagef("give --period or --start/--end, not both")
+	case p.period != "":
+		per, err := report.ParsePeriod(p.period, loc)
+		if err != nil {
+			return report.Period{}, usageError{err}
+		}
+		return per, nil
+	case p.start != "" && p.end != "":
+		s, err := parseInstant(p.start, loc)
+		if err != nil {
+			return report.Period{}, usagef("--start: %v", err)
+		}
+		e, err := parseInstant(p.end, loc)
+		if err != nil {
+			return report.Period{}, usagef("--end: %v", err)
+		}
+		per, err := report.Custom(s, e)
+		if err != nil {
+			return report.Period{}, usageError{err}
+		}
+		return per, nil
+	}
+	return report.Period{}, usagef("give --period, or --start and --end")
+}
+
+// parseInstant reads RFC 3339 or epoch seconds.
+func parseInstant(s string, loc *time.Location) (time.Time, error) {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(n, 0).In(loc), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither RFC 3339 nor epoch seconds", s)
+	}
+	return t.In(loc), nil
+}

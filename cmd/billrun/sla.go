@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/billrun/billrun/report"
+	"github.com/spf13/cobra"
+)
+
+type slaOptions struct {
+	files     []string
+	config    string
+	format    string
+	daemon    string
+	threshold float64
+	period    periodFlags
+}
+
+func newSLACmd(g *globals) *cobra.Command {
+	var o slaOptions
+	c := &cobra.Command{
+		Use:   "sla [--uptime-rrd FILE…] (--period P [--tz ZONE] | --start T --end T)",
+		Short: "Uptime SLA figures per host and for the fleet",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.files = append(o.files, args...)
+			if !cmd.Flags().Changed("threshold") {
+				o.threshold = 0
+			}
+			return runSLA(cmd.Context(), g, o)
+		},
+	}
+	f := c.Flags()
+	f.StringArrayVar(&o.files, "uptime-rrd", nil, "host uptime RRD (DS admin_uptime; repeatable)")
+	f.StringVar(&o.config, "config", "", "config file (hosts, time zone, threshold)")
+	f.StringVar(&o.format, "format", "json", "output: json, csv or table")
+	f.StringVarP(&o.daemon, "daemon", "d", "", "rrdcached address to FLUSH files through first")
+	f.Float64Var(&o.threshold, "threshold", report.DefaultThreshold, "degraded below this uptime %")
+	o.period.register(f)
+	return c
+}
+
+func runSLA(ctx context.Context, g *globals, o slaOptions) error {
+	if err := checkFormat(o.format); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(o.config)
+	if err != nil {
+		return err
+	}
+	per, err := o.period.resolve(cfg)
+	if err != nil {
+		return err
+	}
+	threshold := report.DefaultThreshold
+	var sources []report.Source
+	daemon := o.daemon
+	if cfg != nil {
+		threshold = cfg.Threshold()
+		sources = cfg.HostSources()
+		if daemon == "" {
+			daemon = cfg.Daemon
+		}
+	}
+	if o.threshold != 0 {
+		threshold = o.threshold
+	}
+	if threshold <= 0 || threshold > 100 {
+		return usagef("--threshold must be in (0, 100]")
+	}
+	sources = append(sources, sourcesFromFiles(o.files)...)
+	if len(sources) == 0 {
+		return usagef("no uptime RRD files: give --uptime-rrd FILE or a --config with hosts")
+	}
+	if err := flushSources(ctx, daemon, sources); err != nil {
+		return err
+	}
+	rep, err := report.SLA(ctx, sources, per, threshold, report.Options{})
+	if err != nil {
+		return err
+	}
+	switch o.format {
+	case "json":
+		err = writeJSON(g.stdout, rep)
+	case "csv":
+		err = writeSLACSV(g.stdout, rep)
+	default:
+		err = writeSLATable(g.stdout, rep)
+	}
+	if err != nil {
+		return err
+	}
+	return fileErrors(g, rep.Errors)
+}
+
+func writeSLACSV(w io.Writer, rep *report.SLAReport) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"name", "file", "uptime_pct", "downtime_minutes", "coverage", "degraded_intervals"})
+	for _, h := range rep.Hosts {
+		var deg []string
+		for _, d := range h.Degraded {
+			deg = append(deg, fmt.Sprintf("%s/%s min %s", d.Start, d.End, d.MinPct))
+		}
+		cw.Write([]string{safeCell(h.Name), safeCell(h.File), h.UptimePct.String(), h.DowntimeMinutes.String(), h.Coverage.String(), strings.Join(deg, "; ")})
+	}
+	cw.Write([]string{"fleet", "", rep.Fleet.UptimePct.String(), "", "", ""})
+	cw.Flush()
+	return cw.Error()
+}
+
+func writeSLATable(w io.Writer, rep *report.SLAReport) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "period %s – %s\t\n", rep.Period.Start, rep.Period.End)
+	fmt.Fprintln(tw, "host\tuptime %\tdowntime min\tcoverage\tdegraded\t")
+	for _, h := range rep.Hosts {
+		fmt.Fprintf(tw, "%s\t%.4f\t%.1f\t%.4f\t%d\t\n", h.Name, float64(h.UptimePct), float64(h.DowntimeMinutes), float64(h.Coverage), len(h.Degraded))
+	}
+	fmt.Fprintf(tw, "fleet\t%.4f\t\t\t\t\n", float64(rep.Fleet.UptimePct))
+	return tw.Flush()
+}

@@ -1,0 +1,203 @@
+// Package config loads billrun's YAML configuration: where the RRD files
+// are, which VPS and hosts to report on, the metric definitions and the
+// time zone, so monthly runs need no long command lines.
+//
+// Decoding is strict: an unknown key is an error naming the key and line.
+// Every error names the file and the key path. Relative file names resolve
+// against rrd_dir, and a relative rrd_dir against the config file's
+// directory.
+package config
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"time"
+
+	"github.com/billrun/billrun/report"
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is a loaded configuration.
+type Config struct {
+	Timezone        string   `yaml:"timezone"`
+	RRDDir          string   `yaml:"rrd_dir"`
+	Daemon          string   `yaml:"daemon"`
+	UptimeThreshold *float64 `yaml:"uptime_threshold"`
+	Metrics         []Metric `yaml:"metrics"`
+	Hosts           []Host   `yaml:"hosts"`
+	VPS             []VPS    `yaml:"vps"`
+
+	path   string
+	digest string
+	loc    *time.Location
+}
+
+// Metric is a metric definition (see report.Metric).
+type Metric struct {
+	Name    string   `yaml:"name"`
+	DS      []string `yaml:"ds"`
+	Kind    string   `yaml:"kind"`
+	Unit    string   `yaml:"unit"`
+	MaxRate float64  `yaml:"max_rate"`
+}
+
+// Host is a host node with its uptime RRD.
+type Host struct {
+	Name string `yaml:"name"`
+	File string `yaml:"file"`
+}
+
+// VPS is one VPS with its RRD file.
+type VPS struct {
+	Name string `yaml:"name"`
+	File string `yaml:"file"` // default <name>.rrd
+	Host string `yaml:"host"`
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+
+// Load reads and validates the file at path.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := Parse(b, filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	c.path = path
+	return c, nil
+}
+
+// Parse decodes and validates config bytes; relative paths resolve
+// against dir.
+func Parse(b []byte, dir string) (*Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	// An empty file is the defaults (io.EOF).
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	c.digest = "sha256:" + hex.EncodeToString(sum[:])
+	if err := c.validate(dir); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (c *Config) validate(dir string) error {
+	if c.Timezone == "" {
+		c.Timezone = "UTC"
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return fmt.Errorf("timezone: unknown zone %q", c.Timezone)
+	}
+	c.loc = loc
+	if c.RRDDir == "" {
+		c.RRDDir = "."
+	}
+	if !filepath.IsAbs(c.RRDDir) {
+		c.RRDDir = filepath.Join(dir, c.RRDDir)
+	}
+	if c.UptimeThreshold != nil && (*c.UptimeThreshold <= 0 || *c.UptimeThreshold > 100) {
+		return fmt.Errorf("uptime_threshold: %v is not in (0, 100]", *c.UptimeThreshold)
+	}
+	if _, err := c.ReportMetrics(); err != nil {
+		return err
+	}
+	hosts := map[string]bool{}
+	for i := range c.Hosts {
+		h := &c.Hosts[i]
+		if !nameRE.MatchString(h.Name) || hosts[h.Name] {
+			return fmt.Errorf("hosts[%d].name: invalid or duplicate name %q", i, h.Name)
+		}
+		hosts[h.Name] = true
+		if h.File == "" {
+			return fmt.Errorf("hosts[%d].file: missing", i)
+		}
+		h.File = c.resolve(h.File)
+	}
+	seen := map[string]bool{}
+	for i := range c.VPS {
+		v := &c.VPS[i]
+		if !nameRE.MatchString(v.Name) || seen[v.Name] {
+			return fmt.Errorf("vps[%d].name: invalid or duplicate name %q", i, v.Name)
+		}
+		seen[v.Name] = true
+		if v.File == "" {
+			v.File = v.Name + ".rrd"
+		}
+		v.File = c.resolve(v.File)
+		if v.Host != "" && !hosts[v.Host] {
+			return fmt.Errorf("vps[%d].host: no host named %q", i, v.Host)
+		}
+	}
+	sort.SliceStable(c.VPS, func(a, b int) bool { return c.VPS[a].Name < c.VPS[b].Name })
+	return nil
+}
+
+func (c *Config) resolve(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.RRDDir, p)
+}
+
+// Location is the configured time zone.
+func (c *Config) Location() *time.Location { return c.loc }
+
+// Digest is the SHA-256 of the file's bytes.
+func (c *Config) Digest() string { return c.digest }
+
+// Threshold is the degraded threshold (default 99.99).
+func (c *Config) Threshold() float64 {
+	if c.UptimeThreshold == nil {
+		return report.DefaultThreshold
+	}
+	return *c.UptimeThreshold
+}
+
+// ReportMetrics converts the metric definitions (default: the seed's six).
+func (c *Config) ReportMetrics() ([]report.Metric, error) {
+	if len(c.Metrics) == 0 {
+		return report.DefaultMetrics(), nil
+	}
+	var out []report.Metric
+	for _, m := range c.Metrics {
+		out = append(out, report.Metric{Name: m.Name, DS: m.DS, Kind: report.MetricKind(m.Kind), Unit: m.Unit, MaxRate: m.MaxRate})
+	}
+	if err := report.ValidateMetrics(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VPSSources lists the VPS files, sorted by name.
+func (c *Config) VPSSources() []report.Source {
+	var out []report.Source
+	for _, v := range c.VPS {
+		out = append(out, report.Source{Name: v.Name, File: v.File})
+	}
+	return out
+}
+
+// HostSources lists the host uptime files in configuration order.
+func (c *Config) HostSources() []report.Source {
+	var out []report.Source
+	for _, h := range c.Hosts {
+		out = append(out, report.Source{Name: h.Name, File: h.File})
+	}
+	return out
+}

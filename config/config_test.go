@@ -1,0 +1,63 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "billing.yaml")
+	os.WriteFile(p, []byte(`timezone: Europe/Berlin
+rrd_dir: rrds
+hosts:
+  - {name: host01, file: hosts/host01-uptime.rrd}
+vps:
+  - {name: vps2, host: host01}
+  - {name: vps1, file: /abs/vps1.rrd}
+`), 0o644)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Location().String() != "Europe/Berlin" {
+		t.Errorf("zone %s", c.Location())
+	}
+	src := c.VPSSources()
+	if len(src) != 2 || src[0].Name != "vps1" || src[0].File != "/abs/vps1.rrd" || src[1].File != filepath.Join(dir, "rrds", "vps2.rrd") {
+		t.Errorf("sources %+v", src)
+	}
+	if h := c.HostSources(); h[0].File != filepath.Join(dir, "rrds", "hosts/host01-uptime.rrd") {
+		t.Errorf("hosts %+v", h)
+	}
+	if ms, _ := c.ReportMetrics(); len(ms) != 6 || ms[0].Name != "ticks" {
+		t.Errorf("default metrics %+v", ms)
+	}
+	if c.Threshold() != 99.99 || !strings.HasPrefix(c.Digest(), "sha256:") {
+		t.Errorf("threshold %v digest %s", c.Threshold(), c.Digest())
+	}
+}
+
+func TestErrors(t *testing.T) {
+	cases := map[string]string{
+		"bogus_key: 1\n":                                               "field bogus_key not found",
+		"timezone: Mars/Olympus\n":                                     `unknown zone "Mars/Olympus"`,
+		"vps: [{name: a}, {name: a}]\n":                                `vps[1].name: invalid or duplicate name "a"`,
+		"vps: [{name: a, host: h9}]\n":                                 `vps[0].host: no host named "h9"`,
+		"metrics: [{name: x, ds: [a], kind: level}]\n":                 "kind must be counter or gauge",
+		"uptime_threshold: 120\n":                                      "uptime_threshold",
+		"hosts: [{name: h}]\n":                                         "hosts[0].file: missing",
+		"vps: [{name: 'bad name'}]\n":                                  "vps[0].name",
+		"metrics: [{name: x, ds: [a], kind: counter, max_rate: -1}]\n": "max_rate",
+	}
+	for in, want := range cases {
+		p := filepath.Join(t.TempDir(), "c.yaml")
+		os.WriteFile(p, []byte(in), 0o644)
+		_, err := Load(p)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), p) {
+			t.Errorf("%q: error %v, want it to name the file and say %q", in, err, want)
+		}
+	}
+}

@@ -1,0 +1,101 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/billrun/billrun/rrdfetch"
+)
+
+// Part is a piece of a period read from one RRA: [From, To) in epoch
+// seconds.
+type Part struct {
+	RRA       int   `json:"rra"`
+	PDPPerRow int64 `json:"pdp_per_row"`
+	Step      int64 `json:"step"`
+	From      int64 `json:"from"`
+	To        int64 `json:"to"`
+}
+
+// plan chooses where each part of [start, end) is read from: the finest
+// AVERAGE RRA that covers the whole period, or else, from the end of the
+// period backwards, each part from the finest AVERAGE RRA that still has
+// it. An RRA's row stamped t covers (t-step, t]; it has data from
+// (oldest row - step). What no RRA has is left out (unknown, lowering
+// coverage).
+func plan(h *rrdfetch.Header, start, end int64) ([]Part, error) {
+	var avg []int
+	for i, r := range h.RRA {
+		if r.CF == "AVERAGE" {
+			avg = append(avg, i)
+		}
+	}
+	if len(avg) == 0 {
+		return nil, fmt.Errorf("no AVERAGE RRA")
+	}
+	sort.SliceStable(avg, func(a, b int) bool { return h.RRAStep(avg[a]) < h.RRAStep(avg[b]) })
+	var parts []Part
+	cur := end
+	for _, i := range avg {
+		first, _ := h.RRACoverage(i)
+		from := max(start, first-h.RRAStep(i))
+		if from >= cur {
+			continue
+		}
+		parts = append(parts, Part{RRA: i, PDPPerRow: int64(h.RRA[i].PDPPerRow), Step: h.RRAStep(i), From: from, To: cur})
+		cur = from
+		if cur <= start {
+			break
+		}
+	}
+	// chronological order
+	for a, b := 0, len(parts)-1; a < b; a, b = a+1, b-1 {
+		parts[a], parts[b] = parts[b], parts[a]
+	}
+	return parts, nil
+}
+
+// row is one RRA row clipped to a part: its end-of-interval stamp, its
+// step, and the seconds of its interval inside the part.
+type row struct {
+	t, step, overlap int64
+	lo, hi           int64 // the interval clipped to the part: [lo, hi)
+	vals             []float64
+}
+
+// readParts reads the rows of every part and calls fn for each row whose
+// interval overlaps its part, in time order.
+func readParts(f *rrdfetch.File, parts []Part, fn func(r row)) error {
+	for _, p := range parts {
+		d, err := f.ReadRRA(p.RRA, p.From, p.To)
+		if err != nil {
+			return err
+		}
+		for i := range d.Rows() {
+			t := d.Time(i)
+			lo, hi := max(t-d.Step, p.From), min(t, p.To)
+			if hi <= lo {
+				continue
+			}
+			fn(row{t: t, step: d.Step, overlap: hi - lo, lo: lo, hi: hi, vals: d.Row(i)})
+		}
+	}
+	return nil
+}
+
+// dsIndex maps names to column indexes, naming what is missing.
+func dsIndex(h *rrdfetch.Header, names []string) ([]int, error) {
+	idx := make([]int, len(names))
+	for k, n := range names {
+		idx[k] = -1
+		for i, d := range h.DS {
+			if d.Name == n {
+				idx[k] = i
+			}
+		}
+		if idx[k] < 0 {
+			return nil, fmt.Errorf("no data source %q", n)
+		}
+	}
+	return idx, nil
+}

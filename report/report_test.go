@@ -1,0 +1,345 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/billrun/billrun/rrdfetch"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+const fx = "testdata/fixtures/"
+
+func fixture(name string) Source { return Source{Name: name, File: fx + name + "/file.rrd"} }
+
+func oct2026(t *testing.T, zone string) Period {
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Month(2026, time.October, loc)
+}
+
+// golden compares got with ../testdata/golden/<name>, or rewrites it.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "golden", name)
+	if *update {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < max(len(gl), len(wl)); i++ {
+			var g, w string
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if g != w {
+				t.Fatalf("%s differs at line %d:\n  want %s\n  got  %s", path, i+1, w, g)
+			}
+		}
+	}
+}
+
+func marshal(t *testing.T, v any) []byte {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(b, '\n')
+}
+
+func billingMetrics() []Metric {
+	ms := DefaultMetrics()
+	for i := range ms {
+		if ms[i].Name == "in" || ms[i].Name == "out" {
+			ms[i].MaxRate = 1.25e9 // 10 Gbit/s: anything above is a counter reset
+		}
+	}
+	return ms
+}
+
+func TestGoldenUsage(t *testing.T) {
+	srcs := []Source{fixture("vps-full"), fixture("vps-young"), fixture("vps-parts"), {Name: "gone", File: fx + "missing/file.rrd"}}
+	rep, err := Usage(context.Background(), srcs, oct2026(t, "UTC"), billingMetrics(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "usage/oct2026-utc.golden", marshal(t, rep))
+	if len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Error, "missing/file.rrd") {
+		t.Errorf("missing file not reported by name: %+v", rep.Errors)
+	}
+}
+
+func TestGoldenSLA(t *testing.T) {
+	rep, err := SLA(context.Background(), []Source{fixture("host-a"), fixture("host-b")}, oct2026(t, "Europe/Berlin"), DefaultThreshold, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "sla/oct2026-berlin.golden", marshal(t, rep))
+}
+
+func needPythonRRDtool(t *testing.T) {
+	if err := exec.Command("/usr/bin/python3", "-c", "import rrdtool").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("python3-rrdtool is required in CI")
+		}
+		t.Skip("python3-rrdtool not installed")
+	}
+}
+
+func relClose(a, b, tol float64) bool {
+	if a == b {
+		return true
+	}
+	return math.Abs(a-b) <= tol*math.Max(math.Abs(a), math.Abs(b))
+}
+
+// TestOracle compares the figures with testdata/oracle.py, which computes
+// them from python3-rrdtool's fetch, for aligned and unaligned periods and
+// files with gaps.
+func TestOracle(t *testing.T) {
+	needPythonRRDtool(t)
+	ts := func(s string) time.Time { x, _ := time.Parse(time.RFC3339, s); return x }
+	cases := []struct {
+		file       string
+		start, end time.Time
+	}{
+		{"vps-full", ts("2026-10-01T00:00:00Z"), ts("2026-11-01T00:00:00Z")},
+		{"vps-full", ts("2026-10-03T05:17:00Z"), ts("2026-10-19T22:03:31Z")},
+		{"vps-full", ts("2026-10-10T01:00:00+02:00"), ts("2026-10-10T11:00:00+02:00")}, // inside the gap's day
+		{"vps-young", ts("2026-10-01T00:00:00Z"), ts("2026-11-01T00:00:00Z")},
+		{"vps-full", ts("2026-10-20T16:00:00Z"), ts("2026-10-20T17:00:07Z")}, // the counter reset
+	}
+	for _, c := range cases {
+		p, _ := Custom(c.start, c.end)
+		u, err := FileUsage(fixture(c.file), p, DefaultMetrics(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("/usr/bin/python3", "testdata/oracle.py", fx+c.file+"/file.rrd",
+			fmt.Sprint(c.start.Unix()), fmt.Sprint(c.end.Unix())).Output()
+		if err != nil {
+			t.Fatalf("oracle: %v", err)
+		}
+		var want map[string]struct{ Total, Coverage float64 }
+		if err := json.Unmarshal(out, &want); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range u.Metrics {
+			w := want[m.Name]
+			if !relClose(float64(m.Total), w.Total, 1e-9) || !relClose(float64(m.Coverage), w.Coverage, 1e-9) {
+				t.Errorf("%s %s–%s %s: billrun total %v coverage %v; oracle %v %v", c.file, c.start, c.end, m.Name, m.Total, m.Coverage, w.Total, w.Coverage)
+			}
+		}
+	}
+}
+
+// TestFleetUptimeGraph: the fleet figure equals what the seed's uptime()
+// asks rrdtool graph for (CDEF average of the hosts, VDEF AVERAGE).
+func TestFleetUptimeGraph(t *testing.T) {
+	if _, err := exec.LookPath("rrdtool"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("rrdtool is required in CI")
+		}
+		t.Skip("rrdtool not installed")
+	}
+	p := oct2026(t, "UTC")
+	hosts := []Source{fixture("host-a"), fixture("host-b")}
+	rep, err := SLA(context.Background(), hosts, p, DefaultThreshold, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"graph", "/dev/null", "--start", fmt.Sprint(p.Start.Unix()), "--end", fmt.Sprint(p.End.Unix()), "--width=500"}
+	rpn := []string{"s0"}
+	for i, h := range hosts {
+		args = append(args, fmt.Sprintf("DEF:s%d=%s:admin_uptime:AVERAGE", i, h.File))
+		if i > 0 {
+			rpn = append(rpn, fmt.Sprintf("s%d", i), "+")
+		}
+	}
+	rpn = append(rpn, fmt.Sprint(len(hosts)), "/")
+	args = append(args, "CDEF:avg="+strings.Join(rpn, ","), "VDEF:tot_avg=avg,AVERAGE", "PRINT:tot_avg:%9.6lf")
+	out, err := exec.Command("rrdtool", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	m := regexp.MustCompile(`(?m)^\s*([0-9.]+)\s*$`).FindStringSubmatch(string(out))
+	if m == nil {
+		t.Fatalf("no figure in rrdtool graph output %q", out)
+	}
+	want, _ := strconv.ParseFloat(m[1], 64)
+	if got := float64(rep.Fleet.UptimePct); math.Abs(got-want) > 0.001 {
+		t.Errorf("fleet uptime %.6f, rrdtool graph VDEF %.6f", got, want)
+	}
+}
+
+// Days of a month add up to the month: no row is counted twice or lost at
+// a period boundary.
+func TestDaysSumToMonth(t *testing.T) {
+	for _, zone := range []string{"UTC", "Europe/Berlin", "America/New_York"} {
+		month := oct2026(t, zone)
+		mu, err := FileUsage(fixture("vps-full"), month, DefaultMetrics(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums := map[string]float64{}
+		covs := map[string]float64{}
+		for d := Day(2026, time.October, 1, month.Start.Location()); d.Start.Before(month.End); d = Day(d.Start.Year(), d.Start.Month(), d.Start.Day()+1, d.Start.Location()) {
+			du, err := FileUsage(fixture("vps-full"), d, DefaultMetrics(), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range du.Metrics {
+				sums[m.Name] += float64(m.Total)
+				covs[m.Name] += float64(m.Coverage) * float64(d.End.Unix()-d.Start.Unix())
+			}
+		}
+		for _, m := range mu.Metrics {
+			if !relClose(sums[m.Name], float64(m.Total), 1e-9) {
+				t.Errorf("%s %s: days sum to %v, month is %v", zone, m.Name, sums[m.Name], m.Total)
+			}
+			if !relClose(covs[m.Name]/float64(month.End.Unix()-month.Start.Unix()), float64(m.Coverage), 1e-12) {
+				t.Errorf("%s %s: day coverage does not add up", zone, m.Name)
+			}
+		}
+	}
+}
+
+// A row straddling the period's start counts by the share inside it.
+func TestProration(t *testing.T) {
+	f, err := rrdfetch.Open(fx + "vps-full/file.rrd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const t0 = 1791849600 // 2026-10-13T00:00:00Z, a row boundary (step 600)
+	d, err := f.ReadRRA(0, t0, t0+1200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := 2 // vs_in
+	r1, r2 := d.Row(0)[in], d.Row(1)[in]
+	p, _ := Custom(time.Unix(t0+100, 0), time.Unix(t0+700, 0))
+	u, err := FileUsage(fixture("vps-full"), p, DefaultMetrics(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := u.Metrics.Get("in")
+	want := r1*500 + r2*100
+	if !relClose(float64(got.Total), want, 1e-12) || float64(got.Coverage) != 1 {
+		t.Errorf("prorated in: %v (coverage %v), want %v", got.Total, got.Coverage, want)
+	}
+}
+
+// The counter reset is excluded by max_rate and counted; the 6-hour gap
+// lowers coverage by exactly its length.
+func TestSpikesAndGapCoverage(t *testing.T) {
+	p := oct2026(t, "UTC")
+	plain, err := FileUsage(fixture("vps-full"), p, DefaultMetrics(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	billed, err := FileUsage(fixture("vps-full"), p, billingMetrics(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pin, _ := plain.Metrics.Get("in")
+	bin, _ := billed.Metrics.Get("in")
+	if bin.Spikes != 1 || pin.Spikes != 0 {
+		t.Errorf("spikes: %d with max_rate, %d without; want 1 and 0", bin.Spikes, pin.Spikes)
+	}
+	if float64(pin.Total) < 1e19 || float64(bin.Total) > 1e13 {
+		t.Errorf("in totals %v (with the reset) and %v (without) do not show the reset excluded", pin.Total, bin.Total)
+	}
+	vm, _ := plain.Metrics.Get("vm")
+	span := float64(p.End.Unix() - p.Start.Unix())
+	// 36 rows were never updated, and rrdtool also leaves the row after
+	// them unknown (its interval is longer than the heartbeat).
+	if want := 1 - 22200/span; !relClose(float64(vm.Coverage), want, 1e-15) {
+		t.Errorf("vm coverage %v, want %v (a 6-hour gap)", vm.Coverage, want)
+	}
+	if float64(bin.Coverage) >= float64(pin.Coverage) {
+		t.Errorf("the spike row should lower in's coverage: %v vs %v", bin.Coverage, pin.Coverage)
+	}
+}
+
+func TestPartsFromTwoRRAs(t *testing.T) {
+	p := oct2026(t, "UTC")
+	full, _ := FileUsage(fixture("vps-full"), p, DefaultMetrics(), Options{})
+	parts, err := FileUsage(fixture("vps-parts"), p, DefaultMetrics(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parts.RRA) != 2 || parts.RRA[0].PDPPerRow != 6 || parts.RRA[1].PDPPerRow != 1 || parts.RRA[0].To != parts.RRA[1].From ||
+		parts.RRA[0].From != p.Start.Unix() || parts.RRA[1].To != p.End.Unix() {
+		t.Fatalf("parts %+v", parts.RRA)
+	}
+	if len(full.RRA) != 1 {
+		t.Fatalf("vps-full needs one RRA, got %+v", full.RRA)
+	}
+	a, _ := full.Metrics.Get("disk")
+	b, _ := parts.Metrics.Get("disk")
+	// The coarse RRA (xff 0.5) fills a partly unknown hour with the mean of
+	// its known rows, so it covers a little more; the mean level agrees.
+	if ma, mb := float64(a.Total)/float64(a.Coverage), float64(b.Total)/float64(b.Coverage); !relClose(ma, mb, 1e-5) {
+		t.Errorf("disk per covered second from two RRAs %v vs one %v", mb, ma)
+	}
+}
+
+func TestHostFigures(t *testing.T) {
+	p := oct2026(t, "UTC")
+	h, err := HostUptime(fixture("host-a"), p, DefaultThreshold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDown := 0.025*180 + 0.0005*60
+	if !relClose(float64(h.DowntimeMinutes), wantDown, 1e-9) {
+		t.Errorf("downtime %v min, want %v", h.DowntimeMinutes, wantDown)
+	}
+	if want := 100 - wantDown/(31*1440)*100; !relClose(float64(h.UptimePct), want, 1e-12) {
+		t.Errorf("uptime %v, want %v", h.UptimePct, want)
+	}
+	if len(h.Degraded) != 2 || h.Degraded[0].Start != "2026-10-07T02:00:00Z" || h.Degraded[0].End != "2026-10-07T05:00:00Z" ||
+		float64(h.Degraded[0].MinPct) != 97.5 || h.Degraded[1].Start != "2026-10-21T12:00:00Z" || float64(h.Degraded[1].MinPct) != 99.95 {
+		t.Errorf("degraded %+v", h.Degraded)
+	}
+	if !h.Daily[6].Degraded || h.Daily[5].Degraded || len(h.Daily) != 31 {
+		t.Errorf("daily flags wrong: %+v", h.Daily[4:8])
+	}
+	// the 7-day MA on 10-07 averages 10-01..10-07
+	var s float64
+	for _, d := range h.Daily[:7] {
+		s += float64(d.UptimePct)
+	}
+	if !relClose(float64(h.Daily[6].MA7), s/7, 1e-12) {
+		t.Errorf("MA7 %v, want %v", h.Daily[6].MA7, s/7)
+	}
+	b, _ := HostUptime(fixture("host-b"), p, DefaultThreshold)
+	if want := 1 - (86400.0+300)/(31*86400); !relClose(float64(b.Coverage), want, 1e-12) { // the day, and the row after it
+		t.Errorf("host-b coverage %v, want %v", b.Coverage, want)
+	}
+}

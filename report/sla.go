@@ -1,0 +1,268 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/billrun/billrun/rrdfetch"
+	"golang.org/x/sync/errgroup"
+)
+
+// UptimeDS is the data source of a host's uptime RRD (0–100 %).
+const UptimeDS = "admin_uptime"
+
+// DefaultThreshold: below it a host is "degraded" (the seed's 99.99 %).
+const DefaultThreshold = 99.99
+
+// Degraded is a run of contiguous rows below the threshold.
+type Degraded struct {
+	Start  string `json:"start"`
+	End    string `json:"end"`
+	MinPct Num    `json:"min_pct"`
+
+	from, to int64
+}
+
+// DailyUptime is one day of a host's (or the fleet's) uptime, with the
+// 7-day trailing moving average of the daily figures.
+type DailyUptime struct {
+	Day       string `json:"day"`
+	UptimePct Num    `json:"uptime_pct"`
+	MA7       Num    `json:"ma7"`
+	Degraded  bool   `json:"degraded"`
+}
+
+// HostSLA is one host's figures.
+type HostSLA struct {
+	Name            string        `json:"name"`
+	File            string        `json:"file"`
+	UptimePct       Num           `json:"uptime_pct"`
+	DowntimeMinutes Num           `json:"downtime_minutes"`
+	Coverage        Num           `json:"coverage"`
+	Degraded        []Degraded    `json:"degraded"`
+	Daily           []DailyUptime `json:"daily"`
+	RRA             []Part        `json:"rra"`
+	LastUpdate      int64         `json:"last_update"`
+}
+
+// Fleet is the fleet-wide figure.
+type Fleet struct {
+	UptimePct Num           `json:"uptime_pct"`
+	Daily     []DailyUptime `json:"daily"`
+}
+
+// SLAReport is the answer of `billrun sla`.
+type SLAReport struct {
+	Period PeriodJSON  `json:"period"`
+	Fleet  Fleet       `json:"fleet"`
+	Hosts  []HostSLA   `json:"hosts"`
+	Errors []FileError `json:"errors"`
+}
+
+// SLA computes uptime figures for every host for p.
+func SLA(ctx context.Context, hosts []Source, p Period, threshold float64, opt Options) (*SLAReport, error) {
+	if math.IsNaN(threshold) || threshold <= 0 || threshold > 100 {
+		return nil, fmt.Errorf("threshold %v must be in (0, 100]", threshold)
+	}
+	res := make([]*HostSLA, len(hosts))
+	errs := make([]error, len(hosts))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers(opt.Workers))
+	for i, h := range hosts {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			res[i], errs[i] = HostUptime(h, p, threshold)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out := &SLAReport{Period: periodJSON(p), Hosts: []HostSLA{}, Errors: []FileError{}}
+	var fleet sum
+	n := 0
+	for i := range hosts {
+		if errs[i] != nil {
+			out.Errors = append(out.Errors, FileError{File: hosts[i].File, Error: errs[i].Error()})
+			continue
+		}
+		out.Hosts = append(out.Hosts, *res[i])
+		if v := float64(res[i].UptimePct); !math.IsNaN(v) {
+			fleet.add(v)
+			n++
+		}
+	}
+	out.Fleet.UptimePct = Num(math.NaN())
+	if n > 0 {
+		out.Fleet.UptimePct = Num(fleet.value() / float64(n))
+	}
+	out.Fleet.Daily = fleetDaily(out.Hosts, threshold)
+	return out, nil
+}
+
+// HostUptime computes one host's figures: uptime_pct is the mean of the
+// known rows weighted by the seconds they cover in the period; downtime
+// minutes are Σ (100 − v)/100 × covered minutes.
+func HostUptime(s Source, p Period, threshold float64) (*HostSLA, error) {
+	f, err := rrdfetch.Open(s.File)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h := f.Header()
+	start, end := p.Start.Unix(), p.End.Unix()
+	parts, err := plan(h, start, end)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	col, err := dsIndex(h, []string{UptimeDS})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	days := dayStarts(p)
+	daySum := make([]sum, len(days))
+	dayCov := make([]int64, len(days))
+	var weighted, down sum
+	var covered int64
+	var deg []Degraded
+	open := false
+	err = readParts(f, parts, func(r row) {
+		v := r.vals[col[0]]
+		if math.IsNaN(v) {
+			open = false
+			return
+		}
+		covered += r.overlap
+		weighted.add(v * float64(r.overlap))
+		down.add((100 - v) / 100 * float64(r.overlap) / 60)
+		spread(days, end, r.lo, r.hi, func(i int, o int64) {
+			daySum[i].add(v * float64(o))
+			dayCov[i] += o
+		})
+		if v < threshold {
+			if open && deg[len(deg)-1].to == r.lo {
+				d := &deg[len(deg)-1]
+				d.to = r.hi
+				d.MinPct = Num(math.Min(float64(d.MinPct), v))
+			} else {
+				deg = append(deg, Degraded{from: r.lo, to: r.hi, MinPct: Num(v)})
+			}
+			open = true
+		} else {
+			open = false
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	loc := p.Start.Location()
+	for i := range deg {
+		deg[i].Start = time.Unix(deg[i].from, 0).In(loc).Format(time.RFC3339)
+		deg[i].End = time.Unix(deg[i].to, 0).In(loc).Format(time.RFC3339)
+	}
+	hs := &HostSLA{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate,
+		UptimePct: Num(math.NaN()), DowntimeMinutes: Num(down.value()),
+		Coverage: Num(float64(covered) / float64(end-start)), Degraded: deg}
+	if hs.Degraded == nil {
+		hs.Degraded = []Degraded{}
+	}
+	if covered > 0 {
+		hs.UptimePct = Num(weighted.value() / float64(covered))
+	}
+	daily := make([]float64, len(days))
+	for i := range days {
+		daily[i] = math.NaN()
+		if dayCov[i] > 0 {
+			daily[i] = daySum[i].value() / float64(dayCov[i])
+		}
+	}
+	hs.Daily = dailySeries(days, daily, threshold, loc)
+	return hs, nil
+}
+
+// dayStarts lists the starts of the calendar days of p in its zone.
+func dayStarts(p Period) []int64 {
+	var out []int64
+	for d := p.Start; d.Before(p.End); d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, d.Location()) {
+		out = append(out, d.Unix())
+	}
+	return out
+}
+
+// spread calls fn for each day (days: starts, the last ending at end)
+// that [lo, hi) overlaps, with the seconds of overlap.
+func spread(days []int64, end, lo, hi int64, fn func(i int, o int64)) {
+	i := sort.Search(len(days), func(k int) bool { return days[k] > lo }) - 1
+	for i = max(i, 0); i < len(days) && days[i] < hi; i++ {
+		de := end
+		if i+1 < len(days) {
+			de = days[i+1]
+		}
+		if o := min(hi, de) - max(lo, days[i]); o > 0 {
+			fn(i, o)
+		}
+	}
+}
+
+// dailySeries builds the daily figures with the 7-day trailing moving
+// average.
+func dailySeries(days []int64, vals []float64, threshold float64, loc *time.Location) []DailyUptime {
+	labels := make([]string, len(days))
+	for i, d := range days {
+		labels[i] = time.Unix(d, 0).In(loc).Format("2006-01-02")
+	}
+	return withMA7(labels, vals, threshold)
+}
+
+// withMA7 pairs each daily figure with the mean of the known figures of
+// that day and the six before it within the period (fewer at its start).
+func withMA7(labels []string, vals []float64, threshold float64) []DailyUptime {
+	out := make([]DailyUptime, len(vals))
+	for i := range vals {
+		var s sum
+		n := 0
+		for k := max(0, i-6); k <= i; k++ {
+			if !math.IsNaN(vals[k]) {
+				s.add(vals[k])
+				n++
+			}
+		}
+		ma := math.NaN()
+		if n > 0 {
+			ma = s.value() / float64(n)
+		}
+		out[i] = DailyUptime{Day: labels[i], UptimePct: Num(vals[i]), MA7: Num(ma), Degraded: vals[i] < threshold}
+	}
+	return out
+}
+
+// fleetDaily averages the hosts' known daily figures per day.
+func fleetDaily(hosts []HostSLA, threshold float64) []DailyUptime {
+	if len(hosts) == 0 {
+		return []DailyUptime{}
+	}
+	n := len(hosts[0].Daily)
+	vals := make([]float64, n)
+	labels := make([]string, n)
+	for i := range n {
+		var s sum
+		k := 0
+		for _, h := range hosts {
+			if v := float64(h.Daily[i].UptimePct); !math.IsNaN(v) {
+				s.add(v)
+				k++
+			}
+		}
+		labels[i] = hosts[0].Daily[i].Day
+		vals[i] = math.NaN()
+		if k > 0 {
+			vals[i] = s.value() / float64(k)
+		}
+	}
+	return withMA7(labels, vals, threshold)
+}

@@ -1,0 +1,297 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"time"
+
+	"github.com/billrun/billrun/rrdfetch"
+	"golang.org/x/sync/errgroup"
+)
+
+// Source is one RRD file to report on, under a name.
+type Source struct {
+	Name string
+	File string
+}
+
+// PeriodJSON is how a period appears in every output.
+type PeriodJSON struct {
+	Start      string `json:"start"`
+	End        string `json:"end"`
+	StartEpoch int64  `json:"start_epoch"`
+	EndEpoch   int64  `json:"end_epoch"`
+}
+
+func periodJSON(p Period) PeriodJSON {
+	return PeriodJSON{
+		Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339),
+		StartEpoch: p.Start.Unix(), EndEpoch: p.End.Unix(),
+	}
+}
+
+// MetricUsage is one metric's figures for a period.
+type MetricUsage struct {
+	Name     string `json:"-"`
+	Unit     string `json:"-"`
+	Total    Num    `json:"total"`
+	Coverage Num    `json:"coverage"`
+	Spikes   int    `json:"spikes"`
+}
+
+// Metrics keeps metrics in configuration order and marshals as a JSON
+// object in that order.
+type Metrics []MetricUsage
+
+func (ms Metrics) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, m := range ms {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(m.Name)
+		v, err := json.Marshal(m)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// Get returns the metric named name.
+func (ms Metrics) Get(name string) (MetricUsage, bool) {
+	for _, m := range ms {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return MetricUsage{}, false
+}
+
+// P95 is the 95th percentile of bandwidth in bits per second.
+type P95 struct {
+	In  Num `json:"in"`
+	Out Num `json:"out"`
+	Max Num `json:"max"`
+}
+
+// DailyBytes is one day's in/out totals (for invoice charts).
+type DailyBytes struct {
+	Day     time.Time
+	In, Out float64
+}
+
+// VPSUsage is one file's usage for a period.
+type VPSUsage struct {
+	Name       string       `json:"name"`
+	File       string       `json:"file"`
+	Step       int64        `json:"step"`
+	Metrics    Metrics      `json:"metrics"`
+	P95        *P95         `json:"p95_bps,omitempty"`
+	RRA        []Part       `json:"rra"`
+	LastUpdate int64        `json:"last_update"`
+	Daily      []DailyBytes `json:"-"`
+}
+
+// FileError is a file that could not be reported on.
+type FileError struct {
+	File  string `json:"file"`
+	Error string `json:"error"`
+}
+
+// UsageReport is the answer of `billrun usage`.
+type UsageReport struct {
+	Period PeriodJSON  `json:"period"`
+	VPS    []VPSUsage  `json:"vps"`
+	Errors []FileError `json:"errors"`
+}
+
+// Options tune a report run.
+type Options struct {
+	Workers int  // files read at once; 0 = GOMAXPROCS
+	Daily   bool // also compute daily series (invoices)
+}
+
+// Usage computes the usage of every source for p, reading files in
+// parallel; the output keeps the sources' order, and a file that cannot be
+// read lands in Errors (by name) while the others are reported.
+func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options) (*UsageReport, error) {
+	if err := ValidateMetrics(metrics); err != nil {
+		return nil, err
+	}
+	res := make([]*VPSUsage, len(sources))
+	errs := make([]error, len(sources))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers(opt.Workers))
+	for i, s := range sources {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			res[i], errs[i] = FileUsage(s, p, metrics, opt)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out := &UsageReport{Period: periodJSON(p), VPS: []VPSUsage{}, Errors: []FileError{}}
+	for i := range sources {
+		if errs[i] != nil {
+			out.Errors = append(out.Errors, FileError{File: sources[i].File, Error: errs[i].Error()})
+			continue
+		}
+		out.VPS = append(out.VPS, *res[i])
+	}
+	return out, nil
+}
+
+func workers(n int) int {
+	if n > 0 {
+		return n
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// FileUsage computes one file's usage for p.
+func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, error) {
+	f, err := rrdfetch.Open(s.File)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h := f.Header()
+	start, end := p.Start.Unix(), p.End.Unix()
+	parts, err := plan(h, start, end)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	cols := make([][]int, len(metrics))
+	for i, m := range metrics {
+		if cols[i], err = dsIndex(h, m.DS); err != nil {
+			return nil, fmt.Errorf("%s: metric %s: %w", s.File, m.Name, err)
+		}
+	}
+	totals := make([]sum, len(metrics))
+	covered := make([]int64, len(metrics))
+	spikes := make([]int, len(metrics))
+	inIdx, outIdx := metricIndex(metrics, "in"), metricIndex(metrics, "out")
+	var pIn, pOut, pMax []float64
+	var days []DailyBytes
+	var dayStart []int64
+	if opt.Daily {
+		dayStart = dayStarts(p)
+		for _, d := range dayStart {
+			days = append(days, DailyBytes{Day: time.Unix(d, 0).In(p.Start.Location())})
+		}
+	}
+	rates := make([]float64, len(metrics))
+	known := make([]bool, len(metrics))
+	err = readParts(f, parts, func(r row) {
+		for i, m := range metrics {
+			v, ok := rowValue(r.vals, cols[i])
+			if ok && m.MaxRate > 0 && v > m.MaxRate {
+				spikes[i]++
+				ok = false
+			}
+			rates[i], known[i] = v, ok
+			if !ok {
+				continue
+			}
+			covered[i] += r.overlap
+			x := v * float64(r.overlap)
+			if m.Kind == Gauge {
+				x /= 60
+			}
+			totals[i].add(x)
+		}
+		if inIdx >= 0 && outIdx >= 0 {
+			if known[inIdx] {
+				pIn = append(pIn, rates[inIdx]*8)
+			}
+			if known[outIdx] {
+				pOut = append(pOut, rates[outIdx]*8)
+			}
+			if known[inIdx] || known[outIdx] {
+				pMax = append(pMax, math.Max(knownOr0(rates[inIdx], known[inIdx]), knownOr0(rates[outIdx], known[outIdx]))*8)
+			}
+			if opt.Daily {
+				in, out := knownOr0(rates[inIdx], known[inIdx]), knownOr0(rates[outIdx], known[outIdx])
+				spread(dayStart, end, r.lo, r.hi, func(i int, o int64) {
+					days[i].In += in * float64(o)
+					days[i].Out += out * float64(o)
+				})
+			}
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	u := &VPSUsage{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate, Daily: days}
+	if len(parts) > 0 {
+		u.Step = parts[len(parts)-1].Step
+	}
+	span := float64(end - start)
+	for i, m := range metrics {
+		u.Metrics = append(u.Metrics, MetricUsage{Name: m.Name, Unit: m.Unit,
+			Total: Num(totals[i].value()), Coverage: Num(float64(covered[i]) / span), Spikes: spikes[i]})
+	}
+	if inIdx >= 0 && outIdx >= 0 {
+		u.P95 = &P95{In: Num(percentile95(pIn)), Out: Num(percentile95(pOut)), Max: Num(percentile95(pMax))}
+	}
+	return u, nil
+}
+
+func knownOr0(v float64, ok bool) float64 {
+	if ok {
+		return v
+	}
+	return 0
+}
+
+// rowValue sums the known members of a metric (the seed's _sum_none): the
+// row counts when at least one is known.
+func rowValue(vals []float64, cols []int) (float64, bool) {
+	var s float64
+	ok := false
+	for _, c := range cols {
+		if v := vals[c]; !math.IsNaN(v) {
+			s += v
+			ok = true
+		}
+	}
+	return s, ok
+}
+
+func metricIndex(ms []Metric, name string) int {
+	for i, m := range ms {
+		if m.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// percentile95 is the nearest-rank 95th percentile: sort the samples,
+// discard the top 5 % (rounded down), take the highest remaining, i.e. the
+// value at rank ceil(0.95 n). NaN without samples.
+func percentile95(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	rank := int(math.Ceil(0.95 * float64(len(s))))
+	return s[max(rank, 1)-1]
+}
+
