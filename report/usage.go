@@ -294,4 +294,3 @@ func percentile95(xs []float64) float64 {
 	rank := int(math.Ceil(0.95 * float64(len(s))))
 	return s[max(rank, 1)-1]
 }
-
