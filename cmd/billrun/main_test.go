@@ -17,9 +17,13 @@ func TestMain(m *testing.M) {
 
 // TestScript runs the end-to-end scripts in testdata/script. $FIXTURES is
 // rrdfetch's committed fixtures (files made by rrdtool, with rrdtool's
-// output beside them).
+// output beside them), $REPORTFX report's.
 func TestScript(t *testing.T) {
 	fixtures, err := filepath.Abs("../../rrdfetch/testdata/fixtures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reportFixtures, err := filepath.Abs("../../report/testdata/fixtures")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,6 +31,7 @@ func TestScript(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("FIXTURES", fixtures)
+			e.Setenv("REPORTFX", reportFixtures)
 			e.Setenv("RRDCACHED_ADDRESS", "")
 			return nil
 		},

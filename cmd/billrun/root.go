@@ -93,6 +93,7 @@ func newRootCmd(g *globals) *cobra.Command {
 		newInfoCmd(g),
 		newUsageCmd(g),
 		newSLACmd(g),
+		newDemoCmd(g),
 	)
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)

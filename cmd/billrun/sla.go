@@ -113,8 +113,8 @@ func writeSLACSV(w io.Writer, rep *report.SLAReport) error {
 }
 
 func writeSLATable(w io.Writer, rep *report.SLAReport) error {
+	fmt.Fprintf(w, "period %s – %s\n", rep.Period.Start, rep.Period.End)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "period %s – %s\t\n", rep.Period.Start, rep.Period.End)
 	fmt.Fprintln(tw, "host\tuptime %\tdowntime min\tcoverage\tdegraded\t")
 	for _, h := range rep.Hosts {
 		fmt.Fprintf(tw, "%s\t%.4f\t%.1f\t%.4f\t%d\t\n", h.Name, float64(h.UptimePct), float64(h.DowntimeMinutes), float64(h.Coverage), len(h.Degraded))

@@ -176,8 +176,8 @@ func writeUsageCSV(w io.Writer, rep *report.UsageReport, metrics []report.Metric
 }
 
 func writeUsageTable(w io.Writer, rep *report.UsageReport, metrics []report.Metric) error {
+	fmt.Fprintf(w, "period %s – %s\n", rep.Period.Start, rep.Period.End)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "period %s – %s\t\n", rep.Period.Start, rep.Period.End)
 	head := "name\t"
 	for _, m := range metrics {
 		head += fmt.Sprintf("%s (%s)\tcov\t", m.Name, m.Unit)
