@@ -137,8 +137,8 @@ func vpsPDP(seed uint64, i int, first, last int64) func(int64, []float64) {
 	scale := 0.2 + 4*r.Float64()*r.Float64() // a few heavy users
 	cpu := 5 + 60*r.Float64()
 	vm := 262144 + float64(r.IntN(8))*262144 // KB
-	disk := 2e6 + 3e7*r.Float64()             // KB
-	growth := disk * 0.05 / 86400 / 30        // 5 %/month
+	disk := 2e6 + 3e7*r.Float64()            // KB
+	growth := disk * 0.05 / 86400 / 30       // 5 %/month
 	gapStart := first + 86400 + int64(r.IntN(86400))/Step*Step
 	reset := last - 2*86400
 	noise := rand.New(rand.NewPCG(seed^0x9e3779b97f4a7c15, uint64(i)))
