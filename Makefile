@@ -23,5 +23,6 @@ test: deps
 fuzz:
 	go test ./rrdfetch -run '^$$' -fuzz FuzzOpen -fuzztime 60s
 
-bench:
-	go test ./rrdfetch -run '^$$' -bench . -count 6 -benchmem
+bench: deps
+	go test ./rrdfetch ./fleet -run '^$$' -bench . -count 6 -benchmem
+	bench/run.sh

@@ -18,9 +18,10 @@ type Part struct {
 }
 
 // plan chooses where each part of [start, end) is read from: the finest
-// AVERAGE RRA that covers the whole period, or else, from the end of the
-// period backwards, each part from the finest AVERAGE RRA that still has
-// it. An RRA's row stamped t covers (t-step, t]; it has data from
+// AVERAGE RRA that covers the whole period (every RRA ends at the last
+// update, so "whole" is decided by the start), or else, from the end of
+// the period backwards, each part from the finest AVERAGE RRA that still
+// has it. An RRA's row stamped t covers (t-step, t]; it has data from
 // (oldest row - step). What no RRA has is left out (unknown, lowering
 // coverage).
 func plan(h *rrdfetch.Header, start, end int64) ([]Part, error) {
@@ -34,6 +35,11 @@ func plan(h *rrdfetch.Header, start, end int64) ([]Part, error) {
 		return nil, fmt.Errorf("no AVERAGE RRA")
 	}
 	sort.SliceStable(avg, func(a, b int) bool { return h.RRAStep(avg[a]) < h.RRAStep(avg[b]) })
+	for _, i := range avg {
+		if first, _ := h.RRACoverage(i); first-h.RRAStep(i) <= start {
+			return []Part{{RRA: i, PDPPerRow: int64(h.RRA[i].PDPPerRow), Step: h.RRAStep(i), From: start, To: end}}, nil
+		}
+	}
 	var parts []Part
 	cur := end
 	for _, i := range avg {

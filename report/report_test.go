@@ -7,10 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -287,26 +289,37 @@ func TestSpikesAndGapCoverage(t *testing.T) {
 	}
 }
 
-func TestPartsFromTwoRRAs(t *testing.T) {
+// When no RRA covers the period, each part comes from the finest RRA that
+// has it, and what none has lowers coverage.
+func TestPartsFromSeveralRRAs(t *testing.T) {
 	p := oct2026(t, "UTC")
-	full, _ := FileUsage(fixture("vps-full"), p, DefaultMetrics(), Options{})
 	parts, err := FileUsage(fixture("vps-parts"), p, DefaultMetrics(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(parts.RRA) != 2 || parts.RRA[0].PDPPerRow != 6 || parts.RRA[1].PDPPerRow != 1 || parts.RRA[0].To != parts.RRA[1].From ||
-		parts.RRA[0].From != p.Start.Unix() || parts.RRA[1].To != p.End.Unix() {
-		t.Fatalf("parts %+v", parts.RRA)
+	r := parts.RRA
+	if len(r) != 3 || r[0].PDPPerRow != 36 || r[1].PDPPerRow != 6 || r[2].PDPPerRow != 1 ||
+		r[0].To != r[1].From || r[1].To != r[2].From || r[0].From <= p.Start.Unix() || r[2].To != p.End.Unix() {
+		t.Fatalf("parts %+v", r)
 	}
+	disk, _ := parts.Metrics.Get("disk")
+	if want := float64(p.End.Unix()-r[0].From) / float64(p.End.Unix()-p.Start.Unix()); float64(disk.Coverage) > want || float64(disk.Coverage) < want-0.01 {
+		t.Errorf("coverage %v, want just under %v (the gap, and nothing before the first part)", disk.Coverage, want)
+	}
+	// The same window from the file whose finest RRA has it all: coarse
+	// RRAs (xff 0.5) fill a partly unknown row with the mean of its known
+	// PDPs, so they may cover a little more; the mean level agrees.
+	w, _ := Custom(time.Unix(r[0].From, 0), p.End)
+	full, _ := FileUsage(fixture("vps-full"), w, DefaultMetrics(), Options{})
 	if len(full.RRA) != 1 {
 		t.Fatalf("vps-full needs one RRA, got %+v", full.RRA)
 	}
 	a, _ := full.Metrics.Get("disk")
-	b, _ := parts.Metrics.Get("disk")
-	// The coarse RRA (xff 0.5) fills a partly unknown hour with the mean of
-	// its known rows, so it covers a little more; the mean level agrees.
-	if ma, mb := float64(a.Total)/float64(a.Coverage), float64(b.Total)/float64(b.Coverage); !relClose(ma, mb, 1e-5) {
-		t.Errorf("disk per covered second from two RRAs %v vs one %v", mb, ma)
+	span := float64(w.End.Unix() - w.Start.Unix())
+	ma := float64(a.Total) / (float64(a.Coverage) * span)
+	mb := float64(disk.Total) / (float64(disk.Coverage) * float64(p.End.Unix()-p.Start.Unix()))
+	if !relClose(ma, mb, 1e-5) {
+		t.Errorf("disk per covered second from three RRAs %v vs one %v", mb, ma)
 	}
 }
 
@@ -341,5 +354,25 @@ func TestHostFigures(t *testing.T) {
 	b, _ := HostUptime(fixture("host-b"), p, DefaultThreshold)
 	if want := 1 - (86400.0+300)/(31*86400); !relClose(float64(b.Coverage), want, 1e-12) { // the day, and the row after it
 		t.Errorf("host-b coverage %v, want %v", b.Coverage, want)
+	}
+}
+
+// percentile95 agrees with sorting and taking rank ceil(0.95 n).
+func TestPercentile95(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 1; n < 300; n++ {
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = float64(r.IntN(50)) // many ties
+		}
+		s := append([]float64(nil), xs...)
+		sort.Float64s(s)
+		want := s[int(math.Ceil(0.95*float64(n)))-1]
+		if got := percentile95(xs); got != want {
+			t.Fatalf("n=%d: %v, want %v", n, got, want)
+		}
+	}
+	if !math.IsNaN(percentile95(nil)) {
+		t.Error("no samples must be NaN")
 	}
 }

@@ -3,11 +3,14 @@ package rrdfetch
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"strconv"
 	"time"
+	"unsafe"
 )
 
 // cfIndex maps a consolidation function name to rrdtool's enum cf_en
@@ -89,7 +92,7 @@ func (f *File) Fetch(cf string, start, end, resolution int64, alignStart bool) (
 		s := h.RRAStep(rra)
 		st := start - start%s
 		en := end + (s - end%s)
-		return f.readRows(h, rra, st, en)
+		return f.readRows(h, rra, st, en, nil)
 	})
 }
 
@@ -136,6 +139,12 @@ func chooseRRA(h *Header, cf int, start, end, step int64) int {
 // (start, end]. Rows outside the RRA's coverage are NaN. It reads a
 // consistent snapshot like Fetch.
 func (f *File) ReadRRA(i int, start, end int64) (*Data, error) {
+	return f.ReadRRAInto(i, start, end, nil)
+}
+
+// ReadRRAInto is ReadRRA reusing buf for Data.Values when it is large
+// enough, so a caller reading many files allocates once.
+func (f *File) ReadRRAInto(i int, start, end int64, buf []float64) (*Data, error) {
 	if i < 0 || i >= len(f.hdr.RRA) {
 		return nil, fmt.Errorf("%s: no rra[%d] (the file has %d)", f.displayName(), i, len(f.hdr.RRA))
 	}
@@ -146,7 +155,7 @@ func (f *File) ReadRRA(i int, start, end int64) (*Data, error) {
 		s := h.RRAStep(i)
 		st := floorDiv(start, s) * s
 		en := -floorDiv(-end, s) * s
-		return f.readRows(h, i, st, en)
+		return f.readRows(h, i, st, en, buf)
 	})
 }
 
@@ -161,7 +170,7 @@ func floorDiv(a, b int64) int64 {
 // readRows returns the rows of RRA rra stamped start+step … end (both
 // multiples of the RRA's step), as rrd_fetch_fn reads them: the ring's
 // oldest row follows cur_row, and rows outside the ring are NaN.
-func (f *File) readRows(h *Header, rra int, start, end int64) (*Data, error) {
+func (f *File) readRows(h *Header, rra int, start, end int64, buf []float64) (*Data, error) {
 	r := &h.RRA[rra]
 	step := h.RRAStep(rra)
 	nds := int64(len(h.DS))
@@ -173,7 +182,11 @@ func (f *File) readRows(h *Header, rra int, start, end int64) (*Data, error) {
 	for i := range h.DS {
 		d.DSNames[i] = h.DS[i].Name
 	}
-	d.Values = make([]float64, n*nds)
+	if int64(cap(buf)) >= n*nds {
+		d.Values = buf[:n*nds]
+	} else {
+		d.Values = make([]float64, n*nds)
+	}
 	rows := int64(r.Rows)
 	rraEnd := h.LastUpdate - h.LastUpdate%step
 	rraStart := rraEnd - step*(rows-1)
@@ -209,24 +222,35 @@ func (f *File) readRows(h *Header, rra int, start, end int64) (*Data, error) {
 	return d, nil
 }
 
-// readValues reads len(dst) doubles at off in the file's byte order.
+// readValues reads len(dst) doubles at off in the file's byte order. The
+// bytes are read straight into dst's memory and swapped in place when the
+// file's byte order is not the machine's: no copy, no per-value decoding
+// on the common path.
 func (f *File) readValues(dst []float64, off int64) error {
-	const chunk = 1 << 13
-	buf := make([]byte, min(len(dst), chunk)*8)
-	for len(dst) > 0 {
-		m := min(len(dst), chunk)
-		b := buf[:m*8]
-		if err := f.readAt(b, off, "rra rows"); err != nil {
-			return err
+	if len(dst) == 0 {
+		return nil
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&dst[0])), len(dst)*8)
+	if err := f.readAt(b, off, "rra rows"); err != nil {
+		return err
+	}
+	if f.lay.order != nativeOrder {
+		for i := range dst {
+			dst[i] = math.Float64frombits(bits.ReverseBytes64(math.Float64bits(dst[i])))
 		}
-		for i := range m {
-			dst[i] = math.Float64frombits(f.lay.order.Uint64(b[i*8:]))
-		}
-		dst = dst[m:]
-		off += int64(m) * 8
 	}
 	return nil
 }
+
+// nativeOrder is the machine's byte order, as the encoding/binary value
+// a file's layout is compared with.
+var nativeOrder = func() binary.ByteOrder {
+	x := uint16(1)
+	if *(*byte)(unsafe.Pointer(&x)) == 1 {
+		return binary.LittleEndian
+	}
+	return binary.BigEndian
+}()
 
 // maxAttempts bounds how often a read is retried while writers keep
 // changing the file.

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of billrun usage against the seed's loop
+# (python3-rrdtool fetch + summing, as report_sum does) and against
+# python3-rrdtool's bare fetch, over seed-schema files for one month.
+# Usage: bench/run.sh [N_FILES...]   (default: 100 1000)
+# Needs: Go, rrdtool, python3-rrdtool (make deps), GNU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("${@:-100 1000}")
+[ $# -eq 0 ] && sizes=(100 1000)
+work=${BENCH_DIR:-/tmp/billrun-bench}
+runs=${RUNS:-5}
+mkdir -p "$work"
+command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
+go build -o "$work/billrun" ./cmd/billrun
+start=1790812800   # 2026-10-01T00:00:00Z
+end=1793491200     # 2026-11-01T00:00:00Z
+
+# measure NAME CMD...: runs the command $runs times; prints the median
+# wall time and the maximum peak RSS (KiB).
+measure() {
+  local name=$1; shift
+  local times=() rss=0
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null
+    read -r t m < "$work/t"
+    times+=("$t"); (( m > rss )) && rss=$m
+  done
+  local med
+  med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "$name $med $rss"
+}
+
+json="["
+printf '%-8s %-34s %10s %10s %12s\n' files program "median s" "x billrun" "peak RSS MiB"
+for n in "${sizes[@]}"; do
+  dir=$work/fleet-$n
+  if [ ! -f "$dir/billing.yaml" ]; then
+    "$work/billrun" demo --out "$dir" --vps "$n" --hosts 4 --period 2026-10 >/dev/null
+  fi
+  files=("$dir"/vps/*.rrd)
+  cat "${files[@]}" >/dev/null   # warm the page cache for everyone
+  results=()
+  results+=("$(measure billrun-usage "$work/billrun" usage --config "$dir/billing.yaml" --period 2026-10)")
+  results+=("$(measure seed-loop-python3-rrdtool /usr/bin/python3 bench/seed_loop.py sum $start $end "${files[@]}")")
+  results+=("$(measure python3-rrdtool-bare-fetch /usr/bin/python3 bench/seed_loop.py fetch $start $end "${files[@]}")")
+  base=$(echo "${results[0]}" | awk '{print $2}')
+  for r in "${results[@]}"; do
+    read -r name t m <<<"$r"
+    ratio=$(awk -v a="$t" -v b="$base" 'BEGIN {printf "%.1f", (b > 0 ? a / b : 0)}')
+    printf '%-8s %-34s %10s %10s %12.1f\n' "$n" "$name" "$t" "$ratio" "$(awk -v m="$m" 'BEGIN {print m/1024}')"
+    json+="{\"files\":$n,\"program\":\"$name\",\"median_seconds\":$t,\"ratio_to_billrun\":$ratio,\"peak_rss_kib\":$m},"
+  done
+done
+json="${json%,}]"
+echo "$json" > "$work/results.json"
+echo "results: $work/results.json ($runs runs each, median wall time, warm page cache, $(nproc) cores)"
