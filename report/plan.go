@@ -1,10 +1,13 @@
 package report
 
 import (
+	"context"
 	"fmt"
+	"runtime"
 	"sort"
 
 	"github.com/billrun/billrun/rrdfetch"
+	"golang.org/x/sync/errgroup"
 )
 
 // Part is a piece of a period read from one RRA: [From, To) in epoch
@@ -104,4 +107,45 @@ func dsIndex(h *rrdfetch.Header, names []string) ([]int, error) {
 		}
 	}
 	return idx, nil
+}
+
+// openPlanned opens a source and plans the period's parts; the caller
+// closes the file.
+func openPlanned(s Source, p Period) (*rrdfetch.File, []Part, error) {
+	f, err := rrdfetch.Open(s.File)
+	if err != nil {
+		return nil, nil, err
+	}
+	parts, err := plan(f.Header(), p.Start.Unix(), p.End.Unix())
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	return f, parts, nil
+}
+
+// perFile runs fn over the sources with at most workers at once (0:
+// GOMAXPROCS), keeping results and per-file errors by index so the output
+// order never depends on scheduling. It fails only when ctx is done.
+func perFile[T any](ctx context.Context, sources []Source, workers int, fn func(Source) (*T, error)) ([]*T, []error, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	res := make([]*T, len(sources))
+	errs := make([]error, len(sources))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i, s := range sources {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			res[i], errs[i] = fn(s)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	return res, errs, nil
 }

@@ -6,9 +6,6 @@ import (
 	"math"
 	"sort"
 	"time"
-
-	"github.com/billrun/billrun/rrdfetch"
-	"golang.org/x/sync/errgroup"
 )
 
 // UptimeDS is the data source of a host's uptime RRD (0–100 %).
@@ -67,20 +64,10 @@ func SLA(ctx context.Context, hosts []Source, p Period, threshold float64, opt O
 	if math.IsNaN(threshold) || threshold <= 0 || threshold > 100 {
 		return nil, fmt.Errorf("threshold %v must be in (0, 100]", threshold)
 	}
-	res := make([]*HostSLA, len(hosts))
-	errs := make([]error, len(hosts))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers(opt.Workers))
-	for i, h := range hosts {
-		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			res[i], errs[i] = HostUptime(h, p, threshold)
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	res, errs, err := perFile(ctx, hosts, opt.Workers, func(s Source) (*HostSLA, error) {
+		return HostUptime(s, p, threshold)
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := &SLAReport{Period: periodJSON(p), Hosts: []HostSLA{}, Errors: []FileError{}}
@@ -109,17 +96,13 @@ func SLA(ctx context.Context, hosts []Source, p Period, threshold float64, opt O
 // known rows weighted by the seconds they cover in the period; downtime
 // minutes are Σ (100 − v)/100 × covered minutes.
 func HostUptime(s Source, p Period, threshold float64) (*HostSLA, error) {
-	f, err := rrdfetch.Open(s.File)
+	f, parts, err := openPlanned(s, p)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	h := f.Header()
 	start, end := p.Start.Unix(), p.End.Unix()
-	parts, err := plan(h, start, end)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.File, err)
-	}
 	col, err := dsIndex(h, []string{UptimeDS})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.File, err)

@@ -6,12 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
 	"time"
-
-	"github.com/billrun/billrun/rrdfetch"
-	"golang.org/x/sync/errgroup"
 )
 
 // Source is one RRD file to report on, under a name.
@@ -129,20 +125,10 @@ func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, op
 	if err := ValidateMetrics(metrics); err != nil {
 		return nil, err
 	}
-	res := make([]*VPSUsage, len(sources))
-	errs := make([]error, len(sources))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers(opt.Workers))
-	for i, s := range sources {
-		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			res[i], errs[i] = FileUsage(s, p, metrics, opt)
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	res, errs, err := perFile(ctx, sources, opt.Workers, func(s Source) (*VPSUsage, error) {
+		return FileUsage(s, p, metrics, opt)
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := &UsageReport{Period: periodJSON(p), VPS: []VPSUsage{}, Errors: []FileError{}}
@@ -154,13 +140,6 @@ func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, op
 		out.VPS = append(out.VPS, *res[i])
 	}
 	return out, nil
-}
-
-func workers(n int) int {
-	if n > 0 {
-		return n
-	}
-	return runtime.GOMAXPROCS(0)
 }
 
 // scratch holds the per-file buffers; the pool recycles them across files
@@ -183,17 +162,13 @@ func grow[T any](b []T, n int) []T {
 
 // FileUsage computes one file's usage for p.
 func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, error) {
-	f, err := rrdfetch.Open(s.File)
+	f, parts, err := openPlanned(s, p)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	h := f.Header()
 	start, end := p.Start.Unix(), p.End.Unix()
-	parts, err := plan(h, start, end)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.File, err)
-	}
 	cols := make([][]int, len(metrics))
 	for i, m := range metrics {
 		if cols[i], err = dsIndex(h, m.DS); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/billrun/billrun/config"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
 )
@@ -48,37 +49,24 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 	if err := checkFormat(o.format); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(o.config)
-	if err != nil {
-		return err
-	}
-	per, err := o.period.resolve(cfg)
-	if err != nil {
-		return err
-	}
 	threshold := report.DefaultThreshold
-	var sources []report.Source
-	daemon := o.daemon
-	if cfg != nil {
-		threshold = cfg.Threshold()
-		sources = cfg.HostSources()
-		if daemon == "" {
-			daemon = cfg.Daemon
-		}
-	}
 	if o.threshold != 0 {
 		threshold = o.threshold
 	}
 	if threshold <= 0 || threshold > 100 {
 		return usagef("--threshold must be in (0, 100]")
 	}
-	sources = append(sources, sourcesFromFiles(o.files)...)
-	if len(sources) == 0 {
-		return usagef("no uptime RRD files: give --uptime-rrd FILE or a --config with hosts")
-	}
-	if err := flushSources(ctx, daemon, sources); err != nil {
+	in, err := prepare(ctx, o.config, &o.period, o.daemon, o.files, (*config.Config).HostSources)
+	if err != nil {
 		return err
 	}
+	if in.cfg != nil && o.threshold == 0 {
+		threshold = in.cfg.Threshold()
+	}
+	if len(in.sources) == 0 {
+		return usagef("no uptime RRD files: give --uptime-rrd FILE or a --config with hosts")
+	}
+	sources, per := in.sources, in.period
 	rep, err := report.SLA(ctx, sources, per, threshold, report.Options{})
 	if err != nil {
 		return err

@@ -71,33 +71,20 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	if err := checkFormat(o.format); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(o.config)
+	in, err := prepare(ctx, o.config, &o.period, o.daemon, o.files, (*config.Config).VPSSources)
 	if err != nil {
 		return err
 	}
-	per, err := o.period.resolve(cfg)
-	if err != nil {
-		return err
-	}
-	metrics := report.DefaultMetrics()
-	var sources []report.Source
-	daemon := o.daemon
-	if cfg != nil {
-		if metrics, err = cfg.ReportMetrics(); err != nil {
-			return err
-		}
-		sources = cfg.VPSSources()
-		if daemon == "" {
-			daemon = cfg.Daemon
-		}
-	}
-	sources = append(sources, sourcesFromFiles(o.files)...)
-	if len(sources) == 0 {
+	if len(in.sources) == 0 {
 		return usagef("no RRD files: give --rrd FILE or a --config with vps")
 	}
-	if err := flushSources(ctx, daemon, sources); err != nil {
-		return err
+	metrics := report.DefaultMetrics()
+	if in.cfg != nil {
+		if metrics, err = in.cfg.ReportMetrics(); err != nil {
+			return err
+		}
 	}
+	sources, per := in.sources, in.period
 	rep, err := report.Usage(ctx, sources, per, metrics, report.Options{})
 	if err != nil {
 		return err
@@ -116,13 +103,45 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	return fileErrors(g, rep.Errors)
 }
 
-// flushSources flushes every file through rrdcached in one batch.
-func flushSources(ctx context.Context, daemon string, sources []report.Source) error {
-	files := make([]string, len(sources))
-	for i, s := range sources {
-		files[i] = s.File
+// inputs are what usage and sla read: the config (nil without --config),
+// the period, and the files, flushed through rrdcached when one is set.
+type inputs struct {
+	cfg     *config.Config
+	period  report.Period
+	sources []report.Source
+}
+
+// prepare loads the config, resolves the period, lists the config's
+// sources (fromConfig) then the command line's, and flushes them all
+// through rrdcached (--daemon, else the config's daemon, else
+// $RRDCACHED_ADDRESS) in one batch.
+func prepare(ctx context.Context, cfgPath string, pf *periodFlags, daemon string, files []string,
+	fromConfig func(*config.Config) []report.Source) (*inputs, error) {
+	cfg, err := loadConfig(cfgPath)
+	if err != nil {
+		return nil, err
 	}
-	return flushThrough(ctx, daemon, files...)
+	in := &inputs{cfg: cfg}
+	if in.period, err = pf.resolve(cfg); err != nil {
+		return nil, err
+	}
+	if cfg != nil {
+		in.sources = fromConfig(cfg)
+		if daemon == "" {
+			daemon = cfg.Daemon
+		}
+	}
+	in.sources = append(in.sources, sourcesFromFiles(files)...)
+	if len(in.sources) > 0 {
+		names := make([]string, len(in.sources))
+		for i, s := range in.sources {
+			names[i] = s.File
+		}
+		if err := flushThrough(ctx, daemon, names...); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
 }
 
 // fileErrors reports unreadable files on stderr; the command then exits 1
