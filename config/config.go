@@ -35,6 +35,15 @@ type Config struct {
 	Hosts           []Host   `yaml:"hosts"`
 	VPS             []VPS    `yaml:"vps"`
 
+	// Billing (invoices).
+	StateDir       string          `yaml:"state_dir"`
+	OutDir         string          `yaml:"out_dir"`
+	ReviewCoverage *float64        `yaml:"review_coverage"`
+	Issuer         Party           `yaml:"issuer"`
+	Invoice        InvoiceSettings `yaml:"invoice"`
+	Plans          []Plan          `yaml:"plans"`
+	Customers      []Customer      `yaml:"customers"`
+
 	path   string
 	digest string
 	loc    *time.Location
@@ -144,6 +153,14 @@ func (c *Config) validate(dir string) error {
 			return fmt.Errorf("vps[%d].host: no host named %q", i, v.Host)
 		}
 	}
+	if err := c.validateBilling(seen, hosts); err != nil {
+		return err
+	}
+	for _, d := range []*string{&c.StateDir, &c.OutDir} {
+		if *d != "" && !filepath.IsAbs(*d) {
+			*d = filepath.Join(dir, *d)
+		}
+	}
 	sort.SliceStable(c.VPS, func(a, b int) bool { return c.VPS[a].Name < c.VPS[b].Name })
 	return nil
 }
@@ -184,12 +201,18 @@ func (c *Config) ReportMetrics() ([]report.Metric, error) {
 	return out, nil
 }
 
-// VPSSources lists the VPS files, sorted by name.
+// VPSSources lists the VPS files, top-level and customers', sorted by name.
 func (c *Config) VPSSources() []report.Source {
 	var out []report.Source
 	for _, v := range c.VPS {
 		out = append(out, report.Source{Name: v.Name, File: v.File})
 	}
+	for _, cu := range c.Customers {
+		for _, v := range cu.VPS {
+			out = append(out, report.Source{Name: v.Name, File: v.File})
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Name < out[b].Name })
 	return out
 }
 

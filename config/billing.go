@@ -1,0 +1,200 @@
+package config
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Party is an invoice's issuer or customer (EU VAT art. 226: name,
+// address and VAT identification number).
+type Party struct {
+	Name    string   `yaml:"name"`
+	Address []string `yaml:"address"`
+	VATID   string   `yaml:"vat_id"`
+	Email   string   `yaml:"email"`
+}
+
+// InvoiceSettings say how invoices are numbered, dated and rounded.
+type InvoiceSettings struct {
+	NumberPrefix string `yaml:"number_prefix"` // default "INV-"
+	DueDays      int    `yaml:"due_days"`      // default 14
+	Rounding     string `yaml:"rounding"`      // half-up (default) or half-even
+}
+
+// MetricPrice prices one metric: quantities are converted to Unit,
+// Included of them are free, the rest cost Rate each.
+type MetricPrice struct {
+	Unit     string          `yaml:"unit"`
+	Included decimal.Decimal `yaml:"included"`
+	Rate     decimal.Decimal `yaml:"rate"`
+}
+
+// P95Price prices 95th-percentile bandwidth above IncludedMbps.
+type P95Price struct {
+	IncludedMbps decimal.Decimal `yaml:"included_mbps"`
+	RatePerMbps  decimal.Decimal `yaml:"rate_per_mbps"`
+}
+
+// CreditTier: uptime below Below earns Percent of the monthly fee back.
+type CreditTier struct {
+	Below   float64         `yaml:"below"`
+	Percent decimal.Decimal `yaml:"percent"`
+}
+
+// SLAPolicy is a plan's uptime target and credit tiers.
+type SLAPolicy struct {
+	Target  float64      `yaml:"target"`
+	Credits []CreditTier `yaml:"credits"`
+}
+
+// Plan is what a customer pays per VPS.
+type Plan struct {
+	ID         string                 `yaml:"id"`
+	MonthlyFee decimal.Decimal        `yaml:"monthly_fee"`
+	Prorate    bool                   `yaml:"prorate"`
+	TaxRate    decimal.Decimal        `yaml:"tax_rate"`
+	Metrics    map[string]MetricPrice `yaml:"metrics"`
+	P95        *P95Price              `yaml:"p95"`
+	SLA        *SLAPolicy             `yaml:"sla"`
+}
+
+// CustomerVPS is a customer's VPS, optionally active for part of a period.
+type CustomerVPS struct {
+	Name        string `yaml:"name"`
+	File        string `yaml:"file"`
+	Host        string `yaml:"host"`
+	ActiveFrom  string `yaml:"active_from"`  // YYYY-MM-DD in the config's zone, inclusive
+	ActiveUntil string `yaml:"active_until"` // YYYY-MM-DD, exclusive
+
+	From, Until time.Time `yaml:"-"` // parsed; zero when unset
+}
+
+// Customer is billed per period.
+type Customer struct {
+	ID            string `yaml:"id"`
+	Party         `yaml:",inline"`
+	Currency      string        `yaml:"currency"`
+	Plan          string        `yaml:"plan"`
+	ReverseCharge bool          `yaml:"reverse_charge"`
+	VPS           []CustomerVPS `yaml:"vps"`
+}
+
+var (
+	idRE       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+)
+
+// validateBilling checks the billing sections; VPS names must not clash
+// with the top-level vps list (seen).
+func (c *Config) validateBilling(seen, hosts map[string]bool) error {
+	if c.Invoice.NumberPrefix == "" {
+		c.Invoice.NumberPrefix = "INV-"
+	}
+	if c.Invoice.DueDays == 0 {
+		c.Invoice.DueDays = 14
+	}
+	switch c.Invoice.Rounding {
+	case "":
+		c.Invoice.Rounding = "half-up"
+	case "half-up", "half-even":
+	default:
+		return fmt.Errorf("invoice.rounding: %q is not half-up or half-even", c.Invoice.Rounding)
+	}
+	if c.Invoice.DueDays < 0 || c.Invoice.DueDays > 366 {
+		return fmt.Errorf("invoice.due_days: %d out of range", c.Invoice.DueDays)
+	}
+	if c.ReviewCoverage == nil {
+		v := 0.99
+		c.ReviewCoverage = &v
+	} else if *c.ReviewCoverage < 0 || *c.ReviewCoverage > 1 {
+		return fmt.Errorf("review_coverage: %v is not in [0, 1]", *c.ReviewCoverage)
+	}
+	plans := map[string]bool{}
+	for i, p := range c.Plans {
+		if !idRE.MatchString(p.ID) || plans[p.ID] {
+			return fmt.Errorf("plans[%d].id: invalid or duplicate id %q", i, p.ID)
+		}
+		plans[p.ID] = true
+		if p.MonthlyFee.IsNegative() || p.TaxRate.IsNegative() || p.TaxRate.GreaterThan(decimal.NewFromInt(1)) {
+			return fmt.Errorf("plans[%d] (%s): monthly_fee must be >= 0 and tax_rate in [0, 1]", i, p.ID)
+		}
+		for name, m := range p.Metrics {
+			if m.Unit == "" || m.Included.IsNegative() || m.Rate.IsNegative() {
+				return fmt.Errorf("plans[%d].metrics.%s: unit required, included and rate must be >= 0", i, name)
+			}
+		}
+		if p.SLA != nil {
+			for j, t := range p.SLA.Credits {
+				if t.Below <= 0 || t.Below > 100 || t.Percent.IsNegative() || t.Percent.GreaterThan(decimal.NewFromInt(100)) {
+					return fmt.Errorf("plans[%d].sla.credits[%d]: below in (0, 100], percent in [0, 100]", i, j)
+				}
+			}
+		}
+	}
+	ids := map[string]bool{}
+	for i := range c.Customers {
+		cu := &c.Customers[i]
+		if !idRE.MatchString(cu.ID) || ids[cu.ID] {
+			return fmt.Errorf("customers[%d].id: invalid or duplicate id %q", i, cu.ID)
+		}
+		ids[cu.ID] = true
+		if cu.Name == "" {
+			return fmt.Errorf("customers[%d].name: missing", i)
+		}
+		if !currencyRE.MatchString(cu.Currency) {
+			return fmt.Errorf("customers[%d].currency: %q is not an ISO 4217 code", i, cu.Currency)
+		}
+		if !plans[cu.Plan] {
+			return fmt.Errorf("customers[%d].plan: no plan %q", i, cu.Plan)
+		}
+		for j := range cu.VPS {
+			v := &cu.VPS[j]
+			key := fmt.Sprintf("customers[%d].vps[%d]", i, j)
+			if !nameRE.MatchString(v.Name) || seen[v.Name] {
+				return fmt.Errorf("%s.name: invalid or duplicate name %q", key, v.Name)
+			}
+			seen[v.Name] = true
+			if v.File == "" {
+				v.File = v.Name + ".rrd"
+			}
+			if !filepath.IsAbs(v.File) {
+				v.File = filepath.Join(c.RRDDir, v.File)
+			}
+			if v.Host != "" && !hosts[v.Host] {
+				return fmt.Errorf("%s.host: no host named %q", key, v.Host)
+			}
+			var err error
+			if v.From, err = c.date(v.ActiveFrom); err != nil {
+				return fmt.Errorf("%s.active_from: %v", key, err)
+			}
+			if v.Until, err = c.date(v.ActiveUntil); err != nil {
+				return fmt.Errorf("%s.active_until: %v", key, err)
+			}
+			if !v.From.IsZero() && !v.Until.IsZero() && !v.Until.After(v.From) {
+				return fmt.Errorf("%s: active_until is not after active_from", key)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Config) date(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.ParseInLocation("2006-01-02", s, c.loc)
+}
+
+// Plan returns the plan with id.
+func (c *Config) Plan(id string) *Plan {
+	for i := range c.Plans {
+		if c.Plans[i].ID == id {
+			return &c.Plans[i]
+		}
+	}
+	return nil
+}

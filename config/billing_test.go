@@ -1,0 +1,84 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const billingYAML = `timezone: Europe/Berlin
+rrd_dir: rrds
+state_dir: state
+issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1", "10115 Berlin"], vat_id: DE123456789}
+invoice: {number_prefix: "INV-", due_days: 14, rounding: half-even}
+hosts: [{name: host01, file: host01-uptime.rrd}]
+plans:
+  - id: standard
+    monthly_fee: "20.00"
+    prorate: true
+    tax_rate: 0.19
+    metrics:
+      in: {unit: GB, included: "500", rate: "0.01"}
+    p95: {included_mbps: 10, rate_per_mbps: "0.50"}
+    sla: {target: 99.9, credits: [{below: 99.9, percent: "10"}, {below: 99.0, percent: 25}]}
+customers:
+  - id: C001
+    name: "Müller & Söhne GmbH"
+    address: ["Hauptstraße 5", "80331 München"]
+    vat_id: DE999999999
+    currency: EUR
+    plan: standard
+    vps:
+      - {name: vps00001, host: host01, active_from: 2026-10-15}
+`
+
+func TestBilling(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "billing.yaml")
+	os.WriteFile(p, []byte(billingYAML), 0o644)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := c.Plan("standard")
+	if pl == nil || pl.MonthlyFee.String() != "20" || pl.TaxRate.String() != "0.19" || pl.Metrics["in"].Rate.String() != "0.01" ||
+		pl.P95.IncludedMbps.String() != "10" || pl.SLA.Credits[1].Percent.String() != "25" {
+		t.Fatalf("plan decoded as %+v", pl)
+	}
+	cu := c.Customers[0]
+	if cu.Name != "Müller & Söhne GmbH" || cu.VATID != "DE999999999" || cu.VPS[0].File != filepath.Join(dir, "rrds", "vps00001.rrd") {
+		t.Errorf("customer %+v", cu)
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	if !cu.VPS[0].From.Equal(time.Date(2026, 10, 15, 0, 0, 0, 0, berlin)) {
+		t.Errorf("active_from %v", cu.VPS[0].From)
+	}
+	if c.StateDir != filepath.Join(dir, "state") || c.Invoice.Rounding != "half-even" || *c.ReviewCoverage != 0.99 {
+		t.Errorf("settings %q %q %v", c.StateDir, c.Invoice.Rounding, *c.ReviewCoverage)
+	}
+	if src := c.VPSSources(); len(src) != 1 || src[0].Name != "vps00001" {
+		t.Errorf("customers' VPS are not sources: %+v", src)
+	}
+}
+
+func TestBillingErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		"plan: standard\n":                     "currency",
+		"currency: EUR\n    plan: gold\n":      `no plan "gold"`,
+		"currency: euro\n    plan: standard\n": "ISO 4217",
+	} {
+		y := strings.Replace(billingYAML, "currency: EUR\n    plan: standard\n", in, 1)
+		p := filepath.Join(t.TempDir(), "b.yaml")
+		os.WriteFile(p, []byte(y), 0o644)
+		if _, err := Load(p); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", in, err, want)
+		}
+	}
+	p := filepath.Join(t.TempDir(), "b.yaml")
+	os.WriteFile(p, []byte(strings.Replace(billingYAML, `monthly_fee: "20.00"`, `monthly_fee: "20,00"`, 1)), 0o644)
+	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "20,00") {
+		t.Errorf("bad decimal: %v", err)
+	}
+}
