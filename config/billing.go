@@ -12,10 +12,10 @@ import (
 // Party is an invoice's issuer or customer (EU VAT art. 226: name,
 // address and VAT identification number).
 type Party struct {
-	Name    string   `yaml:"name"`
-	Address []string `yaml:"address"`
-	VATID   string   `yaml:"vat_id"`
-	Email   string   `yaml:"email"`
+	Name    string   `yaml:"name" json:"name"`
+	Address []string `yaml:"address" json:"address"`
+	VATID   string   `yaml:"vat_id" json:"vat_id,omitempty"`
+	Email   string   `yaml:"email" json:"email,omitempty"`
 }
 
 // InvoiceSettings say how invoices are numbered, dated and rounded.

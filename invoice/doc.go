@@ -1,0 +1,24 @@
+// Package invoice turns usage and SLA figures into invoices: plans, rates,
+// SLA credits, tax, and gap-free invoice numbers.
+//
+// Money is exact decimal (shopspring/decimal). Every line amount is rounded
+// once, to the currency's minor unit (half-up by default, half-even when
+// configured); subtotals and totals are sums of rounded lines, and the tax
+// is rounded once per VAT rate. Figures from the RRDs (float64 totals) are
+// turned into decimals exactly as printed in the usage JSON (shortest
+// representation), so an invoice can be recomputed from usage.json.
+//
+// Per VPS, an invoice has: the plan's monthly fee (prorated by the seconds
+// the VPS was active in the period when the plan says so); for each priced
+// metric, the quantity in the billing unit and the part above the included
+// quantity at the plan's rate; 95th-percentile bandwidth above the
+// included Mbps; and an SLA credit, a percentage of that VPS's fee line,
+// from the lowest tier whose threshold the VPS's host's uptime is below.
+// A line whose data covers less than review_coverage of the period is
+// flagged for review instead of being billed silently on less data.
+//
+// Invoice numbers are PREFIX-YEAR-NNNNN, one sequence without gaps,
+// allocated once per (period, customer) and recorded in the state
+// directory, so a rerun of a period reuses them. Numbering assumes one run
+// at a time per state directory (the scheduler's lock guarantees it).
+package invoice

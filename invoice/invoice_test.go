@@ -1,0 +1,260 @@
+package invoice
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/report"
+	"github.com/shopspring/decimal"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden/invoice")
+
+func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func TestRounding(t *testing.T) {
+	for _, c := range []struct {
+		r        Rounding
+		in, want string
+		places   int32
+	}{
+		{HalfUp, "0.125", "0.13", 2}, {HalfEven, "0.125", "0.12", 2}, {HalfEven, "0.135", "0.14", 2},
+		{HalfUp, "-0.125", "-0.13", 2}, {HalfUp, "1234.5", "1235", 0}, {HalfEven, "1234.5", "1234", 0},
+	} {
+		if got := c.r.Round(d(c.in), c.places); !got.Equal(d(c.want)) {
+			t.Errorf("%s(%s) = %s, want %s", c.r, c.in, got, c.want)
+		}
+	}
+	if MinorUnits("JPY") != 0 || MinorUnits("EUR") != 2 || MinorUnits("KWD") != 3 {
+		t.Error("minor units")
+	}
+}
+
+func TestAllocate(t *testing.T) {
+	parts, err := Allocate(d("100.00"), []decimal.Decimal{d("1"), d("1"), d("1")}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !parts[0].Equal(d("33.34")) || !parts[1].Equal(d("33.33")) || !parts[2].Equal(d("33.33")) {
+		t.Errorf("100 over 3: %v", parts)
+	}
+	parts, _ = Allocate(d("-10.00"), []decimal.Decimal{d("2"), d("1")}, 2)
+	if !parts[0].Equal(d("-6.67")) || !parts[1].Equal(d("-3.33")) {
+		t.Errorf("-10 over 2:1: %v", parts)
+	}
+	for _, total := range []string{"0.05", "999.99", "1"} {
+		ws := []decimal.Decimal{d("0.3"), d("0.3"), d("0.4"), d("7")}
+		ps, _ := Allocate(d(total), ws, 2)
+		s := decimal.Zero
+		for _, p := range ps {
+			s = s.Add(p)
+		}
+		if !s.Equal(d(total)) {
+			t.Errorf("parts of %s add up to %s", total, s)
+		}
+	}
+}
+
+func TestConvert(t *testing.T) {
+	for _, c := range []struct{ base, unit, total, want string }{
+		{"bytes", "GB", "1500000000", "1.5"}, {"bytes", "GiB", "1073741824", "1"},
+		{"ticks", "cpu-hours", "720000", "2"}, {"KB-minutes", "GB-hours", "60000000", "1"},
+	} {
+		got, err := Convert(d(c.total), c.base, c.unit, 44640)
+		if err != nil || !got.Equal(d(c.want)) {
+			t.Errorf("%s %s -> %s = %s, %v; want %s", c.total, c.base, c.unit, got, err, c.want)
+		}
+	}
+	// 1 GB held for all 44640 minutes of October is 1 GB-month.
+	if got, _ := Convert(d("44640").Mul(d("1e6")), "KB-minutes", "GB-months", 44640); !got.Equal(d("1")) {
+		t.Errorf("GB-months: %s", got)
+	}
+	if _, err := Convert(d("1"), "bytes", "parsecs", 1); err == nil {
+		t.Error("unknown unit accepted")
+	}
+}
+
+const fleetYAML = `timezone: UTC
+rrd_dir: ../report/testdata/fixtures
+issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1", "10115 Berlin", "Germany"], vat_id: DE123456789, email: billing@example.com}
+metrics:
+  - {name: ticks, ds: [vs_uticks, vs_sticks], kind: counter, unit: ticks}
+  - {name: rss, ds: [vs_rss], kind: gauge, unit: KB-minutes}
+  - {name: in, ds: [vs_in], kind: counter, unit: bytes, max_rate: 1.25e9}
+  - {name: out, ds: [vs_out], kind: counter, unit: bytes, max_rate: 1.25e9}
+hosts:
+  - {name: host-a, file: host-a/file.rrd}
+  - {name: host-b, file: host-b/file.rrd}
+plans:
+  - id: standard
+    monthly_fee: "20.00"
+    prorate: true
+    tax_rate: "0.19"
+    metrics:
+      in: {unit: GB, included: "100", rate: "0.05"}
+      out: {unit: GB, included: "100", rate: "0.05"}
+      ticks: {unit: cpu-hours, included: "100", rate: "0.10"}
+      rss: {unit: GB-months, included: "0.1", rate: "4.00"}
+    p95: {included_mbps: "1", rate_per_mbps: "0.75"}
+    sla: {target: 99.99, credits: [{below: 99.999, percent: "5"}, {below: 99.995, percent: "10"}]}
+  - id: yen
+    monthly_fee: "3000"
+    prorate: true
+    tax_rate: "0.10"
+    metrics:
+      in: {unit: GiB, included: "50", rate: "7"}
+customers:
+  - id: C001
+    name: "Müller & Söhne GmbH"
+    address: ["Hauptstraße 5", "80331 München", "Germany"]
+    vat_id: DE999999999
+    currency: EUR
+    plan: standard
+    vps: [{name: m-full, file: vps-full/file.rrd, host: host-a}]
+  - id: C002
+    name: "Łódź Hosting sp. z o.o."
+    address: ["ul. Piotrkowska 1", "90-001 Łódź", "Poland"]
+    vat_id: PL1234567890
+    currency: EUR
+    plan: standard
+    reverse_charge: true
+    vps: [{name: l-young, file: vps-young/file.rrd, host: host-b}]
+  - id: C003
+    name: "株式会社"
+    address: ["東京都千代田区1-1"]
+    currency: JPY
+    plan: yen
+    vps: [{name: k-parts, file: vps-parts/file.rrd, active_from: 2026-10-15}]
+  - id: C004
+    name: "Gone Ltd"
+    currency: GBP
+    plan: standard
+    vps: [{name: g-missing, file: missing/file.rrd}]
+`
+
+func buildFleet(t *testing.T, stateDir string) ([]Invoice, []Problem) {
+	// Relative paths keep file names in the golden machine-independent.
+	cfg, err := config.Parse([]byte(fleetYAML), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := report.Month(2026, time.October, time.UTC)
+	ms, err := cfg.ReportMetrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := report.Usage(context.Background(), cfg.VPSSources(), p, ms, report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := report.SLA(context.Background(), cfg.HostSources(), p, cfg.Threshold(), report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig := Figures{Usage: map[string]*report.VPSUsage{}, Hosts: map[string]*report.HostSLA{}, Failed: map[string]string{}}
+	for i := range u.VPS {
+		fig.Usage[u.VPS[i].Name] = &u.VPS[i]
+	}
+	for i := range s.Hosts {
+		fig.Hosts[s.Hosts[i].Name] = &s.Hosts[i]
+	}
+	byFile := map[string]string{}
+	for _, src := range cfg.VPSSources() {
+		byFile[src.File] = src.Name
+	}
+	for _, e := range u.Errors {
+		fig.Failed[byFile[e.File]] = e.Error
+	}
+	invs, probs := Build(cfg, p, fig)
+	if err := Numbers(stateDir, p.Label, cfg.Invoice.NumberPrefix, invs); err != nil {
+		t.Fatal(err)
+	}
+	return invs, probs
+}
+
+func TestGoldenInvoices(t *testing.T) {
+	invs, probs := buildFleet(t, t.TempDir())
+	got, err := json.MarshalIndent(struct {
+		Invoices []Invoice `json:"invoices"`
+		Problems []Problem `json:"problems"`
+	}{invs, probs}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("..", "testdata", "golden", "invoice", "oct2026.golden")
+	if *update {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		os.WriteFile(path, got, 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Fatalf("%s line %d:\n want %s\n got  %s", path, i+1, wl[i], gl[i])
+			}
+		}
+		t.Fatalf("%s: length differs", path)
+	}
+	// Invariants, whatever the golden says.
+	if len(invs) != 3 {
+		t.Fatalf("%d invoices, want 3 (C004's file is missing)", len(invs))
+	}
+	for _, inv := range invs {
+		s := decimal.Zero
+		for _, l := range inv.Lines {
+			if !l.Amount.Equal(l.Amount.Round(MinorUnits(inv.Currency))) {
+				t.Errorf("%s: line %q not rounded to the minor unit: %s", inv.Number, l.Description, l.Amount)
+			}
+			s = s.Add(l.Amount)
+		}
+		if !s.Equal(inv.Subtotal) || !inv.Total.Equal(inv.Subtotal.Add(inv.Taxes[0].Tax)) {
+			t.Errorf("%s: subtotal %s (lines %s), total %s", inv.Number, inv.Subtotal, s, inv.Total)
+		}
+	}
+	if !invs[1].ReverseCharge || !invs[1].Taxes[0].Tax.IsZero() || len(invs[1].Notes) != 1 {
+		t.Errorf("reverse charge: %+v", invs[1].Taxes)
+	}
+	if invs[2].Lines[0].Quantity.String() != "0.548387" { // 17 of 31 days
+		t.Errorf("prorated share %s", invs[2].Lines[0].Quantity)
+	}
+	found := false
+	for _, p := range probs {
+		found = found || (p.CustomerID == "C004" && strings.Contains(p.Problem, "missing/file.rrd"))
+	}
+	if !found {
+		t.Errorf("C004's unreadable file is not a problem: %+v", probs)
+	}
+}
+
+// A rerun of the period reuses the numbers; the next period continues the
+// sequence without gaps.
+func TestNumbersStable(t *testing.T) {
+	state := t.TempDir()
+	a, _ := buildFleet(t, state)
+	b, _ := buildFleet(t, state)
+	for i := range a {
+		if a[i].Number != b[i].Number {
+			t.Errorf("rerun renumbered %s as %s", a[i].Number, b[i].Number)
+		}
+	}
+	if a[0].Number != "INV-2026-00001" || a[2].Number != "INV-2026-00003" {
+		t.Errorf("numbers %s %s", a[0].Number, a[2].Number)
+	}
+	next := []Invoice{{CustomerID: "C001", IssueDate: "2026-12-01"}}
+	if err := Numbers(state, "2026-11", "INV-", next); err != nil || next[0].Number != "INV-2026-00004" {
+		t.Errorf("next period: %s %v", next[0].Number, err)
+	}
+}

@@ -1,0 +1,41 @@
+package invoice
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+// conversions maps a metric's base unit to billing units: quantity in the
+// billing unit = base total / divisor. "month" divisors depend on the
+// period and are handled in Convert.
+var conversions = map[string]map[string]decimal.Decimal{
+	"bytes": {
+		"B": dec("1"), "KB": dec("1e3"), "MB": dec("1e6"), "GB": dec("1e9"), "TB": dec("1e12"),
+		"KiB": dec("1024"), "MiB": dec("1048576"), "GiB": dec("1073741824"), "TiB": dec("1099511627776"),
+	},
+	// USER_HZ is 100: a tick is 1/100 of a CPU second.
+	"ticks": {"ticks": dec("1"), "cpu-seconds": dec("100"), "cpu-minutes": dec("6000"), "cpu-hours": dec("360000")},
+	// vm, rss and disk are kB gauges: totals in KB-minutes.
+	"KB-minutes": {"KB-minutes": dec("1"), "MB-hours": dec("6e4"), "GB-hours": dec("6e7"), "GiB-hours": dec("62914560")},
+}
+
+// monthUnits are per-period averages: KB-minutes / minutes of the period.
+var monthUnits = map[string]decimal.Decimal{"KB-months": dec("1"), "MB-months": dec("1e3"), "GB-months": dec("1e6"), "GiB-months": dec("1048576")}
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+// Convert turns a metric total in its base unit into the billing unit.
+// periodMinutes is the length of the billing period (for *-months units:
+// a GB-month is 1 GB held for the whole period).
+func Convert(total decimal.Decimal, baseUnit, unit string, periodMinutes int64) (decimal.Decimal, error) {
+	if baseUnit == "KB-minutes" {
+		if d, ok := monthUnits[unit]; ok {
+			return total.Div(d.Mul(decimal.NewFromInt(periodMinutes))), nil
+		}
+	}
+	if d, ok := conversions[baseUnit][unit]; ok {
+		return total.Div(d), nil
+	}
+	return decimal.Zero, fmt.Errorf("no conversion from %s to %s", baseUnit, unit)
+}
