@@ -209,7 +209,7 @@ func (c *Config) VPSSources() []report.Source {
 	}
 	for _, cu := range c.Customers {
 		for _, v := range cu.VPS {
-			out = append(out, report.Source{Name: v.Name, File: v.File})
+			out = append(out, report.Source{Name: v.Name, File: v.File, From: v.From, Until: v.Until})
 		}
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Name < out[b].Name })

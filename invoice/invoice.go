@@ -109,6 +109,9 @@ func buildOne(cfg *config.Config, p report.Period, fig Figures, cu config.Custom
 	}
 	var problems []Problem
 	for _, v := range cu.VPS {
+		if _, active := (report.Source{From: v.From, Until: v.Until}).Window(p); !active {
+			continue // not this period's business
+		}
 		if e, bad := fig.Failed[v.Name]; bad {
 			problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: v.File, Problem: "invoice not issued: " + e})
 		}
@@ -128,17 +131,12 @@ func buildOne(cfg *config.Config, p report.Period, fig Figures, cu config.Custom
 	for _, v := range vpsList {
 		u := fig.Usage[v.Name]
 		// Fee, prorated by active seconds.
-		from, until := p.Start, p.End
-		if !v.From.IsZero() && v.From.After(from) {
-			from = v.From
-		}
-		if !v.Until.IsZero() && v.Until.Before(until) {
-			until = v.Until
-		}
-		active := max(0, until.Unix()-from.Unix())
-		if active == 0 {
+		w, ok := (report.Source{From: v.From, Until: v.Until}).Window(p)
+		if !ok {
 			continue // not active in this period
 		}
+		from, until := w.Start, w.End
+		active := until.Unix() - from.Unix()
 		share := decimal.NewFromInt(1)
 		desc := fmt.Sprintf("Plan %s, %s", plan.ID, v.Name)
 		if plan.Prorate && active < span {

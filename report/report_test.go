@@ -376,3 +376,26 @@ func TestPercentile95(t *testing.T) {
 		t.Error("no samples must be NaN")
 	}
 }
+
+// A source active for part of the period is billed for that part only.
+func TestActiveWindow(t *testing.T) {
+	p := oct2026(t, "UTC")
+	from := time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC)
+	s := fixture("vps-full")
+	s.From = from
+	got, err := FileUsage(s, p, DefaultMetrics(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := Custom(from, p.End)
+	want, _ := FileUsage(fixture("vps-full"), w, DefaultMetrics(), Options{})
+	for i := range want.Metrics {
+		if got.Metrics[i] != want.Metrics[i] {
+			t.Errorf("%s: %+v, want %+v", want.Metrics[i].Name, got.Metrics[i], want.Metrics[i])
+		}
+	}
+	s.From, s.Until = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), time.Time{}
+	if _, err := FileUsage(s, p, DefaultMetrics(), Options{}); err == nil || !strings.Contains(err.Error(), "not active") {
+		t.Errorf("a VPS active only later: %v", err)
+	}
+}

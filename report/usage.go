@@ -10,10 +10,24 @@ import (
 	"time"
 )
 
-// Source is one RRD file to report on, under a name.
+// Source is one RRD file to report on, under a name. From and Until, when
+// set, clip the period to the time the VPS was active: its usage and
+// coverage are over the clipped window only.
 type Source struct {
-	Name string
-	File string
+	Name        string
+	File        string
+	From, Until time.Time
+}
+
+// Window is the part of p a source was active in (empty: ok false).
+func (s Source) Window(p Period) (Period, bool) {
+	if !s.From.IsZero() && s.From.After(p.Start) {
+		p.Start = s.From
+	}
+	if !s.Until.IsZero() && s.Until.Before(p.End) {
+		p.End = s.Until
+	}
+	return p, p.End.After(p.Start)
 }
 
 // PeriodJSON is how a period appears in every output.
@@ -162,6 +176,11 @@ func grow[T any](b []T, n int) []T {
 
 // FileUsage computes one file's usage for p.
 func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, error) {
+	full := p
+	p, ok := s.Window(p)
+	if !ok {
+		return nil, fmt.Errorf("%s: not active in %s", s.File, full.Label)
+	}
 	f, parts, err := openPlanned(s, p)
 	if err != nil {
 		return nil, err
