@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
 )
@@ -73,9 +72,9 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 	}
 	switch o.format {
 	case "json":
-		err = writeJSON(g.stdout, rep)
+		err = export.JSON(g.stdout, rep)
 	case "csv":
-		err = writeSLACSV(g.stdout, rep)
+		err = export.SLACSV(g.stdout, rep)
 	default:
 		err = writeSLATable(g.stdout, rep)
 	}
@@ -83,21 +82,6 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 		return err
 	}
 	return fileErrors(g, rep.Errors)
-}
-
-func writeSLACSV(w io.Writer, rep *report.SLAReport) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"name", "file", "uptime_pct", "downtime_minutes", "coverage", "degraded_intervals"})
-	for _, h := range rep.Hosts {
-		var deg []string
-		for _, d := range h.Degraded {
-			deg = append(deg, fmt.Sprintf("%s/%s min %s", d.Start, d.End, d.MinPct))
-		}
-		cw.Write([]string{safeCell(h.Name), safeCell(h.File), h.UptimePct.String(), h.DowntimeMinutes.String(), h.Coverage.String(), strings.Join(deg, "; ")})
-	}
-	cw.Write([]string{"fleet", "", rep.Fleet.UptimePct.String(), "", "", ""})
-	cw.Flush()
-	return cw.Error()
 }
 
 func writeSLATable(w io.Writer, rep *report.SLAReport) error {

@@ -2,16 +2,14 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
 )
@@ -91,9 +89,9 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	}
 	switch o.format {
 	case "json":
-		err = writeJSON(g.stdout, rep)
+		err = export.JSON(g.stdout, rep)
 	case "csv":
-		err = writeUsageCSV(g.stdout, rep, metrics)
+		err = export.UsageCSV(g.stdout, rep, metrics)
 	default:
 		err = writeUsageTable(g.stdout, rep, metrics)
 	}
@@ -154,44 +152,6 @@ func fileErrors(g *globals, errs []report.FileError) error {
 		fmt.Fprintf(g.stderr, "billrun: %s\n", e.Error)
 	}
 	return exitCodeError{code: exitError, err: fmt.Errorf("%d file(s) could not be read", len(errs))}
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// safeCell keeps spreadsheets from evaluating a text cell as a formula.
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-func writeUsageCSV(w io.Writer, rep *report.UsageReport, metrics []report.Metric) error {
-	cw := csv.NewWriter(w)
-	head := []string{"name", "file", "step"}
-	for _, m := range metrics {
-		head = append(head, m.Name+"_total_"+m.Unit, m.Name+"_coverage", m.Name+"_spikes")
-	}
-	head = append(head, "p95_in_bps", "p95_out_bps", "p95_max_bps")
-	cw.Write(head)
-	for _, v := range rep.VPS {
-		rec := []string{safeCell(v.Name), safeCell(v.File), strconv.FormatInt(v.Step, 10)}
-		for _, m := range v.Metrics {
-			rec = append(rec, m.Total.String(), m.Coverage.String(), strconv.Itoa(m.Spikes))
-		}
-		if v.P95 != nil {
-			rec = append(rec, v.P95.In.String(), v.P95.Out.String(), v.P95.Max.String())
-		} else {
-			rec = append(rec, "", "", "")
-		}
-		cw.Write(rec)
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 func writeUsageTable(w io.Writer, rep *report.UsageReport, metrics []report.Metric) error {
