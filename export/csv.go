@@ -19,9 +19,11 @@ func SafeCell(s string) string {
 	return s
 }
 
-// JSON writes v indented, with a final newline.
+// JSON writes v indented, with a final newline, and without escaping &, <
+// and > (names like "Müller & Söhne GmbH" stay readable).
 func JSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }

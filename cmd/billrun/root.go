@@ -94,6 +94,7 @@ func newRootCmd(g *globals) *cobra.Command {
 		newUsageCmd(g),
 		newSLACmd(g),
 		newDemoCmd(g),
+		newRunCmd(g),
 	)
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)

@@ -1,0 +1,256 @@
+// Package billing is one billing run: read the configured fleet for a
+// period, compute usage and SLA, price the invoices, and write every
+// output into the period's directory, all at once or not at all.
+//
+// The period directory (OUT/<label>, e.g. OUT/2026-10) is built as a
+// hidden temporary directory next to it and renamed into place when every
+// file in it is written and synced: a run killed at any moment leaves no
+// partial file under a final name (a stale temporary directory is removed
+// by the next run). A period already written is not replaced without
+// Force; with it, the new directory replaces the old in one rename.
+//
+// Determinism: outputs carry no wall-clock time (dates derive from the
+// period), every list is sorted, so the same config, files and period give
+// byte-identical files.
+package billing
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/export"
+	"github.com/billrun/billrun/invoice"
+	"github.com/billrun/billrun/report"
+)
+
+// ErrExists: the period was written before and Force was not given.
+var ErrExists = errors.New("period already written (use --force to write it again)")
+
+// Options for one run.
+type Options struct {
+	Config  *config.Config
+	Period  report.Period
+	OutDir  string
+	Force   bool
+	Version string // billrun version, for the manifest
+}
+
+// Result says what a run did.
+type Result struct {
+	Dir            string
+	Invoices       []invoice.Invoice
+	Problems       []invoice.Problem
+	Partial        bool   // some customer's invoice was not issued
+	ManifestDigest string // sha256 of manifest.json
+}
+
+// afterWrite is a fault-injection point for tests: called after each
+// output file is written into the temporary directory.
+var afterWrite = func(name string) error { return nil }
+
+// Input is one file read by the run, as the manifest records it.
+type Input struct {
+	Kind       string        `json:"kind"` // vps or host
+	Name       string        `json:"name"`
+	Path       string        `json:"path"`
+	Size       int64         `json:"size"`
+	LastUpdate int64         `json:"last_update"`
+	RRA        []report.Part `json:"rra"`
+	Error      string        `json:"error,omitempty"`
+}
+
+// Output is one written file with its digest.
+type Output struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+}
+
+// Manifest describes a run's inputs and outputs.
+type Manifest struct {
+	Version      string            `json:"billrun_version"`
+	ConfigDigest string            `json:"config_digest"`
+	Period       report.PeriodJSON `json:"period"`
+	Inputs       []Input           `json:"inputs"`
+	Outputs      []Output          `json:"outputs"`
+	Problems     []invoice.Problem `json:"problems"`
+}
+
+// Run performs the billing run for o.Period.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	cfg, p := o.Config, o.Period
+	if o.OutDir == "" {
+		return nil, errors.New("no output directory (--out or out_dir in the config)")
+	}
+	final := filepath.Join(o.OutDir, p.Label)
+	if _, err := os.Stat(final); err == nil && !o.Force {
+		return nil, fmt.Errorf("%s: %w", final, ErrExists)
+	}
+	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
+		return nil, err
+	}
+	removeStale(o.OutDir, p.Label)
+
+	metrics, err := cfg.ReportMetrics()
+	if err != nil {
+		return nil, err
+	}
+	vps := cfg.VPSSources()
+	usage, err := report.Usage(ctx, vps, p, metrics, report.Options{Daily: true})
+	if err != nil {
+		return nil, err
+	}
+	sla, err := report.SLA(ctx, cfg.HostSources(), p, cfg.Threshold(), report.Options{})
+	if err != nil {
+		return nil, err
+	}
+	fig := invoice.Figures{Usage: map[string]*report.VPSUsage{}, Hosts: map[string]*report.HostSLA{}, Failed: map[string]string{}}
+	inputs := []Input{}
+	for i := range usage.VPS {
+		u := &usage.VPS[i]
+		fig.Usage[u.Name] = u
+		inputs = append(inputs, Input{Kind: "vps", Name: u.Name, Path: u.File, Size: size(u.File), LastUpdate: u.LastUpdate, RRA: u.RRA})
+	}
+	for i := range sla.Hosts {
+		h := &sla.Hosts[i]
+		fig.Hosts[h.Name] = h
+		inputs = append(inputs, Input{Kind: "host", Name: h.Name, Path: h.File, Size: size(h.File), LastUpdate: h.LastUpdate, RRA: h.RRA})
+	}
+	names := map[string]string{}
+	for _, s := range vps {
+		names[s.File] = s.Name
+	}
+	for _, s := range cfg.HostSources() {
+		names[s.File] = s.Name
+	}
+	for _, e := range append(usage.Errors, sla.Errors...) {
+		fig.Failed[names[e.File]] = e.Error
+		inputs = append(inputs, Input{Kind: "unreadable", Name: names[e.File], Path: e.File, Error: e.Error})
+	}
+	sort.SliceStable(inputs, func(a, b int) bool { return inputs[a].Path < inputs[b].Path })
+
+	invs, problems := invoice.Build(cfg, p, fig)
+	stateDir := cfg.StateDir
+	if stateDir == "" {
+		stateDir = filepath.Join(o.OutDir, ".state")
+	}
+	if err := invoice.Numbers(stateDir, p.Label, cfg.Invoice.NumberPrefix, invs); err != nil {
+		return nil, fmt.Errorf("invoice numbers: %w", err)
+	}
+	if problems == nil {
+		problems = []invoice.Problem{}
+	}
+	if invs == nil {
+		invs = []invoice.Invoice{}
+	}
+
+	tmp, err := os.MkdirTemp(o.OutDir, "."+p.Label+".tmp-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp) // gone after a successful rename
+	var outputs []Output
+	write := func(name string, fill func(*bytes.Buffer) error) error {
+		var b bytes.Buffer
+		if err := fill(&b); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := export.WriteFile(filepath.Join(tmp, name), b.Bytes()); err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b.Bytes())
+		outputs = append(outputs, Output{Name: name, SHA256: hex.EncodeToString(sum[:])})
+		return afterWrite(name)
+	}
+	files := []struct {
+		name string
+		fill func(*bytes.Buffer) error
+	}{
+		{"usage.json", func(b *bytes.Buffer) error { return export.JSON(b, usage) }},
+		{"sla.json", func(b *bytes.Buffer) error { return export.JSON(b, sla) }},
+		{"usage.csv", func(b *bytes.Buffer) error { return export.UsageCSV(b, usage, metrics) }},
+		{"invoices.json", func(b *bytes.Buffer) error {
+			return export.JSON(b, struct {
+				Invoices []invoice.Invoice `json:"invoices"`
+				Problems []invoice.Problem `json:"problems"`
+			}{invs, problems})
+		}},
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := write(f.name, f.fill); err != nil {
+			return nil, err
+		}
+	}
+	man := Manifest{Version: o.Version, ConfigDigest: cfg.Digest(), Period: usage.Period, Inputs: inputs, Outputs: outputs, Problems: problems}
+	var mb bytes.Buffer
+	if err := export.JSON(&mb, man); err != nil {
+		return nil, err
+	}
+	if err := export.WriteFile(filepath.Join(tmp, "manifest.json"), mb.Bytes()); err != nil {
+		return nil, err
+	}
+	if err := afterWrite("manifest.json"); err != nil {
+		return nil, err
+	}
+	if err := export.SyncDir(tmp); err != nil {
+		return nil, err
+	}
+	if err := replaceDir(tmp, final); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(mb.Bytes())
+	partial := false
+	for _, pr := range problems {
+		partial = partial || strings.HasPrefix(pr.Problem, "invoice not issued")
+	}
+	return &Result{Dir: final, Invoices: invs, Problems: problems, Partial: partial, ManifestDigest: "sha256:" + hex.EncodeToString(sum[:])}, nil
+}
+
+func size(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return -1
+	}
+	return st.Size()
+}
+
+// replaceDir renames tmp to final; an existing final (a --force rerun) is
+// moved aside first and removed after, so final is always a whole run.
+func replaceDir(tmp, final string) error {
+	parent := filepath.Dir(final)
+	if _, err := os.Stat(final); err == nil {
+		old := tmp + ".old"
+		if err := os.Rename(final, old); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, final); err != nil {
+			os.Rename(old, final)
+			return err
+		}
+		os.RemoveAll(old)
+		return export.SyncDir(parent)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return err
+	}
+	return export.SyncDir(parent)
+}
+
+// removeStale deletes temporary directories a killed run left behind.
+func removeStale(out, label string) {
+	m, _ := filepath.Glob(filepath.Join(out, "."+label+".tmp-*"))
+	for _, d := range m {
+		os.RemoveAll(d)
+	}
+}

@@ -1,0 +1,146 @@
+package billing
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/report"
+)
+
+const cfgYAML = `timezone: UTC
+rrd_dir: ../report/testdata/fixtures
+issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1", "10115 Berlin"], vat_id: DE123456789}
+metrics:
+  - {name: in, ds: [vs_in], kind: counter, unit: bytes, max_rate: 1.25e9}
+  - {name: out, ds: [vs_out], kind: counter, unit: bytes, max_rate: 1.25e9}
+hosts: [{name: host-a, file: host-a/file.rrd}]
+plans:
+  - {id: p, monthly_fee: "10.00", tax_rate: "0.2", metrics: {in: {unit: GB, included: "100", rate: "0.02"}}}
+customers:
+  - {id: A, name: "Müller & Söhne GmbH", currency: EUR, plan: p, vps: [{name: a1, file: vps-full/file.rrd, host: host-a}]}
+  - {id: B, name: "株式会社", currency: JPY, plan: p, vps: [{name: b1, file: vps-young/file.rrd}]}
+`
+
+func setup(t *testing.T, extra string) (Options, string) {
+	cfg, err := config.Parse([]byte(cfgYAML+extra), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	cfg.StateDir = filepath.Join(out, "state")
+	return Options{Config: cfg, Period: report.Month(2026, time.October, time.UTC), OutDir: out, Version: "test"}, out
+}
+
+func readAll(t *testing.T, dir string) map[string][]byte {
+	m := map[string][]byte{}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		m[e.Name()] = b
+	}
+	return m
+}
+
+func TestRunDeterministicAndGuarded(t *testing.T) {
+	o, out := setup(t, "")
+	r1, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := readAll(t, r1.Dir)
+	for _, f := range []string{"usage.json", "sla.json", "usage.csv", "invoices.json", "manifest.json"} {
+		if len(first[f]) == 0 {
+			t.Errorf("%s missing or empty", f)
+		}
+	}
+	if r1.Partial || len(r1.Invoices) != 2 || r1.Invoices[0].Number != "INV-2026-00001" {
+		t.Errorf("result %+v", r1)
+	}
+	if _, err := Run(context.Background(), o); !errors.Is(err, ErrExists) {
+		t.Fatalf("second run without force: %v", err)
+	}
+	o.Force = true
+	r2, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := readAll(t, r2.Dir)
+	for name, b := range first {
+		if !bytes.Equal(b, second[name]) {
+			t.Errorf("%s differs between two runs over the same inputs", name)
+		}
+	}
+	if r1.ManifestDigest != r2.ManifestDigest {
+		t.Error("manifest digest changed")
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 2 { // 2026-10 and state, no leftovers
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		t.Errorf("output dir holds %v", names)
+	}
+	if !strings.Contains(string(first["manifest.json"]), `"sha256"`) || !strings.Contains(string(first["manifest.json"]), "vps-full/file.rrd") {
+		t.Error("manifest lacks digests or inputs")
+	}
+}
+
+// A run that fails midway leaves no period directory and no temporary
+// files; a run killed outright (its temporary directory left behind) is
+// cleaned up by the next, which completes.
+func TestInterruptedRun(t *testing.T) {
+	o, out := setup(t, "")
+	afterWrite = func(name string) error {
+		if name == "usage.csv" {
+			return errors.New("injected fault")
+		}
+		return nil
+	}
+	defer func() { afterWrite = func(string) error { return nil } }()
+	if _, err := Run(context.Background(), o); err == nil || !strings.Contains(err.Error(), "injected") {
+		t.Fatalf("run with a fault: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "2026-10")); !os.IsNotExist(err) {
+		t.Fatalf("period directory exists after a failed run: %v", err)
+	}
+	// what SIGKILL would leave
+	stale := filepath.Join(out, ".2026-10.tmp-12345")
+	os.MkdirAll(stale, 0o755)
+	os.WriteFile(filepath.Join(stale, "usage.json"), []byte("{"), 0o644)
+	afterWrite = func(string) error { return nil }
+	r, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Error("stale temporary directory not removed")
+	}
+	if got := readAll(t, r.Dir); len(got) != 5 {
+		t.Errorf("period directory has %d files, want 5", len(got))
+	}
+}
+
+func TestPartialRun(t *testing.T) {
+	o, _ := setup(t, "  - {id: C, name: Gone, currency: EUR, plan: p, vps: [{name: c1, file: missing.rrd}]}\n")
+	r, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Partial || len(r.Invoices) != 2 {
+		t.Fatalf("partial %v, %d invoices", r.Partial, len(r.Invoices))
+	}
+	man, _ := os.ReadFile(filepath.Join(r.Dir, "manifest.json"))
+	if !strings.Contains(string(man), `"kind": "unreadable"`) || !strings.Contains(string(man), "missing.rrd") {
+		t.Error("the unreadable file is not in the manifest")
+	}
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/billrun/billrun/billing"
+	"github.com/billrun/billrun/config"
+	"github.com/spf13/cobra"
+)
+
+type runOptions struct {
+	config string
+	period periodFlags
+	out    string
+	force  bool
+}
+
+func newRunCmd(g *globals) *cobra.Command {
+	var o runOptions
+	c := &cobra.Command{
+		Use:   "run --config FILE --period P [--out DIR] [--force]",
+		Short: "Bill a period: usage, SLA, invoices and a manifest, written atomically",
+		Long: `Bill every customer of the config for the period and write OUT/<period>/:
+usage.json, sla.json, usage.csv, invoices.json and manifest.json. The directory
+appears complete or not at all; a period already written is kept unless --force.
+Exit status 3 when some customer's invoice could not be issued.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runRun(cmd.Context(), g, o) },
+	}
+	f := c.Flags()
+	f.StringVar(&o.config, "config", "", "config file (required)")
+	f.StringVar(&o.out, "out", "", "output directory (default: the config's out_dir)")
+	f.BoolVar(&o.force, "force", false, "write a period that was written before")
+	f.StringVar(&o.period.period, "period", "", "billing period: YYYY-MM, YYYY-Www or YYYY-MM-DD, in the config's zone")
+	return c
+}
+
+func runRun(ctx context.Context, g *globals, o runOptions) error {
+	if o.config == "" {
+		return usagef("--config is required")
+	}
+	if o.period.period == "" {
+		return usagef("--period is required")
+	}
+	cfg, err := config.Load(o.config)
+	if err != nil {
+		return err
+	}
+	per, err := o.period.resolve(cfg)
+	if err != nil {
+		return err
+	}
+	out := o.out
+	if out == "" {
+		out = cfg.OutDir
+	}
+	if out == "" {
+		return usagef("no output directory: give --out or out_dir in the config")
+	}
+	var files []string
+	for _, s := range append(cfg.VPSSources(), cfg.HostSources()...) {
+		files = append(files, s.File)
+	}
+	if err := flushThrough(ctx, cfg.Daemon, files...); err != nil {
+		return err
+	}
+	res, err := billing.Run(ctx, billing.Options{Config: cfg, Period: per, OutDir: out, Force: o.force, Version: version})
+	if err != nil {
+		if errors.Is(err, billing.ErrExists) {
+			return exitCodeError{code: exitError, err: err}
+		}
+		return err
+	}
+	for _, p := range res.Problems {
+		g.log.Warn("problem", "customer", p.CustomerID, "vps", p.VPS, "file", p.File, "problem", p.Problem)
+	}
+	fmt.Fprintf(g.stdout, "%s: %d invoices, %d problems, manifest %s\n", res.Dir, len(res.Invoices), len(res.Problems), res.ManifestDigest)
+	if res.Partial {
+		return exitCodeError{code: exitPartial, err: fmt.Errorf("partial run: some invoices were not issued (see %s/manifest.json)", res.Dir)}
+	}
+	return nil
+}
