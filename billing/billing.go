@@ -177,6 +177,17 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		{"usage.json", func(b *bytes.Buffer) error { return export.JSON(b, usage) }},
 		{"sla.json", func(b *bytes.Buffer) error { return export.JSON(b, sla) }},
 		{"usage.csv", func(b *bytes.Buffer) error { return export.UsageCSV(b, usage, metrics) }},
+		{"billing-" + p.Label + ".xlsx", func(b *bytes.Buffer) error {
+			wb := &export.Workbook{Period: p, Invoices: invs, Problems: problems, Usage: usage, SLA: sla, Metrics: metrics,
+				CustomerOf: map[string]string{}, HostOf: map[string]string{}}
+			for _, cu := range cfg.Customers {
+				for _, v := range cu.VPS {
+					wb.CustomerOf[v.Name] = cu.ID
+					wb.HostOf[v.Name] = v.Host
+				}
+			}
+			return export.XLSX(b, wb)
+		}},
 		{"invoices.json", func(b *bytes.Buffer) error {
 			return export.JSON(b, struct {
 				Invoices []invoice.Invoice `json:"invoices"`

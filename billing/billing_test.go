@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/billrun/billrun/config"
 	"github.com/billrun/billrun/report"
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
 )
 
 const cfgYAML = `timezone: UTC
@@ -58,7 +61,7 @@ func TestRunDeterministicAndGuarded(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := readAll(t, r1.Dir)
-	for _, f := range []string{"usage.json", "sla.json", "usage.csv", "invoices.json", "manifest.json"} {
+	for _, f := range []string{"usage.json", "sla.json", "usage.csv", "invoices.json", "manifest.json", "billing-2026-10.xlsx"} {
 		if len(first[f]) == 0 {
 			t.Errorf("%s missing or empty", f)
 		}
@@ -125,8 +128,8 @@ func TestInterruptedRun(t *testing.T) {
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Error("stale temporary directory not removed")
 	}
-	if got := readAll(t, r.Dir); len(got) != 5 {
-		t.Errorf("period directory has %d files, want 5", len(got))
+	if got := readAll(t, r.Dir); len(got) != 6 {
+		t.Errorf("period directory has %d files, want 6", len(got))
 	}
 }
 
@@ -142,5 +145,82 @@ func TestPartialRun(t *testing.T) {
 	man, _ := os.ReadFile(filepath.Join(r.Dir, "manifest.json"))
 	if !strings.Contains(string(man), `"kind": "unreadable"`) || !strings.Contains(string(man), "missing.rrd") {
 		t.Error("the unreadable file is not in the manifest")
+	}
+}
+
+// The workbook read back: sheets, numeric cells with formats, totals as
+// formulas with cached values equal to the invoices, text kept as text.
+func TestWorkbook(t *testing.T) {
+	o, _ := setup(t, "  - {id: EVIL, name: \"=HYPERLINK(1)\", currency: EUR, plan: p, vps: [{name: z1, file: vps-full/file.rrd}]}\n")
+	r, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(filepath.Join(r.Dir, "billing-2026-10.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); strings.Join(got, ",") != "Summary,Usage,SLA,Lines,Problems" {
+		t.Fatalf("sheets %v", got)
+	}
+	rows, _ := f.GetRows("Summary")
+	if rows[0][9] != "Total" || len(r.Invoices) != 3 {
+		t.Fatalf("summary header %v, %d invoices", rows[0], len(r.Invoices))
+	}
+	byCustomer := map[string]int{}
+	for i, row := range rows[1:4] {
+		byCustomer[row[0]] = i + 2
+	}
+	for _, inv := range r.Invoices {
+		cell := fmt.Sprintf("J%d", byCustomer[inv.CustomerID])
+		typ, _ := f.GetCellType("Summary", cell)
+		v, _ := f.GetCellValue("Summary", cell, excelize.Options{RawCellValue: true})
+		if typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString || v != inv.Total.String() {
+			t.Errorf("%s total cell %s: type %v value %q, want number %s", inv.CustomerID, cell, typ, v, inv.Total)
+		}
+		style, _ := f.GetCellStyle("Summary", cell)
+		st, _ := f.GetStyle(style)
+		if st.CustomNumFmt == nil || *st.CustomNumFmt != "#,##0.00" {
+			t.Errorf("total cell has no currency format: %+v", st)
+		}
+	}
+	if v, _ := f.GetCellValue("Summary", fmt.Sprintf("B%d", byCustomer["EVIL"])); v != "=HYPERLINK(1)" {
+		t.Errorf("formula-like name read back as %q", v)
+	}
+	if fo, _ := f.GetCellFormula("Summary", fmt.Sprintf("B%d", byCustomer["EVIL"])); fo != "" {
+		t.Errorf("a name became a formula: %q", fo)
+	}
+	// a totals row per currency: formula + cached value
+	found := false
+	for i := 5; i < 10; i++ {
+		fo, _ := f.GetCellFormula("Summary", fmt.Sprintf("J%d", i))
+		cur, _ := f.GetCellValue("Summary", fmt.Sprintf("D%d", i))
+		if strings.HasPrefix(fo, "SUMIF(") && cur == "EUR" {
+			found = true
+			v, _ := f.GetCellValue("Summary", fmt.Sprintf("J%d", i), excelize.Options{RawCellValue: true})
+			want := decimal.Zero
+			for _, inv := range r.Invoices {
+				if inv.Currency == "EUR" {
+					want = want.Add(inv.Total)
+				}
+			}
+			if v != want.String() {
+				t.Errorf("EUR total cached %q, want %s", v, want)
+			}
+		}
+	}
+	if !found {
+		t.Error("no SUMIF totals row for EUR")
+	}
+	panes, _ := f.GetPanes("Lines")
+	if !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("Lines header not frozen: %+v", panes)
+	}
+	if tables, _ := f.GetTables("Lines"); len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:J") {
+		t.Errorf("Lines has no filterable table: %+v", tables)
+	}
+	if charts, _ := f.GetPictures("Summary", "M2"); charts != nil {
+		_ = charts
 	}
 }

@@ -1,0 +1,422 @@
+package export
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"regexp"
+	"sort"
+	"time"
+
+	"github.com/billrun/billrun/invoice"
+	"github.com/billrun/billrun/report"
+	"github.com/xuri/excelize/v2"
+)
+
+// Workbook is what the XLSX is made of.
+type Workbook struct {
+	Period   report.Period
+	Invoices []invoice.Invoice
+	Problems []invoice.Problem
+	Usage    *report.UsageReport
+	SLA      *report.SLAReport
+	Metrics  []report.Metric
+	// Customer of each VPS (by VPS name), for the Usage and SLA sheets.
+	CustomerOf map[string]string
+	HostOf     map[string]string
+}
+
+// XLSX writes the billing workbook: sheets Summary (a row per invoice,
+// totals per currency as SUMIF formulas with cached values, a chart of the
+// totals), Usage, SLA, Lines and Problems. Every number is a numeric cell
+// with a number format; headers are frozen and filterable; text that a
+// spreadsheet would evaluate is written as a plain string. The bytes
+// depend only on the inputs: zip entries are sorted and timestamps pinned
+// to the period's end.
+func XLSX(w io.Writer, wb *Workbook) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	stamp := wb.Period.End.UTC()
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newSortedZip(w, stamp) })
+	iso := stamp.Format(time.RFC3339)
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: "billrun", LastModifiedBy: "billrun", Created: iso, Modified: iso,
+		Title: "Billing " + wb.Period.Label}); err != nil {
+		return err
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		return err
+	}
+	sheets := []struct {
+		name string
+		fill func(*excelize.StreamWriter) (int, error)
+	}{
+		{"Summary", func(sw *excelize.StreamWriter) (int, error) { return summarySheet(sw, wb, st) }},
+		{"Usage", func(sw *excelize.StreamWriter) (int, error) { return usageSheet(sw, wb, st) }},
+		{"SLA", func(sw *excelize.StreamWriter) (int, error) { return slaSheet(sw, wb, st) }},
+		{"Lines", func(sw *excelize.StreamWriter) (int, error) { return linesSheet(sw, wb, st) }},
+		{"Problems", func(sw *excelize.StreamWriter) (int, error) { return problemsSheet(sw, wb, st) }},
+	}
+	for i, s := range sheets {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", s.name); err != nil {
+				return err
+			}
+		} else if _, err := f.NewSheet(s.name); err != nil {
+			return err
+		}
+		sw, err := f.NewStreamWriter(s.name)
+		if err != nil {
+			return err
+		}
+		if _, err := s.fill(sw); err != nil {
+			return fmt.Errorf("sheet %s: %w", s.name, err)
+		}
+		if err := sw.Flush(); err != nil {
+			return err
+		}
+	}
+	if n := len(wb.Invoices); n > 0 {
+		if err := f.AddChart("Summary", "M2", &excelize.Chart{
+			Type:   excelize.Col,
+			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Invoice totals by customer"}}},
+			Series: []excelize.ChartSeries{{Name: "Summary!$J$1", Categories: fmt.Sprintf("Summary!$B$2:$B$%d", n+1), Values: fmt.Sprintf("Summary!$J$2:$J$%d", n+1)}},
+			Legend: excelize.ChartLegend{Position: "none"},
+		}); err != nil {
+			return err
+		}
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
+
+type styles struct{ head, money, pct, num, qty int }
+
+func newStyles(f *excelize.File) (*styles, error) {
+	var s styles
+	var err error
+	mk := func(st *excelize.Style) int {
+		if err != nil {
+			return 0
+		}
+		var id int
+		id, err = f.NewStyle(st)
+		return id
+	}
+	s.head = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE4EE"}}})
+	money := "#,##0.00"
+	pct := "0.0000%"
+	num := "#,##0"
+	qty := "#,##0.000"
+	s.money = mk(&excelize.Style{CustomNumFmt: &money})
+	s.pct = mk(&excelize.Style{CustomNumFmt: &pct})
+	s.num = mk(&excelize.Style{CustomNumFmt: &num})
+	s.qty = mk(&excelize.Style{CustomNumFmt: &qty})
+	return &s, err
+}
+
+// text is a string cell: excelize writes strings as inline strings, never
+// formulas, so "=1+1" stays text.
+func text(s string) excelize.Cell { return excelize.Cell{Value: s} }
+
+func header(sw *excelize.StreamWriter, st *styles, widths []float64, names ...string) error {
+	for i, w := range widths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	row := make([]any, len(names))
+	for i, n := range names {
+		row[i] = excelize.Cell{StyleID: st.head, Value: n}
+	}
+	return sw.SetRow("A1", row)
+}
+
+// table turns rows 1..last into a filterable table.
+func table(sw *excelize.StreamWriter, name string, cols, last int) error {
+	if last < 2 {
+		last = 2 // a table needs a data row
+	}
+	end, _ := excelize.CoordinatesToCellName(cols, last)
+	return sw.AddTable(&excelize.Table{Range: "A1:" + end, Name: name, StyleName: "TableStyleLight9", ShowRowStripes: boolPtr(true)})
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+func money(st *styles, v float64) excelize.Cell { return excelize.Cell{StyleID: st.money, Value: v} }
+
+func summarySheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
+	if err := header(sw, st, []float64{10, 34, 18, 9, 12, 12, 12, 12, 12, 12, 8}, "Customer", "Name", "Invoice", "Currency",
+		"Fee", "Usage", "SLA credit", "Subtotal", "Tax", "Total", "Review"); err != nil {
+		return 0, err
+	}
+	r := 2
+	for _, inv := range wb.Invoices {
+		tax := 0.0
+		for _, t := range inv.Taxes {
+			tax += t.Tax.InexactFloat64()
+		}
+		review := ""
+		if inv.Review {
+			review = "review"
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(inv.CustomerID), text(inv.Customer.Name), text(inv.Number), text(inv.Currency),
+			money(st, inv.Fees.InexactFloat64()), money(st, inv.Usage.InexactFloat64()), money(st, inv.Credit.InexactFloat64()),
+			money(st, inv.Subtotal.InexactFloat64()), money(st, tax), money(st, inv.Total.InexactFloat64()), text(review)}); err != nil {
+			return 0, err
+		}
+		r++
+	}
+	last := r - 1
+	if err := table(sw, "Invoices", 11, last); err != nil {
+		return 0, err
+	}
+	// Totals per currency: SUMIF formulas, with the values cached so a
+	// reader that does not recalculate still shows them.
+	totals := map[string][6]float64{}
+	var curs []string
+	for _, inv := range wb.Invoices {
+		t, seen := totals[inv.Currency]
+		if !seen {
+			curs = append(curs, inv.Currency)
+		}
+		tax := 0.0
+		for _, x := range inv.Taxes {
+			tax += x.Tax.InexactFloat64()
+		}
+		for i, v := range []float64{inv.Fees.InexactFloat64(), inv.Usage.InexactFloat64(), inv.Credit.InexactFloat64(), inv.Subtotal.InexactFloat64(), tax, inv.Total.InexactFloat64()} {
+			t[i] += v
+		}
+		totals[inv.Currency] = t
+	}
+	sort.Strings(curs)
+	r = max(last, 2) + 2
+	for _, c := range curs {
+		row := []any{excelize.Cell{StyleID: st.head, Value: "Total"}, text(""), text(""), text(c)}
+		for i, col := range []string{"E", "F", "G", "H", "I", "J"} {
+			row = append(row, excelize.Cell{StyleID: st.money, Formula: fmt.Sprintf(`SUMIF($D$2:$D$%d,"%s",%s$2:%s$%d)`, max(last, 2), c, col, col, max(last, 2)),
+				Value: round2(totals[c][i])})
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", r), row); err != nil {
+			return 0, err
+		}
+		r++
+	}
+	return r, nil
+}
+
+func round2(v float64) float64 { return float64(int64(v*100+copysign(0.5, v))) / 100 }
+
+func copysign(a, b float64) float64 {
+	if b < 0 {
+		return -a
+	}
+	return a
+}
+
+func usageSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
+	names := []string{"Customer", "VPS", "File", "Step s"}
+	widths := []float64{10, 14, 40, 8}
+	for _, m := range wb.Metrics {
+		names = append(names, fmt.Sprintf("%s (%s)", m.Name, m.Unit), m.Name+" coverage")
+		widths = append(widths, 18, 12)
+	}
+	names = append(names, "p95 in (bit/s)", "p95 out (bit/s)", "p95 max (bit/s)")
+	widths = append(widths, 16, 16, 16)
+	if err := header(sw, st, widths, names...); err != nil {
+		return 0, err
+	}
+	r := 2
+	for _, v := range wb.Usage.VPS {
+		row := []any{text(wb.CustomerOf[v.Name]), text(v.Name), text(v.File), excelize.Cell{StyleID: st.num, Value: v.Step}}
+		for _, m := range v.Metrics {
+			row = append(row, numCell(st.num, float64(m.Total)), numCell(st.pct, float64(m.Coverage)))
+		}
+		if v.P95 != nil {
+			row = append(row, numCell(st.num, float64(v.P95.In)), numCell(st.num, float64(v.P95.Out)), numCell(st.num, float64(v.P95.Max)))
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", r), row); err != nil {
+			return 0, err
+		}
+		r++
+	}
+	return r, table(sw, "Usage", len(names), r-1)
+}
+
+// numCell is a number, or an empty cell for "no data".
+func numCell(style int, v float64) excelize.Cell {
+	if v != v {
+		return excelize.Cell{}
+	}
+	return excelize.Cell{StyleID: style, Value: v}
+}
+
+func slaSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
+	if err := header(sw, st, []float64{10, 14, 12, 12, 14, 12, 10, 44}, "Customer", "VPS", "Host", "Uptime", "Downtime min", "Coverage", "Degraded", "SLA credit"); err != nil {
+		return 0, err
+	}
+	hosts := map[string]*report.HostSLA{}
+	for i := range wb.SLA.Hosts {
+		hosts[wb.SLA.Hosts[i].Name] = &wb.SLA.Hosts[i]
+	}
+	credit := map[string]string{}
+	for _, inv := range wb.Invoices {
+		for _, l := range inv.Lines {
+			if l.Kind == "sla_credit" {
+				credit[l.VPS] = l.Quantity.String() + " %"
+			}
+		}
+	}
+	r := 2
+	emit := func(cust, vps, host string) error {
+		h := hosts[host]
+		row := []any{text(cust), text(vps), text(host)}
+		if h != nil {
+			row = append(row, numCell(st.pct, float64(h.UptimePct)/100), numCell(st.qty, float64(h.DowntimeMinutes)),
+				numCell(st.pct, float64(h.Coverage)), excelize.Cell{Value: len(h.Degraded)})
+		} else {
+			row = append(row, text(""), text(""), text(""), text(""))
+		}
+		row = append(row, text(credit[vps]))
+		err := sw.SetRow(fmt.Sprintf("A%d", r), row)
+		r++
+		return err
+	}
+	for _, h := range wb.SLA.Hosts {
+		if err := emit("", "", h.Name); err != nil {
+			return 0, err
+		}
+	}
+	vpsNames := make([]string, 0, len(wb.HostOf))
+	for v := range wb.HostOf {
+		vpsNames = append(vpsNames, v)
+	}
+	sort.Strings(vpsNames)
+	for _, v := range vpsNames {
+		if err := emit(wb.CustomerOf[v], v, wb.HostOf[v]); err != nil {
+			return 0, err
+		}
+	}
+	return r, table(sw, "SLA", 8, r-1)
+}
+
+func linesSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
+	if err := header(sw, st, []float64{10, 18, 14, 11, 60, 16, 10, 12, 12, 8}, "Customer", "Invoice", "VPS", "Kind", "Description", "Quantity", "Unit", "Rate", "Amount", "Review"); err != nil {
+		return 0, err
+	}
+	r := 2
+	for _, inv := range wb.Invoices {
+		for _, l := range inv.Lines {
+			review := ""
+			if l.Review {
+				review = "review"
+			}
+			if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(inv.CustomerID), text(inv.Number), text(l.VPS), text(l.Kind), text(l.Description),
+				excelize.Cell{StyleID: st.qty, Value: l.Quantity.InexactFloat64()}, text(l.Unit),
+				excelize.Cell{StyleID: st.qty, Value: l.UnitPrice.InexactFloat64()}, money(st, l.Amount.InexactFloat64()), text(review)}); err != nil {
+				return 0, err
+			}
+			r++
+		}
+	}
+	return r, table(sw, "Lines", 10, r-1)
+}
+
+func problemsSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
+	if err := header(sw, st, []float64{10, 14, 40, 80}, "Customer", "VPS", "File", "Problem"); err != nil {
+		return 0, err
+	}
+	r := 2
+	for _, p := range wb.Problems {
+		if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(p.CustomerID), text(p.VPS), text(p.File), text(p.Problem)}); err != nil {
+			return 0, err
+		}
+		r++
+	}
+	return r, table(sw, "Problems", 4, r-1)
+}
+
+// sortedZip collects the workbook's parts and writes them in name order
+// with a fixed timestamp: excelize's own order follows map iteration.
+type sortedZip struct {
+	w       io.Writer
+	stamp   time.Time
+	entries map[string]*bytes.Buffer
+}
+
+func newSortedZip(w io.Writer, stamp time.Time) *sortedZip {
+	return &sortedZip{w: w, stamp: stamp, entries: map[string]*bytes.Buffer{}}
+}
+
+func (z *sortedZip) Create(name string) (io.Writer, error) {
+	b := &bytes.Buffer{}
+	z.entries[name] = b
+	return b, nil
+}
+
+func (z *sortedZip) AddFS(fsys fs.FS) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		z.entries[p] = bytes.NewBuffer(b)
+		return nil
+	})
+}
+
+// defaultRE matches the per-extension entries of [Content_Types].xml,
+// which excelize emits in map order.
+var defaultRE = regexp.MustCompile(`<Default Extension="[^"]*" ContentType="[^"]*"></Default>`)
+
+// canonicalContentTypes sorts the Default entries in place.
+func canonicalContentTypes(b []byte) []byte {
+	locs := defaultRE.FindAllIndex(b, -1)
+	if len(locs) < 2 {
+		return b
+	}
+	parts := make([]string, len(locs))
+	for i, l := range locs {
+		parts[i] = string(b[l[0]:l[1]])
+	}
+	sort.Strings(parts)
+	var out bytes.Buffer
+	prev := 0
+	for i, l := range locs {
+		out.Write(b[prev:l[0]])
+		out.WriteString(parts[i])
+		prev = l[1]
+	}
+	out.Write(b[prev:])
+	return out.Bytes()
+}
+
+func (z *sortedZip) Close() error {
+	if ct, ok := z.entries["[Content_Types].xml"]; ok {
+		z.entries["[Content_Types].xml"] = bytes.NewBuffer(canonicalContentTypes(ct.Bytes()))
+	}
+	names := make([]string, 0, len(z.entries))
+	for n := range z.entries {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	zw := zip.NewWriter(z.w)
+	for _, n := range names {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Deflate, Modified: z.stamp})
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(z.entries[n].Bytes()); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
