@@ -195,6 +195,17 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			}{invs, problems})
 		}},
 	}
+	if err := os.Mkdir(filepath.Join(tmp, "invoices"), 0o755); err != nil {
+		return nil, err
+	}
+	for i := range invs {
+		inv := &invs[i]
+		ch := charts(cfg, inv.CustomerID, fig, cfg.Threshold())
+		files = append(files, struct {
+			name string
+			fill func(*bytes.Buffer) error
+		}{"invoices/" + inv.Number + ".pdf", func(b *bytes.Buffer) error { return export.PDF(b, inv, ch) }})
+	}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -226,6 +237,43 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		partial = partial || strings.HasPrefix(pr.Problem, "invoice not issued")
 	}
 	return &Result{Dir: final, Invoices: invs, Problems: problems, Partial: partial, ManifestDigest: "sha256:" + hex.EncodeToString(sum[:])}, nil
+}
+
+// charts gathers a customer's daily traffic (summed over its VPS) and
+// daily uptime (averaged over its VPS's hosts) for the invoice's chart page.
+func charts(cfg *config.Config, customer string, fig invoice.Figures, threshold float64) *export.InvoiceCharts {
+	ch := &export.InvoiceCharts{Threshold: threshold}
+	var hosts []*report.HostSLA
+	seen := map[string]bool{}
+	for _, cu := range cfg.Customers {
+		if cu.ID != customer {
+			continue
+		}
+		for _, v := range cu.VPS {
+			if u := fig.Usage[v.Name]; u != nil {
+				if ch.Daily == nil {
+					ch.Daily = make([]report.DailyBytes, len(u.Daily))
+					copy(ch.Daily, u.Daily)
+				} else if len(u.Daily) == len(ch.Daily) {
+					for i := range u.Daily {
+						ch.Daily[i].In += u.Daily[i].In
+						ch.Daily[i].Out += u.Daily[i].Out
+					}
+				}
+			}
+			if h := fig.Hosts[v.Host]; h != nil && !seen[v.Host] {
+				seen[v.Host] = true
+				hosts = append(hosts, h)
+			}
+		}
+	}
+	if len(hosts) > 0 {
+		ch.Uptime = append([]report.DailyUptime(nil), hosts[0].Daily...)
+		if len(hosts) > 1 {
+			ch.Uptime = report.AverageDaily(hosts, threshold)
+		}
+	}
+	return ch
 }
 
 func size(path string) int64 {

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/invoice"
 	"github.com/billrun/billrun/report"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -128,8 +130,8 @@ func TestInterruptedRun(t *testing.T) {
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Error("stale temporary directory not removed")
 	}
-	if got := readAll(t, r.Dir); len(got) != 6 {
-		t.Errorf("period directory has %d files, want 6", len(got))
+	if got := readAll(t, r.Dir); len(got) != 7 { // 6 files and invoices/
+		t.Errorf("period directory has %d entries, want 7", len(got))
 	}
 }
 
@@ -222,5 +224,52 @@ func TestWorkbook(t *testing.T) {
 	}
 	if charts, _ := f.GetPictures("Summary", "M2"); charts != nil {
 		_ = charts
+	}
+}
+
+// The PDFs' text (pdftotext, poppler-utils) carries the parties, the
+// invoice number and the amounts of the computed invoice.
+func TestInvoicePDFs(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext (poppler-utils) is required in CI")
+		}
+		t.Skip("pdftotext not installed")
+	}
+	o, _ := setup(t, "  - {id: L, name: \"Łódź Hosting sp. z o.o.\", address: [\"ul. Piotrkowska 1\", \"90-001 Łódź\"], vat_id: PL1234567890, currency: EUR, plan: p, reverse_charge: true, vps: [{name: l1, file: vps-full/file.rrd, host: host-a}]}\n")
+	r, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, inv := range r.Invoices {
+		path := filepath.Join(r.Dir, "invoices", inv.Number+".pdf")
+		out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext %s: %v", path, err)
+		}
+		txt := string(out)
+		places := invoice.MinorUnits(inv.Currency)
+		want := []string{inv.Number, inv.IssueDate, inv.DueDate, inv.Issuer.Name, inv.Total.StringFixed(places), inv.Subtotal.StringFixed(places)}
+		if inv.CustomerID != "B" { // the Go fonts have no CJK glyphs (README)
+			want = append(want, inv.Customer.Name)
+		}
+		for _, l := range inv.Lines {
+			want = append(want, l.Amount.StringFixed(places))
+		}
+		if inv.ReverseCharge {
+			want = append(want, "Reverse charge")
+		}
+		for _, w := range want {
+			if !strings.Contains(txt, w) {
+				t.Errorf("%s: PDF text lacks %q", inv.Number, w)
+			}
+		}
+	}
+	a, _ := os.ReadFile(filepath.Join(r.Dir, "invoices", r.Invoices[0].Number+".pdf"))
+	o.Force = true
+	r2, _ := Run(context.Background(), o)
+	b, _ := os.ReadFile(filepath.Join(r2.Dir, "invoices", r2.Invoices[0].Number+".pdf"))
+	if !bytes.Equal(a, b) {
+		t.Error("the same invoice gave different PDF bytes")
 	}
 }

@@ -191,7 +191,7 @@ func buildOne(cfg *config.Config, p report.Period, fig Figures, cu config.Custom
 		if plan.SLA != nil && v.Host != "" {
 			if h := fig.Hosts[v.Host]; h != nil && !math.IsNaN(float64(h.UptimePct)) {
 				if pct, below, ok := creditTier(plan.SLA, float64(h.UptimePct)); ok {
-					l := Line{VPS: v.Name, Kind: "sla_credit", Unit: "%", Quantity: pct, UnitPrice: fee.Amount.Neg(),
+					l := Line{VPS: v.Name, Kind: "sla_credit", Unit: "% of fee", Quantity: pct, UnitPrice: fee.Amount,
 						Description: fmt.Sprintf("%s SLA credit: %s uptime %s %% below %s %%", v.Name, v.Host,
 							strconv.FormatFloat(float64(h.UptimePct), 'f', 4, 64), strconv.FormatFloat(below, 'f', -1, 64)),
 						Amount: round.Round(fee.Amount.Mul(pct).Div(decimal.NewFromInt(100)), places).Neg()}

@@ -224,6 +224,15 @@ func withMA7(labels []string, vals []float64, threshold float64) []DailyUptime {
 	return out
 }
 
+// AverageDaily averages some hosts' daily figures (an invoice's hosts).
+func AverageDaily(hosts []*HostSLA, threshold float64) []DailyUptime {
+	hs := make([]HostSLA, len(hosts))
+	for i, h := range hosts {
+		hs[i] = *h
+	}
+	return fleetDaily(hs, threshold)
+}
+
 // fleetDaily averages the hosts' known daily figures per day.
 func fleetDaily(hosts []HostSLA, threshold float64) []DailyUptime {
 	if len(hosts) == 0 {
