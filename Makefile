@@ -2,10 +2,11 @@
 # apt-get, only when something is missing), then vets and runs every test.
 .PHONY: deps test bench fuzz
 
-DEBS = rrdtool rrdcached python3-rrdtool poppler-utils
+DEBS = rrdtool rrdcached python3-rrdtool poppler-utils fonts-droid-fallback
 
 deps:
 	@if ! (command -v rrdtool && command -v rrdcached && command -v pdftotext && \
+	       [ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] && \
 	       /usr/bin/python3 -c 'import rrdtool') >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing $(DEBS)"; \

@@ -198,13 +198,19 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := os.Mkdir(filepath.Join(tmp, "invoices"), 0o755); err != nil {
 		return nil, err
 	}
+	var fallback []byte
+	if cfg.Invoice.Font != "" {
+		if fallback, err = os.ReadFile(cfg.Invoice.Font); err != nil {
+			return nil, fmt.Errorf("invoice.font: %w", err)
+		}
+	}
 	for i := range invs {
 		inv := &invs[i]
 		ch := charts(cfg, inv.CustomerID, fig, cfg.Threshold())
 		files = append(files, struct {
 			name string
 			fill func(*bytes.Buffer) error
-		}{"invoices/" + inv.Number + ".pdf", func(b *bytes.Buffer) error { return export.PDF(b, inv, ch) }})
+		}{"invoices/" + inv.Number + ".pdf", func(b *bytes.Buffer) error { return export.PDF(b, inv, ch, fallback) }})
 	}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {

@@ -23,6 +23,9 @@ type InvoiceSettings struct {
 	NumberPrefix string `yaml:"number_prefix"` // default "INV-"
 	DueDays      int    `yaml:"due_days"`      // default 14
 	Rounding     string `yaml:"rounding"`      // half-up (default) or half-even
+	// Font is a TrueType font for invoices whose text the embedded Go
+	// fonts cannot print (CJK); relative to the config's directory.
+	Font string `yaml:"font"`
 }
 
 // MetricPrice prices one metric: quantities are converted to Unit,

@@ -156,7 +156,7 @@ func (c *Config) validate(dir string) error {
 	if err := c.validateBilling(seen, hosts); err != nil {
 		return err
 	}
-	for _, d := range []*string{&c.StateDir, &c.OutDir} {
+	for _, d := range []*string{&c.StateDir, &c.OutDir, &c.Invoice.Font} {
 		if *d != "" && !filepath.IsAbs(*d) {
 			*d = filepath.Join(dir, *d)
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -13,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/sfnt"
 )
 
 // InvoiceCharts is what the invoice's second page draws: the customer's
@@ -25,13 +27,20 @@ type InvoiceCharts struct {
 
 // PDF writes one invoice. The Go fonts (golang.org/x/image/font/gofont)
 // are embedded from memory, so Latin, Greek and Cyrillic names print as
-// written; they have no CJK glyphs (see README). Creation dates are the
-// issue date and the catalog is sorted, so the bytes depend only on the
-// invoice.
-func PDF(w io.Writer, inv *invoice.Invoice, ch *InvoiceCharts) error {
+// written. They have no CJK glyphs: an invoice with a character they lack
+// is set in fallback (a TrueType font the operator configures, e.g.
+// Debian's DroidSansFallbackFull.ttf) when one is given. Creation dates are
+// the issue date and the catalog is sorted, so the bytes depend only on the
+// invoice and the fonts.
+func PDF(w io.Writer, inv *invoice.Invoice, ch *InvoiceCharts, fallback []byte) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
+	if fallback != nil && !goFontCovers(inv) {
+		pdf.AddUTF8FontFromBytes("go", "", fallback)
+		pdf.AddUTF8FontFromBytes("go", "B", fallback)
+	} else {
+		pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
+		pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
+	}
 	issued, err := time.Parse("2006-01-02", inv.IssueDate)
 	if err != nil {
 		return err
@@ -160,6 +169,39 @@ func PDF(w io.Writer, inv *invoice.Invoice, ch *InvoiceCharts) error {
 }
 
 func amount(d decimal.Decimal, places int32) string { return d.StringFixed(places) }
+
+var (
+	goFontOnce sync.Once
+	goFont     *sfnt.Font
+)
+
+// goFontCovers reports whether Go Regular has a glyph for every character
+// of the invoice's text.
+func goFontCovers(inv *invoice.Invoice) bool {
+	goFontOnce.Do(func() { goFont, _ = sfnt.Parse(goregular.TTF) })
+	if goFont == nil {
+		return true
+	}
+	var buf sfnt.Buffer
+	texts := []string{inv.Customer.Name, inv.Issuer.Name, inv.Number}
+	texts = append(texts, inv.Customer.Address...)
+	texts = append(texts, inv.Issuer.Address...)
+	texts = append(texts, inv.Notes...)
+	for _, l := range inv.Lines {
+		texts = append(texts, l.Description, l.Unit)
+	}
+	for _, t := range texts {
+		for _, r := range t {
+			if r < 0x80 {
+				continue
+			}
+			if g, err := goFont.GlyphIndex(&buf, r); err != nil || g == 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // axes draws a chart frame with a title and y labels from 0 to top.
 func axes(pdf *fpdf.Fpdf, x, y, w, h float64, title string, lo, hi float64, unit string) {
