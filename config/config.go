@@ -79,7 +79,13 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := Parse(b, filepath.Dir(path))
+	// Absolute paths: outputs (manifests) then name files the same way
+	// however the config file itself was named on the command line.
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, err
+	}
+	c, err := Parse(b, dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
