@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of billrun usage against the seed's loop
 # (python3-rrdtool fetch + summing, as report_sum does) and against
-# python3-rrdtool's bare fetch, over seed-schema files for one month.
+# python3-rrdtool's bare fetch, over seed-schema files for one month; and
+# a full billrun run (workbook, PDF invoices) with one customer per 5 VPS.
 # Usage: bench/run.sh [N_FILES...]   (default: 100 1000)
 # Needs: Go, rrdtool, python3-rrdtool (make deps), GNU time.
 set -euo pipefail
@@ -36,12 +37,13 @@ printf '%-8s %-34s %10s %10s %12s\n' files program "median s" "x billrun" "peak 
 for n in "${sizes[@]}"; do
   dir=$work/fleet-$n
   if [ ! -f "$dir/billing.yaml" ]; then
-    "$work/billrun" demo --out "$dir" --vps "$n" --hosts 4 --period 2026-10 >/dev/null
+    "$work/billrun" demo --out "$dir" --vps "$n" --hosts 4 --customers $((n / 5)) --period 2026-10 >/dev/null
   fi
   files=("$dir"/vps/*.rrd)
   cat "${files[@]}" >/dev/null   # warm the page cache for everyone
   results=()
   results+=("$(measure billrun-usage "$work/billrun" usage --config "$dir/billing.yaml" --period 2026-10)")
+  results+=("$(measure billrun-run-full "$work/billrun" run --config "$dir/billing.yaml" --period 2026-10 --force)")
   results+=("$(measure seed-loop-python3-rrdtool /usr/bin/python3 bench/seed_loop.py sum $start $end "${files[@]}")")
   results+=("$(measure python3-rrdtool-bare-fetch /usr/bin/python3 bench/seed_loop.py fetch $start $end "${files[@]}")")
   base=$(echo "${results[0]}" | awk '{print $2}')

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -30,6 +31,7 @@ import (
 	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/invoice"
 	"github.com/billrun/billrun/report"
+	"golang.org/x/sync/errgroup"
 )
 
 // ErrExists: the period was written before and Force was not given.
@@ -156,6 +158,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it private
+		return nil, err
+	}
 	defer os.RemoveAll(tmp) // gone after a successful rename
 	var outputs []Output
 	write := func(name string, fill func(*bytes.Buffer) error) error {
@@ -204,14 +209,6 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, fmt.Errorf("invoice.font: %w", err)
 		}
 	}
-	for i := range invs {
-		inv := &invs[i]
-		ch := charts(cfg, inv.CustomerID, fig, cfg.Threshold())
-		files = append(files, struct {
-			name string
-			fill func(*bytes.Buffer) error
-		}{"invoices/" + inv.Number + ".pdf", func(b *bytes.Buffer) error { return export.PDF(b, inv, ch, fallback) }})
-	}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -220,6 +217,34 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	// PDFs are the run's heaviest work: render and write them on every
+	// core (each straight to disk, so memory does not grow with the number
+	// of customers), digests by index so the manifest's order is fixed.
+	pdfOut := make([]Output, len(invs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range invs {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			name := "invoices/" + invs[i].Number + ".pdf"
+			var b bytes.Buffer
+			if err := export.PDF(&b, &invs[i], charts(cfg, invs[i].CustomerID, fig, cfg.Threshold()), fallback); err != nil {
+				return fmt.Errorf("invoice %s: %w", invs[i].Number, err)
+			}
+			if err := export.WriteFile(filepath.Join(tmp, name), b.Bytes()); err != nil {
+				return err
+			}
+			sum := sha256.Sum256(b.Bytes())
+			pdfOut[i] = Output{Name: name, SHA256: hex.EncodeToString(sum[:])}
+			return afterWrite(name)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	outputs = append(outputs, pdfOut...)
 	man := Manifest{Version: o.Version, ConfigDigest: cfg.Digest(), Period: usage.Period, Inputs: inputs, Outputs: outputs, Problems: problems}
 	var mb bytes.Buffer
 	if err := export.JSON(&mb, man); err != nil {
