@@ -67,6 +67,16 @@ func XLSX(w io.Writer, wb *Workbook) error {
 		} else if _, err := f.NewSheet(s.name); err != nil {
 			return err
 		}
+		// Printed (or exported to PDF), a sheet is landscape A4, all its
+		// columns on one page width.
+		landscape, a4, one, any := "landscape", 9, 1, 0
+		if err := f.SetPageLayout(s.name, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any}); err != nil {
+			return err
+		}
+		fit := true
+		if err := f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+			return err
+		}
 		sw, err := f.NewStreamWriter(s.name)
 		if err != nil {
 			return err
