@@ -30,6 +30,16 @@ type TaxLine struct {
 	Tax     decimal.Decimal `json:"tax"`
 }
 
+// VPSTotal is one VPS's share of an invoice: its lines (net), and the
+// invoice's VAT allocated to it by largest remainder, so the shares add up
+// to the invoice exactly (for cost allocation per VPS).
+type VPSTotal struct {
+	VPS   string          `json:"vps"`
+	Net   decimal.Decimal `json:"net"`
+	Tax   decimal.Decimal `json:"tax"`
+	Gross decimal.Decimal `json:"gross"`
+}
+
 // Invoice is one customer's invoice for a period.
 type Invoice struct {
 	Number        string          `json:"number"`
@@ -48,6 +58,7 @@ type Invoice struct {
 	Subtotal      decimal.Decimal `json:"subtotal"`
 	Taxes         []TaxLine       `json:"taxes"`
 	Total         decimal.Decimal `json:"total"`
+	PerVPS        []VPSTotal      `json:"per_vps"`
 	ReverseCharge bool            `json:"reverse_charge"`
 	Notes         []string        `json:"notes,omitempty"`
 	Review        bool            `json:"review"`
@@ -213,6 +224,27 @@ func buildOne(cfg *config.Config, p report.Period, fig Figures, cu config.Custom
 	tax := round.Round(inv.Subtotal.Mul(rate), places)
 	inv.Taxes = []TaxLine{{Rate: rate, Taxable: inv.Subtotal, Tax: tax}}
 	inv.Total = inv.Subtotal.Add(tax)
+	var weights []decimal.Decimal
+	for _, l := range inv.Lines {
+		if n := len(inv.PerVPS); n == 0 || inv.PerVPS[n-1].VPS != l.VPS {
+			inv.PerVPS = append(inv.PerVPS, VPSTotal{VPS: l.VPS})
+		}
+		t := &inv.PerVPS[len(inv.PerVPS)-1]
+		t.Net = t.Net.Add(l.Amount)
+	}
+	for _, t := range inv.PerVPS {
+		weights = append(weights, decimal.Max(t.Net, decimal.Zero))
+	}
+	shares, err := Allocate(tax, weights, places)
+	if err != nil {
+		problems = append(problems, Problem{CustomerID: cu.ID, Problem: "tax allocation: " + err.Error()})
+	}
+	for i := range inv.PerVPS {
+		if shares != nil {
+			inv.PerVPS[i].Tax = shares[i]
+		}
+		inv.PerVPS[i].Gross = inv.PerVPS[i].Net.Add(inv.PerVPS[i].Tax)
+	}
 	return inv, problems, true
 }
 

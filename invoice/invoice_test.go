@@ -223,6 +223,13 @@ func TestGoldenInvoices(t *testing.T) {
 		if !s.Equal(inv.Subtotal) || !inv.Total.Equal(inv.Subtotal.Add(inv.Taxes[0].Tax)) {
 			t.Errorf("%s: subtotal %s (lines %s), total %s", inv.Number, inv.Subtotal, s, inv.Total)
 		}
+		g := decimal.Zero
+		for _, v := range inv.PerVPS {
+			g = g.Add(v.Gross)
+		}
+		if !g.Equal(inv.Total) || len(inv.PerVPS) == 0 {
+			t.Errorf("%s: per-VPS gross adds up to %s, total %s", inv.Number, g, inv.Total)
+		}
 	}
 	if !invs[1].ReverseCharge || !invs[1].Taxes[0].Tax.IsZero() || len(invs[1].Notes) != 1 {
 		t.Errorf("reverse charge: %+v", invs[1].Taxes)
