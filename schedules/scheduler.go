@@ -1,0 +1,203 @@
+package schedules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"syscall"
+	"time"
+
+	"github.com/billrun/billrun/report"
+	"github.com/robfig/cron/v3"
+)
+
+// DefaultSpec fires at 03:00 on the 1st of each month.
+const DefaultSpec = "0 3 1 * *"
+
+// Outcome is what one billing run reports back.
+type Outcome struct {
+	ManifestDigest string
+	FilesRead      int
+	Problems       int
+}
+
+// RunFunc bills one period.
+type RunFunc func(ctx context.Context, p report.Period) (Outcome, error)
+
+// Scheduler decides what to bill when. Now and Sleep are injected so
+// tests drive time.
+type Scheduler struct {
+	Schedule cron.Schedule
+	Location *time.Location
+	Kind     report.Kind // period kind billed (month)
+	StateDir string
+	Lookback int // periods
+	Wait     bool
+	Run      RunFunc
+	Now      func() time.Time
+	Sleep    func(ctx context.Context, d time.Duration) error
+	Log      *slog.Logger
+	Retries  int           // attempts after the first for transient failures
+	Backoff  time.Duration // first retry delay, doubling
+	Metrics  *Metrics      // nil: none
+}
+
+// ParseSpec parses a standard 5-field cron spec.
+func ParseSpec(spec string) (cron.Schedule, error) {
+	if spec == "" {
+		spec = DefaultSpec
+	}
+	s, err := cron.ParseStandard(spec)
+	if err != nil {
+		return nil, fmt.Errorf("schedule %q: %w", spec, err)
+	}
+	return s, nil
+}
+
+// Next lists the next n firing times after t, in the scheduler's zone.
+func (s *Scheduler) Next(t time.Time, n int) []time.Time {
+	var out []time.Time
+	t = t.In(s.Location)
+	for range n {
+		t = s.Schedule.Next(t)
+		if t.IsZero() {
+			break
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// PeriodAt is the period a firing at t bills: the last complete one.
+func (s *Scheduler) PeriodAt(t time.Time) report.Period {
+	return report.LastComplete(s.Kind, t, s.Location)
+}
+
+// Due lists the periods to bill at now, oldest first: every complete
+// period after the ledger's last, at most Lookback back, minus those
+// already in the ledger.
+func (s *Scheduler) Due(now time.Time, l *Ledger) []report.Period {
+	last := s.PeriodAt(now)
+	var back []report.Period
+	for p := last; len(back) < max(s.Lookback, 1); p = p.Prev() {
+		if l.Has(p.Label) {
+			break // everything before it was billed or is older than the ledger
+		}
+		back = append(back, p)
+	}
+	for a, b := 0, len(back)-1; a < b; a, b = a+1, b-1 {
+		back[a], back[b] = back[b], back[a]
+	}
+	return back
+}
+
+// CatchUp bills every due period under the state directory's lock.
+func (s *Scheduler) CatchUp(ctx context.Context) error {
+	lock, err := Acquire(ctx, s.StateDir, s.Wait)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	l, err := LoadLedger(s.StateDir)
+	if err != nil {
+		return err
+	}
+	due := s.Due(s.Now(), l)
+	if len(due) == 0 {
+		s.Log.Info("nothing to bill", "last", lastLabel(l))
+		return nil
+	}
+	for _, p := range due {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		start := s.Now()
+		out, err := s.runWithRetry(ctx, p)
+		d := s.Now().Sub(start)
+		if s.Metrics != nil {
+			if merr := s.Metrics.Observe(p.Label, start.Add(d), d, out, err); merr != nil {
+				s.Log.Warn("metrics file not written", "error", merr)
+			}
+		}
+		if err != nil {
+			s.Log.Error("billing failed; the next firing tries again", "period", p.Label, "error", err)
+			return fmt.Errorf("period %s: %w", p.Label, err)
+		}
+		if err := l.Record(Entry{Period: p.Label, Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339),
+			CompletedAt: s.Now().UTC().Format(time.RFC3339), ManifestDigest: out.ManifestDigest, DurationSeconds: d.Seconds()}); err != nil {
+			return err
+		}
+		s.Log.Info("billed", "period", p.Label, "manifest", out.ManifestDigest, "files", out.FilesRead, "problems", out.Problems, "seconds", d.Seconds())
+	}
+	return nil
+}
+
+func lastLabel(l *Ledger) string {
+	if e, ok := l.Last(); ok {
+		return e.Period
+	}
+	return ""
+}
+
+// runWithRetry retries transient failures with exponential backoff.
+func (s *Scheduler) runWithRetry(ctx context.Context, p report.Period) (Outcome, error) {
+	wait := s.Backoff
+	for attempt := 0; ; attempt++ {
+		out, err := s.Run(ctx, p)
+		if err == nil || !Transient(err) || attempt >= s.Retries || ctx.Err() != nil {
+			return out, err
+		}
+		s.Log.Warn("transient failure, retrying", "period", p.Label, "attempt", attempt+1, "in", wait, "error", err)
+		if err := s.Sleep(ctx, wait); err != nil {
+			return out, err
+		}
+		wait *= 2
+	}
+}
+
+// Transient reports whether err is worth retrying: the network (rrdcached
+// unreachable) or a file missing for a moment (being replaced).
+func Transient(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, fs.ErrNotExist)
+}
+
+// Loop catches up now, then at every firing, until ctx is done.
+func (s *Scheduler) Loop(ctx context.Context) error {
+	for {
+		if err := s.CatchUp(ctx); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if errors.Is(err, ErrLocked) {
+				s.Log.Warn("state directory busy; trying at the next firing", "error", err)
+			} else {
+				s.Log.Error("catch-up failed", "error", err)
+			}
+		}
+		next := s.Schedule.Next(s.Now().In(s.Location))
+		if next.IsZero() {
+			return errors.New("schedule never fires")
+		}
+		s.Log.Info("sleeping until the next firing", "at", next.Format(time.RFC3339), "bills", s.PeriodAt(next).Label)
+		if err := s.Sleep(ctx, next.Sub(s.Now())); err != nil {
+			return err
+		}
+	}
+}
+
+// RealSleep sleeps for d or until ctx is done.
+func RealSleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

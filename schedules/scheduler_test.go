@@ -1,0 +1,238 @@
+package schedules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/billrun/billrun/report"
+)
+
+// clock is a fake time source: Sleep advances it instead of waiting.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+	return nil
+}
+
+type recorder struct {
+	mu     sync.Mutex
+	billed []string
+	fail   func(p report.Period) error
+}
+
+func (r *recorder) run(ctx context.Context, p report.Period) (Outcome, error) {
+	if r.fail != nil {
+		if err := r.fail(p); err != nil {
+			return Outcome{}, err
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.billed = append(r.billed, p.Label)
+	return Outcome{ManifestDigest: "sha256:" + p.Label, FilesRead: 10}, nil
+}
+
+func newScheduler(t *testing.T, spec, zone string, kind report.Kind, now time.Time, rec *recorder) (*Scheduler, *clock) {
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sch, err := ParseSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{now: now}
+	return &Scheduler{Schedule: sch, Location: loc, Kind: kind, StateDir: t.TempDir(), Lookback: 3, Run: rec.run,
+		Now: c.Now, Sleep: c.Sleep, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Retries: 2, Backoff: time.Second}, c
+}
+
+func TestCatchUpAfterThreeMonthGapAndNoDoubleBilling(t *testing.T) {
+	rec := &recorder{}
+	s, _ := newScheduler(t, DefaultSpec, "Europe/Berlin", report.KindMonth, time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), rec)
+	l, _ := LoadLedger(s.StateDir)
+	l.Record(Entry{Period: "2026-07", Start: "2026-07-01T00:00:00+02:00"})
+	if err := s.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rec.billed, ","); got != "2026-08,2026-09,2026-10" {
+		t.Fatalf("billed %s, want the three missed months oldest first", got)
+	}
+	// A restart bills nothing more.
+	if err := s.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.billed) != 3 {
+		t.Fatalf("restart billed again: %v", rec.billed)
+	}
+	l, _ = LoadLedger(s.StateDir)
+	if e, _ := l.Last(); e.Period != "2026-10" || e.ManifestDigest != "sha256:2026-10" {
+		t.Errorf("ledger last %+v", e)
+	}
+}
+
+func TestLookbackBound(t *testing.T) {
+	rec := &recorder{}
+	s, _ := newScheduler(t, DefaultSpec, "UTC", report.KindMonth, time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), rec)
+	l, _ := LoadLedger(s.StateDir)
+	l.Record(Entry{Period: "2025-12", Start: "2025-12-01T00:00:00Z"})
+	s.CatchUp(context.Background())
+	if got := strings.Join(rec.billed, ","); got != "2026-08,2026-09,2026-10" {
+		t.Fatalf("billed %s, want only the lookback window", got)
+	}
+}
+
+// cron skips 02:30 on the spring-forward day; the next firing's catch-up
+// bills the day the lost firing would have.
+func TestDSTGapIsCaughtUp(t *testing.T) {
+	for _, zone := range []string{"Europe/Berlin", "America/New_York"} {
+		rec := &recorder{}
+		loc, _ := time.LoadLocation(zone)
+		gapDay := map[string]int{"Europe/Berlin": 29, "America/New_York": 8}[zone]
+		month := map[string]time.Month{"Europe/Berlin": time.March, "America/New_York": time.March}[zone]
+		start := time.Date(2026, month, gapDay-1, 12, 0, 0, 0, loc)
+		s, c := newScheduler(t, "30 2 * * *", zone, report.KindDay, start, rec)
+		fires := s.Next(start, 2)
+		if fires[0].Day() != gapDay+1 {
+			t.Fatalf("%s: cron fires %v; expected it to skip %d (DST gap)", zone, fires, gapDay)
+		}
+		l, _ := LoadLedger(s.StateDir)
+		l.Record(Entry{Period: report.Day(2026, month, gapDay-2, loc).Label, Start: "x"})
+		c.now = fires[0]
+		if err := s.CatchUp(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("2026-%02d-%02d,2026-%02d-%02d", month, gapDay-1, month, gapDay)
+		if got := strings.Join(rec.billed, ","); got != want {
+			t.Errorf("%s: billed %s, want %s", zone, got, want)
+		}
+	}
+}
+
+func TestLockRefusesSecondRun(t *testing.T) {
+	dir := t.TempDir()
+	a, err := Acquire(context.Background(), dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Acquire(context.Background(), dir, false)
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) {
+		t.Fatalf("second lock: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if _, err := Acquire(ctx, dir, true); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("waiting lock: %v", err)
+	}
+	a.Release()
+	b, err := Acquire(context.Background(), dir, false)
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	b.Release()
+}
+
+// Cancelling during a run (SIGTERM) leaves the ledger without that period
+// and with the ones before it.
+func TestCancelMidRun(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	rec := &recorder{}
+	rec.fail = func(p report.Period) error {
+		if p.Label == "2026-10" {
+			cancel()
+			return ctx.Err()
+		}
+		return nil
+	}
+	s, _ := newScheduler(t, DefaultSpec, "UTC", report.KindMonth, time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC), rec)
+	err := s.CatchUp(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v", err)
+	}
+	l, _ := LoadLedger(s.StateDir)
+	if len(l.Entries) != 2 || l.Has("2026-10") {
+		t.Fatalf("ledger %+v", l.Entries)
+	}
+	if _, err := os.Stat(filepath.Join(s.StateDir, LockFile+".holder")); !os.IsNotExist(err) {
+		t.Error("lock holder left behind")
+	}
+}
+
+func TestTransientRetried(t *testing.T) {
+	rec := &recorder{}
+	n := 0
+	rec.fail = func(p report.Period) error {
+		n++
+		if n <= 2 {
+			return fmt.Errorf("rrdcached: %w", syscall.ECONNREFUSED)
+		}
+		return nil
+	}
+	s, c := newScheduler(t, DefaultSpec, "UTC", report.KindMonth, time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC), rec)
+	s.Lookback = 1
+	before := c.Now()
+	if err := s.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.billed) != 1 || c.Now().Sub(before) != 3*time.Second {
+		t.Errorf("billed %v after %v of backoff, want 1s+2s", rec.billed, c.Now().Sub(before))
+	}
+	rec.fail = func(report.Period) error { return errors.New("bad config") }
+	c.now = time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC) // November is due
+	if err := s.CatchUp(context.Background()); err == nil {
+		t.Error("a permanent failure was not reported")
+	}
+}
+
+// The loop fires on schedule with the fake clock and bills each month once.
+func TestLoop(t *testing.T) {
+	rec := &recorder{}
+	s, c := newScheduler(t, DefaultSpec, "Europe/Berlin", report.KindMonth, time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC), rec)
+	s.Lookback = 1
+	ctx, cancel := context.WithCancel(context.Background())
+	s.Sleep = func(ctx context.Context, d time.Duration) error {
+		if c.Now().After(time.Date(2027, 1, 10, 0, 0, 0, 0, time.UTC)) {
+			cancel()
+			return ctx.Err()
+		}
+		return c.Sleep(ctx, d)
+	}
+	s.Metrics = NewMetrics(filepath.Join(t.TempDir(), "billrun.prom"))
+	if err := s.Loop(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rec.billed, ","); got != "2026-09,2026-10,2026-11,2026-12,2027-01" {
+		t.Fatalf("billed %s", got)
+	}
+	b, _ := os.ReadFile(s.Metrics.Path)
+	for _, want := range []string{"# TYPE billrun_last_success_timestamp_seconds gauge", `billrun_last_success_timestamp_seconds{period="2026-12"} `,
+		"billrun_files_read_total 50", "billrun_errors_total 0"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("metrics lack %q:\n%s", want, b)
+		}
+	}
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if !strings.HasPrefix(l, "# ") && len(strings.Fields(l)) != 2 {
+			t.Errorf("malformed sample line %q", l)
+		}
+	}
+}
