@@ -140,11 +140,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	sort.SliceStable(inputs, func(a, b int) bool { return inputs[a].Path < inputs[b].Path })
 
 	invs, problems := invoice.Build(cfg, p, fig)
-	stateDir := cfg.StateDir
-	if stateDir == "" {
-		stateDir = filepath.Join(o.OutDir, ".state")
-	}
-	if err := invoice.Numbers(stateDir, p.Label, cfg.Invoice.NumberPrefix, invs); err != nil {
+	if err := invoice.Numbers(StateDir(cfg, o.OutDir), p.Label, cfg.Invoice.NumberPrefix, invs); err != nil {
 		return nil, fmt.Errorf("invoice numbers: %w", err)
 	}
 	if problems == nil {
@@ -305,6 +301,15 @@ func charts(cfg *config.Config, customer string, fig invoice.Figures, threshold 
 		}
 	}
 	return ch
+}
+
+// StateDir is where invoice numbers, the ledger and the lock live: the
+// config's state_dir, else OUT/.state.
+func StateDir(cfg *config.Config, outDir string) string {
+	if cfg.StateDir != "" {
+		return cfg.StateDir
+	}
+	return filepath.Join(outDir, ".state")
 }
 
 func size(path string) int64 {

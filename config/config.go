@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/billrun/billrun/report"
+	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -34,6 +35,10 @@ type Config struct {
 	Metrics         []Metric `yaml:"metrics"`
 	Hosts           []Host   `yaml:"hosts"`
 	VPS             []VPS    `yaml:"vps"`
+
+	// Scheduled runs.
+	Schedule string `yaml:"schedule"` // cron spec, default "0 3 1 * *"
+	Lookback int    `yaml:"lookback"` // periods the daemon catches up at most, default 3
 
 	// Billing (invoices).
 	StateDir       string          `yaml:"state_dir"`
@@ -161,6 +166,18 @@ func (c *Config) validate(dir string) error {
 	}
 	if err := c.validateBilling(seen, hosts); err != nil {
 		return err
+	}
+	if c.Lookback == 0 {
+		c.Lookback = 3
+	}
+	if c.Lookback < 1 || c.Lookback > 120 {
+		return fmt.Errorf("lookback: %d is not 1..120", c.Lookback)
+	}
+	if c.Schedule == "" {
+		c.Schedule = "0 3 1 * *"
+	}
+	if _, err := cron.ParseStandard(c.Schedule); err != nil {
+		return fmt.Errorf("schedule: %q: %v", c.Schedule, err)
 	}
 	for _, d := range []*string{&c.StateDir, &c.OutDir, &c.Invoice.Font} {
 		if *d != "" && !filepath.IsAbs(*d) {

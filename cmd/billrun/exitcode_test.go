@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/billrun/billrun/schedules"
 )
 
 // The exit status is decided in one place (exitStatus in root.go); these pin
@@ -39,5 +43,24 @@ func TestExitCodes(t *testing.T) {
 	execute(context.Background(), []string{"--help"}, &out, &out)
 	if !strings.Contains(out.String(), "130  interrupted") {
 		t.Errorf("--help does not list the exit codes:\n%s", out.String())
+	}
+}
+
+// A run whose state directory is held by another exits 4 and names it.
+func TestRunLockedExit4(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "b.yaml")
+	os.WriteFile(cfg, []byte("out_dir: out\nstate_dir: state\n"), 0o644)
+	l, err := schedules.Acquire(context.Background(), filepath.Join(dir, "state"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	var out, errb bytes.Buffer
+	if code := execute(context.Background(), []string{"run", "--config", cfg, "--period", "2026-10"}, &out, &errb); code != exitLocked {
+		t.Fatalf("exit %d, want %d: %s", code, exitLocked, errb.String())
+	}
+	if !strings.Contains(errb.String(), "holds the state directory") {
+		t.Errorf("message %q", errb.String())
 	}
 }

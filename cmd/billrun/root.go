@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/billrun/billrun/schedules"
 	"github.com/spf13/cobra"
 )
 
@@ -95,6 +97,10 @@ func newRootCmd(g *globals) *cobra.Command {
 		newSLACmd(g),
 		newDemoCmd(g),
 		newRunCmd(g),
+		newDaemonCmd(g),
+		newCatchUpCmd(g),
+		newStatusCmd(g),
+		newScheduleCmd(g),
 	)
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
@@ -125,6 +131,13 @@ func newLogger(w io.Writer, format string) *slog.Logger {
 // execute runs billrun with args and returns the exit status.
 func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	g := &globals{stdout: stdout, stderr: stderr, now: time.Now}
+	// BILLRUN_NOW pins the clock (RFC 3339): a testing aid for status and
+	// schedule output, documented in README.
+	if s := os.Getenv("BILLRUN_NOW"); s != "" {
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			g.now = func() time.Time { return t }
+		}
+	}
 	g.log = newLogger(stderr, "text")
 	root := newRootCmd(g)
 	root.SetArgs(args)
@@ -145,6 +158,8 @@ func exitStatus(ctx context.Context, stderr io.Writer, err error) int {
 		code = exitInterrupted
 	case errors.As(err, &ue):
 		code = exitUsage
+	case errors.Is(err, schedules.ErrLocked):
+		code = exitLocked
 	case errors.As(err, &ce):
 		code = ce.code
 	case strings.HasPrefix(err.Error(), "unknown command"), strings.HasPrefix(err.Error(), "unknown flag"):

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/billrun/billrun/billing"
 	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/schedules"
 	"github.com/spf13/cobra"
 )
 
@@ -15,6 +17,8 @@ type runOptions struct {
 	period periodFlags
 	out    string
 	force  bool
+	wait   bool
+	noWait bool
 }
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -34,6 +38,8 @@ Exit status 3 when some customer's invoice could not be issued.`,
 	f.StringVar(&o.out, "out", "", "output directory (default: the config's out_dir)")
 	f.BoolVar(&o.force, "force", false, "write a period that was written before")
 	f.StringVar(&o.period.period, "period", "", "billing period: YYYY-MM, YYYY-Www or YYYY-MM-DD, in the config's zone")
+	f.BoolVar(&o.wait, "wait", false, "wait for another run holding the state directory")
+	f.BoolVar(&o.noWait, "no-wait", false, "exit 4 at once when another run holds the state directory (the default)")
 	return c
 }
 
@@ -66,6 +72,18 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	if err := flushThrough(ctx, cfg.Daemon, files...); err != nil {
 		return err
 	}
+	if o.wait && o.noWait {
+		return usagef("--wait and --no-wait exclude each other")
+	}
+	// One run at a time per state directory, whoever starts it; a complete
+	// run is recorded in the ledger so the daemon does not bill it again.
+	state := billing.StateDir(cfg, out)
+	lock, err := schedules.Acquire(ctx, state, o.wait)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	started := g.now()
 	res, err := billing.Run(ctx, billing.Options{Config: cfg, Period: per, OutDir: out, Force: o.force, Version: version})
 	if err != nil {
 		if errors.Is(err, billing.ErrExists) {
@@ -80,5 +98,10 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	if res.Partial {
 		return exitCodeError{code: exitPartial, err: fmt.Errorf("partial run: some invoices were not issued (see %s/manifest.json)", res.Dir)}
 	}
-	return nil
+	l, err := schedules.LoadLedger(state)
+	if err != nil {
+		return err
+	}
+	return l.Record(schedules.Entry{Period: per.Label, Start: per.Start.Format(time.RFC3339), End: per.End.Format(time.RFC3339),
+		CompletedAt: g.now().UTC().Format(time.RFC3339), ManifestDigest: res.ManifestDigest, DurationSeconds: g.now().Sub(started).Seconds()})
 }

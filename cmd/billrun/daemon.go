@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/billrun/billrun/billing"
+	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/report"
+	"github.com/billrun/billrun/schedules"
+	"github.com/spf13/cobra"
+)
+
+type daemonOptions struct {
+	config      string
+	metricsFile string
+	wait        bool
+	noWaitSet   bool
+}
+
+func (o *daemonOptions) flags(c *cobra.Command) {
+	f := c.Flags()
+	f.StringVar(&o.config, "config", "", "config file (required)")
+	f.StringVar(&o.metricsFile, "metrics-file", "", "Prometheus textfile-collector file to write after every run")
+	f.BoolVar(&o.wait, "wait", false, "wait for another run holding the state directory")
+	f.BoolVar(&o.noWaitSet, "no-wait", false, "exit 4 at once when another run holds the state directory (the default)")
+}
+
+func newDaemonCmd(g *globals) *cobra.Command {
+	var o daemonOptions
+	c := &cobra.Command{
+		Use:   "daemon --config FILE [--metrics-file F]",
+		Short: "Bill every period on the config's schedule, catching up what was missed",
+		Long: `Run until SIGTERM/SIGINT: catch up now, then at every firing of the config's
+schedule (cron, default "0 3 1 * *", in the config's timezone) bill every
+complete period after the last one in the ledger (state_dir/ledger.json), at
+most lookback periods back, oldest first.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := newScheduler(g, o)
+			if err != nil {
+				return err
+			}
+			return s.Loop(cmd.Context())
+		},
+	}
+	o.flags(c)
+	return c
+}
+
+func newCatchUpCmd(g *globals) *cobra.Command {
+	var o daemonOptions
+	c := &cobra.Command{
+		Use:   "catch-up --config FILE [--metrics-file F]",
+		Short: "Bill every due period once and exit (for cron or a systemd timer)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := newScheduler(g, o)
+			if err != nil {
+				return err
+			}
+			return s.CatchUp(cmd.Context())
+		},
+	}
+	o.flags(c)
+	return c
+}
+
+// newScheduler wires the config, the billing run and the clock.
+func newScheduler(g *globals, o daemonOptions) (*schedules.Scheduler, error) {
+	if o.config == "" {
+		return nil, usagef("--config is required")
+	}
+	if o.wait && o.noWaitSet {
+		return nil, usagef("--wait and --no-wait exclude each other")
+	}
+	cfg, err := config.Load(o.config)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.OutDir == "" {
+		return nil, fmt.Errorf("%s: out_dir is required for scheduled runs", o.config)
+	}
+	sch, err := schedules.ParseSpec(cfg.Schedule)
+	if err != nil {
+		return nil, err
+	}
+	return &schedules.Scheduler{
+		Schedule: sch, Location: cfg.Location(), Kind: report.KindMonth,
+		StateDir: billing.StateDir(cfg, cfg.OutDir), Lookback: cfg.Lookback, Wait: o.wait,
+		Now: g.now, Sleep: schedules.RealSleep, Log: g.log, Retries: 4, Backoff: 30 * time.Second,
+		Metrics: schedules.NewMetrics(o.metricsFile),
+		Run: func(ctx context.Context, p report.Period) (schedules.Outcome, error) {
+			return billPeriod(ctx, g, cfg, p)
+		},
+	}, nil
+}
+
+// billPeriod is the scheduled billing run: flush through rrdcached, then
+// write the period (replacing a partial or unrecorded earlier run: the
+// ledger, not the directory, says what is done).
+func billPeriod(ctx context.Context, g *globals, cfg *config.Config, p report.Period) (schedules.Outcome, error) {
+	var files []string
+	for _, s := range append(cfg.VPSSources(), cfg.HostSources()...) {
+		files = append(files, s.File)
+	}
+	if err := flushThrough(ctx, cfg.Daemon, files...); err != nil {
+		return schedules.Outcome{}, err
+	}
+	res, err := billing.Run(ctx, billing.Options{Config: cfg, Period: p, OutDir: cfg.OutDir, Force: true, Version: version})
+	if err != nil {
+		return schedules.Outcome{}, err
+	}
+	out := schedules.Outcome{ManifestDigest: res.ManifestDigest, FilesRead: len(files), Problems: len(res.Problems)}
+	if res.Partial {
+		return out, fmt.Errorf("partial run: some invoices were not issued (see %s/manifest.json)", res.Dir)
+	}
+	return out, nil
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/billrun/billrun/rrdcached/rrdcachedtest"
+	"github.com/billrun/billrun/rrdfetch"
+)
+
+// billrun run with `daemon:` in the config bills updates that are still
+// queued in a real rrdcached, without a manual flush.
+func TestRunFlushesThroughRRDcached(t *testing.T) {
+	addr, base := rrdcachedtest.Start(t)
+	file := filepath.Join(base, "v1.rrd")
+	const start = 1790812800 // 2026-10-01T00:00:00Z
+	if out, err := exec.Command("rrdtool", "create", file, "--start", fmt.Sprint(start), "--step", "60",
+		"DS:vs_in:COUNTER:120:0:U", "DS:vs_out:COUNTER:120:0:U", "RRA:AVERAGE:0.5:1:50000").CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	// 1000 B/s in for the first day, through the daemon (queued for an hour).
+	var ups []string
+	for i := int64(1); i <= 1440; i++ {
+		ups = append(ups, fmt.Sprintf("%d:%d:%d", start+i*60, i*60000, 0))
+	}
+	for i := 0; i < len(ups); i += 30 {
+		rrdcachedtest.Update(t, addr, file, ups[i:min(i+30, len(ups))]...)
+	}
+	if f, err := rrdfetch.Open(file); err != nil || f.Header().LastUpdate != start {
+		t.Fatalf("the updates reached the file before billrun flushed them; the test is void (%v)", err)
+	} else {
+		f.Close()
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "billing.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`daemon: %s
+rrd_dir: %s
+out_dir: out
+metrics:
+  - {name: in, ds: [vs_in], kind: counter, unit: bytes}
+  - {name: out, ds: [vs_out], kind: counter, unit: bytes}
+plans: [{id: p, monthly_fee: "1", tax_rate: "0"}]
+customers: [{id: A, name: A, currency: EUR, plan: p, vps: [{name: v1}]}]
+`, addr, base)), 0o644)
+	var out, errb bytes.Buffer
+	if code := execute(context.Background(), []string{"run", "--config", cfg, "--period", "2026-10-01"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "out", "2026-10-01", "usage.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var u struct {
+		VPS []struct {
+			Metrics map[string]struct{ Total float64 } `json:"metrics"`
+		} `json:"vps"`
+	}
+	json.Unmarshal(b, &u)
+	// The first minute has no rate (no previous reading): 1439 minutes.
+	if got, want := u.VPS[0].Metrics["in"].Total, 1000.0*60*1439; got != want {
+		t.Fatalf("in total %v, want %v (the updates queued in rrdcached)", got, want)
+	}
+}
