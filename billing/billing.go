@@ -44,6 +44,9 @@ type Options struct {
 	OutDir  string
 	Force   bool
 	Version string // billrun version, for the manifest
+	// Progress, when set, is told the number of files to read and then
+	// called after each one (a progress bar on a terminal).
+	Progress func(total int) func()
 }
 
 // Result says what a run did.
@@ -106,11 +109,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	vps := cfg.VPSSources()
-	usage, err := report.Usage(ctx, vps, p, metrics, report.Options{Daily: true})
+	var step func()
+	if o.Progress != nil {
+		step = o.Progress(len(vps) + len(cfg.Hosts))
+	}
+	usage, err := report.Usage(ctx, vps, p, metrics, report.Options{Daily: true, Progress: step})
 	if err != nil {
 		return nil, err
 	}
-	sla, err := report.SLA(ctx, cfg.HostSources(), p, cfg.Threshold(), report.Options{})
+	sla, err := report.SLA(ctx, cfg.HostSources(), p, cfg.Threshold(), report.Options{Progress: step})
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -397,5 +398,17 @@ func TestActiveWindow(t *testing.T) {
 	s.From, s.Until = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), time.Time{}
 	if _, err := FileUsage(s, p, DefaultMetrics(), Options{}); err == nil || !strings.Contains(err.Error(), "not active") {
 		t.Errorf("a VPS active only later: %v", err)
+	}
+}
+
+// Progress is told about every file, read or not.
+func TestProgressCalledPerFile(t *testing.T) {
+	var n atomic.Int64
+	srcs := []Source{fixture("vps-full"), fixture("vps-young"), {Name: "x", File: "missing.rrd"}}
+	if _, err := Usage(context.Background(), srcs, oct2026(t, "UTC"), DefaultMetrics(), Options{Progress: func() { n.Add(1) }}); err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() != 3 {
+		t.Errorf("progress called %d times for 3 files", n.Load())
 	}
 }

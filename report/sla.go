@@ -65,6 +65,7 @@ func SLA(ctx context.Context, hosts []Source, p Period, threshold float64, opt O
 		return nil, fmt.Errorf("threshold %v must be in (0, 100]", threshold)
 	}
 	res, errs, err := perFile(ctx, hosts, opt.Workers, func(s Source) (*HostSLA, error) {
+		defer tick(opt.Progress)
 		return HostUptime(s, p, threshold)
 	})
 	if err != nil {

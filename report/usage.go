@@ -128,8 +128,9 @@ type UsageReport struct {
 
 // Options tune a report run.
 type Options struct {
-	Workers int  // files read at once; 0 = GOMAXPROCS
-	Daily   bool // also compute daily series (invoices)
+	Workers  int    // files read at once; 0 = GOMAXPROCS
+	Daily    bool   // also compute daily series (invoices)
+	Progress func() // called (from any goroutine) after each file; may be nil
 }
 
 // Usage computes the usage of every source for p, reading files in
@@ -140,6 +141,7 @@ func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, op
 		return nil, err
 	}
 	res, errs, err := perFile(ctx, sources, opt.Workers, func(s Source) (*VPSUsage, error) {
+		defer tick(opt.Progress)
 		return FileUsage(s, p, metrics, opt)
 	})
 	if err != nil {
@@ -317,6 +319,12 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 		u.P95 = &P95{In: Num(percentile95(pIn)), Out: Num(percentile95(pOut)), Max: Num(percentile95(pMax))}
 	}
 	return u, nil
+}
+
+func tick(f func()) {
+	if f != nil {
+		f()
+	}
 }
 
 func nanTo0(v float64) float64 {

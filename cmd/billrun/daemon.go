@@ -108,7 +108,9 @@ func billPeriod(ctx context.Context, g *globals, cfg *config.Config, p report.Pe
 	if err := flushThrough(ctx, cfg.Daemon, files...); err != nil {
 		return schedules.Outcome{}, err
 	}
-	res, err := billing.Run(ctx, billing.Options{Config: cfg, Period: p, OutDir: cfg.OutDir, Force: true, Version: version})
+	progress, done := progressBar(g.stderr)
+	res, err := billing.Run(ctx, billing.Options{Config: cfg, Period: p, OutDir: cfg.OutDir, Force: true, Version: version, Progress: progress})
+	done()
 	if err != nil {
 		return schedules.Outcome{}, err
 	}

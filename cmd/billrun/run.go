@@ -84,7 +84,9 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	}
 	defer lock.Release()
 	started := g.now()
-	res, err := billing.Run(ctx, billing.Options{Config: cfg, Period: per, OutDir: out, Force: o.force, Version: version})
+	progress, done := progressBar(g.stderr)
+	res, err := billing.Run(ctx, billing.Options{Config: cfg, Period: per, OutDir: out, Force: o.force, Version: version, Progress: progress})
+	done()
 	if err != nil {
 		if errors.Is(err, billing.ErrExists) {
 			return exitCodeError{code: exitError, err: err}
