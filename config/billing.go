@@ -164,7 +164,7 @@ func (c *Config) validateBilling(seen, hosts map[string]bool) error {
 			if v.File == "" {
 				v.File = v.Name + ".rrd"
 			}
-			if !filepath.IsAbs(v.File) {
+			if !filepath.IsAbs(v.File) && c.remote[v.Host] == "" {
 				v.File = filepath.Join(c.RRDDir, v.File)
 			}
 			if v.Host != "" && !hosts[v.Host] {

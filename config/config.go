@@ -52,6 +52,7 @@ type Config struct {
 	path   string
 	digest string
 	loc    *time.Location
+	remote map[string]string // host name -> its rrdcached, for remote hosts
 }
 
 // Metric is a metric definition (see report.Metric).
@@ -67,6 +68,10 @@ type Metric struct {
 type Host struct {
 	Name string `yaml:"name"`
 	File string `yaml:"file"`
+	// Daemon is the host's rrdcached (host:port): this host's files (its
+	// uptime file and its VPS's files) are read through it with FETCH, and
+	// their names are relative to that daemon's base directory.
+	Daemon string `yaml:"daemon"`
 }
 
 // VPS is one VPS with its RRD file.
@@ -138,6 +143,7 @@ func (c *Config) validate(dir string) error {
 		return err
 	}
 	hosts := map[string]bool{}
+	c.remote = map[string]string{}
 	for i := range c.Hosts {
 		h := &c.Hosts[i]
 		if !nameRE.MatchString(h.Name) || hosts[h.Name] {
@@ -146,6 +152,13 @@ func (c *Config) validate(dir string) error {
 		hosts[h.Name] = true
 		if h.File == "" {
 			return fmt.Errorf("hosts[%d].file: missing", i)
+		}
+		if h.Daemon != "" {
+			if filepath.IsAbs(h.File) {
+				return fmt.Errorf("hosts[%d].file: %q must be relative to the daemon's base directory", i, h.File)
+			}
+			c.remote[h.Name] = h.Daemon
+			continue
 		}
 		h.File = c.resolve(h.File)
 	}
@@ -159,7 +172,9 @@ func (c *Config) validate(dir string) error {
 		if v.File == "" {
 			v.File = v.Name + ".rrd"
 		}
-		v.File = c.resolve(v.File)
+		if c.remote[v.Host] == "" {
+			v.File = c.resolve(v.File)
+		}
 		if v.Host != "" && !hosts[v.Host] {
 			return fmt.Errorf("vps[%d].host: no host named %q", i, v.Host)
 		}
@@ -186,6 +201,18 @@ func (c *Config) validate(dir string) error {
 	}
 	sort.SliceStable(c.VPS, func(a, b int) bool { return c.VPS[a].Name < c.VPS[b].Name })
 	return nil
+}
+
+// LocalFiles lists the files read from this machine (not through a
+// host's rrdcached), for flushing through the local rrdcached.
+func (c *Config) LocalFiles() []string {
+	var out []string
+	for _, s := range append(c.VPSSources(), c.HostSources()...) {
+		if s.Daemon == "" {
+			out = append(out, s.File)
+		}
+	}
+	return out
 }
 
 func (c *Config) resolve(p string) string {
@@ -228,11 +255,11 @@ func (c *Config) ReportMetrics() ([]report.Metric, error) {
 func (c *Config) VPSSources() []report.Source {
 	var out []report.Source
 	for _, v := range c.VPS {
-		out = append(out, report.Source{Name: v.Name, File: v.File})
+		out = append(out, report.Source{Name: v.Name, File: v.File, Daemon: c.remote[v.Host]})
 	}
 	for _, cu := range c.Customers {
 		for _, v := range cu.VPS {
-			out = append(out, report.Source{Name: v.Name, File: v.File, From: v.From, Until: v.Until})
+			out = append(out, report.Source{Name: v.Name, File: v.File, From: v.From, Until: v.Until, Daemon: c.remote[v.Host]})
 		}
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Name < out[b].Name })
@@ -243,7 +270,7 @@ func (c *Config) VPSSources() []report.Source {
 func (c *Config) HostSources() []report.Source {
 	var out []report.Source
 	for _, h := range c.Hosts {
-		out = append(out, report.Source{Name: h.Name, File: h.File})
+		out = append(out, report.Source{Name: h.Name, File: h.File, Daemon: h.Daemon})
 	}
 	return out
 }

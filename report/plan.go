@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"time"
 
+	"github.com/billrun/billrun/rrdcached"
 	"github.com/billrun/billrun/rrdfetch"
 	"golang.org/x/sync/errgroup"
 )
@@ -74,9 +76,9 @@ type row struct {
 
 // readParts reads the rows of every part and calls fn for each row whose
 // interval overlaps its part, in time order.
-func readParts(f *rrdfetch.File, parts []Part, fn func(r row)) error {
+func readParts(f rows, parts []Part, fn func(r row)) error {
 	for _, p := range parts {
-		d, err := f.ReadRRA(p.RRA, p.From, p.To)
+		d, err := f.ReadRRAInto(p.RRA, p.From, p.To, nil)
 		if err != nil {
 			return err
 		}
@@ -109,10 +111,72 @@ func dsIndex(h *rrdfetch.Header, names []string) ([]int, error) {
 	return idx, nil
 }
 
+// rows is where a source's rows come from: a local file (rrdfetch) or a
+// remote one through an rrdcached daemon's INFO and FETCH.
+type rows interface {
+	Header() *rrdfetch.Header
+	ReadRRAInto(i int, start, end int64, buf []float64) (*rrdfetch.Data, error)
+	Close() error
+}
+
+// remoteTimeout bounds one remote file's INFO and FETCHes.
+const remoteTimeout = 2 * time.Minute
+
+// remoteFile reads a file that lives on another host through its
+// rrdcached (1.7's FETCH flushes the file first).
+type remoteFile struct {
+	c      *rrdcached.Client
+	file   string
+	h      *rrdfetch.Header
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func openRemote(s Source) (*remoteFile, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), remoteTimeout)
+	c, err := rrdcached.Dial(ctx, s.Daemon)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	h, err := c.Header(ctx, s.File)
+	if err != nil {
+		c.Close()
+		cancel()
+		return nil, err
+	}
+	return &remoteFile{c: c, file: s.File, h: h, ctx: ctx, cancel: cancel}, nil
+}
+
+func (r *remoteFile) Header() *rrdfetch.Header { return r.h }
+
+func (r *remoteFile) Close() error { r.cancel(); return r.c.Close() }
+
+// ReadRRAInto fetches [start, end]; rrdcached picks the RRA itself (the
+// finest that covers start, which is what plan chose), so a different
+// step is an error rather than silently different rows.
+func (r *remoteFile) ReadRRAInto(i int, start, end int64, _ []float64) (*rrdfetch.Data, error) {
+	d, err := r.c.Fetch(r.ctx, r.file, "AVERAGE", start, end)
+	if err != nil {
+		return nil, err
+	}
+	if want := r.h.RRAStep(i); d.Step != want {
+		return nil, fmt.Errorf("%s: rrdcached answered with %d-second rows, rra[%d] has %d", r.file, d.Step, i, want)
+	}
+	d.RRA = i
+	return d, nil
+}
+
 // openPlanned opens a source and plans the period's parts; the caller
-// closes the file.
-func openPlanned(s Source, p Period) (*rrdfetch.File, []Part, error) {
-	f, err := rrdfetch.Open(s.File)
+// closes it.
+func openPlanned(s Source, p Period) (rows, []Part, error) {
+	var f rows
+	var err error
+	if s.Daemon != "" {
+		f, err = openRemote(s)
+	} else {
+		f, err = rrdfetch.Open(s.File)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -17,6 +17,9 @@ type Source struct {
 	Name        string
 	File        string
 	From, Until time.Time
+	// Daemon, when set, is the rrdcached (host:port) that serves File,
+	// a name relative to its base directory: the file lives on that host.
+	Daemon string
 }
 
 // Window is the part of p a source was active in (empty: ok false).

@@ -101,10 +101,7 @@ func newScheduler(g *globals, o daemonOptions) (*schedules.Scheduler, error) {
 // write the period (replacing a partial or unrecorded earlier run: the
 // ledger, not the directory, says what is done).
 func billPeriod(ctx context.Context, g *globals, cfg *config.Config, p report.Period) (schedules.Outcome, error) {
-	var files []string
-	for _, s := range append(cfg.VPSSources(), cfg.HostSources()...) {
-		files = append(files, s.File)
-	}
+	files := cfg.LocalFiles()
 	if err := flushThrough(ctx, cfg.Daemon, files...); err != nil {
 		return schedules.Outcome{}, err
 	}

@@ -65,10 +65,7 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	if out == "" {
 		return usagef("no output directory: give --out or out_dir in the config")
 	}
-	var files []string
-	for _, s := range append(cfg.VPSSources(), cfg.HostSources()...) {
-		files = append(files, s.File)
-	}
+	files := cfg.LocalFiles()
 	if err := flushThrough(ctx, cfg.Daemon, files...); err != nil {
 		return err
 	}

@@ -130,12 +130,14 @@ func prepare(ctx context.Context, cfgPath string, pf *periodFlags, daemon string
 		}
 	}
 	in.sources = append(in.sources, sourcesFromFiles(files)...)
-	if len(in.sources) > 0 {
-		names := make([]string, len(in.sources))
-		for i, s := range in.sources {
-			names[i] = s.File
+	var local []string
+	for _, s := range in.sources {
+		if s.Daemon == "" { // remote files are flushed by their own daemon's FETCH
+			local = append(local, s.File)
 		}
-		if err := flushThrough(ctx, daemon, names...); err != nil {
+	}
+	if len(local) > 0 {
+		if err := flushThrough(ctx, daemon, local...); err != nil {
 			return nil, err
 		}
 	}
