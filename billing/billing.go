@@ -47,6 +47,9 @@ type Options struct {
 	// Progress, when set, is told the number of files to read and then
 	// called after each one (a progress bar on a terminal).
 	Progress func(total int) func()
+	// Usage, when set, is used instead of reading the VPS files: the
+	// merged usage of shards (billrun merge), computed elsewhere.
+	Usage *report.UsageReport
 }
 
 // Result says what a run did.
@@ -113,8 +116,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Progress != nil {
 		step = o.Progress(len(vps) + len(cfg.Hosts))
 	}
-	usage, err := report.Usage(ctx, vps, p, metrics, report.Options{Daily: true, Progress: step})
-	if err != nil {
+	var usage *report.UsageReport
+	if o.Usage != nil {
+		if usage, err = givenUsage(o.Usage, p, vps, metrics); err != nil {
+			return nil, err
+		}
+	} else if usage, err = report.Usage(ctx, vps, p, metrics, report.Options{Daily: true, Progress: step}); err != nil {
 		return nil, err
 	}
 	sla, err := report.SLA(ctx, cfg.HostSources(), p, cfg.Threshold(), report.Options{Progress: step})
@@ -308,6 +315,38 @@ func charts(cfg *config.Config, customer string, fig invoice.Figures, threshold 
 		}
 	}
 	return ch
+}
+
+// givenUsage checks a precomputed usage report against the run: same
+// period, exactly the configured VPS (each either reported or in errors),
+// and restores the metric units JSON does not carry.
+func givenUsage(u *report.UsageReport, p report.Period, vps []report.Source, metrics []report.Metric) (*report.UsageReport, error) {
+	if u.Period.StartEpoch != p.Start.Unix() || u.Period.EndEpoch != p.End.Unix() {
+		return nil, fmt.Errorf("the usage given is for %s–%s, not %s", u.Period.Start, u.Period.End, p.Label)
+	}
+	have := map[string]bool{}
+	for _, v := range u.VPS {
+		have[v.Name] = true
+	}
+	files := map[string]bool{}
+	for _, e := range u.Errors {
+		files[e.File] = true
+	}
+	for _, s := range vps {
+		if !have[s.Name] && !files[s.File] {
+			return nil, fmt.Errorf("the usage given has no VPS %s (a shard missing from the merge?)", s.Name)
+		}
+	}
+	units := map[string]string{}
+	for _, m := range metrics {
+		units[m.Name] = m.Unit
+	}
+	for i := range u.VPS {
+		for j := range u.VPS[i].Metrics {
+			u.VPS[i].Metrics[j].Unit = units[u.VPS[i].Metrics[j].Name]
+		}
+	}
+	return u, nil
 }
 
 // StateDir is where invoice numbers, the ledger and the lock live: the

@@ -230,13 +230,13 @@ func trimNum(v float64) string {
 func bandwidthChart(pdf *fpdf.Fpdf, x, y, w, h float64, days []report.DailyBytes) {
 	top := 0.0
 	for _, d := range days {
-		top = math.Max(top, math.Max(d.In, d.Out)/1e9)
+		top = math.Max(top, math.Max(float64(d.In), float64(d.Out))/1e9)
 	}
 	top = niceCeil(top)
 	axes(pdf, x, y, w, h, "Daily traffic (GB): in green, out blue", 0, top, "")
 	slot := w / float64(len(days))
 	for i, d := range days {
-		for k, v := range []float64{d.In / 1e9, d.Out / 1e9} {
+		for k, v := range []float64{float64(d.In) / 1e9, float64(d.Out) / 1e9} {
 			bh := h * v / top
 			if k == 0 {
 				pdf.SetFillColor(46, 160, 67)
@@ -246,7 +246,7 @@ func bandwidthChart(pdf *fpdf.Fpdf, x, y, w, h float64, days []report.DailyBytes
 			pdf.Rect(x+float64(i)*slot+slot*0.1+float64(k)*slot*0.4, y+h-bh, slot*0.4, bh, "F")
 		}
 	}
-	dayLabels(pdf, x, y+h, slot, len(days), func(i int) string { return days[i].Day.Format("02") })
+	dayLabels(pdf, x, y+h, slot, len(days), func(i int) string { return days[i].Day[8:] })
 }
 
 func dayLabels(pdf *fpdf.Fpdf, x, y, slot float64, n int, label func(int) string) {

@@ -98,10 +98,11 @@ type P95 struct {
 	Max Num `json:"max"`
 }
 
-// DailyBytes is one day's in/out totals (for invoice charts).
+// DailyBytes is one day's in/out totals in bytes (for invoice charts).
 type DailyBytes struct {
-	Day     time.Time
-	In, Out float64
+	Day string `json:"day"` // YYYY-MM-DD in the period's zone
+	In  Num    `json:"in"`
+	Out Num    `json:"out"`
 }
 
 // VPSUsage is one file's usage for a period.
@@ -113,7 +114,7 @@ type VPSUsage struct {
 	P95        *P95         `json:"p95_bps,omitempty"`
 	RRA        []Part       `json:"rra"`
 	LastUpdate int64        `json:"last_update"`
-	Daily      []DailyBytes `json:"-"`
+	Daily      []DailyBytes `json:"daily,omitempty"` // with Options.Daily
 }
 
 // FileError is a file that could not be reported on.
@@ -209,7 +210,7 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 	if opt.Daily {
 		dayStart = dayStarts(p)
 		for _, d := range dayStart {
-			days = append(days, DailyBytes{Day: time.Unix(d, 0).In(p.Start.Location())})
+			days = append(days, DailyBytes{Day: time.Unix(d, 0).In(p.Start.Location()).Format("2006-01-02")})
 		}
 	}
 	sc := bufPool.Get().(*scratch)
@@ -303,8 +304,8 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 				lo, hi := max(t-d.Step, part.From), min(t, part.To)
 				in, out := nanTo0(in), nanTo0(out)
 				spread(dayStart, end, lo, hi, func(k int, o int64) {
-					days[k].In += in * float64(o)
-					days[k].Out += out * float64(o)
+					days[k].In += Num(in * float64(o))
+					days[k].Out += Num(out * float64(o))
 				})
 			}
 		}

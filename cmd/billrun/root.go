@@ -101,6 +101,7 @@ func newRootCmd(g *globals) *cobra.Command {
 		newCatchUpCmd(g),
 		newStatusCmd(g),
 		newScheduleCmd(g),
+		newMergeCmd(g),
 	)
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/billrun/billrun/billing"
 	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/report"
 	"github.com/billrun/billrun/schedules"
 	"github.com/spf13/cobra"
 )
@@ -19,6 +21,7 @@ type runOptions struct {
 	force  bool
 	wait   bool
 	noWait bool
+	usage  string
 }
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -39,6 +42,7 @@ Exit status 3 when some customer's invoice could not be issued.`,
 	f.BoolVar(&o.force, "force", false, "write a period that was written before")
 	f.StringVar(&o.period.period, "period", "", "billing period: YYYY-MM, YYYY-Www or YYYY-MM-DD, in the config's zone")
 	f.BoolVar(&o.wait, "wait", false, "wait for another run holding the state directory")
+	f.StringVar(&o.usage, "usage", "", "use this usage JSON (billrun merge of shards) instead of reading the VPS files")
 	f.BoolVar(&o.noWait, "no-wait", false, "exit 4 at once when another run holds the state directory (the default)")
 	return c
 }
@@ -80,9 +84,21 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 		return err
 	}
 	defer lock.Release()
+	var given *report.UsageReport
+	if o.usage != "" {
+		f, err := os.Open(o.usage)
+		if err != nil {
+			return err
+		}
+		given, err = report.ReadUsage(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.usage, err)
+		}
+	}
 	started := g.now()
 	progress, done := progressBar(g.stderr)
-	res, err := billing.Run(ctx, billing.Options{Config: cfg, Period: per, OutDir: out, Force: o.force, Version: version, Progress: progress})
+	res, err := billing.Run(ctx, billing.Options{Config: cfg, Period: per, OutDir: out, Force: o.force, Version: version, Progress: progress, Usage: given})
 	done()
 	if err != nil {
 		if errors.Is(err, billing.ErrExists) {

@@ -55,7 +55,7 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 	if threshold <= 0 || threshold > 100 {
 		return usagef("--threshold must be in (0, 100]")
 	}
-	in, err := prepare(ctx, o.config, &o.period, o.daemon, o.files, (*config.Config).HostSources)
+	in, err := prepare(ctx, o.config, &o.period, o.daemon, o.files, (*config.Config).HostSources, func(report.Source) bool { return true })
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ type usageOptions struct {
 	config string
 	format string
 	daemon string
+	shard  string
 	period periodFlags
 }
 
@@ -37,6 +38,7 @@ func newUsageCmd(g *globals) *cobra.Command {
 	f.StringVar(&o.config, "config", "", "config file (VPS, metrics, time zone, rrdcached)")
 	f.StringVar(&o.format, "format", "json", "output: json, csv or table")
 	f.StringVarP(&o.daemon, "daemon", "d", "", "rrdcached address to FLUSH files through first (default: config, then $RRDCACHED_ADDRESS)")
+	f.StringVar(&o.shard, "shard", "", "K/N: only the VPS of shard K of N (by a hash of the name), with daily series, for billrun merge")
 	o.period.register(f)
 	return c
 }
@@ -69,11 +71,21 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	if err := checkFormat(o.format); err != nil {
 		return err
 	}
-	in, err := prepare(ctx, o.config, &o.period, o.daemon, o.files, (*config.Config).VPSSources)
+	keep := func(report.Source) bool { return true }
+	opt := report.Options{}
+	if o.shard != "" {
+		var k, n int
+		if _, err := fmt.Sscanf(o.shard, "%d/%d", &k, &n); err != nil || n < 1 || k < 1 || k > n || fmt.Sprintf("%d/%d", k, n) != o.shard {
+			return usagef("--shard must be K/N with 1 <= K <= N, not %q", o.shard)
+		}
+		keep = func(s report.Source) bool { return report.InShard(s.Name, k, n) }
+		opt.Daily = true // a shard feeds billrun run, whose invoices chart daily traffic
+	}
+	in, err := prepare(ctx, o.config, &o.period, o.daemon, o.files, (*config.Config).VPSSources, keep)
 	if err != nil {
 		return err
 	}
-	if len(in.sources) == 0 {
+	if len(in.sources) == 0 && o.shard == "" {
 		return usagef("no RRD files: give --rrd FILE or a --config with vps")
 	}
 	metrics := report.DefaultMetrics()
@@ -83,7 +95,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 		}
 	}
 	sources, per := in.sources, in.period
-	rep, err := report.Usage(ctx, sources, per, metrics, report.Options{})
+	rep, err := report.Usage(ctx, sources, per, metrics, opt)
 	if err != nil {
 		return err
 	}
@@ -114,7 +126,7 @@ type inputs struct {
 // through rrdcached (--daemon, else the config's daemon, else
 // $RRDCACHED_ADDRESS) in one batch.
 func prepare(ctx context.Context, cfgPath string, pf *periodFlags, daemon string, files []string,
-	fromConfig func(*config.Config) []report.Source) (*inputs, error) {
+	fromConfig func(*config.Config) []report.Source, keep func(report.Source) bool) (*inputs, error) {
 	cfg, err := loadConfig(cfgPath)
 	if err != nil {
 		return nil, err
@@ -130,6 +142,13 @@ func prepare(ctx context.Context, cfgPath string, pf *periodFlags, daemon string
 		}
 	}
 	in.sources = append(in.sources, sourcesFromFiles(files)...)
+	kept := in.sources[:0]
+	for _, s := range in.sources {
+		if keep(s) {
+			kept = append(kept, s)
+		}
+	}
+	in.sources = kept
 	var local []string
 	for _, s := range in.sources {
 		if s.Daemon == "" { // remote files are flushed by their own daemon's FETCH
