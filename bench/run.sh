@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of billrun usage against the seed's loop
-# (python3-rrdtool fetch + summing, as report_sum does) and against
-# python3-rrdtool's bare fetch, over seed-schema files for one month; and
-# a full billrun run (workbook, PDF invoices) with one customer per 5 VPS.
-# Usage: bench/run.sh [N_FILES...]   (default: 100 1000)
+# Side-by-side benchmark over seed-schema fleets (step 60; RRAs 1x14400,
+# 10x13392, 43200x120; 7 DS; 100 days of data) for October 2026: billrun
+# usage and a full billrun run (one customer per 5 VPS), the seed's loop
+# (python3-rrdtool fetch + summing, as report_sum does), python3-rrdtool's
+# bare fetch, a shell loop of `rrdtool fetch`, and `cat` of the same files
+# (the read-bandwidth floor). Prints a table and writes results.json.
+# Usage: bench/run.sh [N_FILES...]   (default: 1000 10000; RUNS=5; BENCH_DIR)
 # Needs: Go, rrdtool, python3-rrdtool (make deps), GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sizes=("${@:-100 1000}")
-[ $# -eq 0 ] && sizes=(100 1000)
+sizes=("$@")
+[ $# -eq 0 ] && sizes=(1000 10000)
 work=${BENCH_DIR:-/tmp/billrun-bench}
 runs=${RUNS:-5}
 mkdir -p "$work"
@@ -37,7 +39,7 @@ printf '%-8s %-34s %10s %10s %12s\n' files program "median s" "x billrun" "peak 
 for n in "${sizes[@]}"; do
   dir=$work/fleet-$n
   if [ ! -f "$dir/billing.yaml" ]; then
-    "$work/billrun" demo --out "$dir" --vps "$n" --hosts 4 --customers $((n / 5)) --period 2026-10 >/dev/null
+    "$work/billrun" demo --out "$dir" --vps "$n" --hosts 4 --customers $((n / 5)) --period 2026-10 --history-days 100 >/dev/null
   fi
   files=("$dir"/vps/*.rrd)
   cat "${files[@]}" >/dev/null   # warm the page cache for everyone
@@ -46,6 +48,9 @@ for n in "${sizes[@]}"; do
   results+=("$(measure billrun-run-full "$work/billrun" run --config "$dir/billing.yaml" --period 2026-10 --force)")
   results+=("$(measure seed-loop-python3-rrdtool /usr/bin/python3 bench/seed_loop.py sum $start $end "${files[@]}")")
   results+=("$(measure python3-rrdtool-bare-fetch /usr/bin/python3 bench/seed_loop.py fetch $start $end "${files[@]}")")
+  printf '%s\n' "${files[@]}" > "$work/files-$n"
+  results+=("$(measure rrdtool-fetch-shell-loop sh -c "while read -r f; do rrdtool fetch \"\$f\" AVERAGE -s $start -e $end; done < $work/files-$n")")
+  results+=("$(measure cat-whole-files sh -c "xargs cat < $work/files-$n")")
   base=$(echo "${results[0]}" | awk '{print $2}')
   for r in "${results[@]}"; do
     read -r name t m <<<"$r"

@@ -20,6 +20,7 @@ type demoOptions struct {
 	vps, hosts, customers int
 	period                string
 	seed                  uint64
+	historyDays           int
 }
 
 func newDemoCmd(g *globals) *cobra.Command {
@@ -43,6 +44,7 @@ for byte.`,
 	f.IntVar(&o.customers, "customers", 4, "number of customers (the VPS are dealt out to them)")
 	f.StringVar(&o.period, "period", "", "month to bill, YYYY-MM (default: the last complete month)")
 	f.Uint64Var(&o.seed, "seed", 1, "random seed")
+	f.IntVar(&o.historyDays, "history-days", 0, "days of data to write, ending a day after the month (default: the month and 3 days)")
 	return c
 }
 
@@ -63,8 +65,15 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 		return err
 	}
 	g.log.Info("generating fleet", "dir", dir, "vps", o.vps, "hosts", o.hosts, "period", per.Label)
+	from := per.Start.AddDate(0, 0, -2)
+	if o.historyDays > 0 {
+		if o.historyDays > 3660 {
+			return usagef("--history-days must be at most 3660")
+		}
+		from = per.End.AddDate(0, 0, 1-o.historyDays)
+	}
 	fl, err := fleet.Generate(ctx, fleet.Options{Dir: dir, VPS: o.vps, Hosts: o.hosts,
-		Start: per.Start.AddDate(0, 0, -2), End: per.End.AddDate(0, 0, 1), Seed: o.seed})
+		Start: from, End: per.End.AddDate(0, 0, 1), Seed: o.seed})
 	if err != nil {
 		return err
 	}
