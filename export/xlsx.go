@@ -8,10 +8,12 @@ import (
 	"io/fs"
 	"regexp"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/billrun/billrun/invoice"
 	"github.com/billrun/billrun/report"
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -102,7 +104,12 @@ func XLSX(w io.Writer, wb *Workbook) error {
 	return err
 }
 
-type styles struct{ head, money, pct, num, qty int }
+type styles struct {
+	head, pct, num, qty int
+	// money holds a currency number format per count of minor-unit
+	// decimals (JPY 0, EUR 2, KWD 3), so a cell shows what was billed.
+	money map[int32]int
+}
 
 func newStyles(f *excelize.File) (*styles, error) {
 	var s styles
@@ -116,11 +123,17 @@ func newStyles(f *excelize.File) (*styles, error) {
 		return id
 	}
 	s.head = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE4EE"}}})
-	money := "#,##0.00"
 	pct := "0.0000%"
 	num := "#,##0"
 	qty := "#,##0.000"
-	s.money = mk(&excelize.Style{CustomNumFmt: &money})
+	s.money = map[int32]int{}
+	for _, places := range []int32{0, 1, 2, 3, 4} {
+		f := "#,##0"
+		if places > 0 {
+			f += "." + strings.Repeat("0", int(places))
+		}
+		s.money[places] = mk(&excelize.Style{CustomNumFmt: &f})
+	}
 	s.pct = mk(&excelize.Style{CustomNumFmt: &pct})
 	s.num = mk(&excelize.Style{CustomNumFmt: &num})
 	s.qty = mk(&excelize.Style{CustomNumFmt: &qty})
@@ -158,7 +171,28 @@ func table(sw *excelize.StreamWriter, name string, cols, last int) error {
 
 func boolPtr(b bool) *bool { return &b }
 
-func money(st *styles, v float64) excelize.Cell { return excelize.Cell{StyleID: st.money, Value: v} }
+// money is an amount cell in currency's number format; the value is the
+// exact decimal converted once (every amount is already rounded to the
+// minor unit, so the float is the nearest double to it).
+func money(st *styles, currency string, v decimal.Decimal) excelize.Cell {
+	return excelize.Cell{StyleID: st.moneyStyle(currency), Value: v.InexactFloat64()}
+}
+
+func (st *styles) moneyStyle(currency string) int {
+	if id, ok := st.money[invoice.MinorUnits(currency)]; ok {
+		return id
+	}
+	return st.money[2]
+}
+
+// taxTotal is the sum of an invoice's VAT per rate, exactly.
+func taxTotal(inv *invoice.Invoice) decimal.Decimal {
+	sum := decimal.Zero
+	for _, t := range inv.Taxes {
+		sum = sum.Add(t.Tax)
+	}
+	return sum
+}
 
 func summarySheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
 	if err := header(sw, st, []float64{10, 34, 18, 9, 12, 12, 12, 12, 12, 12, 8}, "Customer", "Name", "Invoice", "Currency",
@@ -166,18 +200,16 @@ func summarySheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, err
 		return 0, err
 	}
 	r := 2
-	for _, inv := range wb.Invoices {
-		tax := 0.0
-		for _, t := range inv.Taxes {
-			tax += t.Tax.InexactFloat64()
-		}
+	for i := range wb.Invoices {
+		inv := &wb.Invoices[i]
 		review := ""
 		if inv.Review {
 			review = "review"
 		}
-		if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(inv.CustomerID), text(inv.Customer.Name), text(inv.Number), text(inv.Currency),
-			money(st, inv.Fees.InexactFloat64()), money(st, inv.Usage.InexactFloat64()), money(st, inv.Credit.InexactFloat64()),
-			money(st, inv.Subtotal.InexactFloat64()), money(st, tax), money(st, inv.Total.InexactFloat64()), text(review)}); err != nil {
+		c := inv.Currency
+		if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(inv.CustomerID), text(inv.Customer.Name), text(inv.Number), text(c),
+			money(st, c, inv.Fees), money(st, c, inv.Usage), money(st, c, inv.Credit),
+			money(st, c, inv.Subtotal), money(st, c, taxTotal(inv)), money(st, c, inv.Total), text(review)}); err != nil {
 			return 0, err
 		}
 		r++
@@ -187,20 +219,18 @@ func summarySheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, err
 		return 0, err
 	}
 	// Totals per currency: SUMIF formulas, with the values cached so a
-	// reader that does not recalculate still shows them.
-	totals := map[string][6]float64{}
+	// reader that does not recalculate still shows them. The cached values
+	// are exact decimal sums of the rounded amounts, as the invoices add up.
+	totals := map[string][6]decimal.Decimal{}
 	var curs []string
-	for _, inv := range wb.Invoices {
+	for i := range wb.Invoices {
+		inv := &wb.Invoices[i]
 		t, seen := totals[inv.Currency]
 		if !seen {
 			curs = append(curs, inv.Currency)
 		}
-		tax := 0.0
-		for _, x := range inv.Taxes {
-			tax += x.Tax.InexactFloat64()
-		}
-		for i, v := range []float64{inv.Fees.InexactFloat64(), inv.Usage.InexactFloat64(), inv.Credit.InexactFloat64(), inv.Subtotal.InexactFloat64(), tax, inv.Total.InexactFloat64()} {
-			t[i] += v
+		for j, v := range []decimal.Decimal{inv.Fees, inv.Usage, inv.Credit, inv.Subtotal, taxTotal(inv), inv.Total} {
+			t[j] = t[j].Add(v)
 		}
 		totals[inv.Currency] = t
 	}
@@ -209,8 +239,9 @@ func summarySheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, err
 	for _, c := range curs {
 		row := []any{excelize.Cell{StyleID: st.head, Value: "Total"}, text(""), text(""), text(c)}
 		for i, col := range []string{"E", "F", "G", "H", "I", "J"} {
-			row = append(row, excelize.Cell{StyleID: st.money, Formula: fmt.Sprintf(`SUMIF($D$2:$D$%d,"%s",%s$2:%s$%d)`, max(last, 2), c, col, col, max(last, 2)),
-				Value: round2(totals[c][i])})
+			cell := money(st, c, totals[c][i])
+			cell.Formula = fmt.Sprintf(`SUMIF($D$2:$D$%d,"%s",%s$2:%s$%d)`, max(last, 2), c, col, col, max(last, 2))
+			row = append(row, cell)
 		}
 		if err := sw.SetRow(fmt.Sprintf("A%d", r), row); err != nil {
 			return 0, err
@@ -218,15 +249,6 @@ func summarySheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, err
 		r++
 	}
 	return r, nil
-}
-
-func round2(v float64) float64 { return float64(int64(v*100+copysign(0.5, v))) / 100 }
-
-func copysign(a, b float64) float64 {
-	if b < 0 {
-		return -a
-	}
-	return a
 }
 
 func usageSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
@@ -275,7 +297,8 @@ func slaSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) 
 		hosts[wb.SLA.Hosts[i].Name] = &wb.SLA.Hosts[i]
 	}
 	credit := map[string]string{}
-	for _, inv := range wb.Invoices {
+	for i := range wb.Invoices {
+		inv := &wb.Invoices[i]
 		for _, l := range inv.Lines {
 			if l.Kind == "sla_credit" {
 				credit[l.VPS] = l.Quantity.String() + " %"
@@ -320,7 +343,8 @@ func linesSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error
 		return 0, err
 	}
 	r := 2
-	for _, inv := range wb.Invoices {
+	for i := range wb.Invoices {
+		inv := &wb.Invoices[i]
 		for _, l := range inv.Lines {
 			review := ""
 			if l.Review {
@@ -328,7 +352,7 @@ func linesSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error
 			}
 			if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(inv.CustomerID), text(inv.Number), text(l.VPS), text(l.Kind), text(l.Description),
 				excelize.Cell{StyleID: st.qty, Value: l.Quantity.InexactFloat64()}, text(l.Unit),
-				excelize.Cell{StyleID: st.qty, Value: l.UnitPrice.InexactFloat64()}, money(st, l.Amount.InexactFloat64()), text(review)}); err != nil {
+				excelize.Cell{StyleID: st.qty, Value: l.UnitPrice.InexactFloat64()}, money(st, inv.Currency, l.Amount), text(review)}); err != nil {
 				return 0, err
 			}
 			r++
