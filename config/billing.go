@@ -116,6 +116,19 @@ func (c *Config) validateBilling(seen, hosts map[string]bool) error {
 	} else if *c.ReviewCoverage < 0 || *c.ReviewCoverage > 1 {
 		return fmt.Errorf("review_coverage: %v is not in [0, 1]", *c.ReviewCoverage)
 	}
+	// An invoice must name its issuer, with address and VAT ID (Directive
+	// 2006/112/EC art. 226 (3), (5)): without them billrun would issue
+	// documents that are not invoices.
+	if len(c.Customers) > 0 {
+		switch {
+		case c.Issuer.Name == "":
+			return fmt.Errorf("issuer.name: missing (invoices must name their issuer)")
+		case len(c.Issuer.Address) == 0:
+			return fmt.Errorf("issuer.address: missing (invoices must carry the issuer's address)")
+		case c.Issuer.VATID == "":
+			return fmt.Errorf("issuer.vat_id: missing (invoices must carry the issuer's VAT ID)")
+		}
+	}
 	plans := map[string]bool{}
 	for i, p := range c.Plans {
 		if !idRE.MatchString(p.ID) || plans[p.ID] {
@@ -153,6 +166,11 @@ func (c *Config) validateBilling(seen, hosts map[string]bool) error {
 		}
 		if !plans[cu.Plan] {
 			return fmt.Errorf("customers[%d].plan: no plan %q", i, cu.Plan)
+		}
+		// Under reverse charge the customer accounts for the VAT under its
+		// own VAT ID, which the invoice must carry (art. 226 (4)).
+		if cu.ReverseCharge && cu.VATID == "" {
+			return fmt.Errorf("customers[%d].vat_id: required with reverse_charge (the customer accounts for the VAT under it)", i)
 		}
 		for j := range cu.VPS {
 			v := &cu.VPS[j]

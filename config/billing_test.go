@@ -76,6 +76,25 @@ func TestBillingErrors(t *testing.T) {
 			t.Errorf("%q: error %v, want %q", in, err, want)
 		}
 	}
+	// the parties an invoice must name (art. 226)
+	for _, c := range []struct{ old, new, want string }{
+		{`name: "OpenVPS Hosting GmbH", `, "", "issuer.name: missing"},
+		{`address: ["Street 1", "10115 Berlin"], `, "", "issuer.address: missing"},
+		{`, vat_id: DE123456789}`, "}", "issuer.vat_id: missing"},
+		{"    vat_id: DE999999999\n", "", ""},                                                                            // a customer's VAT ID is optional…
+		{"    vat_id: DE999999999\n", "    reverse_charge: true\n", "customers[0].vat_id: required with reverse_charge"}, // …but not under reverse charge
+	} {
+		y := strings.Replace(billingYAML, c.old, c.new, 1)
+		if y == billingYAML {
+			t.Fatalf("test edit %q changed nothing", c.old)
+		}
+		p := filepath.Join(t.TempDir(), "b.yaml")
+		os.WriteFile(p, []byte(y), 0o644)
+		_, err := Load(p)
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("%q → %q: error %v, want %q", c.old, c.new, err, c.want)
+		}
+	}
 	p := filepath.Join(t.TempDir(), "b.yaml")
 	os.WriteFile(p, []byte(strings.Replace(billingYAML, `monthly_fee: "20.00"`, `monthly_fee: "20,00"`, 1)), 0o644)
 	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "20,00") {

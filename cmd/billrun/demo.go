@@ -170,8 +170,13 @@ func demoConfig(fl *fleet.Fleet, dir string, customers int) string {
 		if c >= len(demoNames) {
 			name = fmt.Sprintf("%s %d", name, c/len(demoNames)+1)
 		}
-		fmt.Fprintf(&b, "  - id: C%05d\n    name: %q\n    address: [\"Street %d\", \"City\"]\n    currency: EUR\n    plan: standard\n    reverse_charge: %v\n    vps:\n",
-			c+1, name, c+1, c%len(demoNames) == 1)
+		fmt.Fprintf(&b, "  - id: C%05d\n    name: %q\n    address: [\"Street %d\", \"City\"]\n    currency: EUR\n    plan: standard\n", c+1, name, c+1)
+		// the Polish customer is billed under reverse charge, which
+		// needs its VAT ID on the invoice
+		if c%len(demoNames) == 1 {
+			fmt.Fprintf(&b, "    vat_id: PL%010d\n    reverse_charge: true\n", 5250000000+c)
+		}
+		b.WriteString("    vps:\n")
 		for i := c; i < len(fl.VPS); i += customers {
 			v := fl.VPS[i]
 			rel, _ := filepath.Rel(dir, v.File)
