@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/billrun/billrun/invoice"
 	"github.com/billrun/billrun/report"
+	"github.com/shopspring/decimal"
 )
 
 func TestUsageCSVFormulaSafe(t *testing.T) {
@@ -42,5 +44,22 @@ func TestWriteFileReplacesWhole(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Errorf("temporary files left: %v", ents)
+	}
+}
+
+// Unit prices print as money: at least the currency's decimals, and every
+// decimal the configured rate has.
+func TestRateFormat(t *testing.T) {
+	for _, c := range []struct {
+		price  string
+		places int32
+		want   string
+	}{
+		{"20", 2, "20.00"}, {"0.5", 2, "0.50"}, {"0.005", 2, "0.005"}, {"0.0050", 2, "0.005"},
+		{"1500", 0, "1500"}, {"2.5", 0, "2.5"}, {"1.2", 3, "1.200"},
+	} {
+		if got := rate(invoice.Line{UnitPrice: decimal.RequireFromString(c.price)}, c.places); got != c.want {
+			t.Errorf("rate(%s, %d places) = %q, want %q", c.price, c.places, got, c.want)
+		}
 	}
 }

@@ -118,7 +118,7 @@ func PDF(w io.Writer, inv *invoice.Invoice, ch *InvoiceCharts, fallback []byte) 
 		pdf.SetXY(x+cols[0], y)
 		pdf.CellFormat(cols[1], h, l.Quantity.String(), "", 0, "R", false, 0, "")
 		pdf.CellFormat(cols[2], h, " "+l.Unit, "", 0, "L", false, 0, "")
-		pdf.CellFormat(cols[3], h, l.UnitPrice.String(), "", 0, "R", false, 0, "")
+		pdf.CellFormat(cols[3], h, rate(l, places), "", 0, "R", false, 0, "")
 		pdf.CellFormat(cols[4], h, amount(l.Amount, places), "", 1, "R", false, 0, "")
 		pdf.SetDrawColor(230, 230, 230)
 		pdf.Line(18, pdf.GetY(), 192, pdf.GetY())
@@ -169,6 +169,18 @@ func PDF(w io.Writer, inv *invoice.Invoice, ch *InvoiceCharts, fallback []byte) 
 }
 
 func amount(d decimal.Decimal, places int32) string { return d.StringFixed(places) }
+
+// rate prints a line's unit price as money: at least the currency's
+// decimals (20.00, 0.50), more when the rate has them (0.005). (An SLA
+// credit's unit price is the fee it is a percentage of.)
+func rate(l invoice.Line, places int32) string {
+	s := l.UnitPrice.String()
+	decimals := int32(0)
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		decimals = int32(len(s) - i - 1)
+	}
+	return l.UnitPrice.StringFixed(max(places, decimals))
+}
 
 var (
 	goFontOnce sync.Once
