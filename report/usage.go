@@ -166,8 +166,7 @@ func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, op
 // (a month of 1-minute rows is 2.5 MB per file, which would otherwise be
 // garbage after each one).
 type scratch struct {
-	rows, in, out, pIn, pOut, pMax []float64
-	ov                             []int64
+	rows, pIn, pOut, pMax []float64
 }
 
 var bufPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -217,7 +216,18 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 	defer bufPool.Put(sc)
 	pIn, pOut, pMax = sc.pIn[:0], sc.pOut[:0], sc.pMax[:0]
 	defer func() { sc.pIn, sc.pOut, sc.pMax = pIn, pOut, pMax }()
-	var rates [2][]float64 // per row: in and out rates, NaN when unknown
+	// One pass over the rows per part, every metric per row: the rows are
+	// read once from memory. Each metric's total still adds its rows in
+	// time order, so the sums are the same as one metric at a time.
+	tot := make([]float64, len(metrics))
+	single := make([]int, len(metrics)) // the DS column of a one-DS metric, else -1
+	for i, c := range cols {
+		single[i] = -1
+		if len(c) == 1 {
+			single[i] = c[0]
+		}
+	}
+	p95 := inIdx >= 0 && outIdx >= 0
 	for _, part := range parts {
 		d, err := f.ReadRRAInto(part.RRA, part.From, part.To, sc.rows)
 		if err != nil {
@@ -227,87 +237,68 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 			sc.rows = d.Values
 		}
 		n, nds := d.Rows(), len(d.DSNames)
-		// The rows' seconds inside the part; rows are in time order.
-		sc.ov = grow(sc.ov, n)
-		ov := sc.ov
+		clear(tot)
 		for r := range n {
+			// the row's seconds inside the part; rows are in time order
 			t := d.Time(r)
-			ov[r] = max(0, min(t, part.To)-max(t-d.Step, part.From))
-		}
-		for k := range rates {
-			rates[k] = rates[k][:0]
-		}
-		for i, m := range metrics {
-			var tot float64
-			var cov int64
-			var rs []float64
-			switch i {
-			case inIdx:
-				sc.in = grow(sc.in, n)
-				rs = sc.in
-			case outIdx:
-				sc.out = grow(sc.out, n)
-				rs = sc.out
-			}
-			c := cols[i]
-			for r := range n {
-				v, ok := rowValue(d.Values[r*nds:(r+1)*nds], c)
-				if ok && m.MaxRate > 0 && v > m.MaxRate {
-					if ov[r] > 0 {
-						spikes[i]++
-					}
-					ok = false
-				}
-				if rs != nil {
-					rs[r] = math.NaN()
-				}
-				if !ok || ov[r] == 0 {
-					continue
-				}
-				if rs != nil {
-					rs[r] = v
-				}
-				cov += ov[r]
-				tot += v * float64(ov[r])
-			}
-			if m.Kind == Gauge {
-				tot /= 60
-			}
-			totals[i].add(tot)
-			covered[i] += cov
-			switch i {
-			case inIdx:
-				rates[0] = rs
-			case outIdx:
-				rates[1] = rs
-			}
-		}
-		if inIdx < 0 || outIdx < 0 {
-			continue
-		}
-		for r := range n {
-			if ov[r] == 0 {
+			lo, hi := max(t-d.Step, part.From), min(t, part.To)
+			if hi <= lo {
 				continue
 			}
-			in, out := rates[0][r], rates[1][r]
-			if !math.IsNaN(in) {
+			ov := hi - lo
+			row := d.Values[r*nds : (r+1)*nds : (r+1)*nds]
+			in, out := math.NaN(), math.NaN()
+			for i := range metrics {
+				var v float64
+				var ok bool
+				if c := single[i]; c >= 0 {
+					v = row[c]
+					ok = v == v // not NaN
+				} else {
+					v, ok = rowValue(row, cols[i])
+				}
+				if !ok {
+					continue
+				}
+				if mr := metrics[i].MaxRate; mr > 0 && v > mr {
+					spikes[i]++
+					continue
+				}
+				tot[i] += v * float64(ov)
+				covered[i] += ov
+				switch i {
+				case inIdx:
+					in = v
+				case outIdx:
+					out = v
+				}
+			}
+			if !p95 {
+				continue
+			}
+			inOK, outOK := !math.IsNaN(in), !math.IsNaN(out)
+			if inOK {
 				pIn = append(pIn, in*8)
 			}
-			if !math.IsNaN(out) {
+			if outOK {
 				pOut = append(pOut, out*8)
 			}
-			if !math.IsNaN(in) || !math.IsNaN(out) {
-				pMax = append(pMax, math.Max(nanTo0(in), nanTo0(out))*8)
+			if inOK || outOK {
+				pMax = append(pMax, max(nanTo0(in), nanTo0(out))*8) // neither is NaN
 			}
 			if opt.Daily {
-				t := d.Time(r)
-				lo, hi := max(t-d.Step, part.From), min(t, part.To)
 				in, out := nanTo0(in), nanTo0(out)
 				spread(dayStart, end, lo, hi, func(k int, o int64) {
 					days[k].In += Num(in * float64(o))
 					days[k].Out += Num(out * float64(o))
 				})
 			}
+		}
+		for i, m := range metrics {
+			if m.Kind == Gauge {
+				tot[i] /= 60
+			}
+			totals[i].add(tot[i])
 		}
 	}
 	u := &VPSUsage{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate, Daily: days}
