@@ -27,6 +27,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/billrun/billrun/atomicfile"
 	"github.com/billrun/billrun/config"
 	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/invoice"
@@ -178,7 +179,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		if err := fill(&b); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		if err := export.WriteFile(filepath.Join(tmp, name), b.Bytes()); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(tmp, name), b.Bytes()); err != nil {
 			return err
 		}
 		sum := sha256.Sum256(b.Bytes())
@@ -243,7 +244,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			if err := export.PDF(&b, &invs[i], charts(cfg, invs[i].CustomerID, fig, cfg.Threshold()), fallback); err != nil {
 				return fmt.Errorf("invoice %s: %w", invs[i].Number, err)
 			}
-			if err := export.WriteFile(filepath.Join(tmp, name), b.Bytes()); err != nil {
+			if err := atomicfile.WriteFile(filepath.Join(tmp, name), b.Bytes()); err != nil {
 				return err
 			}
 			sum := sha256.Sum256(b.Bytes())
@@ -260,13 +261,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := export.JSON(&mb, man); err != nil {
 		return nil, err
 	}
-	if err := export.WriteFile(filepath.Join(tmp, "manifest.json"), mb.Bytes()); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(tmp, "manifest.json"), mb.Bytes()); err != nil {
 		return nil, err
 	}
 	if err := afterWrite("manifest.json"); err != nil {
 		return nil, err
 	}
-	if err := export.SyncDir(tmp); err != nil {
+	if err := atomicfile.SyncDir(tmp); err != nil {
 		return nil, err
 	}
 	if err := replaceDir(tmp, final); err != nil {
@@ -380,12 +381,12 @@ func replaceDir(tmp, final string) error {
 			return err
 		}
 		os.RemoveAll(old)
-		return export.SyncDir(parent)
+		return atomicfile.SyncDir(parent)
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		return err
 	}
-	return export.SyncDir(parent)
+	return atomicfile.SyncDir(parent)
 }
 
 // removeStale deletes temporary directories a killed run left behind.

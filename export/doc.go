@@ -1,6 +1,7 @@
-// Package export writes billrun's outputs: CSV and JSON of the usage and
-// SLA reports (and, later, the XLSX workbook and PDF invoices), and the
-// atomic file writing every output goes through.
+// Package export renders billrun's outputs: CSV and JSON of the usage and
+// SLA reports, the XLSX workbook and the PDF invoices. It writes to an
+// io.Writer; putting the bytes in place atomically is package atomicfile's
+// job.
 //
 // CSV text cells that a spreadsheet would evaluate as a formula (starting
 // with =, +, -, @, tab or carriage return) are written with a leading

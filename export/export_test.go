@@ -3,8 +3,6 @@ package export
 import (
 	"bytes"
 	"encoding/csv"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/billrun/billrun/invoice"
@@ -28,22 +26,6 @@ func TestUsageCSVFormulaSafe(t *testing.T) {
 	}
 	if SafeCell("-1") != "'-1" || SafeCell("vps1") != "vps1" || SafeCell("") != "" {
 		t.Error("SafeCell")
-	}
-}
-
-func TestWriteFileReplacesWhole(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "a.json")
-	for _, c := range []string{"first", "second, longer"} {
-		if err := WriteFile(p, []byte(c)); err != nil {
-			t.Fatal(err)
-		}
-		if b, _ := os.ReadFile(p); string(b) != c {
-			t.Fatalf("content %q, want %q", b, c)
-		}
-	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
-		t.Errorf("temporary files left: %v", ents)
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/billrun/billrun/export"
+	"github.com/billrun/billrun/atomicfile"
 )
 
 // LedgerFile is the ledger's name in the state directory.
@@ -90,5 +90,5 @@ func (l *Ledger) Record(e Entry) error {
 	if err := os.MkdirAll(filepath.Dir(l.path), 0o755); err != nil {
 		return err
 	}
-	return export.WriteFile(l.path, append(b, '\n'))
+	return atomicfile.WriteFile(l.path, append(b, '\n'))
 }

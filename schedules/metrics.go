@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/billrun/billrun/export"
+	"github.com/billrun/billrun/atomicfile"
 )
 
 // Metrics writes Prometheus textfile-collector metrics (node_exporter's
@@ -37,7 +37,7 @@ func (m *Metrics) Observe(period string, at time.Time, d time.Duration, out Outc
 	} else {
 		m.lastSuccess[period] = at
 	}
-	return export.WriteFile(m.Path, m.render())
+	return atomicfile.WriteFile(m.Path, m.render())
 }
 
 func (m *Metrics) render() []byte {

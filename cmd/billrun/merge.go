@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/billrun/billrun/atomicfile"
 	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
@@ -60,5 +61,5 @@ func runMerge(ctx context.Context, g *globals, o mergeOptions) error {
 	if err := export.JSON(&b, m); err != nil {
 		return err
 	}
-	return export.WriteFile(o.out, b.Bytes())
+	return atomicfile.WriteFile(o.out, b.Bytes())
 }

@@ -1,4 +1,7 @@
-package export
+// Package atomicfile writes files so that a reader, or a run killed at any
+// moment, sees the old content or the new and never a part of it: write a
+// temporary file in the same directory, sync, rename, sync the directory.
+package atomicfile
 
 import (
 	"os"
