@@ -3,8 +3,10 @@
 # 10x13392, 43200x120; 7 DS; 100 days of data) for October 2026: billrun
 # usage and a full billrun run (one customer per 5 VPS), the seed's loop
 # (python3-rrdtool fetch + summing, as report_sum does), python3-rrdtool's
-# bare fetch, a shell loop of `rrdtool fetch`, and `cat` of the same files
-# (the read-bandwidth floor). Prints a table and writes results.json.
+# bare fetch, a shell loop of `rrdtool fetch`, `cat` of the same files, and
+# the read-bandwidth floor: reading, like cat, exactly the bytes billrun
+# needs (headers and the period's rows; bench/readfloor). Prints a table and
+# writes results.json.
 # Usage: bench/run.sh [N_FILES...]   (default: 1000 10000; RUNS=5; BENCH_DIR)
 # Needs: Go, rrdtool, python3-rrdtool (make deps), GNU time.
 set -euo pipefail
@@ -16,6 +18,7 @@ runs=${RUNS:-5}
 mkdir -p "$work"
 command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
 go build -o "$work/billrun" ./cmd/billrun
+go build -o "$work/readfloor" ./bench/readfloor
 start=1790812800   # 2026-10-01T00:00:00Z
 end=1793491200     # 2026-11-01T00:00:00Z
 
@@ -51,6 +54,8 @@ for n in "${sizes[@]}"; do
   printf '%s\n' "${files[@]}" > "$work/files-$n"
   results+=("$(measure rrdtool-fetch-shell-loop sh -c "while read -r f; do rrdtool fetch \"\$f\" AVERAGE -s $start -e $end; done < $work/files-$n")")
   results+=("$(measure cat-whole-files sh -c "xargs cat < $work/files-$n")")
+  "$work/readfloor" plan $start $end "${files[@]}" > "$work/ranges-$n"   # untimed: where the needed bytes are
+  results+=("$(measure read-needed-bytes-floor sh -c "$work/readfloor read < $work/ranges-$n 2>/dev/null")")
   base=$(echo "${results[0]}" | awk '{print $2}')
   for r in "${results[@]}"; do
     read -r name t m <<<"$r"
