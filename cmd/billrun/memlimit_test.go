@@ -1,0 +1,30 @@
+package main
+
+import (
+	"math"
+	"runtime/debug"
+	"testing"
+
+	"github.com/billrun/billrun/config"
+)
+
+// The soft memory limit grows with the fleet, and GOMEMLIMIT overrides it.
+func TestSetMemoryLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	cfg, err := config.Parse([]byte("hosts: [{name: h1, file: h1.rrd}]\nvps: [{name: a}, {name: b}, {name: c}]\n"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOMEMLIMIT", "")
+	debug.SetMemoryLimit(math.MaxInt64)
+	setMemoryLimit(cfg)
+	if got, want := debug.SetMemoryLimit(-1), int64(128<<20+4*10<<10); got != want {
+		t.Errorf("limit for 3 VPS and 1 host = %d, want %d", got, want)
+	}
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	debug.SetMemoryLimit(math.MaxInt64)
+	setMemoryLimit(cfg)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("GOMEMLIMIT set, yet billrun changed the limit to %d", got)
+	}
+}
