@@ -2,7 +2,6 @@ package export
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -19,18 +18,24 @@ func SafeCell(s string) string {
 	return s
 }
 
-// JSON writes v indented, with a final newline, and without escaping &, <
-// and > (names like "Müller & Söhne GmbH" stay readable).
-func JSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
 // UsageCSV writes one row per VPS: name, file, step, then per metric
 // <name>_total_<unit>, <name>_coverage, <name>_spikes, then the p95 figures.
 func UsageCSV(w io.Writer, rep *report.UsageReport, metrics []report.Metric) error {
+	uw := NewUsageCSVWriter(w, metrics)
+	for i := range rep.VPS {
+		if err := uw.Write(&rep.VPS[i]); err != nil {
+			return err
+		}
+	}
+	return uw.Flush()
+}
+
+// UsageCSVWriter writes UsageCSV's rows one VPS at a time, for a report
+// that is never held whole (report.UsageEach).
+type UsageCSVWriter struct{ cw *csv.Writer }
+
+// NewUsageCSVWriter writes the header row.
+func NewUsageCSVWriter(w io.Writer, metrics []report.Metric) *UsageCSVWriter {
 	cw := csv.NewWriter(w)
 	head := []string{"name", "file", "step"}
 	for _, m := range metrics {
@@ -38,20 +43,27 @@ func UsageCSV(w io.Writer, rep *report.UsageReport, metrics []report.Metric) err
 	}
 	head = append(head, "p95_in_bps", "p95_out_bps", "p95_max_bps")
 	cw.Write(head)
-	for _, v := range rep.VPS {
-		rec := []string{SafeCell(v.Name), SafeCell(v.File), strconv.FormatInt(v.Step, 10)}
-		for _, m := range v.Metrics {
-			rec = append(rec, m.Total.String(), m.Coverage.String(), strconv.Itoa(m.Spikes))
-		}
-		if v.P95 != nil {
-			rec = append(rec, v.P95.In.String(), v.P95.Out.String(), v.P95.Max.String())
-		} else {
-			rec = append(rec, "", "", "")
-		}
-		cw.Write(rec)
+	return &UsageCSVWriter{cw}
+}
+
+// Write writes v's row.
+func (u *UsageCSVWriter) Write(v *report.VPSUsage) error {
+	rec := []string{SafeCell(v.Name), SafeCell(v.File), strconv.FormatInt(v.Step, 10)}
+	for _, m := range v.Metrics {
+		rec = append(rec, m.Total.String(), m.Coverage.String(), strconv.Itoa(m.Spikes))
 	}
-	cw.Flush()
-	return cw.Error()
+	if v.P95 != nil {
+		rec = append(rec, v.P95.In.String(), v.P95.Out.String(), v.P95.Max.String())
+	} else {
+		rec = append(rec, "", "", "")
+	}
+	return u.cw.Write(rec)
+}
+
+// Flush writes what is buffered and reports any write error.
+func (u *UsageCSVWriter) Flush() error {
+	u.cw.Flush()
+	return u.cw.Error()
 }
 
 // SLACSV writes one row per host and a last row for the fleet.

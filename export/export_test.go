@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/csv"
+	"math"
 	"testing"
 
 	"github.com/billrun/billrun/invoice"
@@ -42,6 +43,50 @@ func TestRateFormat(t *testing.T) {
 	} {
 		if got := rate(invoice.Line{UnitPrice: decimal.RequireFromString(c.price)}, c.places); got != c.want {
 			t.Errorf("rate(%s, %d places) = %q, want %q", c.price, c.places, got, c.want)
+		}
+	}
+}
+
+// The streaming writers give the same bytes as writing the whole report:
+// with and without VPS, with errors, daily series, p95 and names that
+// JSON would escape by default.
+func TestUsageWritersStreamTheSameBytes(t *testing.T) {
+	metrics := []report.Metric{{Name: "in", Unit: "bytes"}, {Name: "vm", Unit: "KB-minutes"}}
+	vps := []report.VPSUsage{
+		{Name: "a&b<c>", File: "/r/a.rrd", Step: 600, LastUpdate: 5,
+			Metrics: report.Metrics{{Name: "in", Unit: "bytes", Total: 1.5, Coverage: 1}, {Name: "vm", Unit: "KB-minutes", Total: 2, Coverage: 0.5, Spikes: 1}},
+			P95:     &report.P95{In: 8, Out: 16, Max: 16}, RRA: []report.Part{{RRA: 1, PDPPerRow: 10, Step: 600, From: 1, To: 2}},
+			Daily: []report.DailyBytes{{Day: "2026-10-01", In: 1, Out: 2}}},
+		{Name: "=b", File: "/r/b.rrd", Step: 60, Metrics: report.Metrics{{Name: "in", Unit: "bytes", Total: report.Num(math.NaN())}}},
+	}
+	for _, rep := range []*report.UsageReport{
+		{Period: report.PeriodJSON{Start: "s", End: "e", StartEpoch: 1, EndEpoch: 2}, VPS: vps, Errors: []report.FileError{{File: "x.rrd", Error: "x.rrd: truncated"}}},
+		{Period: report.PeriodJSON{Start: "s", End: "e"}, VPS: []report.VPSUsage{}, Errors: []report.FileError{}},
+		{Period: report.PeriodJSON{Start: "s", End: "e"}, VPS: vps[:1], Errors: []report.FileError{}},
+	} {
+		var whole, streamed bytes.Buffer
+		if err := JSON(&whole, rep); err != nil {
+			t.Fatal(err)
+		}
+		jw := NewUsageJSONWriter(&streamed, rep.Period)
+		for i := range rep.VPS {
+			jw.Write(&rep.VPS[i])
+		}
+		if err := jw.Close(rep.Errors); err != nil {
+			t.Fatal(err)
+		}
+		if whole.String() != streamed.String() {
+			t.Errorf("streamed JSON differs:\n%s\nwant:\n%s", streamed.String(), whole.String())
+		}
+		whole.Reset()
+		streamed.Reset()
+		UsageCSV(&whole, rep, metrics)
+		cw := NewUsageCSVWriter(&streamed, metrics)
+		for i := range rep.VPS {
+			cw.Write(&rep.VPS[i])
+		}
+		if err := cw.Flush(); err != nil || whole.String() != streamed.String() {
+			t.Errorf("streamed CSV differs (%v):\n%s\nwant:\n%s", err, streamed.String(), whole.String())
 		}
 	}
 }

@@ -71,7 +71,7 @@ func SLA(ctx context.Context, hosts []Source, p Period, threshold float64, opt O
 	if err != nil {
 		return nil, err
 	}
-	out := &SLAReport{Period: periodJSON(p), Hosts: []HostSLA{}, Errors: []FileError{}}
+	out := &SLAReport{Period: NewPeriodJSON(p), Hosts: []HostSLA{}, Errors: []FileError{}}
 	var fleet sum
 	n := 0
 	for i := range hosts {

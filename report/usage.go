@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -41,7 +42,8 @@ type PeriodJSON struct {
 	EndEpoch   int64  `json:"end_epoch"`
 }
 
-func periodJSON(p Period) PeriodJSON {
+// NewPeriodJSON is p as every output shows it.
+func NewPeriodJSON(p Period) PeriodJSON {
 	return PeriodJSON{
 		Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339),
 		StartEpoch: p.Start.Unix(), EndEpoch: p.End.Unix(),
@@ -141,25 +143,54 @@ type Options struct {
 // parallel; the output keeps the sources' order, and a file that cannot be
 // read lands in Errors (by name) while the others are reported.
 func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options) (*UsageReport, error) {
-	if err := ValidateMetrics(metrics); err != nil {
-		return nil, err
-	}
-	res, errs, err := perFile(ctx, sources, opt.Workers, func(s Source) (*VPSUsage, error) {
-		defer tick(opt.Progress)
-		return FileUsage(s, p, metrics, opt)
+	out := &UsageReport{Period: NewPeriodJSON(p), VPS: []VPSUsage{}}
+	errs, err := UsageEach(ctx, sources, p, metrics, opt, func(u *VPSUsage) error {
+		out.VPS = append(out.VPS, *u)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := &UsageReport{Period: periodJSON(p), VPS: []VPSUsage{}, Errors: []FileError{}}
-	for i := range sources {
-		if errs[i] != nil {
-			out.Errors = append(out.Errors, FileError{File: sources[i].File, Error: errs[i].Error()})
-			continue
-		}
-		out.VPS = append(out.VPS, *res[i])
-	}
+	out.Errors = errs
 	return out, nil
+}
+
+// UsageEach is Usage handing each file's result to emit, in the sources'
+// order, instead of keeping them: files are read in windows of 64 per
+// worker and each window's results are emitted and dropped before the next
+// is read, so memory does not grow with the fleet (billrun usage streams
+// its JSON and CSV this way). The files that could not be read are
+// returned, by name, in order.
+func UsageEach(ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options, emit func(*VPSUsage) error) ([]FileError, error) {
+	if err := ValidateMetrics(metrics); err != nil {
+		return nil, err
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	window := 64 * workers
+	failed := []FileError{}
+	for lo := 0; lo < len(sources); lo += window {
+		part := sources[lo:min(lo+window, len(sources))]
+		res, errs, err := perFile(ctx, part, workers, func(s Source) (*VPSUsage, error) {
+			defer tick(opt.Progress)
+			return FileUsage(s, p, metrics, opt)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for i := range part {
+			if errs[i] != nil {
+				failed = append(failed, FileError{File: part[i].File, Error: errs[i].Error()})
+				continue
+			}
+			if err := emit(res[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return failed, nil
 }
 
 // scratch holds the per-file buffers; the pool recycles them across files

@@ -95,22 +95,32 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 		}
 	}
 	sources, per := in.sources, in.period
-	rep, err := report.Usage(ctx, sources, per, metrics, opt)
-	if err != nil {
-		return err
-	}
+	// JSON and CSV stream: each file's figures are written as soon as
+	// they and all before them are ready, so memory does not grow with the
+	// fleet. The table aligns its columns over all rows and keeps them.
+	var failed []report.FileError
 	switch o.format {
 	case "json":
-		err = export.JSON(g.stdout, rep)
+		jw := export.NewUsageJSONWriter(g.stdout, report.NewPeriodJSON(per))
+		if failed, err = report.UsageEach(ctx, sources, per, metrics, opt, jw.Write); err == nil {
+			err = jw.Close(failed)
+		}
 	case "csv":
-		err = export.UsageCSV(g.stdout, rep, metrics)
+		cw := export.NewUsageCSVWriter(g.stdout, metrics)
+		if failed, err = report.UsageEach(ctx, sources, per, metrics, opt, cw.Write); err == nil {
+			err = cw.Flush()
+		}
 	default:
-		err = writeUsageTable(g.stdout, rep, metrics)
+		var rep *report.UsageReport
+		if rep, err = report.Usage(ctx, sources, per, metrics, opt); err == nil {
+			failed = rep.Errors
+			err = writeUsageTable(g.stdout, rep, metrics)
+		}
 	}
 	if err != nil {
 		return err
 	}
-	return fileErrors(g, rep.Errors)
+	return fileErrors(g, failed)
 }
 
 // inputs are what usage and sla read: the config (nil without --config),

@@ -1,0 +1,79 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+
+	"github.com/billrun/billrun/report"
+)
+
+// JSON writes v indented, with a final newline, and without escaping &, <
+// and > (names like "Müller & Söhne GmbH" stay readable).
+func JSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// UsageJSONWriter writes the usage report's JSON one VPS at a time: the
+// same bytes JSON writes for the whole report, for a report that is never
+// held whole (report.UsageEach).
+type UsageJSONWriter struct {
+	w   *bufio.Writer
+	n   int
+	err error
+}
+
+// NewUsageJSONWriter writes the report's opening and its period.
+func NewUsageJSONWriter(w io.Writer, period report.PeriodJSON) *UsageJSONWriter {
+	u := &UsageJSONWriter{w: bufio.NewWriter(w)}
+	u.w.WriteString("{\n  \"period\": ")
+	u.value("  ", period)
+	u.w.WriteString(",\n  \"vps\": [")
+	return u
+}
+
+// value writes v indented as at nesting prefix, without a final newline.
+func (u *UsageJSONWriter) value(prefix string, v any) {
+	if u.err != nil {
+		return
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	if u.err = enc.Encode(v); u.err == nil {
+		u.w.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	}
+}
+
+// Write adds v to the "vps" list.
+func (u *UsageJSONWriter) Write(v *report.VPSUsage) error {
+	if u.n > 0 {
+		u.w.WriteByte(',')
+	}
+	u.n++
+	u.w.WriteString("\n    ")
+	u.value("    ", v)
+	return u.err
+}
+
+// Close ends the list, writes the unreadable files and flushes.
+func (u *UsageJSONWriter) Close(errs []report.FileError) error {
+	if errs == nil {
+		errs = []report.FileError{}
+	}
+	if u.n > 0 {
+		u.w.WriteString("\n  ")
+	}
+	u.w.WriteString("],\n  \"errors\": ")
+	u.value("  ", errs)
+	u.w.WriteString("\n}\n")
+	if u.err != nil {
+		return u.err
+	}
+	return u.w.Flush()
+}
