@@ -232,16 +232,24 @@ func TestWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer zr.Close()
-	var chart []byte
-	for _, zf := range zr.File {
-		if zf.Name == "xl/charts/chart1.xml" {
-			rc, _ := zf.Open()
-			chart, _ = io.ReadAll(rc)
-			rc.Close()
+	part := func(name string) []byte {
+		for _, zf := range zr.File {
+			if zf.Name == name {
+				rc, _ := zf.Open()
+				defer rc.Close()
+				b, _ := io.ReadAll(rc)
+				return b
+			}
 		}
+		return nil
 	}
-	if !bytes.Contains(chart, []byte("<barChart>")) || !bytes.Contains(chart, []byte("Summary!$J$2:$J$4")) {
+	if chart := part("xl/charts/chart1.xml"); !bytes.Contains(chart, []byte("<barChart>")) || !bytes.Contains(chart, []byte("Summary!$J$2:$J$4")) {
 		t.Errorf("no column chart of the Summary totals J2:J4 in the workbook: %.300s", chart)
+	}
+	// …and the Summary sheet refers to its drawing, without which no
+	// application shows the chart
+	if !bytes.Contains(part("xl/worksheets/sheet1.xml"), []byte("<drawing ")) {
+		t.Error("the Summary sheet has no <drawing> element: the chart is invisible")
 	}
 }
 

@@ -83,25 +83,39 @@ func XLSX(w io.Writer, wb *Workbook) error {
 		if err != nil {
 			return err
 		}
-		if _, err := s.fill(sw); err != nil {
+		next, err := s.fill(sw)
+		if err != nil {
 			return fmt.Errorf("sheet %s: %w", s.name, err)
+		}
+		// The chart must join the Summary before its stream is flushed:
+		// added after, excelize writes the chart and its relationship but
+		// not the sheet's <drawing> element, and no application shows it.
+		if i == 0 {
+			if err := totalsChart(f, len(wb.Invoices), next+1); err != nil {
+				return err
+			}
 		}
 		if err := sw.Flush(); err != nil {
 			return err
 		}
 	}
-	if n := len(wb.Invoices); n > 0 {
-		if err := f.AddChart("Summary", "M2", &excelize.Chart{
-			Type:   excelize.Col,
-			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Invoice totals by customer"}}},
-			Series: []excelize.ChartSeries{{Name: "Summary!$J$1", Categories: fmt.Sprintf("Summary!$B$2:$B$%d", n+1), Values: fmt.Sprintf("Summary!$J$2:$J$%d", n+1)}},
-			Legend: excelize.ChartLegend{Position: "none"},
-		}); err != nil {
-			return err
-		}
-	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// totalsChart draws a column chart of the n invoices' totals on the
+// Summary, at row, below the table and so inside its print area (to the
+// right of the last column it was left out when printed).
+func totalsChart(f *excelize.File, n, row int) error {
+	if n == 0 {
+		return nil
+	}
+	return f.AddChart("Summary", fmt.Sprintf("B%d", row), &excelize.Chart{
+		Type:   excelize.Col,
+		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Invoice totals by customer"}}},
+		Series: []excelize.ChartSeries{{Name: "Summary!$J$1", Categories: fmt.Sprintf("Summary!$B$2:$B$%d", n+1), Values: fmt.Sprintf("Summary!$J$2:$J$%d", n+1)}},
+		Legend: excelize.ChartLegend{Position: "none"},
+	})
 }
 
 type styles struct {
