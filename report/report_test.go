@@ -361,19 +361,49 @@ func TestHostFigures(t *testing.T) {
 // percentile95 agrees with sorting and taking rank ceil(0.95 n).
 func TestPercentile95(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for n := 1; n < 300; n++ {
+	var band []float64
+	check := func(name string, xs []float64) {
+		t.Helper()
+		s := append([]float64(nil), xs...)
+		sort.Float64s(s)
+		want := s[int(math.Ceil(0.95*float64(len(xs))))-1]
+		if got := percentile95(xs, &band); got != want {
+			t.Fatalf("%s, n=%d: %v, want %v", name, len(xs), got, want)
+		}
+	}
+	for n := 1; n < 300; n++ { // small: plain quickselect
 		xs := make([]float64, n)
 		for i := range xs {
 			xs[i] = float64(r.IntN(50)) // many ties
 		}
-		s := append([]float64(nil), xs...)
-		sort.Float64s(s)
-		want := s[int(math.Ceil(0.95*float64(n)))-1]
-		if got := percentile95(xs); got != want {
-			t.Fatalf("n=%d: %v, want %v", n, got, want)
+		check("ties", xs)
+	}
+	// large: the sampled band, and its fallback when the sample misleads
+	for _, n := range []int{1024, 1025, 4464, 44640} {
+		for _, gen := range []struct {
+			name string
+			f    func(i int) float64
+		}{
+			{"uniform", func(int) float64 { return r.Float64() }},
+			{"ties", func(int) float64 { return float64(r.IntN(3)) }},
+			{"mostly zero", func(int) float64 { return float64(r.IntN(100)/97) * r.Float64() }},
+			{"ascending", func(i int) float64 { return float64(i) }},
+			{"descending", func(i int) float64 { return float64(-i) }},
+			{"sample misleads", func(i int) float64 { // the sampled positions hold the largest values
+				if i%(n/128) == 0 {
+					return 1e9 + float64(i)
+				}
+				return float64(i % 1000)
+			}},
+		} {
+			xs := make([]float64, n)
+			for i := range xs {
+				xs[i] = gen.f(i)
+			}
+			check(gen.name, xs)
 		}
 	}
-	if !math.IsNaN(percentile95(nil)) {
+	if !math.IsNaN(percentile95(nil, nil)) {
 		t.Error("no samples must be NaN")
 	}
 }

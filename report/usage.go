@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 )
@@ -197,7 +198,7 @@ func UsageEach(ctx context.Context, sources []Source, p Period, metrics []Metric
 // (a month of 1-minute rows is 2.5 MB per file, which would otherwise be
 // garbage after each one).
 type scratch struct {
-	rows, pIn, pOut, pMax []float64
+	rows, pIn, pOut, pMax, band []float64
 }
 
 var bufPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -231,8 +232,6 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 		}
 	}
 	totals := make([]sum, len(metrics))
-	covered := make([]int64, len(metrics))
-	spikes := make([]int, len(metrics))
 	inIdx, outIdx := metricIndex(metrics, "in"), metricIndex(metrics, "out")
 	var pIn, pOut, pMax []float64
 	var days []DailyBytes
@@ -250,12 +249,20 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 	// One pass over the rows per part, every metric per row: the rows are
 	// read once from memory. Each metric's total still adds its rows in
 	// time order, so the sums are the same as one metric at a time.
-	tot := make([]float64, len(metrics))
-	single := make([]int, len(metrics)) // the DS column of a one-DS metric, else -1
+	// Each metric's state, packed so the row loop touches one small array.
+	type acc struct {
+		col     int   // the DS column of a one-DS metric, else -1
+		cols    []int // its DS columns
+		maxRate float64
+		tot     float64 // this part's Σ value × seconds
+		cov     int64
+		spikes  int
+	}
+	accs := make([]acc, len(metrics))
 	for i, c := range cols {
-		single[i] = -1
+		accs[i] = acc{col: -1, cols: c, maxRate: metrics[i].MaxRate}
 		if len(c) == 1 {
-			single[i] = c[0]
+			accs[i].col = c[0]
 		}
 	}
 	p95 := inIdx >= 0 && outIdx >= 0
@@ -268,7 +275,9 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 			sc.rows = d.Values
 		}
 		n, nds := d.Rows(), len(d.DSNames)
-		clear(tot)
+		for i := range accs {
+			accs[i].tot = 0
+		}
 		for r := range n {
 			// the row's seconds inside the part; rows are in time order
 			t := d.Time(r)
@@ -279,24 +288,25 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 			ov := hi - lo
 			row := d.Values[r*nds : (r+1)*nds : (r+1)*nds]
 			in, out := math.NaN(), math.NaN()
-			for i := range metrics {
+			for i := range accs {
+				a := &accs[i]
 				var v float64
 				var ok bool
-				if c := single[i]; c >= 0 {
-					v = row[c]
+				if a.col >= 0 {
+					v = row[a.col]
 					ok = v == v // not NaN
 				} else {
-					v, ok = rowValue(row, cols[i])
+					v, ok = rowValue(row, a.cols)
 				}
 				if !ok {
 					continue
 				}
-				if mr := metrics[i].MaxRate; mr > 0 && v > mr {
-					spikes[i]++
+				if a.maxRate > 0 && v > a.maxRate {
+					a.spikes++
 					continue
 				}
-				tot[i] += v * float64(ov)
-				covered[i] += ov
+				a.tot += v * float64(ov)
+				a.cov += ov
 				switch i {
 				case inIdx:
 					in = v
@@ -327,9 +337,9 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 		}
 		for i, m := range metrics {
 			if m.Kind == Gauge {
-				tot[i] /= 60
+				accs[i].tot /= 60
 			}
-			totals[i].add(tot[i])
+			totals[i].add(accs[i].tot)
 		}
 	}
 	u := &VPSUsage{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate, Daily: days}
@@ -339,10 +349,10 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 	span := float64(end - start)
 	for i, m := range metrics {
 		u.Metrics = append(u.Metrics, MetricUsage{Name: m.Name, Unit: m.Unit,
-			Total: Num(totals[i].value()), Coverage: Num(float64(covered[i]) / span), Spikes: spikes[i]})
+			Total: Num(totals[i].value()), Coverage: Num(float64(accs[i].cov) / span), Spikes: accs[i].spikes})
 	}
 	if inIdx >= 0 && outIdx >= 0 {
-		u.P95 = &P95{In: Num(percentile95(pIn)), Out: Num(percentile95(pOut)), Max: Num(percentile95(pMax))}
+		u.P95 = &P95{In: Num(percentile95(pIn, &sc.band)), Out: Num(percentile95(pOut, &sc.band)), Max: Num(percentile95(pMax, &sc.band))}
 	}
 	return u, nil
 }
@@ -388,12 +398,52 @@ func metricIndex(ms []Metric, name string) int {
 // value at rank ceil(0.95 n). NaN without samples. It selects in linear
 // time (a month of 1-minute rows is 44,640 samples per VPS and direction)
 // and reorders xs.
-func percentile95(xs []float64) float64 {
+// band, when not nil, is scratch space it reuses.
+func percentile95(xs []float64, band *[]float64) float64 {
 	if len(xs) == 0 {
 		return math.NaN()
 	}
 	rank := int(math.Ceil(0.95 * float64(len(xs))))
-	return nth(xs, max(rank, 1)-1)
+	if band == nil {
+		band = new([]float64)
+	}
+	return nthBanded(xs, max(rank, 1)-1, band)
+}
+
+// nthBanded is nth in about one pass over a large xs: the sorted values of
+// a regular sample of xs give two bounds, lo and hi, that very likely
+// bracket the k-th smallest; one pass counts the values below lo and
+// gathers those in [lo, hi], and the k-th is selected among those few.
+// The answer is exact whatever the sample: when the bounds miss (or ties
+// crowd the band), it selects over all of xs.
+func nthBanded(xs []float64, k int, band *[]float64) float64 {
+	const m = 128 // sample size
+	n := len(xs)
+	if n < 8*m {
+		return nth(xs, k)
+	}
+	var sample [m]float64
+	stride := n / m
+	for i := range sample {
+		sample[i] = xs[i*stride]
+	}
+	slices.Sort(sample[:])
+	pos := k * m / n
+	lo, hi := sample[max(pos-8, 0)], sample[min(pos+8, m-1)]
+	below := 0
+	b := (*band)[:0]
+	for _, x := range xs {
+		if x < lo {
+			below++
+		} else if x <= hi {
+			b = append(b, x)
+		}
+	}
+	*band = b
+	if below <= k && k < below+len(b) {
+		return nth(b, k-below)
+	}
+	return nth(xs, k)
 }
 
 // nth returns the k-th smallest element (0-based), partially ordering xs
