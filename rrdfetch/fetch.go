@@ -266,26 +266,36 @@ const maxAttempts = 50
 // lock, i.e. while an update is in progress.
 func (f *File) snapshot(read func(h *Header) (*Data, error)) (*Data, error) {
 	wait := 100 * time.Microsecond
-	for attempt := 0; attempt < maxAttempts; attempt++ {
-		if attempt > 0 {
-			time.Sleep(wait)
-			wait = min(2*wait, 20*time.Millisecond)
-		}
-		if f.writeLocked != nil && f.writeLocked() {
-			continue
-		}
-		live, err := f.readLive()
-		if err != nil {
-			return nil, fmt.Errorf("read live header: %w", err)
+	// The first try compares with the image the header was last decoded
+	// from (by Open, or by the last snapshot) instead of reading it again:
+	// the comparison after the read catches any change since, and the try
+	// after a change reads afresh.
+	live := f.live
+	for attempt := 0; attempt < maxAttempts; {
+		if live == nil {
+			if attempt > 0 {
+				time.Sleep(wait)
+				wait = min(2*wait, 20*time.Millisecond)
+			}
+			attempt++
+			if f.writeLocked != nil && f.writeLocked() {
+				continue
+			}
+			var err error
+			if live, err = f.readLive(); err != nil {
+				return nil, fmt.Errorf("read live header: %w", err)
+			}
 		}
 		h := f.hdr
-		h.RRA = append([]RRA(nil), f.hdr.RRA...)
-		h.DS = append([]DS(nil), f.hdr.DS...)
-		for i := range h.RRA {
-			h.RRA[i].CDPPrep = nil
-		}
-		if err := f.decodeLive(live, &h); err != nil {
-			return nil, err
+		if !bytes.Equal(live, f.live) {
+			h.RRA = append([]RRA(nil), f.hdr.RRA...)
+			h.DS = append([]DS(nil), f.hdr.DS...)
+			for i := range h.RRA {
+				h.RRA[i].CDPPrep = nil
+			}
+			if err := f.decodeLive(live, &h); err != nil {
+				return nil, err
+			}
 		}
 		d, err := read(&h)
 		if err != nil {
@@ -296,9 +306,10 @@ func (f *File) snapshot(read func(h *Header) (*Data, error)) (*Data, error) {
 			return nil, fmt.Errorf("read live header: %w", err)
 		}
 		if bytes.Equal(live, again) {
-			f.hdr = h
+			f.hdr, f.live = h, again
 			return d, nil
 		}
+		live = nil
 	}
 	return nil, fmt.Errorf("%s: %w (%d attempts)", f.displayName(), ErrBusy, maxAttempts)
 }

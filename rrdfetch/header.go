@@ -19,6 +19,21 @@ func (f *File) errf(off int64, format string, a ...any) error {
 	return &FormatError{File: f.name, Offset: off, Msg: fmt.Sprintf(format, a...)}
 }
 
+// headPrefix is how much of the file's start Open reads at once: the
+// whole header of any usual file (the seed's schema has 3,832 bytes), so
+// that decoding it takes one read instead of four.
+const headPrefix = 8192
+
+// readHeader is readAt for the header while Open decodes it: from the
+// prefix read first when it holds the bytes.
+func (f *File) readHeader(b []byte, off int64, what string) error {
+	if off >= 0 && off+int64(len(b)) <= int64(len(f.head)) {
+		copy(b, f.head[off:])
+		return nil
+	}
+	return f.readAt(b, off, what)
+}
+
 // readAt reads exactly len(b) bytes at off; a short file is a FormatError.
 func (f *File) readAt(b []byte, off int64, what string) error {
 	if off < 0 || off > f.size || int64(len(b)) > f.size-off {
@@ -79,7 +94,7 @@ func (f *File) measure(lay layout, stat []byte) (*shape, error) {
 		return nil, f.errf(rraOff, "truncated: %d RRA definitions end at byte %d, file has %d", rraCnt, rraEnd, f.size)
 	}
 	defs := make([]byte, rraEnd-rraOff)
-	if err := f.readAt(defs, rraOff, "rra defs"); err != nil {
+	if err := f.readHeader(defs, rraOff, "rra defs"); err != nil {
 		return nil, err
 	}
 	s.rowCnt = make([]uint64, s.rraCnt)
@@ -111,11 +126,14 @@ func newFile(r io.ReaderAt, size int64, name string) (*File, error) {
 	if size < 0 {
 		return nil, f.errf(-1, "negative size")
 	}
-	n := min(size, 128)
-	stat := make([]byte, 128)
-	if err := f.readAt(stat[:n], 0, "stat_head"); err != nil {
+	f.head = make([]byte, min(size, headPrefix))
+	if err := f.readAt(f.head, 0, "header"); err != nil {
 		return nil, err
 	}
+	defer func() { f.head = nil }() // only Open reads through it
+	n := min(size, 128)
+	stat := make([]byte, 128)
+	copy(stat, f.head)
 	if n < 16 || cstring(stat[:4]) != "RRD" || stat[3] != 0 {
 		if n < 4 || string(stat[:3]) != "RRD" {
 			return nil, f.errf(0, "not an RRD file")
@@ -179,13 +197,14 @@ func newFile(r io.ReaderAt, size int64, name string) (*File, error) {
 	if err := f.readStatic(); err != nil {
 		return nil, fmt.Errorf("read header: %w", err)
 	}
-	live, err := f.readLive()
-	if err != nil {
+	live := make([]byte, f.shape.headerSize-f.liveOffset())
+	if err := f.readHeader(live, f.liveOffset(), "live head"); err != nil {
 		return nil, fmt.Errorf("read live header: %w", err)
 	}
 	if err := f.decodeLive(live, &f.hdr); err != nil {
 		return nil, err
 	}
+	f.live = live
 	return f, nil
 }
 
@@ -197,7 +216,7 @@ func (f *File) readStatic() error {
 	l, s := &f.lay, f.shape
 	dsOff := l.statHeadSize
 	buf := make([]byte, s.dsCnt*l.dsDefSize+s.rraCnt*l.rraDefSize)
-	if err := f.readAt(buf, dsOff, "ds and rra defs"); err != nil {
+	if err := f.readHeader(buf, dsOff, "ds and rra defs"); err != nil {
 		return err
 	}
 	f.hdr.DS = make([]DS, s.dsCnt)

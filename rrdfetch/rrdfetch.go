@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 )
 
 // Sentinel errors. Every error about a file's content or a request wraps
@@ -127,6 +126,11 @@ type File struct {
 	lay    layout
 	shape  *shape
 	hdr    Header
+	// live is the live header hdr was decoded from, as read last: the
+	// first image a snapshot compares with.
+	live []byte
+	// head is the start of the file while Open decodes the header.
+	head []byte
 	// writeLocked reports whether another process holds a write lock on
 	// the file (rrdtool update does while it writes); nil when unknown.
 	writeLocked func() bool
@@ -134,7 +138,7 @@ type File struct {
 
 // Open opens the named RRD file and reads its header.
 func Open(name string) (*File, error) {
-	f, err := os.Open(name)
+	f, err := openFile(name)
 	if err != nil {
 		return nil, err
 	}
