@@ -48,6 +48,16 @@ func NewUsageCSVWriter(w io.Writer, metrics []report.Metric) *UsageCSVWriter {
 
 // Write writes v's row.
 func (u *UsageCSVWriter) Write(v *report.VPSUsage) error {
+	rec, _ := u.Record(v)
+	return u.WriteRecord(rec)
+}
+
+// WriteRecord writes a row made by Record.
+func (u *UsageCSVWriter) WriteRecord(rec []string) error { return u.cw.Write(rec) }
+
+// Record is v's row, for WriteRecord. It keeps no state:
+// report.UsageEach calls it from its workers.
+func (u *UsageCSVWriter) Record(v *report.VPSUsage) ([]string, error) {
 	rec := []string{SafeCell(v.Name), SafeCell(v.File), strconv.FormatInt(v.Step, 10)}
 	for _, m := range v.Metrics {
 		rec = append(rec, m.Total.String(), m.Coverage.String(), strconv.Itoa(m.Spikes))
@@ -57,7 +67,7 @@ func (u *UsageCSVWriter) Write(v *report.VPSUsage) error {
 	} else {
 		rec = append(rec, "", "", "")
 	}
-	return u.cw.Write(rec)
+	return rec, nil
 }
 
 // Flush writes what is buffered and reports any write error.

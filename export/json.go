@@ -41,24 +41,53 @@ func (u *UsageJSONWriter) value(prefix string, v any) {
 	if u.err != nil {
 		return
 	}
+	var b []byte
+	if b, u.err = indented(prefix, v); u.err == nil {
+		u.w.Write(b)
+	}
+}
+
+// indented is v's JSON indented as at nesting prefix, without a final
+// newline.
+func indented(prefix string, v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent(prefix, "  ")
-	if u.err = enc.Encode(v); u.err == nil {
-		u.w.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	if err := enc.Encode(v); err != nil {
+		return nil, err
 	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// Write adds v to the "vps" list.
-func (u *UsageJSONWriter) Write(v *report.VPSUsage) error {
+// Encode is v's entry in the "vps" list, for WriteEncoded. It keeps no
+// state: report.UsageEach calls it from its workers.
+func (u *UsageJSONWriter) Encode(v *report.VPSUsage) ([]byte, error) {
+	return indented("    ", v)
+}
+
+// WriteEncoded adds an entry made by Encode to the "vps" list.
+func (u *UsageJSONWriter) WriteEncoded(b []byte) error {
+	if u.err != nil {
+		return u.err
+	}
 	if u.n > 0 {
 		u.w.WriteByte(',')
 	}
 	u.n++
 	u.w.WriteString("\n    ")
-	u.value("    ", v)
+	_, u.err = u.w.Write(b)
 	return u.err
+}
+
+// Write adds v to the "vps" list.
+func (u *UsageJSONWriter) Write(v *report.VPSUsage) error {
+	b, err := u.Encode(v)
+	if err != nil {
+		u.err = err
+		return err
+	}
+	return u.WriteEncoded(b)
 }
 
 // Close ends the list, writes the unreadable files and flushes.

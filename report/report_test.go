@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -361,13 +362,17 @@ func TestHostFigures(t *testing.T) {
 // percentile95 agrees with sorting and taking rank ceil(0.95 n).
 func TestPercentile95(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	var band []float64
+	var band []int64
 	check := func(name string, xs []float64) {
 		t.Helper()
 		s := append([]float64(nil), xs...)
 		sort.Float64s(s)
 		want := s[int(math.Ceil(0.95*float64(len(xs))))-1]
-		if got := percentile95(xs, &band); got != want {
+		ks := make([]int64, len(xs))
+		for i, x := range xs {
+			ks[i] = key(x)
+		}
+		if got := percentile95(ks, &band); got != want {
 			t.Fatalf("%s, n=%d: %v, want %v", name, len(xs), got, want)
 		}
 	}
@@ -379,7 +384,11 @@ func TestPercentile95(t *testing.T) {
 		check("ties", xs)
 	}
 	// large: the sampled band, and its fallback when the sample misleads
-	for _, n := range []int{1024, 1025, 4464, 44640} {
+	for _, n := range []int{1024, 2047, 2048, 2049, 4464, 44640} {
+		sampled := map[int]bool{}
+		for i := range bandSample {
+			sampled[samplePos(i, n/bandSample)] = true
+		}
 		for _, gen := range []struct {
 			name string
 			f    func(i int) float64
@@ -390,11 +399,12 @@ func TestPercentile95(t *testing.T) {
 			{"ascending", func(i int) float64 { return float64(i) }},
 			{"descending", func(i int) float64 { return float64(-i) }},
 			{"sample misleads", func(i int) float64 { // the sampled positions hold the largest values
-				if i%(n/128) == 0 {
+				if sampled[i] {
 					return 1e9 + float64(i)
 				}
 				return float64(i % 1000)
 			}},
+			{"daily rhythm", func(i int) float64 { return math.Sin(float64(i%144)/144*2*math.Pi) + float64(i)*1e-9 }},
 		} {
 			xs := make([]float64, n)
 			for i := range xs {
@@ -440,5 +450,77 @@ func TestProgressCalledPerFile(t *testing.T) {
 	}
 	if n.Load() != 3 {
 		t.Errorf("progress called %d times for 3 files", n.Load())
+	}
+}
+
+// UsageEach emits in the sources' order whatever the workers' timing,
+// lists the unreadable files in order, stops at the first emit or encode
+// error, and stops when the context is cancelled.
+func TestUsageEachOrderAndStops(t *testing.T) {
+	var srcs []Source
+	for i := range 500 {
+		s := fixture([]string{"vps-full", "vps-young", "vps-parts"}[i%3])
+		s.Name = fmt.Sprint(i)
+		if i%7 == 3 {
+			s.File = fmt.Sprintf("missing-%d.rrd", i)
+		}
+		srcs = append(srcs, s)
+	}
+	p := oct2026(t, "UTC")
+	name := func(u *VPSUsage) (string, error) { return u.Name, nil }
+	var got []string
+	failed, err := UsageEach(context.Background(), srcs, p, DefaultMetrics(), Options{Workers: 3}, name, func(n string) error {
+		got = append(got, n)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, wantFailed []string
+	for i, s := range srcs {
+		if i%7 == 3 {
+			wantFailed = append(wantFailed, s.File)
+		} else {
+			want = append(want, s.Name)
+		}
+	}
+	var gotFailed []string
+	for _, f := range failed {
+		gotFailed = append(gotFailed, f.File)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(gotFailed) != fmt.Sprint(wantFailed) {
+		t.Fatalf("emitted %v\nfailed %v", got, gotFailed)
+	}
+
+	boom := fmt.Errorf("disk full")
+	n := 0
+	_, err = UsageEach(context.Background(), srcs, p, DefaultMetrics(), Options{Workers: 3}, name, func(string) error {
+		if n++; n == 10 {
+			return boom
+		}
+		return nil
+	})
+	if err != boom || n != 10 {
+		t.Errorf("emit error: %v after %d emits", err, n)
+	}
+	_, err = UsageEach(context.Background(), srcs, p, DefaultMetrics(), Options{Workers: 3}, func(u *VPSUsage) (string, error) {
+		if u.Name == "20" {
+			return "", boom
+		}
+		return u.Name, nil
+	}, func(string) error { return nil })
+	if err != boom {
+		t.Errorf("encode error: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n = 0
+	_, err = UsageEach(ctx, srcs, p, DefaultMetrics(), Options{Workers: 3}, name, func(string) error {
+		if n++; n == 5 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
 	}
 }

@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"slices"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Source is one RRD file to report on, under a name. From and Until, when
@@ -145,7 +146,8 @@ type Options struct {
 // read lands in Errors (by name) while the others are reported.
 func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options) (*UsageReport, error) {
 	out := &UsageReport{Period: NewPeriodJSON(p), VPS: []VPSUsage{}}
-	errs, err := UsageEach(ctx, sources, p, metrics, opt, func(u *VPSUsage) error {
+	keep := func(u *VPSUsage) (*VPSUsage, error) { return u, nil }
+	errs, err := UsageEach(ctx, sources, p, metrics, opt, keep, func(u *VPSUsage) error {
 		out.VPS = append(out.VPS, *u)
 		return nil
 	})
@@ -157,12 +159,16 @@ func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, op
 }
 
 // UsageEach is Usage handing each file's result to emit, in the sources'
-// order, instead of keeping them: files are read in windows of 64 per
-// worker and each window's results are emitted and dropped before the next
-// is read, so memory does not grow with the fleet (billrun usage streams
-// its JSON and CSV this way). The files that could not be read are
-// returned, by name, in order.
-func UsageEach(ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options, emit func(*VPSUsage) error) ([]FileError, error) {
+// order, instead of keeping them, so that memory does not grow with the
+// fleet (billrun usage streams its JSON and CSV this way). encode turns a
+// result into what emit takes (its JSON, say); it runs in the worker that
+// read the file, so that encoding is spread over the workers like the
+// reading, and must be safe to call from several goroutines. The workers
+// run ahead of emit by at most 64 files each: they never wait for it
+// until then, and what waits is bounded. The files that could not be read
+// are returned, by name, in order.
+func UsageEach[T any](ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options,
+	encode func(*VPSUsage) (T, error), emit func(T) error) ([]FileError, error) {
 	if err := ValidateMetrics(metrics); err != nil {
 		return nil, err
 	}
@@ -170,26 +176,69 @@ func UsageEach(ctx context.Context, sources []Source, p Period, metrics []Metric
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	window := 64 * workers
+	type result struct {
+		v   T
+		err error // the file's; an encode error is fatal
+		enc bool  // err came from encode
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// queue holds, in the sources' order, one channel per file started;
+	// its capacity is how far the workers may run ahead of emit.
+	queue := make(chan chan result, 64*workers)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	go func() {
+		defer close(queue)
+		for _, s := range sources {
+			c := make(chan result, 1)
+			select {
+			case queue <- c:
+			case <-gctx.Done():
+				return
+			}
+			g.Go(func() error {
+				defer tick(opt.Progress)
+				if err := gctx.Err(); err != nil {
+					c <- result{err: err, enc: true}
+					return err
+				}
+				u, err := FileUsage(s, p, metrics, opt)
+				if err != nil {
+					c <- result{err: err}
+					return nil
+				}
+				v, err := encode(u)
+				c <- result{v: v, err: err, enc: err != nil}
+				return nil
+			})
+		}
+	}()
 	failed := []FileError{}
-	for lo := 0; lo < len(sources); lo += window {
-		part := sources[lo:min(lo+window, len(sources))]
-		res, errs, err := perFile(ctx, part, workers, func(s Source) (*VPSUsage, error) {
-			defer tick(opt.Progress)
-			return FileUsage(s, p, metrics, opt)
-		})
-		if err != nil {
-			return nil, err
+	var stop error
+	i := 0
+	for c := range queue {
+		r := <-c
+		switch {
+		case stop != nil:
+		case r.enc:
+			stop = r.err
+		case r.err != nil:
+			failed = append(failed, FileError{File: sources[i].File, Error: r.err.Error()})
+		default:
+			stop = emit(r.v)
 		}
-		for i := range part {
-			if errs[i] != nil {
-				failed = append(failed, FileError{File: part[i].File, Error: errs[i].Error()})
-				continue
-			}
-			if err := emit(res[i]); err != nil {
-				return nil, err
-			}
+		if stop != nil {
+			cancel() // the producer stops; the rest of the queue drains
 		}
+		i++
+	}
+	g.Wait()
+	if stop == nil {
+		stop = ctx.Err() // the caller's: interrupted
+	}
+	if stop != nil {
+		return nil, stop
 	}
 	return failed, nil
 }
@@ -198,15 +247,18 @@ func UsageEach(ctx context.Context, sources []Source, p Period, metrics []Metric
 // (a month of 1-minute rows is 2.5 MB per file, which would otherwise be
 // garbage after each one).
 type scratch struct {
-	rows, pIn, pOut, pMax, band []float64
+	rows []float64
+	bw   bandwidth
+	band []int64
 }
 
 var bufPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// grow returns b resized to n, reusing its memory.
+// grow returns b resized to n, reusing its memory (and keeping its
+// contents).
 func grow[T any](b []T, n int) []T {
 	if cap(b) < n {
-		return make([]T, n)
+		return append(b[:cap(b)], make([]T, n-cap(b))...)
 	}
 	return b[:n]
 }
@@ -225,15 +277,22 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 	defer f.Close()
 	h := f.Header()
 	start, end := p.Start.Unix(), p.End.Unix()
-	cols := make([][]int, len(metrics))
+	inIdx, outIdx := metricIndex(metrics, "in"), metricIndex(metrics, "out")
+	accs := make([]acc, len(metrics))
 	for i, m := range metrics {
-		if cols[i], err = dsIndex(h, m.DS); err != nil {
+		cols, err := dsIndex(h, m.DS)
+		if err != nil {
 			return nil, fmt.Errorf("%s: metric %s: %w", s.File, m.Name, err)
+		}
+		accs[i] = acc{col: -1, cols: cols, maxRate: math.Inf(1)}
+		if len(cols) == 1 {
+			accs[i].col = cols[0]
+		}
+		if m.MaxRate > 0 {
+			accs[i].maxRate = m.MaxRate
 		}
 	}
 	totals := make([]sum, len(metrics))
-	inIdx, outIdx := metricIndex(metrics, "in"), metricIndex(metrics, "out")
-	var pIn, pOut, pMax []float64
 	var days []DailyBytes
 	var dayStart []int64
 	if opt.Daily {
@@ -244,28 +303,11 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 	}
 	sc := bufPool.Get().(*scratch)
 	defer bufPool.Put(sc)
-	pIn, pOut, pMax = sc.pIn[:0], sc.pOut[:0], sc.pMax[:0]
-	defer func() { sc.pIn, sc.pOut, sc.pMax = pIn, pOut, pMax }()
-	// One pass over the rows per part, every metric per row: the rows are
-	// read once from memory. Each metric's total still adds its rows in
-	// time order, so the sums are the same as one metric at a time.
-	// Each metric's state, packed so the row loop touches one small array.
-	type acc struct {
-		col     int   // the DS column of a one-DS metric, else -1
-		cols    []int // its DS columns
-		maxRate float64
-		tot     float64 // this part's Σ value × seconds
-		cov     int64
-		spikes  int
+	var bw *bandwidth // nil without both in and out
+	if inIdx >= 0 && outIdx >= 0 {
+		bw = &sc.bw
+		bw.in, bw.out, bw.max = bw.in[:0], bw.out[:0], bw.max[:0]
 	}
-	accs := make([]acc, len(metrics))
-	for i, c := range cols {
-		accs[i] = acc{col: -1, cols: c, maxRate: metrics[i].MaxRate}
-		if len(c) == 1 {
-			accs[i].col = c[0]
-		}
-	}
-	p95 := inIdx >= 0 && outIdx >= 0
 	for _, part := range parts {
 		d, err := f.ReadRRAInto(part.RRA, part.From, part.To, sc.rows)
 		if err != nil {
@@ -275,71 +317,68 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 			sc.rows = d.Values
 		}
 		n, nds := d.Rows(), len(d.DSNames)
-		for i := range accs {
-			accs[i].tot = 0
-		}
-		for r := range n {
-			// the row's seconds inside the part; rows are in time order
-			t := d.Time(r)
-			lo, hi := max(t-d.Step, part.From), min(t, part.To)
-			if hi <= lo {
-				continue
-			}
-			ov := hi - lo
-			row := d.Values[r*nds : (r+1)*nds : (r+1)*nds]
-			in, out := math.NaN(), math.NaN()
+		// row walks row r, which covers [lo, hi) of the part, through
+		// every metric: the general path, for rows the part's bounds cut
+		// and for daily series.
+		row := func(r int, lo, hi int64) {
+			vals := d.Values[r*nds : (r+1)*nds : (r+1)*nds]
+			var in, out float64
+			var inOK, outOK bool
 			for i := range accs {
-				a := &accs[i]
-				var v float64
-				var ok bool
-				if a.col >= 0 {
-					v = row[a.col]
-					ok = v == v // not NaN
-				} else {
-					v, ok = rowValue(row, a.cols)
-				}
-				if !ok {
-					continue
-				}
-				if a.maxRate > 0 && v > a.maxRate {
-					a.spikes++
-					continue
-				}
-				a.tot += v * float64(ov)
-				a.cov += ov
+				v, ok := accs[i].add(vals, r, hi-lo, d.Step)
 				switch i {
 				case inIdx:
-					in = v
+					in, inOK = v, ok
 				case outIdx:
-					out = v
+					out, outOK = v, ok
 				}
 			}
-			if !p95 {
-				continue
+			if bw == nil {
+				return
 			}
-			inOK, outOK := !math.IsNaN(in), !math.IsNaN(out)
-			if inOK {
-				pIn = append(pIn, in*8)
-			}
-			if outOK {
-				pOut = append(pOut, out*8)
-			}
-			if inOK || outOK {
-				pMax = append(pMax, max(nanTo0(in), nanTo0(out))*8) // neither is NaN
-			}
+			bw.add(in, inOK, out, outOK)
 			if opt.Daily {
-				in, out := nanTo0(in), nanTo0(out)
+				if !inOK {
+					in = 0
+				}
+				if !outOK {
+					out = 0
+				}
 				spread(dayStart, end, lo, hi, func(k int, o int64) {
 					days[k].In += Num(in * float64(o))
 					days[k].Out += Num(out * float64(o))
 				})
 			}
 		}
-		for i, m := range metrics {
-			if m.Kind == Gauge {
-				accs[i].tot /= 60
+		// Rows [a, b) lie wholly inside the part: each counts for a whole
+		// step. Without daily series they are walked a metric at a time,
+		// down a column (rows.go), several times faster than row by row
+		// and to the same sums.
+		a, b := 0, 0
+		if !opt.Daily {
+			a = int(min(max(ceilDiv(part.From-d.Start, d.Step), 0), int64(n)))
+			b = int(min(max(floorDiv(part.To-d.Start, d.Step), int64(a)), int64(n)))
+		}
+		walk := func(from, to int) {
+			for r := from; r < to; r++ {
+				// the row's seconds inside the part; rows are in time order
+				t := d.Time(r)
+				if lo, hi := max(t-d.Step, part.From), min(t, part.To); hi > lo {
+					row(r, lo, hi)
+				}
 			}
-			totals[i].add(accs[i].tot)
+		}
+		walk(0, a)
+		if b > a {
+			interior(accs, d.Values, nds, a, b, d.Step, inIdx, outIdx, bw)
+		}
+		walk(b, n)
+		for i, m := range metrics {
+			t := accs[i].total(d.Step)
+			if m.Kind == Gauge {
+				t /= 60
+			}
+			totals[i].add(t)
 		}
 	}
 	u := &VPSUsage{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate, Daily: days}
@@ -351,37 +390,26 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 		u.Metrics = append(u.Metrics, MetricUsage{Name: m.Name, Unit: m.Unit,
 			Total: Num(totals[i].value()), Coverage: Num(float64(accs[i].cov) / span), Spikes: accs[i].spikes})
 	}
-	if inIdx >= 0 && outIdx >= 0 {
-		u.P95 = &P95{In: Num(percentile95(pIn, &sc.band)), Out: Num(percentile95(pOut, &sc.band)), Max: Num(percentile95(pMax, &sc.band))}
+	if bw != nil {
+		u.P95 = bw.p95(&sc.band)
 	}
 	return u, nil
+}
+
+func ceilDiv(a, b int64) int64 { return -floorDiv(-a, b) }
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
 }
 
 func tick(f func()) {
 	if f != nil {
 		f()
 	}
-}
-
-func nanTo0(v float64) float64 {
-	if math.IsNaN(v) {
-		return 0
-	}
-	return v
-}
-
-// rowValue sums the known members of a metric (the seed's _sum_none): the
-// row counts when at least one is known.
-func rowValue(vals []float64, cols []int) (float64, bool) {
-	var s float64
-	ok := false
-	for _, c := range cols {
-		if v := vals[c]; !math.IsNaN(v) {
-			s += v
-			ok = true
-		}
-	}
-	return s, ok
 }
 
 func metricIndex(ms []Metric, name string) int {
@@ -391,99 +419,4 @@ func metricIndex(ms []Metric, name string) int {
 		}
 	}
 	return -1
-}
-
-// percentile95 is the nearest-rank 95th percentile: sort the samples,
-// discard the top 5 % (rounded down), take the highest remaining, i.e. the
-// value at rank ceil(0.95 n). NaN without samples. It selects in linear
-// time (a month of 1-minute rows is 44,640 samples per VPS and direction)
-// and reorders xs.
-// band, when not nil, is scratch space it reuses.
-func percentile95(xs []float64, band *[]float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	rank := int(math.Ceil(0.95 * float64(len(xs))))
-	if band == nil {
-		band = new([]float64)
-	}
-	return nthBanded(xs, max(rank, 1)-1, band)
-}
-
-// nthBanded is nth in about one pass over a large xs: the sorted values of
-// a regular sample of xs give two bounds, lo and hi, that very likely
-// bracket the k-th smallest; one pass counts the values below lo and
-// gathers those in [lo, hi], and the k-th is selected among those few.
-// The answer is exact whatever the sample: when the bounds miss (or ties
-// crowd the band), it selects over all of xs.
-func nthBanded(xs []float64, k int, band *[]float64) float64 {
-	const m = 128 // sample size
-	n := len(xs)
-	if n < 8*m {
-		return nth(xs, k)
-	}
-	var sample [m]float64
-	stride := n / m
-	for i := range sample {
-		sample[i] = xs[i*stride]
-	}
-	slices.Sort(sample[:])
-	pos := k * m / n
-	lo, hi := sample[max(pos-8, 0)], sample[min(pos+8, m-1)]
-	below := 0
-	b := (*band)[:0]
-	for _, x := range xs {
-		if x < lo {
-			below++
-		} else if x <= hi {
-			b = append(b, x)
-		}
-	}
-	*band = b
-	if below <= k && k < below+len(b) {
-		return nth(b, k-below)
-	}
-	return nth(xs, k)
-}
-
-// nth returns the k-th smallest element (0-based), partially ordering xs
-// (quickselect with a median-of-three pivot; xs holds no NaN).
-func nth(xs []float64, k int) float64 {
-	lo, hi := 0, len(xs)-1
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		if xs[mid] < xs[lo] {
-			xs[mid], xs[lo] = xs[lo], xs[mid]
-		}
-		if xs[hi] < xs[lo] {
-			xs[hi], xs[lo] = xs[lo], xs[hi]
-		}
-		if xs[hi] < xs[mid] {
-			xs[hi], xs[mid] = xs[mid], xs[hi]
-		}
-		pivot := xs[mid]
-		i, j := lo, hi
-		for i <= j {
-			for xs[i] < pivot {
-				i++
-			}
-			for xs[j] > pivot {
-				j--
-			}
-			if i <= j {
-				xs[i], xs[j] = xs[j], xs[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return xs[k]
-		}
-	}
-	return xs[k]
 }

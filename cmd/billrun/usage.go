@@ -102,12 +102,12 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	switch o.format {
 	case "json":
 		jw := export.NewUsageJSONWriter(g.stdout, report.NewPeriodJSON(per))
-		if failed, err = report.UsageEach(ctx, sources, per, metrics, opt, jw.Write); err == nil {
+		if failed, err = report.UsageEach(ctx, sources, per, metrics, opt, jw.Encode, jw.WriteEncoded); err == nil {
 			err = jw.Close(failed)
 		}
 	case "csv":
 		cw := export.NewUsageCSVWriter(g.stdout, metrics)
-		if failed, err = report.UsageEach(ctx, sources, per, metrics, opt, cw.Write); err == nil {
+		if failed, err = report.UsageEach(ctx, sources, per, metrics, opt, cw.Record, cw.WriteRecord); err == nil {
 			err = cw.Flush()
 		}
 	default:

@@ -1,0 +1,65 @@
+package report
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/billrun/billrun/fleet"
+	"github.com/billrun/billrun/rrdfetch"
+)
+
+// benchFile generates one seed-schema VPS file with 100 days of data
+// ending with October 2026 (the bench/ fleet's shape) and returns its path
+// and the month.
+func benchFile(b *testing.B) (string, Period) {
+	b.Helper()
+	dir := b.TempDir()
+	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	fl, err := fleet.Generate(context.Background(), fleet.Options{Dir: dir, VPS: 1, Hosts: 1, Start: end.AddDate(0, 0, -100), End: end, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := ParsePeriod("2026-10", time.UTC)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return fl.VPS[0].File, p
+}
+
+// BenchmarkFileUsage is one file's month (4,464 10-minute rows of 7 DS)
+// with the demo's metrics, next to only reading the rows it needs, the
+// floor the row loop adds to.
+func BenchmarkFileUsage(b *testing.B) {
+	file, p := benchFile(b)
+	ms := DefaultMetrics()
+	for i := range ms {
+		if ms[i].Name == "in" || ms[i].Name == "out" {
+			ms[i].MaxRate = 1.25e9
+		}
+	}
+	b.Run("usage", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := FileUsage(Source{Name: "v", File: file}, p, ms, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("read-only", func(b *testing.B) {
+		var buf []float64
+		for b.Loop() {
+			f, parts, err := openPlanned(Source{File: file}, p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, pt := range parts {
+				d, err := f.(*rrdfetch.File).ReadRRAInto(pt.RRA, pt.From, pt.To, buf)
+				if err != nil {
+					b.Fatal(err)
+				}
+				buf = d.Values
+			}
+			f.Close()
+		}
+	})
+}

@@ -1,0 +1,205 @@
+package report
+
+import "math"
+
+// This file adds up a part's rows. On the machines billrun is measured
+// on, a floating-point addition waits several nanoseconds for the one
+// before it, so one running sum per metric is bound by that wait. A
+// metric's total over a part is therefore kept as eight interleaved sums
+// of the rows that count for a whole step (row r of the part goes into
+// sum r mod 8; the rows are AVERAGE rates, added as they are, × the step
+// once at the end, as the seed does) plus one sum of value × seconds for
+// the rows the part's bounds cut:
+//
+//	total = ((s0+s1)+(s2+s3) + (s4+s5)+(s6+s7)) × step + edges
+//
+// The order is fixed by the rows alone, so every path here gives the same
+// figure bit for bit (TestKernelsMatchRowByRow), and the eight sums keep
+// the adder busy.
+//
+// FileUsage sends the cut rows and, for daily series, every row through
+// row-by-row code (acc.add); the whole rows go through the column kernels
+// below.
+
+// lanes is how many interleaved sums a metric keeps.
+const lanes = 8
+
+// acc is one metric's state while a file's rows are walked.
+type acc struct {
+	col     int     // the DS column of a one-DS metric, else -1
+	cols    []int   // its DS columns
+	maxRate float64 // +Inf when the metric has none
+	lane    [lanes]float64
+	edges   float64 // Σ value × seconds of the rows cut by the part's bounds
+	cov     int64
+	spikes  int
+}
+
+// known is the metric's value in row; ok is false when it is unknown or
+// a spike.
+func (a *acc) known(row []float64) (v float64, ok bool) {
+	if a.col >= 0 {
+		v = row[a.col]
+	} else {
+		v = rowValue(row, a.cols)
+	}
+	// false for NaN (unknown, or a sum of +Inf and -Inf) and for a spike
+	return v, v <= a.maxRate
+}
+
+// add adds row r of a part of the given step, sec seconds of it, and says
+// whether it counted (its value, when it did).
+func (a *acc) add(row []float64, r int, sec, step int64) (float64, bool) {
+	v, ok := a.known(row)
+	switch {
+	case !ok:
+		if v > a.maxRate {
+			a.spikes++
+		}
+		return v, false
+	case sec == step:
+		a.lane[r%lanes] += v
+	default:
+		a.edges += v * float64(sec)
+	}
+	a.cov += sec
+	return v, true
+}
+
+// total is the part's sum, and resets the sums for the next part.
+func (a *acc) total(step int64) float64 {
+	l := &a.lane
+	t := ((l[0]+l[1])+(l[2]+l[3])+((l[4]+l[5])+(l[6]+l[7])))*float64(step) + a.edges
+	a.lane, a.edges = [lanes]float64{}, 0
+	return t
+}
+
+// interior adds rows [lo, hi) of vals (nds values per row), each counting
+// for a whole step, to every metric, and adds the rows' bandwidth samples
+// to bw when it is not nil (in and out are then metrics inIdx and outIdx).
+func interior(accs []acc, vals []float64, nds, lo, hi int, step int64, inIdx, outIdx int, bw *bandwidth) {
+	vals = vals[:hi*nds]
+	// rows before the first multiple of lanes, and after the last, one
+	// at a time
+	head := min(lo+(lanes-lo%lanes)%lanes, hi)
+	tail := head + (hi-head)/lanes*lanes
+	for i := range accs {
+		a := &accs[i]
+		for r := lo; r < head; r++ {
+			a.add(vals[r*nds:(r+1)*nds], r, step, step)
+		}
+		switch {
+		case a.col >= 0:
+			a.single(vals, nds, head, tail, step)
+		case len(a.cols) == 2:
+			a.double(vals, nds, head, tail, step)
+		default:
+			for r := head; r < tail; r++ {
+				a.add(vals[r*nds:(r+1)*nds], r, step, step)
+			}
+		}
+		for r := tail; r < hi; r++ {
+			a.add(vals[r*nds:(r+1)*nds], r, step, step)
+		}
+	}
+	if bw == nil {
+		return
+	}
+	ai, ao := &accs[inIdx], &accs[outIdx]
+	if ai.col >= 0 && ao.col >= 0 {
+		bw.columns(vals, nds, lo, hi, ai.col, ao.col, ai.maxRate, ao.maxRate)
+		return
+	}
+	for r := lo; r < hi; r++ {
+		row := vals[r*nds : (r+1)*nds]
+		in, inOK := ai.known(row)
+		out, outOK := ao.known(row)
+		bw.add(in, inOK, out, outOK)
+	}
+}
+
+// count adds one row's value v to the lane sum l when it counts (v <= lim
+// is false for NaN, unknown, and for a spike), counting the row in cnt or
+// the spike in spikes.
+func count(l, v, lim float64, cnt, spikes int) (float64, int, int) {
+	if v <= lim {
+		return l + v, cnt + 1, spikes
+	}
+	if v > lim {
+		spikes++
+	}
+	return l, cnt, spikes
+}
+
+// single adds rows [lo, hi) (multiples of lanes) of a one-DS metric.
+func (a *acc) single(vals []float64, nds, lo, hi int, step int64) {
+	lim, c := a.maxRate, a.col
+	l := a.lane
+	l0, l1, l2, l3, l4, l5, l6, l7 := l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7]
+	cnt, spikes := 0, a.spikes
+	for r := lo; r < hi; r += lanes {
+		v := vals[r*nds+c : (r+lanes-1)*nds+c+1]
+		l0, cnt, spikes = count(l0, v[0], lim, cnt, spikes)
+		l1, cnt, spikes = count(l1, v[nds], lim, cnt, spikes)
+		l2, cnt, spikes = count(l2, v[2*nds], lim, cnt, spikes)
+		l3, cnt, spikes = count(l3, v[3*nds], lim, cnt, spikes)
+		l4, cnt, spikes = count(l4, v[4*nds], lim, cnt, spikes)
+		l5, cnt, spikes = count(l5, v[5*nds], lim, cnt, spikes)
+		l6, cnt, spikes = count(l6, v[6*nds], lim, cnt, spikes)
+		l7, cnt, spikes = count(l7, v[7*nds], lim, cnt, spikes)
+	}
+	a.lane = [lanes]float64{l0, l1, l2, l3, l4, l5, l6, l7}
+	a.cov += int64(cnt) * step
+	a.spikes = spikes
+}
+
+// double adds rows [lo, hi) (multiples of lanes) of a metric of two DS
+// (ticks: user + system).
+func (a *acc) double(vals []float64, nds, lo, hi int, step int64) {
+	lim, c0, c1 := a.maxRate, a.cols[0], a.cols[1]
+	l := a.lane
+	l0, l1, l2, l3, l4, l5, l6, l7 := l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7]
+	cnt, spikes := 0, a.spikes
+	for r := lo; r < hi; r += lanes {
+		v := vals[r*nds : (r+lanes)*nds]
+		l0, cnt, spikes = count(l0, sumNone(v[c0], v[c1]), lim, cnt, spikes)
+		l1, cnt, spikes = count(l1, sumNone(v[nds+c0], v[nds+c1]), lim, cnt, spikes)
+		l2, cnt, spikes = count(l2, sumNone(v[2*nds+c0], v[2*nds+c1]), lim, cnt, spikes)
+		l3, cnt, spikes = count(l3, sumNone(v[3*nds+c0], v[3*nds+c1]), lim, cnt, spikes)
+		l4, cnt, spikes = count(l4, sumNone(v[4*nds+c0], v[4*nds+c1]), lim, cnt, spikes)
+		l5, cnt, spikes = count(l5, sumNone(v[5*nds+c0], v[5*nds+c1]), lim, cnt, spikes)
+		l6, cnt, spikes = count(l6, sumNone(v[6*nds+c0], v[6*nds+c1]), lim, cnt, spikes)
+		l7, cnt, spikes = count(l7, sumNone(v[7*nds+c0], v[7*nds+c1]), lim, cnt, spikes)
+	}
+	a.lane = [lanes]float64{l0, l1, l2, l3, l4, l5, l6, l7}
+	a.cov += int64(cnt) * step
+	a.spikes = spikes
+}
+
+// sumNone is x + y where unknown (NaN) members add nothing, NaN when both
+// are unknown: rowValue for two DS, as the seed's _sum_none.
+func sumNone(x, y float64) float64 {
+	switch {
+	case x != x:
+		return 0 + y // NaN when y is
+	case y != y:
+		return 0 + x
+	}
+	return (0 + x) + y
+}
+
+// rowValue sums the known members of a metric (the seed's _sum_none),
+// NaN when none is known.
+func rowValue(vals []float64, cols []int) float64 {
+	s, ok := 0.0, false
+	for _, c := range cols {
+		if v := vals[c]; v == v {
+			s += v
+			ok = true
+		}
+	}
+	if !ok {
+		return math.NaN()
+	}
+	return s
+}
