@@ -103,14 +103,14 @@ func percentile95(ks []int64, band *[]int64) float64 {
 }
 
 // nthBanded is nth in about one pass over a large xs: a sample of xs
-// gives two bounds, lo and hi, that very likely bracket the k-th smallest;
-// one pass counts the values below lo and gathers those in [lo, hi], and
-// the k-th is selected among those few. The answer is exact whatever the
-// sample: when the bounds miss (or ties crowd the band), it selects over
-// all of xs.
+// gives a bound lo that very likely has the k-th smallest at or above it;
+// one pass gathers the values at or above lo, and the k-th is selected
+// among those few (a 95th percentile leaves about 8 % of the values). The
+// answer is exact whatever the sample: when the bound misses (or ties
+// crowd the band), it selects over all of xs.
 func nthBanded(xs []int64, k int, band *[]int64) int64 {
 	const m = bandSample
-	const d = 8 // sample ranks either side of k's
+	const d = 8 // sample ranks below k's
 	n := len(xs)
 	if n < 8*m {
 		return nth(xs, k)
@@ -120,21 +120,17 @@ func nthBanded(xs []int64, k int, band *[]int64) int64 {
 	for i := range sample {
 		sample[i] = xs[samplePos(i, stride)]
 	}
-	pos := k * m / n
-	a, b := max(pos-d, 0), min(pos+d, m-1)
-	lo := nth(sample[:], a)
-	hi := nth(sample[a:], b-a) // nth left sample[a:] at or above lo
+	lo := nth(sample[:], max(k*m/n-d, 0))
 	// Without branches: values near the percentile come and go with the
 	// traffic, and a branch on them is mispredicted as often.
-	below, nb := 0, 0
+	nb := 0
 	bd := grow((*band)[:0], n)
 	*band = bd
 	for _, x := range xs {
 		bd[nb] = x
-		below += b2i(x < lo)
-		nb += b2i(x >= lo) & b2i(x <= hi)
+		nb += b2i(x >= lo)
 	}
-	if below <= k && k < below+nb {
+	if below := n - nb; below <= k {
 		return nth(bd[:nb], k-below)
 	}
 	return nth(xs, k)
