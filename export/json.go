@@ -63,7 +63,7 @@ func indented(prefix string, v any) ([]byte, error) {
 // Encode is v's entry in the "vps" list, for WriteEncoded. It keeps no
 // state: report.UsageEach calls it from its workers.
 func (u *UsageJSONWriter) Encode(v *report.VPSUsage) ([]byte, error) {
-	return indented("    ", v)
+	return appendEntry(nil, v), nil
 }
 
 // WriteEncoded adds an entry made by Encode to the "vps" list.
