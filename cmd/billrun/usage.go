@@ -88,6 +88,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	if len(in.sources) == 0 && o.shard == "" {
 		return usagef("no RRD files: give --rrd FILE or a --config with vps")
 	}
+	reportGC(len(in.sources))
 	metrics := report.DefaultMetrics()
 	if in.cfg != nil {
 		if metrics, err = in.cfg.ReportMetrics(); err != nil {
