@@ -32,13 +32,26 @@
 // total = Σ value × seconds / 60 (unit-minutes, the seed's
 // AVERAGE × step/60). Coverage = known seconds / period seconds. A row
 // whose value exceeds the metric's max_rate is unknown and counted as a
-// spike. Totals are summed per RRA part and the parts added with Neumaier
-// compensation, in a fixed order, so outputs are deterministic.
+// spike.
+//
+// The order of the additions is part of the figure, and fixed: within an
+// RRA part, the rows that lie wholly inside the period are added as eight
+// interleaved sums of their rates (row r of the part into sum r mod 8),
+// combined as ((s0+s1)+(s2+s3)) + ((s4+s5)+(s6+s7)) and multiplied by the
+// step once, as the seed's Σ AVERAGE × step does; the rows the period's
+// bounds cut add rate × seconds to a ninth sum. The parts' totals are
+// added with Neumaier compensation. The same rows therefore always give
+// the same bits, whichever code path reads them (the column kernels of
+// rows.go, or the row-by-row walk daily series take), and the eight sums
+// let the processor overlap the additions instead of waiting for each
+// (rows.go says why that matters).
 //
 // The 95th percentile of bandwidth is nearest-rank over the rows used (rows
 // with any second in the period): sort the known rates × 8 (bits/s), drop
 // the top 5 % (rounded down), take the highest remaining (rank
-// ceil(0.95 n)); for in, out, and per row the larger of the two.
+// ceil(0.95 n)); for in, out, and per row the larger of the two. It is
+// exact: the selection works on the values' bits (p95.go) in about one
+// pass, and falls back to a full selection when its sample misleads it.
 //
 // # Uptime
 //
