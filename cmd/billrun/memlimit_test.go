@@ -29,23 +29,35 @@ func TestSetMemoryLimit(t *testing.T) {
 	}
 }
 
-// usage collects less often unless GOGC says otherwise.
+// usage collects less often unless GOGC says otherwise, under a soft
+// limit unless GOMEMLIMIT says otherwise.
 func TestReportGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
-	reportGC(1000)
-	if got := debug.SetGCPercent(100); got != 400 {
-		t.Errorf("GOGC unset: GC percent %d, want 400", got)
+	reportGC()
+	if got := debug.SetGCPercent(100); got != 200 {
+		t.Errorf("GOGC unset: GC percent %d, want 200", got)
 	}
+	reportLimit(1000, true)
 	if got, want := debug.SetMemoryLimit(-1), int64(128<<20+1000*10<<10); got != want {
-		t.Errorf("limit for 1,000 files = %d, want %d", got, want)
+		t.Errorf("limit for 1,000 files held = %d, want %d", got, want)
+	}
+	reportLimit(1000, false)
+	if got, want := debug.SetMemoryLimit(-1), int64(128<<20); got != want {
+		t.Errorf("limit for 1,000 files streamed = %d, want %d", got, want)
 	}
 	t.Setenv("GOGC", "100")
+	t.Setenv("GOMEMLIMIT", "1GiB")
 	debug.SetGCPercent(150)
-	reportGC(1000)
+	debug.SetMemoryLimit(math.MaxInt64)
+	reportGC()
+	reportLimit(1000, false)
 	if got := debug.SetGCPercent(100); got != 150 {
 		t.Errorf("GOGC set, yet billrun changed the GC percent to %d", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("GOMEMLIMIT set, yet billrun changed the limit to %d", got)
 	}
 }

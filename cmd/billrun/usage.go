@@ -71,6 +71,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	if err := checkFormat(o.format); err != nil {
 		return err
 	}
+	reportGC()
 	keep := func(report.Source) bool { return true }
 	opt := report.Options{}
 	if o.shard != "" {
@@ -88,7 +89,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	if len(in.sources) == 0 && o.shard == "" {
 		return usagef("no RRD files: give --rrd FILE or a --config with vps")
 	}
-	reportGC(len(in.sources))
+	reportLimit(len(in.sources), o.format == "table")
 	metrics := report.DefaultMetrics()
 	if in.cfg != nil {
 		if metrics, err = in.cfg.ReportMetrics(); err != nil {
