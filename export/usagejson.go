@@ -117,6 +117,15 @@ func (e *entry) num(n report.Num) {
 
 func (e *entry) int(i int64) { e.b = strconv.AppendInt(e.b, i, 10) }
 
+// numField writes "k": n at depth, and a comma when more fields follow.
+func (e *entry) numField(depth int, k string, n report.Num, more bool) {
+	e.key(depth, k)
+	e.num(n)
+	if more {
+		e.b = append(e.b, ',')
+	}
+}
+
 // appendEntry appends v's entry in the "vps" list.
 func appendEntry(b []byte, v *report.VPSUsage) []byte {
 	e := entry{b}
@@ -139,12 +148,8 @@ func appendEntry(b []byte, v *report.VPSUsage) []byte {
 		e.nl(2)
 		e.strHTML(m.Name)
 		e.b = append(e.b, ": {"...)
-		e.key(3, "total")
-		e.num(m.Total)
-		e.b = append(e.b, ',')
-		e.key(3, "coverage")
-		e.num(m.Coverage)
-		e.b = append(e.b, ',')
+		e.numField(3, "total", m.Total, true)
+		e.numField(3, "coverage", m.Coverage, true)
 		e.key(3, "spikes")
 		e.int(int64(m.Spikes))
 		e.nl(2)
@@ -157,14 +162,9 @@ func appendEntry(b []byte, v *report.VPSUsage) []byte {
 	if p := v.P95; p != nil {
 		e.key(1, "p95_bps")
 		e.b = append(e.b, '{')
-		e.key(2, "in")
-		e.num(p.In)
-		e.b = append(e.b, ',')
-		e.key(2, "out")
-		e.num(p.Out)
-		e.b = append(e.b, ',')
-		e.key(2, "max")
-		e.num(p.Max)
+		e.numField(2, "in", p.In, true)
+		e.numField(2, "out", p.Out, true)
+		e.numField(2, "max", p.Max, false)
 		e.nl(1)
 		e.b = append(e.b, "},"...)
 	}
@@ -214,11 +214,8 @@ func appendEntry(b []byte, v *report.VPSUsage) []byte {
 			e.key(3, "day")
 			e.str(d.Day)
 			e.b = append(e.b, ',')
-			e.key(3, "in")
-			e.num(d.In)
-			e.b = append(e.b, ',')
-			e.key(3, "out")
-			e.num(d.Out)
+			e.numField(3, "in", d.In, true)
+			e.numField(3, "out", d.Out, false)
 			e.nl(2)
 			e.b = append(e.b, '}')
 		}
