@@ -70,7 +70,11 @@ func TestUsageWritersStreamTheSameBytes(t *testing.T) {
 		}
 		jw := NewUsageJSONWriter(&streamed, rep.Period)
 		for i := range rep.VPS {
-			jw.Write(&rep.VPS[i])
+			b, err := jw.Encode(&rep.VPS[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			jw.WriteEncoded(b)
 		}
 		if err := jw.Close(rep.Errors); err != nil {
 			t.Fatal(err)

@@ -80,16 +80,6 @@ func (u *UsageJSONWriter) WriteEncoded(b []byte) error {
 	return u.err
 }
 
-// Write adds v to the "vps" list.
-func (u *UsageJSONWriter) Write(v *report.VPSUsage) error {
-	b, err := u.Encode(v)
-	if err != nil {
-		u.err = err
-		return err
-	}
-	return u.WriteEncoded(b)
-}
-
 // Close ends the list, writes the unreadable files and flushes.
 func (u *UsageJSONWriter) Close(errs []report.FileError) error {
 	if errs == nil {

@@ -126,6 +126,24 @@ func (e *entry) numField(depth int, k string, n report.Num, more bool) {
 	}
 }
 
+// objects writes a non-empty list of n objects, a value at depth 1, whose
+// fields fields(i) writes at depth 3.
+func (e *entry) objects(n int, fields func(i int)) {
+	e.b = append(e.b, '[')
+	for i := range n {
+		if i > 0 {
+			e.b = append(e.b, ',')
+		}
+		e.nl(2)
+		e.b = append(e.b, '{')
+		fields(i)
+		e.nl(2)
+		e.b = append(e.b, '}')
+	}
+	e.nl(1)
+	e.b = append(e.b, ']')
+}
+
 // appendEntry appends v's entry in the "vps" list.
 func appendEntry(b []byte, v *report.VPSUsage) []byte {
 	e := entry{b}
@@ -175,13 +193,8 @@ func appendEntry(b []byte, v *report.VPSUsage) []byte {
 	case len(v.RRA) == 0:
 		e.b = append(e.b, "[]"...)
 	default:
-		e.b = append(e.b, '[')
-		for i, p := range v.RRA {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.nl(2)
-			e.b = append(e.b, '{')
+		e.objects(len(v.RRA), func(i int) {
+			p := v.RRA[i]
 			for j, f := range [...]struct {
 				k string
 				v int64
@@ -192,11 +205,7 @@ func appendEntry(b []byte, v *report.VPSUsage) []byte {
 				e.key(3, f.k)
 				e.int(f.v)
 			}
-			e.nl(2)
-			e.b = append(e.b, '}')
-		}
-		e.nl(1)
-		e.b = append(e.b, ']')
+		})
 	}
 	e.b = append(e.b, ',')
 	e.key(1, "last_update")
@@ -204,23 +213,14 @@ func appendEntry(b []byte, v *report.VPSUsage) []byte {
 	if len(v.Daily) > 0 {
 		e.b = append(e.b, ',')
 		e.key(1, "daily")
-		e.b = append(e.b, '[')
-		for i, d := range v.Daily {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.nl(2)
-			e.b = append(e.b, '{')
+		e.objects(len(v.Daily), func(i int) {
+			d := v.Daily[i]
 			e.key(3, "day")
 			e.str(d.Day)
 			e.b = append(e.b, ',')
 			e.numField(3, "in", d.In, true)
 			e.numField(3, "out", d.Out, false)
-			e.nl(2)
-			e.b = append(e.b, '}')
-		}
-		e.nl(1)
-		e.b = append(e.b, ']')
+		})
 	}
 	e.nl(0)
 	e.b = append(e.b, '}')
