@@ -177,9 +177,9 @@ func UsageEach[T any](ctx context.Context, sources []Source, p Period, metrics [
 		workers = runtime.GOMAXPROCS(0)
 	}
 	type result struct {
-		v   T
-		err error // the file's; an encode error is fatal
-		enc bool  // err came from encode
+		v     T
+		err   error
+		fatal bool // err ends the run (encode failed, or interrupted); else it is the file's
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -200,7 +200,7 @@ func UsageEach[T any](ctx context.Context, sources []Source, p Period, metrics [
 			g.Go(func() error {
 				defer tick(opt.Progress)
 				if err := gctx.Err(); err != nil {
-					c <- result{err: err, enc: true}
+					c <- result{err: err, fatal: true}
 					return err
 				}
 				u, err := FileUsage(s, p, metrics, opt)
@@ -209,7 +209,7 @@ func UsageEach[T any](ctx context.Context, sources []Source, p Period, metrics [
 					return nil
 				}
 				v, err := encode(u)
-				c <- result{v: v, err: err, enc: err != nil}
+				c <- result{v: v, err: err, fatal: err != nil}
 				return nil
 			})
 		}
@@ -221,7 +221,7 @@ func UsageEach[T any](ctx context.Context, sources []Source, p Period, metrics [
 		r := <-c
 		switch {
 		case stop != nil:
-		case r.enc:
+		case r.fatal:
 			stop = r.err
 		case r.err != nil:
 			failed = append(failed, FileError{File: sources[i].File, Error: r.err.Error()})
