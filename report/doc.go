@@ -50,8 +50,10 @@
 // with any second in the period): sort the known rates × 8 (bits/s), drop
 // the top 5 % (rounded down), take the highest remaining (rank
 // ceil(0.95 n)); for in, out, and per row the larger of the two. It is
-// exact: the selection works on the values' bits (p95.go) in about one
-// pass, and falls back to a full selection when its sample misleads it.
+// exact: a sample of the rows bounds the band where the percentile lies,
+// the pass that turns the rows into order keys (a value's bits, p95.go)
+// keeps only that band, and the selection works on it; when the sample
+// misleads, the samples are taken again whole.
 //
 // # Uptime
 //

@@ -29,60 +29,193 @@ func unkey(k int64) float64 {
 // bandwidth collects a file's bandwidth samples, in bytes per second, as
 // order keys: in and out for each row where they count, and the larger of
 // the two (an uncounted one taken as 0) where either does.
-type bandwidth struct{ in, out, max []int64 }
+//
+// Only the samples at or above a bound lo are kept, per series; the
+// others are only counted. The 95th percentile is near the top, so plan
+// sets the bounds from a sample of the rows before they are walked, and
+// the rows are then gathered in the same pass that makes their keys: the
+// selection works on about a tenth of them. A bound that turns out too
+// high (more samples below it than the percentile's rank) is detected
+// exactly by p95, and the file's samples are then taken again with no
+// bound. With the bounds at math.MinInt64 (reset) every sample is kept.
+type bandwidth struct {
+	in, out, max []int64 // the samples at or above lo
+	lo           [3]int64
+	n            [3]int // samples of each series, kept or not
+}
+
+// reset empties bw and keeps every sample from now on.
+func (bw *bandwidth) reset() {
+	bw.in, bw.out, bw.max = bw.in[:0], bw.out[:0], bw.max[:0]
+	bw.lo = [3]int64{math.MinInt64, math.MinInt64, math.MinInt64}
+	bw.n = [3]int{}
+}
 
 // add adds one row's samples.
 func (bw *bandwidth) add(in float64, inOK bool, out float64, outOK bool) {
-	ki, ko := key(0), key(0)
+	var ki, ko int64 // key(0)
 	if inOK {
 		ki = key(in)
-		bw.in = append(bw.in, ki)
+		bw.n[0]++
+		if ki >= bw.lo[0] {
+			bw.in = append(bw.in, ki)
+		}
 	}
 	if outOK {
 		ko = key(out)
-		bw.out = append(bw.out, ko)
+		bw.n[1]++
+		if ko >= bw.lo[1] {
+			bw.out = append(bw.out, ko)
+		}
 	}
 	if inOK || outOK {
-		bw.max = append(bw.max, max(ki, ko))
+		bw.n[2]++
+		if m := max(ki, ko); m >= bw.lo[2] {
+			bw.max = append(bw.max, m)
+		}
+	}
+}
+
+// planMin is the fewest rows plan bounds a series for: below it the
+// selection over every sample costs little anyway.
+const planMin = 8 * bandSample
+
+// planMargin is how many sampled ranks below the percentile's plan puts a
+// bound. The bound falls below the percentile unless more than 95 % of
+// the rows lie below it while only 88 % of the sample does: with 256
+// sampled rows that happens about once in a few thousand files, and costs
+// that file a second pass.
+const planMargin = 16
+
+// plan sets the bounds from bandSample of rows [0, n) of vals (nds values
+// per row), with in and out counted as ai and ao count them.
+func (bw *bandwidth) plan(vals []float64, nds, n int, ai, ao *acc) {
+	if n < planMin {
+		return
+	}
+	var s [3][bandSample]int64
+	var c [3]int
+	stride := n / bandSample
+	for i := range bandSample {
+		r := samplePos(i, stride)
+		row := vals[r*nds : (r+1)*nds]
+		var ki, ko int64
+		in, inOK := ai.known(row)
+		out, outOK := ao.known(row)
+		if inOK {
+			ki = key(in)
+			s[0][c[0]], c[0] = ki, c[0]+1
+		}
+		if outOK {
+			ko = key(out)
+			s[1][c[1]], c[1] = ko, c[1]+1
+		}
+		if inOK || outOK {
+			s[2][c[2]], c[2] = max(ki, ko), c[2]+1
+		}
+	}
+	for i := range s {
+		// too few known rows to judge by: keep every sample
+		if c[i] >= bandSample/4 {
+			r := int(math.Ceil(0.95*float64(c[i]))) - 1 - planMargin
+			bw.lo[i] = nth(s[i][:c[i]], max(r, 0))
+		}
 	}
 }
 
 // columns adds the samples of rows [lo, hi) of vals (nds values per row)
 // for one-DS in and out metrics in columns ci and co with rate limits li
-// and lo2. It works on the values' bits alone: moving a value between
-// floating-point and integer registers costs as much as the rest.
+// and lo2.
+//
+// This loop is bound by registers, not arithmetic: written with slices,
+// the compiler keeps half its state on the stack. So it walks unsafe
+// pointers (every address is checked against the slices before the loop)
+// and works on the values' bits alone: a value counts when its key lies
+// in [key(-Inf), key(limit)], which leaves out NaN of either sign. The
+// band is gathered without branches on the values (those near a bound
+// come and go with the traffic, and a branch on them is mispredicted as
+// often); the one branch left, on whether both directions count, is
+// almost always taken.
 func (bw *bandwidth) columns(vals []float64, nds, lo, hi, ci, co int, li, lo2 float64) {
 	n := hi - lo
-	in, out, mx := grow(bw.in, len(bw.in)+n), grow(bw.out, len(bw.out)+n), grow(bw.max, len(bw.max)+n)
-	ni, no, nm := len(bw.in), len(bw.out), len(bw.max)
-	bits := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(vals))), len(vals))
-	kli, klo := key(li), key(lo2)
-	for r := lo; r < hi; r++ {
-		row := bits[r*nds : (r+1)*nds]
-		bx, by := row[ci], row[co]
-		ki, ko := keyBits(bx), keyBits(by)
-		// counts: not NaN (all exponent bits and some mantissa bit set)
-		// and not above the limit
-		inOK := bx<<1 <= 0x7ff0_0000_0000_0000<<1 && ki <= kli
-		outOK := by<<1 <= 0x7ff0_0000_0000_0000<<1 && ko <= klo
-		switch {
-		case inOK && outOK:
-			in[ni], out[no], mx[nm] = ki, ko, max(ki, ko)
-			ni, no, nm = ni+1, no+1, nm+1
-		case inOK:
-			in[ni], mx[nm] = ki, max(ki, 0)
-			ni, nm = ni+1, nm+1
-		case outOK:
-			out[no], mx[nm] = ko, max(0, ko)
-			no, nm = no+1, nm+1
+	if n <= 0 {
+		return
+	}
+	_ = vals[(hi-1)*nds+max(ci, co)] // the last value read below
+	// One more than the band can take: a pointer may point just past the
+	// last sample stored, but not past the memory it was taken from.
+	in, out, mx := grow(bw.in, len(bw.in)+n+1), grow(bw.out, len(bw.out)+n+1), grow(bw.max, len(bw.max)+n+1)
+	pi, po, pm := unsafe.Pointer(&in[len(bw.in)]), unsafe.Pointer(&out[len(bw.out)]), unsafe.Pointer(&mx[len(bw.max)])
+	px, py := unsafe.Pointer(&vals[lo*nds+ci]), unsafe.Pointer(&vals[lo*nds+co])
+	stride := uintptr(nds) * 8
+	kmin := key(math.Inf(-1))
+	ri, ro := uint64(key(li)-kmin), uint64(key(lo2)-kmin)
+	bi, bo, bm := bw.lo[0], bw.lo[1], bw.lo[2]
+	var rare, rin, rout, rmax int // rows where not both count, and their samples
+	for r := range uintptr(n) {
+		off := r * stride // a pointer past row hi-1 would be invalid
+		ki, ko := keyBits(*(*uint64)(unsafe.Add(px, off))), keyBits(*(*uint64)(unsafe.Add(py, off)))
+		inOK, outOK := uint64(ki-kmin) <= ri, uint64(ko-kmin) <= ro
+		if inOK && outOK {
+			km := max(ki, ko)
+			*(*int64)(pi) = ki
+			pi = unsafe.Add(pi, 8*b2i(ki >= bi))
+			*(*int64)(po) = ko
+			po = unsafe.Add(po, 8*b2i(ko >= bo))
+			*(*int64)(pm) = km
+			pm = unsafe.Add(pm, 8*b2i(km >= bm))
+			continue
+		}
+		rare++
+		if inOK {
+			rin++
+			*(*int64)(pi) = ki
+			pi = unsafe.Add(pi, 8*b2i(ki >= bi))
+		}
+		if outOK {
+			rout++
+			*(*int64)(po) = ko
+			po = unsafe.Add(po, 8*b2i(ko >= bo))
+		}
+		if inOK || outOK {
+			// the uncounted direction is 0, whose key is 0
+			km := max(ki, 0)
+			if outOK {
+				km = max(0, ko)
+			}
+			rmax++
+			*(*int64)(pm) = km
+			pm = unsafe.Add(pm, 8*b2i(km >= bm))
 		}
 	}
-	bw.in, bw.out, bw.max = in[:ni], out[:no], mx[:nm]
+	base := func(s []int64) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(s))) }
+	bw.in = in[:(uintptr(pi)-base(in))/8]
+	bw.out = out[:(uintptr(po)-base(out))/8]
+	bw.max = mx[:(uintptr(pm)-base(mx))/8]
+	both := n - rare
+	bw.n[0], bw.n[1], bw.n[2] = bw.n[0]+both+rin, bw.n[1]+both+rout, bw.n[2]+both+rmax
 }
 
-// p95 is the figures in bits per second.
-func (bw *bandwidth) p95(band *[]int64) *P95 {
-	return &P95{In: Num(8 * percentile95(bw.in, band)), Out: Num(8 * percentile95(bw.out, band)), Max: Num(8 * percentile95(bw.max, band))}
+// p95 is the figures in bits per second; false when a bound from plan
+// was above a percentile (the samples must then be taken again, with
+// none).
+func (bw *bandwidth) p95(band *[]int64) (*P95, bool) {
+	var v [3]float64
+	for i, ks := range [3][]int64{bw.in, bw.out, bw.max} {
+		n := bw.n[i]
+		switch rank := int(math.Ceil(0.95 * float64(n))); {
+		case n == 0:
+			v[i] = math.NaN()
+		case bw.lo[i] == math.MinInt64:
+			v[i] = percentile95(ks, band)
+		case n-len(ks) < rank:
+			// the samples below the bound rank below the percentile
+			v[i] = unkey(nth(ks, rank-1-(n-len(ks))))
+		default:
+			return nil, false
+		}
+	}
+	return &P95{In: Num(8 * v[0]), Out: Num(8 * v[1]), Max: Num(8 * v[2])}, true
 }
 
 // percentile95 is the nearest-rank 95th percentile of the samples whose

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/billrun/billrun/rrdfetch"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -306,8 +307,9 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 	var bw *bandwidth // nil without both in and out
 	if inIdx >= 0 && outIdx >= 0 {
 		bw = &sc.bw
-		bw.in, bw.out, bw.max = bw.in[:0], bw.out[:0], bw.max[:0]
+		bw.reset()
 	}
+	var last *rrdfetch.Data // the last part's rows
 	for _, part := range parts {
 		d, err := f.ReadRRAInto(part.RRA, part.From, part.To, sc.rows)
 		if err != nil {
@@ -316,7 +318,11 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 		if cap(d.Values) > cap(sc.rows) {
 			sc.rows = d.Values
 		}
+		last = d
 		n, nds := d.Rows(), len(d.DSNames)
+		if bw != nil && len(parts) == 1 {
+			bw.plan(d.Values, nds, n, &accs[inIdx], &accs[outIdx])
+		}
 		// row walks row r, which covers [lo, hi) of the part, through
 		// every metric: the general path, for rows the part's bounds cut
 		// and for daily series.
@@ -359,20 +365,11 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 			a = int(min(max(ceilDiv(part.From-d.Start, d.Step), 0), int64(n)))
 			b = int(min(max(floorDiv(part.To-d.Start, d.Step), int64(a)), int64(n)))
 		}
-		walk := func(from, to int) {
-			for r := from; r < to; r++ {
-				// the row's seconds inside the part; rows are in time order
-				t := d.Time(r)
-				if lo, hi := max(t-d.Step, part.From), min(t, part.To); hi > lo {
-					row(r, lo, hi)
-				}
-			}
-		}
-		walk(0, a)
+		overlap(d, part, 0, a, row)
 		if b > a {
 			interior(accs, d.Values, nds, a, b, d.Step, inIdx, outIdx, bw)
 		}
-		walk(b, n)
+		overlap(d, part, b, n, row)
 		for i, m := range metrics {
 			t := accs[i].total(d.Step)
 			if m.Kind == Gauge {
@@ -391,9 +388,36 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 			Total: Num(totals[i].value()), Coverage: Num(float64(accs[i].cov) / span), Spikes: accs[i].spikes})
 	}
 	if bw != nil {
-		u.P95 = bw.p95(&sc.band)
+		p95, ok := bw.p95(&sc.band)
+		if !ok {
+			// plan's bounds (one part only) were too high for this file:
+			// take every sample again from the part's rows, still in hand
+			bw.reset()
+			ai, ao := &accs[inIdx], &accs[outIdx]
+			nds := len(last.DSNames)
+			overlap(last, parts[0], 0, last.Rows(), func(r int, _, _ int64) {
+				row := last.Values[r*nds : (r+1)*nds]
+				in, inOK := ai.known(row)
+				out, outOK := ao.known(row)
+				bw.add(in, inOK, out, outOK)
+			})
+			p95, _ = bw.p95(&sc.band)
+		}
+		u.P95 = p95
 	}
 	return u, nil
+}
+
+// overlap calls f for each of rows [from, to) of d that overlaps part,
+// with the part of the row's interval inside it, [lo, hi).
+func overlap(d *rrdfetch.Data, part Part, from, to int, f func(r int, lo, hi int64)) {
+	for r := from; r < to; r++ {
+		// rows are in time order
+		t := d.Time(r)
+		if lo, hi := max(t-d.Step, part.From), min(t, part.To); hi > lo {
+			f(r, lo, hi)
+		}
+	}
 }
 
 func ceilDiv(a, b int64) int64 { return -floorDiv(-a, b) }
