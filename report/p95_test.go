@@ -264,3 +264,38 @@ func TestP95SampleMisleadsFile(t *testing.T) {
 		}
 	}
 }
+
+// nth agrees with sorting for every rank, over values with many ties, all
+// equal, sorted either way, and when its rounds run out.
+func TestNth(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	gens := map[string]func(i, n int) int64{
+		"random":     func(int, int) int64 { return r.Int64() - r.Int64() },
+		"ties":       func(_, n int) int64 { return int64(r.IntN(n/8 + 1)) },
+		"two values": func(int, int) int64 { return int64(r.IntN(2)) },
+		"all equal":  func(int, int) int64 { return 7 },
+		"ascending":  func(i, _ int) int64 { return int64(i) },
+		"descending": func(i, n int) int64 { return int64(n - i) },
+		"organ pipe": func(i, n int) int64 { return int64(min(i, n-i)) },
+	}
+	for name, g := range gens {
+		for _, n := range []int{1, 2, 3, 5, 17, 64, 257, 1000} {
+			src := make([]int64, n)
+			for i := range src {
+				src[i] = g(i, n)
+			}
+			sorted := slices.Sorted(slices.Values(src))
+			for k := range n {
+				for _, rounds := range []int{1, 2, 4 * n} {
+					xs := slices.Clone(src)
+					if got := nthWithin(xs, k, rounds); got != sorted[k] {
+						t.Fatalf("%s, n=%d, k=%d, %d rounds: %d, want %d", name, n, k, rounds, got, sorted[k])
+					}
+					if rounds == 4*n && !slices.Equal(slices.Sorted(slices.Values(xs)), sorted) {
+						t.Fatalf("%s, n=%d: nth lost or changed values", name, n)
+					}
+				}
+			}
+		}
+	}
+}
