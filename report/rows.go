@@ -1,6 +1,9 @@
 package report
 
-import "math"
+import (
+	"math"
+	"unsafe"
+)
 
 // This file adds up a part's rows. On the machines billrun is measured
 // on, a floating-point addition waits several nanoseconds for the one
@@ -125,28 +128,44 @@ func count(l, v, lim float64, cnt, spikes int) (float64, int, int) {
 	if v <= lim {
 		return l + v, cnt + 1, spikes
 	}
-	if v > lim {
-		spikes++
-	}
-	return l, cnt, spikes
+	return l, cnt, spikes + b2i(v > lim)
 }
+
+// The kernels below walk unsafe pointers, every address checked against
+// vals before the loop: written with slices, the bounds checks and the
+// registers they need cost more than the additions (the compiler kept
+// half the loop's state on the stack).
 
 // single adds rows [lo, hi) (multiples of lanes) of a one-DS metric.
 func (a *acc) single(vals []float64, nds, lo, hi int, step int64) {
-	lim, c := a.maxRate, a.col
+	if hi <= lo {
+		return
+	}
+	_ = vals[(hi-1)*nds+a.col] // the last value read
+	base := unsafe.Pointer(&vals[lo*nds+a.col])
+	stride := uintptr(nds) * 8
+	lim := a.maxRate
 	l := a.lane
 	l0, l1, l2, l3, l4, l5, l6, l7 := l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7]
 	cnt, spikes := 0, a.spikes
-	for r := lo; r < hi; r += lanes {
-		v := vals[r*nds+c : (r+lanes-1)*nds+c+1]
-		l0, cnt, spikes = count(l0, v[0], lim, cnt, spikes)
-		l1, cnt, spikes = count(l1, v[nds], lim, cnt, spikes)
-		l2, cnt, spikes = count(l2, v[2*nds], lim, cnt, spikes)
-		l3, cnt, spikes = count(l3, v[3*nds], lim, cnt, spikes)
-		l4, cnt, spikes = count(l4, v[4*nds], lim, cnt, spikes)
-		l5, cnt, spikes = count(l5, v[5*nds], lim, cnt, spikes)
-		l6, cnt, spikes = count(l6, v[6*nds], lim, cnt, spikes)
-		l7, cnt, spikes = count(l7, v[7*nds], lim, cnt, spikes)
+	for off, end := uintptr(0), uintptr(hi-lo)*stride; off < end; off += lanes * stride {
+		// rows r … r+7, all before hi
+		p := unsafe.Add(base, off)
+		l0, cnt, spikes = count(l0, *(*float64)(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l1, cnt, spikes = count(l1, *(*float64)(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l2, cnt, spikes = count(l2, *(*float64)(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l3, cnt, spikes = count(l3, *(*float64)(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l4, cnt, spikes = count(l4, *(*float64)(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l5, cnt, spikes = count(l5, *(*float64)(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l6, cnt, spikes = count(l6, *(*float64)(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l7, cnt, spikes = count(l7, *(*float64)(p), lim, cnt, spikes)
 	}
 	a.lane = [lanes]float64{l0, l1, l2, l3, l4, l5, l6, l7}
 	a.cov += int64(cnt) * step
@@ -156,20 +175,36 @@ func (a *acc) single(vals []float64, nds, lo, hi int, step int64) {
 // double adds rows [lo, hi) (multiples of lanes) of a metric of two DS
 // (ticks: user + system).
 func (a *acc) double(vals []float64, nds, lo, hi int, step int64) {
-	lim, c0, c1 := a.maxRate, a.cols[0], a.cols[1]
+	if hi <= lo {
+		return
+	}
+	c0, c1 := a.cols[0], a.cols[1]
+	_ = vals[(hi-1)*nds+max(c0, c1)] // the last value read
+	base := unsafe.Pointer(&vals[lo*nds+c0])
+	d := (c1 - c0) * 8 // bytes from the first member to the second
+	stride := uintptr(nds) * 8
+	lim := a.maxRate
 	l := a.lane
 	l0, l1, l2, l3, l4, l5, l6, l7 := l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7]
 	cnt, spikes := 0, a.spikes
-	for r := lo; r < hi; r += lanes {
-		v := vals[r*nds : (r+lanes)*nds]
-		l0, cnt, spikes = count(l0, sumNone(v[c0], v[c1]), lim, cnt, spikes)
-		l1, cnt, spikes = count(l1, sumNone(v[nds+c0], v[nds+c1]), lim, cnt, spikes)
-		l2, cnt, spikes = count(l2, sumNone(v[2*nds+c0], v[2*nds+c1]), lim, cnt, spikes)
-		l3, cnt, spikes = count(l3, sumNone(v[3*nds+c0], v[3*nds+c1]), lim, cnt, spikes)
-		l4, cnt, spikes = count(l4, sumNone(v[4*nds+c0], v[4*nds+c1]), lim, cnt, spikes)
-		l5, cnt, spikes = count(l5, sumNone(v[5*nds+c0], v[5*nds+c1]), lim, cnt, spikes)
-		l6, cnt, spikes = count(l6, sumNone(v[6*nds+c0], v[6*nds+c1]), lim, cnt, spikes)
-		l7, cnt, spikes = count(l7, sumNone(v[7*nds+c0], v[7*nds+c1]), lim, cnt, spikes)
+	v := func(p unsafe.Pointer) float64 { return sumNone(*(*float64)(p), *(*float64)(unsafe.Add(p, d))) }
+	for off, end := uintptr(0), uintptr(hi-lo)*stride; off < end; off += lanes * stride {
+		p := unsafe.Add(base, off)
+		l0, cnt, spikes = count(l0, v(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l1, cnt, spikes = count(l1, v(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l2, cnt, spikes = count(l2, v(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l3, cnt, spikes = count(l3, v(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l4, cnt, spikes = count(l4, v(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l5, cnt, spikes = count(l5, v(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l6, cnt, spikes = count(l6, v(p), lim, cnt, spikes)
+		p = unsafe.Add(p, stride)
+		l7, cnt, spikes = count(l7, v(p), lim, cnt, spikes)
 	}
 	a.lane = [lanes]float64{l0, l1, l2, l3, l4, l5, l6, l7}
 	a.cov += int64(cnt) * step
