@@ -138,16 +138,11 @@ type File struct {
 
 // Open opens the named RRD file and reads its header.
 func Open(name string) (*File, error) {
-	f, err := openFile(name)
+	f, size, err := openFile(name)
 	if err != nil {
 		return nil, err
 	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	rf, err := newFile(f, st.Size(), name)
+	rf, err := newFile(f, size, name)
 	if err != nil {
 		f.Close()
 		return nil, err

@@ -1,9 +1,0 @@
-//go:build !(linux || darwin || freebsd || netbsd || openbsd)
-
-package rrdfetch
-
-import "os"
-
-// writeLockProbe is unavailable here; the header comparison alone keeps
-// snapshots consistent.
-func writeLockProbe(*os.File) func() bool { return nil }
