@@ -29,7 +29,8 @@ type UsageJSONWriter struct {
 
 // NewUsageJSONWriter writes the report's opening and its period.
 func NewUsageJSONWriter(w io.Writer, period report.PeriodJSON) *UsageJSONWriter {
-	u := &UsageJSONWriter{w: bufio.NewWriter(w)}
+	// 64 KiB: a write per 60-odd entries rather than per four
+	u := &UsageJSONWriter{w: bufio.NewWriterSize(w, 64<<10)}
 	u.w.WriteString("{\n  \"period\": ")
 	u.value("  ", period)
 	u.w.WriteString(",\n  \"vps\": [")
