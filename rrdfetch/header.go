@@ -7,8 +7,10 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // maxHeaderCount bounds ds_cnt and rra_cnt before anything is allocated:
@@ -139,23 +141,43 @@ func newFile(r io.ReaderAt, size int64, name string) (*File, error) {
 	if err := f.readAt(f.head, 0, "header"); err != nil {
 		return nil, err
 	}
-	n := min(size, 128)
+	if !f.reuseStatic() {
+		if err := f.decodeStatic(); err != nil {
+			return nil, err
+		}
+		f.rememberStatic()
+	}
+	live := make([]byte, f.shape.headerSize-f.liveOffset())
+	if err := f.readHeader(live, f.liveOffset(), "live head"); err != nil {
+		return nil, fmt.Errorf("read live header: %w", err)
+	}
+	if err := f.decodeLive(live, &f.hdr); err != nil {
+		return nil, err
+	}
+	f.live = live
+	return f, nil
+}
+
+// decodeStatic decides the layout from the file's start and decodes the
+// parts of the header that never change: stat_head, ds_def, rra_def.
+func (f *File) decodeStatic() error {
+	n := min(f.size, 128)
 	stat := make([]byte, 128)
 	copy(stat, f.head)
 	if n < 16 || cstring(stat[:4]) != "RRD" || stat[3] != 0 {
 		if n < 4 || string(stat[:3]) != "RRD" {
-			return nil, f.errf(0, "not an RRD file")
+			return f.errf(0, "not an RRD file")
 		}
-		return nil, f.errf(0, "truncated: %d bytes", size)
+		return f.errf(0, "truncated: %d bytes", f.size)
 	}
 	ver := cstring(stat[4:9])
 	v, err := strconv.Atoi(ver)
 	if err != nil || len(ver) != 4 || v < 1 || v > 5 {
-		return nil, f.errf(4, "unsupported RRD version %q", ver)
+		return f.errf(4, "unsupported RRD version %q", ver)
 	}
 	cands := candidates(stat[:n])
 	if len(cands) == 0 {
-		return nil, f.errf(12, "unsupported layout: float cookie not found at offset 12 or 16 in either byte order")
+		return f.errf(12, "unsupported layout: float cookie not found at offset 12 or 16 in either byte order")
 	}
 	var fits, firstErr error
 	var chosen *shape
@@ -173,24 +195,24 @@ func newFile(r io.ReaderAt, size int64, name string) (*File, error) {
 			}
 			continue
 		}
-		if s.want == size {
+		if s.want == f.size {
 			chosen = s
 			break
 		}
 		// rrdtool accepts a file longer than its header says; keep the
 		// first such candidate in case no layout matches exactly.
-		if s.want < size && fits == nil && chosen == nil {
+		if s.want < f.size && fits == nil && chosen == nil {
 			chosen = s
 			fits = errors.New("")
 		} else if firstErr == nil {
-			firstErr = f.errf(-1, "truncated: header describes %d bytes, file has %d", s.want, size)
+			firstErr = f.errf(-1, "truncated: header describes %d bytes, file has %d", s.want, f.size)
 		}
 	}
 	if chosen == nil {
 		if firstErr == nil {
-			firstErr = f.errf(-1, "truncated: %d bytes", size)
+			firstErr = f.errf(-1, "truncated: %d bytes", f.size)
 		}
-		return nil, firstErr
+		return firstErr
 	}
 	f.lay = chosen.lay
 	f.shape = chosen
@@ -200,20 +222,12 @@ func newFile(r io.ReaderAt, size int64, name string) (*File, error) {
 	f.hdr.HeaderSize = chosen.headerSize
 	f.hdr.Layout = chosen.lay.String()
 	if chosen.step == 0 {
-		return nil, f.errf(chosen.lay.offStep, "inconsistent header: pdp_step 0")
+		return f.errf(chosen.lay.offStep, "inconsistent header: pdp_step 0")
 	}
 	if err := f.readStatic(); err != nil {
-		return nil, fmt.Errorf("read header: %w", err)
+		return fmt.Errorf("read header: %w", err)
 	}
-	live := make([]byte, f.shape.headerSize-f.liveOffset())
-	if err := f.readHeader(live, f.liveOffset(), "live head"); err != nil {
-		return nil, fmt.Errorf("read live header: %w", err)
-	}
-	if err := f.decodeLive(live, &f.hdr); err != nil {
-		return nil, err
-	}
-	f.live = live
-	return f, nil
+	return nil
 }
 
 // maxSpan bounds step×pdp_per_row×rows so time arithmetic cannot overflow.
@@ -338,4 +352,57 @@ func (f *File) decodeLive(b []byte, h *Header) error {
 		h.RRA[i].CurRow = cur
 	}
 	return nil
+}
+
+// A fleet's files share one schema, so their static headers (stat_head,
+// ds_def, rra_def) are the same bytes, and deciding the layout and
+// decoding them again for every file was a third of Open's time. The last
+// static header decoded is kept with the file size it was decided for:
+// the decision is a function of exactly those bytes and that size, so a
+// file that repeats both gets the same answer without the work. Only
+// successes are kept, and each File gets its own copies of the slices.
+type staticHeader struct {
+	bytes   []byte // the file's first liveOffset bytes
+	size    int64
+	lay     layout
+	shape   *shape // not modified once decided
+	version int
+	verStr  string
+	step    uint64
+	hsize   int64
+	layout  string
+	ds      []DS  // static fields only
+	rra     []RRA // static fields only
+}
+
+var lastStatic atomic.Pointer[staticHeader]
+
+// reuseStatic takes the static header from lastStatic when the file
+// starts with the same bytes and has the same size.
+func (f *File) reuseStatic() bool {
+	c := lastStatic.Load()
+	if c == nil || c.size != f.size || len(c.bytes) > len(f.head) || !bytes.Equal(c.bytes, f.head[:len(c.bytes)]) {
+		return false
+	}
+	f.lay, f.shape = c.lay, c.shape
+	f.hdr.Version, f.hdr.VersionString, f.hdr.Step = c.version, c.verStr, c.step
+	f.hdr.HeaderSize, f.hdr.Layout = c.hsize, c.layout
+	f.hdr.DS = slices.Clone(c.ds)
+	f.hdr.RRA = slices.Clone(c.rra)
+	return true
+}
+
+// rememberStatic keeps the static header just decoded, when the prefix
+// Open read holds all of it.
+func (f *File) rememberStatic() {
+	off := f.liveOffset()
+	if off > int64(len(f.head)) {
+		return
+	}
+	lastStatic.Store(&staticHeader{
+		bytes: bytes.Clone(f.head[:off]), size: f.size, lay: f.lay, shape: f.shape,
+		version: f.hdr.Version, verStr: f.hdr.VersionString, step: f.hdr.Step,
+		hsize: f.hdr.HeaderSize, layout: f.hdr.Layout,
+		ds: slices.Clone(f.hdr.DS), rra: slices.Clone(f.hdr.RRA),
+	})
 }
