@@ -301,12 +301,17 @@ func (f *File) snapshot(read func(h *Header) (*Data, error)) (*Data, error) {
 		if err != nil {
 			return nil, err
 		}
-		again, err := f.readLive()
+		// The image after the read is only compared, so it goes into a
+		// recycled buffer: equal, it is the same bytes as live.
+		bp := liveBufs.Get().(*[]byte)
+		err = f.readLiveInto(bp)
+		same := err == nil && bytes.Equal(live, *bp)
+		liveBufs.Put(bp)
 		if err != nil {
 			return nil, fmt.Errorf("read live header: %w", err)
 		}
-		if bytes.Equal(live, again) {
-			f.hdr, f.live = h, again
+		if same {
+			f.hdr, f.live = h, live
 			return d, nil
 		}
 		live = nil

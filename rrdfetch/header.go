@@ -301,13 +301,26 @@ func (f *File) liveOffset() int64 {
 
 // readLive reads live_head, pdp_prep, cdp_prep and rra_ptr in one pread.
 func (f *File) readLive() ([]byte, error) {
-	off := f.liveOffset()
-	b := make([]byte, f.shape.headerSize-off)
-	if err := f.readAt(b, off, "live head"); err != nil {
+	var b []byte
+	if err := f.readLiveInto(&b); err != nil {
 		return nil, err
 	}
 	return b, nil
 }
+
+// readLiveInto is readLive into *b, grown as needed.
+func (f *File) readLiveInto(b *[]byte) error {
+	off := f.liveOffset()
+	n := int(f.shape.headerSize - off)
+	if cap(*b) < n {
+		*b = make([]byte, n)
+	}
+	*b = (*b)[:n]
+	return f.readAt(*b, off, "live head")
+}
+
+// liveBufs recycles the live header images snapshots only compare.
+var liveBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // decodeLive fills the live parts of h from b (as read by readLive).
 func (f *File) decodeLive(b []byte, h *Header) error {
@@ -330,10 +343,14 @@ func (f *File) decodeLive(b []byte, h *Header) error {
 		d.Value = l.double(pb[l.offPDPScratch+univalSize:])
 	}
 	p += s.dsCnt * l.pdpPrepSize
+	var prep [][10]Word // one allocation for every RRA's that lacks it
 	for i := range h.RRA {
 		r := &h.RRA[i]
 		if len(r.CDPPrep) != int(s.dsCnt) {
-			r.CDPPrep = make([][10]Word, s.dsCnt)
+			if len(prep) < int(s.dsCnt) {
+				prep = make([][10]Word, int64(len(h.RRA)-i)*s.dsCnt)
+			}
+			r.CDPPrep, prep = prep[:s.dsCnt:s.dsCnt], prep[s.dsCnt:]
 		}
 		for j := range r.CDPPrep {
 			cb := b[p+(int64(i)*s.dsCnt+int64(j))*l.cdpPrepSize:]
