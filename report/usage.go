@@ -398,6 +398,7 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 		u.Step = parts[len(parts)-1].Step
 	}
 	span := float64(end - start)
+	u.Metrics = make(Metrics, 0, len(metrics))
 	for i, m := range metrics {
 		u.Metrics = append(u.Metrics, MetricUsage{Name: m.Name, Unit: m.Unit,
 			Total: Num(totals[i].value()), Coverage: Num(float64(accs[i].cov) / span), Spikes: accs[i].spikes})
