@@ -201,7 +201,7 @@ func (bw *bandwidth) columns(vals []float64, nds, lo, hi, ci, co int, li, lo2 fl
 // p95 is the figures in bits per second; false when a bound from plan
 // was above a percentile (the samples must then be taken again, with
 // none).
-func (bw *bandwidth) p95(band *[]int64) (*P95, bool) {
+func (bw *bandwidth) p95() (*P95, bool) {
 	var v [3]float64
 	for i, ks := range [3][]int64{bw.in, bw.out, bw.max} {
 		n := bw.n[i]
@@ -209,7 +209,7 @@ func (bw *bandwidth) p95(band *[]int64) (*P95, bool) {
 		case n == 0:
 			v[i] = math.NaN()
 		case bw.lo[i] == math.MinInt64:
-			v[i] = percentile95(ks, band)
+			v[i] = percentile95(ks)
 		case n-len(ks) < rank:
 			// the samples below the bound rank below the percentile
 			v[i] = unkey(nth(ks, rank-1-(n-len(ks))))
@@ -223,52 +223,15 @@ func (bw *bandwidth) p95(band *[]int64) (*P95, bool) {
 // percentile95 is the nearest-rank 95th percentile of the samples whose
 // order keys are ks: sort them, discard the top 5 % (rounded down), take
 // the highest remaining, i.e. the value at rank ceil(0.95 n). NaN without
-// samples. It selects in about one pass (a month of 1-minute rows is
-// 44,640 samples per VPS and direction) and reorders ks. band, when not
-// nil, is scratch space it reuses.
-func percentile95(ks []int64, band *[]int64) float64 {
+// samples. It reorders ks. A file's samples come here only when plan set
+// no bound (few rows, a period read from several RRAs, or plan's bound
+// was too high); otherwise p95 selects from the band.
+func percentile95(ks []int64) float64 {
 	if len(ks) == 0 {
 		return math.NaN()
 	}
 	rank := int(math.Ceil(0.95 * float64(len(ks))))
-	if band == nil {
-		band = new([]int64)
-	}
-	return unkey(nthBanded(ks, max(rank, 1)-1, band))
-}
-
-// nthBanded is nth in about one pass over a large xs: a sample of xs
-// gives a bound lo that very likely has the k-th smallest at or above it;
-// one pass gathers the values at or above lo, and the k-th is selected
-// among those few (a 95th percentile leaves about 8 % of the values). The
-// answer is exact whatever the sample: when the bound misses (or ties
-// crowd the band), it selects over all of xs.
-func nthBanded(xs []int64, k int, band *[]int64) int64 {
-	const m = bandSample
-	const d = 8 // sample ranks below k's
-	n := len(xs)
-	if n < 8*m {
-		return nth(xs, k)
-	}
-	var sample [m]int64
-	stride := n / m
-	for i := range sample {
-		sample[i] = xs[samplePos(i, stride)]
-	}
-	lo := nth(sample[:], max(k*m/n-d, 0))
-	// Without branches: values near the percentile come and go with the
-	// traffic, and a branch on them is mispredicted as often.
-	nb := 0
-	bd := grow((*band)[:0], n)
-	*band = bd
-	for _, x := range xs {
-		bd[nb] = x
-		nb += b2i(x >= lo)
-	}
-	if below := n - nb; below <= k {
-		return nth(bd[:nb], k-below)
-	}
-	return nth(xs, k)
+	return unkey(nth(ks, max(rank, 1)-1))
 }
 
 func b2i(b bool) int {
@@ -278,10 +241,10 @@ func b2i(b bool) int {
 	return 0
 }
 
-// bandSample is how many values nthBanded samples.
+// bandSample is how many rows plan samples.
 const bandSample = 256
 
-// samplePos is where nthBanded takes sample i: somewhere in the i-th
+// samplePos is where plan takes sample i: somewhere in the i-th
 // stride, at an offset that varies from stride to stride, so that a daily
 // rhythm in the rows cannot line up with the sample.
 func samplePos(i, stride int) int {

@@ -128,21 +128,20 @@ func TestP95Band(t *testing.T) {
 			want := plainP95(in, out, limIn, limOut)
 			ai := acc{col: 1, cols: []int{1}, maxRate: limIn}
 			ao := acc{col: 2, cols: []int{2}, maxRate: limOut}
-			var band []int64
 			// the column kernel, in two calls as for parts of a file
 			var bw bandwidth
 			bw.reset()
 			bw.plan(vals, nds, n, &ai, &ao)
 			bw.columns(vals, nds, 0, n/3, 1, 2, limIn, limOut)
 			bw.columns(vals, nds, n/3, n, 1, 2, limIn, limOut)
-			p, ok := bw.p95(&band)
+			p, ok := bw.p95()
 			if ok == (g.mislead && n >= planMin) {
 				t.Errorf("%s, n=%d: p95 ok = %v", g.name, n, ok)
 			}
 			if !ok {
 				bw.reset()
 				bw.columns(vals, nds, 0, n, 1, 2, limIn, limOut)
-				if p, ok = bw.p95(&band); !ok {
+				if p, ok = bw.p95(); !ok {
 					t.Fatalf("%s, n=%d: no bounds, and still not ok", g.name, n)
 				}
 			}
@@ -158,7 +157,7 @@ func TestP95Band(t *testing.T) {
 				y, yOK := ao.known(row)
 				bw.add(x, xOK, y, yOK)
 			}
-			if p, ok = bw.p95(&band); ok && !sameP95(p, want) {
+			if p, ok = bw.p95(); ok && !sameP95(p, want) {
 				t.Errorf("%s, n=%d: row by row %+v, want %v", g.name, n, *p, want)
 			}
 		}
@@ -178,7 +177,7 @@ func TestP95BandBound(t *testing.T) {
 		for i := range 100 { // 0..99: rank ceil(95) = 95, the value 94
 			bw.add(float64(99-i), true, float64(i), true)
 		}
-		p, ok := bw.p95(nil)
+		p, ok := bw.p95()
 		if !ok {
 			if !math.IsNaN(c.want) {
 				t.Errorf("bound %v: not ok", c.lo)
@@ -250,7 +249,7 @@ func TestP95SampleMisleadsFile(t *testing.T) {
 	bw.reset()
 	bw.plan(d.Values, 2, d.Rows(), &ai, &ao)
 	bw.columns(d.Values, 2, 0, d.Rows(), 0, 1, math.Inf(1), math.Inf(1))
-	if _, ok := bw.p95(nil); ok {
+	if _, ok := bw.p95(); ok {
 		t.Fatal("the file was meant to mislead plan's sample")
 	}
 	want := plainP95(in, out, math.Inf(1), math.Inf(1))

@@ -265,7 +265,6 @@ func UsageEach[T any](ctx context.Context, sources []Source, p Period, metrics [
 type scratch struct {
 	rows []float64
 	bw   bandwidth
-	band []int64
 }
 
 var bufPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -404,7 +403,7 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 			Total: Num(totals[i].value()), Coverage: Num(float64(accs[i].cov) / span), Spikes: accs[i].spikes})
 	}
 	if bw != nil {
-		p95, ok := bw.p95(&sc.band)
+		p95, ok := bw.p95()
 		if !ok {
 			// plan's bounds (one part only) were too high for this file:
 			// take every sample again from the part's rows, still in hand
@@ -417,7 +416,7 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 				out, outOK := ao.known(row)
 				bw.add(in, inOK, out, outOK)
 			})
-			p95, _ = bw.p95(&sc.band)
+			p95, _ = bw.p95()
 		}
 		u.P95 = p95
 	}
