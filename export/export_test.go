@@ -86,8 +86,12 @@ func TestUsageWritersStreamTheSameBytes(t *testing.T) {
 		streamed.Reset()
 		UsageCSV(&whole, rep, metrics)
 		cw := NewUsageCSVWriter(&streamed, metrics)
-		for i := range rep.VPS {
-			cw.Write(&rep.VPS[i])
+		for i := range rep.VPS { // as billrun usage does: Record in a worker, then WriteRecord
+			rec, err := cw.Record(&rep.VPS[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			cw.WriteRecord(rec)
 		}
 		if err := cw.Flush(); err != nil || whole.String() != streamed.String() {
 			t.Errorf("streamed CSV differs (%v):\n%s\nwant:\n%s", err, streamed.String(), whole.String())
