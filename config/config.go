@@ -6,24 +6,26 @@
 // Every error names the file and the key path. Relative file names resolve
 // against rrd_dir, and a relative rrd_dir against the config file's
 // directory.
+//
+// The top-level vps and customers lists, thousands of entries in a
+// fleet's config, are parsed in pieces, in parallel, when they are
+// written in the plain block style; anything else is parsed in one piece.
+// Both ways decode the same document to the same Config (lists.go).
 package config
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/billrun/billrun/report"
 	"github.com/robfig/cron/v3"
-	"go.yaml.in/yaml/v3"
 )
 
 // Config is a loaded configuration.
@@ -106,11 +108,9 @@ func Load(path string) (*Config, error) {
 // Parse decodes and validates config bytes; relative paths resolve
 // against dir.
 func Parse(b []byte, dir string) (*Config, error) {
-	var c Config
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	// An empty file is the defaults (io.EOF).
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+	// An empty file is the defaults.
+	c, err := decode(b)
+	if err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(b)
@@ -118,7 +118,7 @@ func Parse(b []byte, dir string) (*Config, error) {
 	if err := c.validate(dir); err != nil {
 		return nil, err
 	}
-	return &c, nil
+	return c, nil
 }
 
 func (c *Config) validate(dir string) error {
@@ -199,7 +199,7 @@ func (c *Config) validate(dir string) error {
 			*d = filepath.Join(dir, *d)
 		}
 	}
-	sort.SliceStable(c.VPS, func(a, b int) bool { return c.VPS[a].Name < c.VPS[b].Name })
+	slices.SortStableFunc(c.VPS, func(a, b VPS) int { return strings.Compare(a.Name, b.Name) })
 	return nil
 }
 
@@ -253,7 +253,11 @@ func (c *Config) ReportMetrics() ([]report.Metric, error) {
 
 // VPSSources lists the VPS files, top-level and customers', sorted by name.
 func (c *Config) VPSSources() []report.Source {
-	var out []report.Source
+	n := len(c.VPS)
+	for _, cu := range c.Customers {
+		n += len(cu.VPS)
+	}
+	out := make([]report.Source, 0, n)
 	for _, v := range c.VPS {
 		out = append(out, report.Source{Name: v.Name, File: v.File, Daemon: c.remote[v.Host]})
 	}
@@ -262,7 +266,9 @@ func (c *Config) VPSSources() []report.Source {
 			out = append(out, report.Source{Name: v.Name, File: v.File, From: v.From, Until: v.Until, Daemon: c.remote[v.Host]})
 		}
 	}
-	sort.SliceStable(out, func(a, b int) bool { return out[a].Name < out[b].Name })
+	// a fleet's worth of sources: the generic sort moves them several
+	// times faster than sort.SliceStable's reflection
+	slices.SortStableFunc(out, func(a, b report.Source) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 

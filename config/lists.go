@@ -1,0 +1,282 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"runtime"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
+)
+
+// A fleet's config lists thousands of VPS and their customers. yaml.v3
+// parses a document in one piece on one core and builds a node tree of
+// about 2 KB per VPS before it decodes any of it: for 10,000 VPS that is
+// 60 ms before billing starts, and a peak memory that grows with the
+// fleet. So when the top-level vps and customers lists are block
+// sequences written the plain way (as billrun demo writes them and as
+// people write them by hand), decode cuts them at their items into
+// pieces of about pieceSize bytes and parses the rest of the document
+// and each piece on its own, the pieces in parallel. Each list is then
+// its pieces' items in order.
+//
+// Why a piece decodes to the items the whole document has there: a
+// piece is whole lines, from one item's "- " at the list's indentation
+// to another's. Every YAML construct that can span lines ends at such a
+// line or errs at the piece's end: block scalars, plain scalars and
+// block collections inside an item end at the first line indented no
+// deeper than the item's dash, and a quoted scalar or flow collection
+// still open at a piece's end is an error. An alias whose anchor is in
+// another piece is an error too. The rest of the document is the root
+// mapping with two of its entries taken out, which changes none of the
+// others.
+//
+// Anything outside that shape (tabs, CR, document markers, directives,
+// a root that is not a block mapping at column 0, a list key written
+// another way, a list that is not a block sequence), and any error in
+// the rest or in any piece, sends the whole document through yaml.v3 in
+// one piece instead, so every error and its line number is the whole
+// document's. FuzzParse checks that the two ways always agree.
+
+// pieceSize is about how many bytes of a list each piece holds (a
+// variable so that tests can cut at every item).
+var pieceSize = 64 << 10
+
+// listKeys are the top-level lists decode cuts.
+var listKeys = [...]string{"vps", "customers"}
+
+// list is a cut list: its key's index in listKeys and its pieces.
+type list struct {
+	key    int
+	pieces [][]byte
+}
+
+// decode decodes config bytes as yaml.v3 does in one piece (strictly: an
+// unknown key is an error), cutting the long lists when it can.
+func decode(b []byte) (*Config, error) {
+	if c, ok := decodeCut(b); ok {
+		return c, nil
+	}
+	var c Config
+	if err := decodeWhole(b, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// decodeWhole decodes b in one piece into v. An empty document leaves v
+// as it is (the defaults).
+func decodeWhole(b []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// decodeCut decodes b with its long lists cut into pieces; ok is false
+// when b is not in the shape cut is sure of or any part of it fails.
+func decodeCut(b []byte) (*Config, bool) {
+	head, lists, ok := cut(b)
+	if !ok {
+		return nil, false
+	}
+	var c Config
+	if decodeWhole(head, &c) != nil || c.VPS != nil || c.Customers != nil {
+		return nil, false
+	}
+	// Every piece decodes into its own slot, so the order of the items
+	// never depends on which piece finishes first.
+	var nv, nc int
+	for _, l := range lists {
+		if listKeys[l.key] == "vps" {
+			nv += len(l.pieces)
+		} else {
+			nc += len(l.pieces)
+		}
+	}
+	vps, custs := make([][]VPS, 0, nv), make([][]Customer, 0, nc)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, l := range lists {
+		for _, p := range l.pieces {
+			if listKeys[l.key] == "vps" {
+				vps = append(vps, nil)
+				dst := &vps[len(vps)-1] // vps never grows past nv
+				g.Go(func() error { return decodeWhole(p, dst) })
+			} else {
+				custs = append(custs, nil)
+				dst := &custs[len(custs)-1]
+				g.Go(func() error { return decodeWhole(p, dst) })
+			}
+		}
+	}
+	if g.Wait() != nil {
+		return nil, false
+	}
+	c.VPS, c.Customers = join(vps), join(custs)
+	return &c, true
+}
+
+// join concatenates the pieces' items; nil when there are no pieces.
+func join[T any](pieces [][]T) []T {
+	if len(pieces) == 0 {
+		return nil
+	}
+	n := 0
+	for _, p := range pieces {
+		n += len(p)
+	}
+	out := make([]T, 0, n)
+	for _, p := range pieces {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// cut splits b into the document without its long lists (head) and the
+// lists' pieces. ok is false when b is not in the shape described above,
+// or has no long list to cut.
+func cut(b []byte) (head []byte, lists []list, ok bool) {
+	if bytes.ContainsAny(b, "\t\r") || bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) || !printable(b) {
+		return nil, nil, false
+	}
+	var (
+		cur   *list
+		ind   = -1 // the current list's item indentation, -1 before its first item
+		piece int  // where the current list's piece starts
+		seen  [len(listKeys)]bool
+		entry bool // a top-level line has been seen
+	)
+	head = make([]byte, 0, 4096)
+	for off := 0; off < len(b); {
+		next := len(b)
+		if i := bytes.IndexByte(b[off:], '\n'); i >= 0 {
+			next = off + i + 1
+		}
+		line := bytes.TrimSuffix(b[off:next], []byte("\n"))
+		rest := bytes.TrimLeft(line, " ")
+		sp := len(line) - len(rest)
+		blank := len(rest) == 0 || rest[0] == '#'
+		if cur != nil {
+			switch {
+			case blank, ind >= 0 && sp > ind:
+				// a comment, a blank line or more of the item
+			case ind < 0:
+				if !isItem(rest) {
+					return nil, nil, false
+				}
+				ind, piece = sp, off
+			case sp == ind && isItem(rest):
+				if off-piece >= pieceSize {
+					cur.pieces = append(cur.pieces, b[piece:off])
+					piece = off
+				}
+			case sp == 0:
+				// the next top-level key ends the list
+				cur.pieces = append(cur.pieces, b[piece:off])
+				lists = append(lists, *cur)
+				cur = nil
+			default:
+				return nil, nil, false
+			}
+			if cur != nil {
+				off = next
+				continue
+			}
+		}
+		if sp > 0 && !blank && !entry {
+			// indented content before any top-level key: the root is not
+			// a block mapping at column 0
+			return nil, nil, false
+		}
+		if sp == 0 && !blank {
+			entry = true
+			if k, ok := listKey(rest); ok {
+				if seen[k] {
+					return nil, nil, false
+				}
+				seen[k] = true
+				cur, ind = &list{key: k}, -1
+				off = next
+				continue
+			}
+			// A key written some other way (quoted, complex, anchored,
+			// tagged, a merge), a root that is not a block mapping, a
+			// document marker or a directive.
+			if bytes.IndexByte([]byte("\"'?{[&!*|>%@`<-.,]}"), rest[0]) >= 0 {
+				return nil, nil, false
+			}
+			for _, k := range listKeys {
+				if bytes.HasPrefix(rest, []byte(k)) {
+					return nil, nil, false
+				}
+			}
+		}
+		head = append(head, b[off:next]...)
+		off = next
+	}
+	if cur != nil {
+		if ind < 0 {
+			return nil, nil, false
+		}
+		cur.pieces = append(cur.pieces, b[piece:])
+		lists = append(lists, *cur)
+	}
+	if len(lists) == 0 {
+		return nil, nil, false
+	}
+	if n := len(head); n > 0 && head[n-1] != '\n' {
+		head = append(head, '\n')
+	}
+	return head, lists, true
+}
+
+// isItem says whether a line (without its indentation) starts a block
+// sequence's item.
+func isItem(rest []byte) bool {
+	return len(rest) == 1 && rest[0] == '-' || len(rest) > 1 && rest[0] == '-' && rest[1] == ' '
+}
+
+// listKey says which list a top-level line starts: exactly "key:",
+// perhaps with spaces and a comment after it.
+func listKey(rest []byte) (int, bool) {
+	for i, k := range listKeys {
+		r, ok := bytes.CutPrefix(rest, []byte(k+":"))
+		if !ok {
+			continue
+		}
+		r = bytes.TrimLeft(r, " ")
+		if len(r) == 0 || r[0] == '#' && len(r) < len(rest)-len(k)-1 {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// printable says whether b is UTF-8 of characters YAML allows (its
+// c-printable set, less tab and CR, which cut declines anyway). yaml.v3
+// rejects any other character wherever it is, comments included, and
+// cut drops the comments around a list's key.
+func printable(b []byte) bool {
+	for len(b) > 0 {
+		if b[0] < utf8.RuneSelf {
+			if c := b[0]; c < 0x20 && c != '\n' || c == 0x7f {
+				return false
+			}
+			b = b[1:]
+			continue
+		}
+		r, n := utf8.DecodeRune(b)
+		switch {
+		case r == utf8.RuneError && n == 1, r < 0xa0 && r != 0x85,
+			r >= 0xd800 && r <= 0xdfff, r == 0xfffe, r == 0xffff:
+			return false
+		}
+		b = b[n:]
+	}
+	return true
+}
