@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -86,10 +85,10 @@ type Customer struct {
 	VPS           []CustomerVPS `yaml:"vps"`
 }
 
-var (
-	idRE       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
-)
+// validCurrency says whether s looks like an ISO 4217 code.
+func validCurrency(s string) bool {
+	return len(s) == 3 && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z' && 'A' <= s[2] && s[2] <= 'Z'
+}
 
 // validateBilling checks the billing sections; VPS names must not clash
 // with the top-level vps list (seen).
@@ -131,7 +130,7 @@ func (c *Config) validateBilling(seen, hosts map[string]bool) error {
 	}
 	plans := map[string]bool{}
 	for i, p := range c.Plans {
-		if !idRE.MatchString(p.ID) || plans[p.ID] {
+		if !validID(p.ID, 64) || plans[p.ID] {
 			return fmt.Errorf("plans[%d].id: invalid or duplicate id %q", i, p.ID)
 		}
 		plans[p.ID] = true
@@ -154,14 +153,14 @@ func (c *Config) validateBilling(seen, hosts map[string]bool) error {
 	ids := map[string]bool{}
 	for i := range c.Customers {
 		cu := &c.Customers[i]
-		if !idRE.MatchString(cu.ID) || ids[cu.ID] {
+		if !validID(cu.ID, 64) || ids[cu.ID] {
 			return fmt.Errorf("customers[%d].id: invalid or duplicate id %q", i, cu.ID)
 		}
 		ids[cu.ID] = true
 		if cu.Name == "" {
 			return fmt.Errorf("customers[%d].name: missing", i)
 		}
-		if !currencyRE.MatchString(cu.Currency) {
+		if !validCurrency(cu.Currency) {
 			return fmt.Errorf("customers[%d].currency: %q is not an ISO 4217 code", i, cu.Currency)
 		}
 		if !plans[cu.Plan] {
@@ -175,7 +174,7 @@ func (c *Config) validateBilling(seen, hosts map[string]bool) error {
 		for j := range cu.VPS {
 			v := &cu.VPS[j]
 			key := fmt.Sprintf("customers[%d].vps[%d]", i, j)
-			if !nameRE.MatchString(v.Name) || seen[v.Name] {
+			if !validName(v.Name) || seen[v.Name] {
 				return fmt.Errorf("%s.name: invalid or duplicate name %q", key, v.Name)
 			}
 			seen[v.Name] = true
