@@ -47,3 +47,17 @@ func BenchmarkOpenFetchMonth(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkOpen opens the seed-schema fixture: the per-file cost before
+// any row is read, which a fleet pays once per VPS.
+func BenchmarkOpen(b *testing.B) {
+	const file = "testdata/fixtures/seed-schema/file.rrd"
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := rrdfetch.Open(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+	}
+}
