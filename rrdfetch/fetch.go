@@ -298,9 +298,6 @@ func (f *File) snapshot(read func(h *Header) (*Data, error)) (*Data, error) {
 		if !bytes.Equal(live, f.live) {
 			h.RRA = append([]RRA(nil), f.hdr.RRA...)
 			h.DS = append([]DS(nil), f.hdr.DS...)
-			for i := range h.RRA {
-				h.RRA[i].CDPPrep = nil
-			}
 			if err := f.decodeLive(live, &h); err != nil {
 				return nil, err
 			}

@@ -280,8 +280,8 @@ func convert(t *testing.T, f *File, to layout, version string) []byte {
 		slot(0, true, d.Value)
 		pad(base + to.pdpPrepSize)
 	}
-	for _, r := range h.RRA {
-		for _, c := range r.CDPPrep {
+	for i := range h.RRA {
+		for _, c := range h.CDPPrep(i) {
 			for k, w := range c {
 				slot(w.U, k != 1, w.F)
 			}

@@ -343,22 +343,7 @@ func (f *File) decodeLive(b []byte, h *Header) error {
 		d.Value = l.double(pb[l.offPDPScratch+univalSize:])
 	}
 	p += s.dsCnt * l.pdpPrepSize
-	var prep [][10]Word // one allocation for every RRA's that lacks it
-	for i := range h.RRA {
-		r := &h.RRA[i]
-		if len(r.CDPPrep) != int(s.dsCnt) {
-			if len(prep) < int(s.dsCnt) {
-				prep = make([][10]Word, int64(len(h.RRA)-i)*s.dsCnt)
-			}
-			r.CDPPrep, prep = prep[:s.dsCnt:s.dsCnt], prep[s.dsCnt:]
-		}
-		for j := range r.CDPPrep {
-			cb := b[p+(int64(i)*s.dsCnt+int64(j))*l.cdpPrepSize:]
-			for k := range 10 {
-				r.CDPPrep[j][k] = l.unival(cb[int64(k)*univalSize:])
-			}
-		}
-	}
+	h.cdp, h.lay = b[p:p+s.rraCnt*s.dsCnt*l.cdpPrepSize], l
 	p += s.rraCnt * s.dsCnt * l.cdpPrepSize
 	for i := range h.RRA {
 		off := p + int64(i)*l.rraPtrSize

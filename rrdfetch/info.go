@@ -80,7 +80,7 @@ func (h *Header) Info(filename string) []InfoLine {
 		default:
 			val(p+"xff", r.Params[0].F)
 		}
-		for j, c := range r.CDPPrep {
+		for j, c := range h.CDPPrep(i) {
 			q := p + "cdp_prep[" + strconv.Itoa(j) + "]."
 			switch r.CF {
 			case "HWPREDICT", "MHWPREDICT":

@@ -61,7 +61,7 @@ func TestStaticHeaderReuse(t *testing.T) {
 	}
 	// what one File's caller does to its header reaches no other file
 	h := fa.Header()
-	h.DS[0].Name, h.RRA[0].Rows, h.RRA[0].CDPPrep[0][0].U = "changed", 1, 99
+	h.DS[0].Name, h.RRA[0].Rows, h.RRA[0].Params[0].U = "changed", 1, 99
 	fb, err := Open(b)
 	if err != nil {
 		t.Fatal(err)
