@@ -106,11 +106,23 @@ func decodeCut(b []byte) (*Config, bool) {
 			if listKeys[l.key] == "vps" {
 				vps = append(vps, nil)
 				dst := &vps[len(vps)-1] // vps never grows past nv
-				g.Go(func() error { return decodeWhole(p, dst) })
+				g.Go(func() error {
+					if v, ok := fastVPS(p); ok {
+						*dst = v
+						return nil
+					}
+					return decodeWhole(p, dst)
+				})
 			} else {
 				custs = append(custs, nil)
 				dst := &custs[len(custs)-1]
-				g.Go(func() error { return decodeWhole(p, dst) })
+				g.Go(func() error {
+					if c, ok := fastCustomers(p); ok {
+						*dst = c
+						return nil
+					}
+					return decodeWhole(p, dst)
+				})
 			}
 		}
 	}
