@@ -27,6 +27,7 @@ test: deps
 fuzz:
 	go test ./rrdfetch -run '^$$' -fuzz FuzzOpen -fuzztime 60s
 	go test ./config -run '^$$' -fuzz FuzzParse -fuzztime 30s
+	go test ./config -run '^$$' -fuzz FuzzFastList -fuzztime 30s
 	go test ./rrdcached -run '^$$' -fuzz FuzzParseFetch -fuzztime 30s
 	go test ./timespec -run '^$$' -fuzz FuzzResolve -fuzztime 30s
 
