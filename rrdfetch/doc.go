@@ -84,7 +84,8 @@
 // so the last static header decoded (stat_head, ds_def, rra_def) is kept
 // with the file size it was decided for, and a file with the same bytes
 // and size reuses the decision and gets its own copy of the definitions;
-// only the live header is decoded per file. On Unix files are read with
+// only the live header is decoded per file, and of it the cdp_prep
+// scratch only when Header.CDPPrep asks for it. On Unix files are read with
 // pread on a bare descriptor: six system calls per file and fetch, seven
 // when the rows wrap around the ring.
 //
