@@ -49,10 +49,10 @@ func TestFastTakesTheDemoShapes(t *testing.T) {
 		"demo": "  - id: C00001\n    name: \"Müller & Söhne GmbH\"\n    address: [\"Street 1\", \"City\"]\n    currency: EUR\n    plan: standard\n" +
 			"    vat_id: PL5250000001\n    reverse_charge: true\n    email: billing@example.com\n    vps:\n      - {name: vps00000, file: vps/vps00000.rrd, host: host00}\n" +
 			"      - {name: vps02000, active_from: 2026-10-15, active_until: 2026-11-01}\n  - id: C00002\n    plan: p\n    reverse_charge: false\n",
-		"vps first":       "- vps:\n    - {name: a}\n  id: C1\n",
-		"indentless vps":  "  - id: C1\n    vps:\n    - {name: a}\n    - {name: b}\n    plan: p\n",
-		"address plain":   "  - id: C1\n    address: [Street, City]\n",
-		"no vps":          "  - id: C1\n    name: x\n",
+		"vps first":      "- vps:\n    - {name: a}\n  id: C1\n",
+		"indentless vps": "  - id: C1\n    vps:\n    - {name: a}\n    - {name: b}\n    plan: p\n",
+		"address plain":  "  - id: C1\n    address: [Street, City]\n",
+		"no vps":         "  - id: C1\n    name: x\n",
 	}
 	for name, y := range custs {
 		if _, ok := fastAgrees(t, []byte(y)); !ok {
