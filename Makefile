@@ -16,12 +16,13 @@ deps:
 	  fi; \
 	fi
 
+# test runs report and rrdfetch, the packages with unsafe kernels, a second
+# time under the race detector, which also checks their pointer arithmetic
+# (checkptr).
 test: deps
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	go vet ./...
 	go test -count=1 -timeout 40m ./...
-	# the packages with unsafe kernels, again under the race detector, which
-	# also checks their pointer arithmetic (checkptr)
 	go test -count=1 -race ./report ./rrdfetch
 
 fuzz:
