@@ -119,10 +119,11 @@ func fastCustomers(b []byte) ([]Customer, bool) {
 
 // pieceLines splits a piece into its lines; false when any is blank,
 // ends in a space or holds a '#' outside double quotes (which may start
-// a comment).
+// a comment), or when the piece holds a character printable refuses
+// (tab, CR, or a line break yaml.v3 sees and '\n' does not).
 func pieceLines(b []byte) ([][]byte, bool) {
 	b = bytes.TrimSuffix(b, []byte("\n"))
-	if len(b) == 0 {
+	if len(b) == 0 || !printable(b) {
 		return nil, false
 	}
 	lines := bytes.Split(b, []byte("\n"))

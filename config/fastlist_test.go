@@ -90,6 +90,10 @@ func TestFastDeclines(t *testing.T) {
 		"single-quoted":     "  - {name: 'a'}\n",
 		"starts with dot":   "  - {name: .inf}\n",
 		"colon in plain":    "  - {name: a:b}\n",
+		"NEL in quotes":     "  - {name: \"a\u0085b\"}\n",
+		"LS in quotes":      "  - {name: \"a\u2028b\"}\n",
+		"PS in quotes":      "  - {name: \"a\u2029b\"}\n",
+		"tab in quotes":     "  - {name: \"a\tb\"}\n",
 	}
 	for name, y := range vps {
 		if ok, _ := fastAgrees(t, []byte(y)); ok {

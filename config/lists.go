@@ -270,9 +270,12 @@ func listKey(rest []byte) (int, bool) {
 }
 
 // printable says whether b is UTF-8 of characters YAML allows (its
-// c-printable set, less tab and CR, which cut declines anyway). yaml.v3
-// rejects any other character wherever it is, comments included, and
-// cut drops the comments around a list's key.
+// c-printable set, less tab and CR, which cut declines anyway), with no
+// line break but '\n'. yaml.v3 rejects any other character wherever it
+// is, comments included, and cut drops the comments around a list's key.
+// It also breaks lines at NEL (U+0085), LS (U+2028) and PS (U+2029),
+// where cut and the fast path would see one line (FuzzFastList found a
+// NEL in a quoted string, which yaml.v3 folds into a space).
 func printable(b []byte) bool {
 	for len(b) > 0 {
 		if b[0] < utf8.RuneSelf {
@@ -284,7 +287,7 @@ func printable(b []byte) bool {
 		}
 		r, n := utf8.DecodeRune(b)
 		switch {
-		case r == utf8.RuneError && n == 1, r < 0xa0 && r != 0x85,
+		case r == utf8.RuneError && n == 1, r < 0xa0, r == 0x2028, r == 0x2029,
 			r >= 0xd800 && r <= 0xdfff, r == 0xfffe, r == 0xffff:
 			return false
 		}
