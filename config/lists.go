@@ -288,6 +288,7 @@ func printable(b []byte) bool {
 		r, n := utf8.DecodeRune(b)
 		switch {
 		case r == utf8.RuneError && n == 1, r < 0xa0, r == 0x2028, r == 0x2029,
+			r == 0xfeff, // a BOM at a line's start is skipped by yaml.v3
 			r >= 0xd800 && r <= 0xdfff, r == 0xfffe, r == 0xffff:
 			return false
 		}

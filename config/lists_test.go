@@ -119,6 +119,7 @@ func TestCutDeclines(t *testing.T) {
 		"bad utf-8 comment": "customers: #\xb9\n  - {id: C1}\n",
 		"control character": "customers:\n  # \x01\n  - {id: C1}\n",
 		"NEL":               "customers:\n  - {id: C1}\u0085vps:\n  - {name: a}\n",
+		"BOM inside":        "vps:\n  - {name: a}\n\ufeffvps: ~\n",
 		"unknown key":       "vps:\n  - {name: a, colour: red}\n",
 		"unknown top-level": "vps:\n  - {name: a}\nbogus: 1\n",
 	}
