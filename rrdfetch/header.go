@@ -366,15 +366,12 @@ func (f *File) decodeLive(b []byte, h *Header) error {
 type staticHeader struct {
 	bytes   []byte // the file's first liveOffset bytes
 	size    int64
-	lay     layout
-	shape   *shape // not modified once decided
+	shape   *shape // not modified once decided; its lay, step and header size
 	version int
 	verStr  string
-	step    uint64
-	hsize   int64
-	layout  string
-	ds      []DS  // static fields only
-	rra     []RRA // static fields only
+	layout  string // shape.lay.String(), which formats
+	ds      []DS   // static fields only
+	rra     []RRA  // static fields only
 }
 
 var lastStatic atomic.Pointer[staticHeader]
@@ -386,9 +383,9 @@ func (f *File) reuseStatic() bool {
 	if c == nil || c.size != f.size || len(c.bytes) > len(f.head) || !bytes.Equal(c.bytes, f.head[:len(c.bytes)]) {
 		return false
 	}
-	f.lay, f.shape = c.lay, c.shape
-	f.hdr.Version, f.hdr.VersionString, f.hdr.Step = c.version, c.verStr, c.step
-	f.hdr.HeaderSize, f.hdr.Layout = c.hsize, c.layout
+	f.lay, f.shape = c.shape.lay, c.shape
+	f.hdr.Version, f.hdr.VersionString, f.hdr.Step = c.version, c.verStr, c.shape.step
+	f.hdr.HeaderSize, f.hdr.Layout = c.shape.headerSize, c.layout
 	f.hdr.DS = slices.Clone(c.ds)
 	f.hdr.RRA = slices.Clone(c.rra)
 	return true
@@ -402,9 +399,8 @@ func (f *File) rememberStatic() {
 		return
 	}
 	lastStatic.Store(&staticHeader{
-		bytes: bytes.Clone(f.head[:off]), size: f.size, lay: f.lay, shape: f.shape,
-		version: f.hdr.Version, verStr: f.hdr.VersionString, step: f.hdr.Step,
-		hsize: f.hdr.HeaderSize, layout: f.hdr.Layout,
+		bytes: bytes.Clone(f.head[:off]), size: f.size, shape: f.shape,
+		version: f.hdr.Version, verStr: f.hdr.VersionString, layout: f.hdr.Layout,
 		ds: slices.Clone(f.hdr.DS), rra: slices.Clone(f.hdr.RRA),
 	})
 }
