@@ -197,10 +197,9 @@ func (f *File) readRows(h *Header, rra int, start, end int64, buf []float64) (*D
 	// Rows outside the ring are unknown: those before its first
 	// position and those after its last (one loop over every row cost
 	// 3 us per month of a seed-schema file).
-	known0, known1 := min(max(lo-first, 0), n), min(max(hi-first, 0), n)
-	if known1 < known0 {
-		known1 = known0
-	}
+	// (lo >= first and hi <= first+n; hi < lo when no row is in the ring)
+	known0 := min(lo-first, n)
+	known1 := max(hi-first, known0)
 	fillNaN(d.Values[:known0*nds])
 	fillNaN(d.Values[known1*nds:])
 	if lo < hi {
