@@ -53,9 +53,21 @@ func (bw *bandwidth) reset() {
 	bw.n = [3]int{}
 }
 
+// maxKey is the key of a row's larger direction, an uncounted one taken
+// as 0 (whose key is 0); at least one of them counts.
+func maxKey(ki int64, inOK bool, ko int64, outOK bool) int64 {
+	switch {
+	case !outOK:
+		return max(ki, 0)
+	case !inOK:
+		return max(0, ko)
+	}
+	return max(ki, ko)
+}
+
 // add adds one row's samples.
 func (bw *bandwidth) add(in float64, inOK bool, out float64, outOK bool) {
-	var ki, ko int64 // key(0)
+	var ki, ko int64
 	if inOK {
 		ki = key(in)
 		bw.n[0]++
@@ -72,7 +84,7 @@ func (bw *bandwidth) add(in float64, inOK bool, out float64, outOK bool) {
 	}
 	if inOK || outOK {
 		bw.n[2]++
-		if m := max(ki, ko); m >= bw.lo[2] {
+		if m := maxKey(ki, inOK, ko, outOK); m >= bw.lo[2] {
 			bw.max = append(bw.max, m)
 		}
 	}
@@ -113,7 +125,7 @@ func (bw *bandwidth) plan(vals []float64, nds, n int, ai, ao *acc) {
 			s[1][c[1]], c[1] = ko, c[1]+1
 		}
 		if inOK || outOK {
-			s[2][c[2]], c[2] = max(ki, ko), c[2]+1
+			s[2][c[2]], c[2] = maxKey(ki, inOK, ko, outOK), c[2]+1
 		}
 	}
 	for i := range s {
@@ -219,11 +231,7 @@ func (st *rareRows) add(ki, ko int64) {
 		st.miss[2]++
 		return
 	}
-	// the uncounted direction is 0, whose key is 0
-	km := max(ki, 0)
-	if outOK {
-		km = max(0, ko)
-	}
+	km := maxKey(ki, inOK, ko, outOK)
 	*(*int64)(st.band[2]) = km
 	st.band[2] = unsafe.Add(st.band[2], 8*b2i(km >= st.lo[2]))
 }
