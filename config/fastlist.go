@@ -31,8 +31,9 @@ import (
 // a string field to the scalar's text whatever type the text resolves to
 // (decode.go: out.SetString(n.Value)), so "123" or "2026-10-15" decode
 // to themselves. Any other line makes the piece go to yaml.v3, which
-// also reports every error. FuzzParse checks that both ways decode every
-// piece the fast path takes to the same values.
+// also reports every error. FuzzFastList checks on arbitrary pieces, and
+// FuzzParse on whole documents, that whatever the fast path takes it
+// decodes as yaml.v3 does.
 
 // fastVPS decodes a top-level vps piece of one-line flow mappings.
 func fastVPS(b []byte) ([]VPS, bool) {
