@@ -87,7 +87,9 @@
 // only the live header is decoded per file, and of it the cdp_prep
 // scratch only when Header.CDPPrep asks for it. On Unix files are read with
 // pread on a bare descriptor: six system calls per file and fetch, seven
-// when the rows wrap around the ring.
+// when the rows wrap around the ring. (*File).Reopen reads file after file
+// in one File, reusing the memory of its header and live image: a few
+// small objects per file instead of some 4 KB.
 //
 // # Untrusted input
 //

@@ -178,10 +178,7 @@ func (f *File) readRows(h *Header, rra int, start, end int64, buf []float64) (*D
 	if n < 0 || n*nds > maxValues {
 		return nil, fmt.Errorf("%s: %w: window of %d rows of %d values is too large", f.displayName(), ErrTime, n, nds)
 	}
-	d := &Data{Start: start, End: end, Step: step, RRA: rra, DSNames: make([]string, nds)}
-	for i := range h.DS {
-		d.DSNames[i] = h.DS[i].Name
-	}
+	d := &Data{Start: start, End: end, Step: step, RRA: rra, DSNames: f.names}
 	if int64(cap(buf)) >= n*nds {
 		d.Values = buf[:n*nds]
 	} else {
@@ -293,15 +290,19 @@ func (f *File) snapshot(read func(h *Header) (*Data, error)) (*Data, error) {
 				return nil, fmt.Errorf("read live header: %w", err)
 			}
 		}
-		h := f.hdr
+		// The header as of live: f's own while nothing changed (no copy,
+		// which the read would make escape), else a new one.
+		h := &f.hdr
 		if !bytes.Equal(live, f.live) {
-			h.RRA = append([]RRA(nil), f.hdr.RRA...)
-			h.DS = append([]DS(nil), f.hdr.DS...)
-			if err := f.decodeLive(live, &h); err != nil {
+			c := f.hdr
+			c.RRA = append([]RRA(nil), f.hdr.RRA...)
+			c.DS = append([]DS(nil), f.hdr.DS...)
+			if err := f.decodeLive(live, &c); err != nil {
 				return nil, err
 			}
+			h = &c
 		}
-		d, err := read(&h)
+		d, err := read(h)
 		if err != nil {
 			return nil, err
 		}
@@ -315,7 +316,7 @@ func (f *File) snapshot(read func(h *Header) (*Data, error)) (*Data, error) {
 			return nil, fmt.Errorf("read live header: %w", err)
 		}
 		if same {
-			f.hdr, f.live = h, live
+			f.hdr, f.live = *h, live
 			return d, nil
 		}
 		live = nil

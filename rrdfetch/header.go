@@ -131,31 +131,55 @@ func (f *File) measure(lay layout, stat []byte) (*shape, error) {
 
 // newFile decides the layout and reads the whole header.
 func newFile(r io.ReaderAt, size int64, name string) (*File, error) {
-	f := &File{name: name, r: r, size: size}
+	f := new(File)
+	if err := f.init(r, size, name); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// init makes f the file r of size bytes, deciding the layout and reading
+// the whole header. It keeps the memory of f's header and live image for
+// Reopen: what f held before is overwritten.
+func (f *File) init(r io.ReaderAt, size int64, name string) error {
+	ds, rra, live, names := f.hdr.DS[:0], f.hdr.RRA[:0], f.live[:0], f.names[:0]
+	*f = File{name: name, r: r, size: size}
 	if size < 0 {
-		return nil, f.errf(-1, "negative size")
+		return f.errf(-1, "negative size")
 	}
 	hp := headPool.Get().(*[headPrefix]byte)
 	defer func() { f.head = nil; headPool.Put(hp) }() // only Open reads through it
 	f.head = hp[:min(size, headPrefix)]
 	if err := f.readAt(f.head, 0, "header"); err != nil {
-		return nil, err
+		return err
 	}
-	if !f.reuseStatic() {
+	if !f.reuseStatic(ds, rra) {
 		if err := f.decodeStatic(); err != nil {
-			return nil, err
+			return err
 		}
 		f.rememberStatic()
 	}
-	live := make([]byte, f.shape.headerSize-f.liveOffset())
+	live = grow(live, int(f.shape.headerSize-f.liveOffset()))
 	if err := f.readHeader(live, f.liveOffset(), "live head"); err != nil {
-		return nil, fmt.Errorf("read live header: %w", err)
+		return fmt.Errorf("read live header: %w", err)
 	}
 	if err := f.decodeLive(live, &f.hdr); err != nil {
-		return nil, err
+		return err
 	}
 	f.live = live
-	return f, nil
+	for i := range f.hdr.DS {
+		names = append(names, f.hdr.DS[i].Name)
+	}
+	f.names = names
+	return nil
+}
+
+// grow is b with length n, reusing its memory when it is large enough.
+func grow[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
 }
 
 // decodeStatic decides the layout from the file's start and decodes the
@@ -377,8 +401,9 @@ type staticHeader struct {
 var lastStatic atomic.Pointer[staticHeader]
 
 // reuseStatic takes the static header from lastStatic when the file
-// starts with the same bytes and has the same size.
-func (f *File) reuseStatic() bool {
+// starts with the same bytes and has the same size, copying its DS and RRA
+// into ds and rra (whose memory is reused).
+func (f *File) reuseStatic(ds []DS, rra []RRA) bool {
 	c := lastStatic.Load()
 	if c == nil || c.size != f.size || len(c.bytes) > len(f.head) || !bytes.Equal(c.bytes, f.head[:len(c.bytes)]) {
 		return false
@@ -386,8 +411,8 @@ func (f *File) reuseStatic() bool {
 	f.lay, f.shape = c.shape.lay, c.shape
 	f.hdr.Version, f.hdr.VersionString, f.hdr.Step = c.version, c.verStr, c.shape.step
 	f.hdr.HeaderSize, f.hdr.Layout = c.shape.headerSize, c.layout
-	f.hdr.DS = slices.Clone(c.ds)
-	f.hdr.RRA = slices.Clone(c.rra)
+	f.hdr.DS = append(ds, c.ds...)
+	f.hdr.RRA = append(rra, c.rra...)
 	return true
 }
 

@@ -118,7 +118,7 @@ func (h *Header) CDPPrep(rra int) [][10]Word {
 type Data struct {
 	Start, End int64
 	Step       int64
-	DSNames    []string
+	DSNames    []string  // shared by the Data of one File: not to be modified
 	RRA        int       // index of the RRA the rows were read from
 	Values     []float64 // row-major, NaN for unknown
 }
@@ -158,31 +158,48 @@ type File struct {
 	// writeLocked reports whether another process holds a write lock on
 	// the file (rrdtool update does while it writes); nil when unknown.
 	writeLocked func() bool
+	// names are the DS names, which every Data from this file shares.
+	names []string
 }
 
 // Open opens the named RRD file and reads its header.
 func Open(name string) (*File, error) {
-	f, size, err := openFile(name)
-	if err != nil {
+	f := new(File)
+	if err := f.Reopen(name); err != nil {
 		return nil, err
 	}
-	rf, err := newFile(f, size, name)
+	return f, nil
+}
+
+// Reopen closes f, when it is open, and opens the named file in its
+// place as Open does, reusing f's memory: the Header and every Data f
+// returned before are then no longer valid. A zero File can be reopened.
+// It is for reading many files in turn, where Open's 4 KB or so per file
+// (the header, decoded and as read) would be garbage after each one.
+func (f *File) Reopen(name string) error {
+	f.Close()
+	fh, size, err := openFile(name)
 	if err != nil {
-		f.Close()
-		return nil, err
+		return err
 	}
-	rf.closer = f
-	rf.writeLocked = writeLockProbe(f)
-	return rf, nil
+	if err := f.init(fh, size, name); err != nil {
+		fh.Close()
+		return err
+	}
+	f.closer = fh
+	f.writeLocked = writeLockProbe(fh)
+	return nil
 }
 
 // NewFile reads an RRD from r, which holds size bytes.
 func NewFile(r io.ReaderAt, size int64) (*File, error) { return newFile(r, size, "") }
 
-// Close closes the file if it was opened by Open.
+// Close closes the file if it was opened by Open or Reopen, once.
 func (f *File) Close() error {
-	if f.closer != nil {
-		return f.closer.Close()
+	c := f.closer
+	f.closer = nil
+	if c != nil {
+		return c.Close()
 	}
 	return nil
 }
