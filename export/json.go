@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"sync"
 
 	"github.com/billrun/billrun/report"
 )
@@ -61,14 +62,24 @@ func indented(prefix string, v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// Encode is v's entry in the "vps" list, for WriteEncoded. It keeps no
-// state: report.UsageEach calls it from its workers.
-func (u *UsageJSONWriter) Encode(v *report.VPSUsage) ([]byte, error) {
-	return appendEntry(nil, v), nil
+// Encode is v's entry in the "vps" list, for WriteEncoded, which takes
+// its memory back. It keeps no state: report.UsageEach calls it from its
+// workers.
+func (u *UsageJSONWriter) Encode(v *report.VPSUsage) (*[]byte, error) {
+	b := entryBufs.Get().(*[]byte)
+	*b = appendEntry((*b)[:0], v)
+	return b, nil
 }
 
-// WriteEncoded adds an entry made by Encode to the "vps" list.
-func (u *UsageJSONWriter) WriteEncoded(b []byte) error {
+// entryBufs recycles the entries' bytes from WriteEncoded to Encode: an
+// entry grown from nothing was a kilobyte of garbage per VPS, and a
+// collection every few hundred files.
+var entryBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// WriteEncoded adds an entry made by Encode to the "vps" list; b is not
+// to be used again.
+func (u *UsageJSONWriter) WriteEncoded(b *[]byte) error {
+	defer entryBufs.Put(b)
 	if u.err != nil {
 		return u.err
 	}
@@ -77,7 +88,7 @@ func (u *UsageJSONWriter) WriteEncoded(b []byte) error {
 	}
 	u.n++
 	u.w.WriteString("\n    ")
-	_, u.err = u.w.Write(b)
+	_, u.err = u.w.Write(*b)
 	return u.err
 }
 
