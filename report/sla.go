@@ -97,14 +97,14 @@ func SLA(ctx context.Context, hosts []Source, p Period, threshold float64, opt O
 // known rows weighted by the seconds they cover in the period; downtime
 // minutes are Σ (100 − v)/100 × covered minutes.
 func HostUptime(s Source, p Period, threshold float64) (*HostSLA, error) {
-	f, parts, err := openPlanned(s, p)
+	f, parts, err := openPlanned(s, p, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	h := f.Header()
 	start, end := p.Start.Unix(), p.End.Unix()
-	col, err := dsIndex(h, []string{UptimeDS})
+	col, err := appendDSIndex(nil, h, []string{UptimeDS})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.File, err)
 	}

@@ -259,12 +259,17 @@ func UsageEach[T any](ctx context.Context, sources []Source, p Period, metrics [
 	return failed, nil
 }
 
-// scratch holds the per-file buffers; the pool recycles them across files
-// (a month of 1-minute rows is 2.5 MB per file, which would otherwise be
-// garbage after each one).
+// scratch is the memory a file's figures are worked out in, reused from
+// file to file (the pool hands it from one to the next): a month of
+// 1-minute rows is 2.5 MB per file, and the header and the metrics' state
+// some 4 KB more, which would otherwise be garbage after each one.
 type scratch struct {
-	rows []float64
-	bw   bandwidth
+	rows   []float64
+	bw     bandwidth
+	file   rrdfetch.File // reopened for each local file
+	accs   []acc
+	cols   []int // the accs' DS columns
+	totals []sum
 }
 
 var bufPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -285,7 +290,9 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 	if !ok {
 		return nil, fmt.Errorf("%s: not active in %s", s.File, full.Label)
 	}
-	f, parts, err := openPlanned(s, p)
+	sc := bufPool.Get().(*scratch)
+	defer bufPool.Put(sc)
+	f, parts, err := openPlanned(s, p, &sc.file)
 	if err != nil {
 		return nil, err
 	}
@@ -293,21 +300,28 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 	h := f.Header()
 	start, end := p.Start.Unix(), p.End.Unix()
 	inIdx, outIdx := metricIndex(metrics, "in"), metricIndex(metrics, "out")
-	accs := make([]acc, len(metrics))
-	for i, m := range metrics {
-		cols, err := dsIndex(h, m.DS)
-		if err != nil {
+	sc.cols = sc.cols[:0]
+	for _, m := range metrics {
+		if sc.cols, err = appendDSIndex(sc.cols, h, m.DS); err != nil {
 			return nil, fmt.Errorf("%s: metric %s: %w", s.File, m.Name, err)
 		}
-		accs[i] = acc{col: -1, cols: cols, maxRate: math.Inf(1)}
-		if len(cols) == 1 {
-			accs[i].col = cols[0]
+	}
+	accs := grow(sc.accs, len(metrics))
+	sc.accs = accs
+	cols := sc.cols
+	for i, m := range metrics {
+		accs[i] = acc{col: -1, cols: cols[:len(m.DS):len(m.DS)], maxRate: math.Inf(1)}
+		cols = cols[len(m.DS):]
+		if len(m.DS) == 1 {
+			accs[i].col = accs[i].cols[0]
 		}
 		if m.MaxRate > 0 {
 			accs[i].maxRate = m.MaxRate
 		}
 	}
-	totals := make([]sum, len(metrics))
+	totals := grow(sc.totals, len(metrics))
+	sc.totals = totals
+	clear(totals)
 	var days []DailyBytes
 	var dayStart []int64
 	if opt.Daily {
@@ -316,8 +330,6 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 			days = append(days, DailyBytes{Day: time.Unix(d, 0).In(p.Start.Location()).Format("2006-01-02")})
 		}
 	}
-	sc := bufPool.Get().(*scratch)
-	defer bufPool.Put(sc)
 	var bw *bandwidth // nil without both in and out
 	if inIdx >= 0 && outIdx >= 0 {
 		bw = &sc.bw
