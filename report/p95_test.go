@@ -210,7 +210,7 @@ func TestP95SampleMisleadsFile(t *testing.T) {
 	if err := rrdwrite.WriteFile(plain, spec, first, last, func(_ int64, v []float64) { v[0], v[1] = 1, 2 }); err != nil {
 		t.Fatal(err)
 	}
-	f, parts, err := openPlanned(Source{File: plain}, p, nil)
+	f, parts, err := openPlanned(Source{File: plain}, p, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestP95SampleMisleadsFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	// the sample does mislead plan on this file
-	f, _, _ = openPlanned(Source{File: file}, p, nil)
+	f, _, _ = openPlanned(Source{File: file}, p, nil, nil)
 	d, err = f.ReadRRAInto(parts[0].RRA, parts[0].From, parts[0].To, nil)
 	f.Close()
 	if err != nil {

@@ -30,7 +30,9 @@ type Part struct {
 // has it. An RRA's row stamped t covers (t-step, t]; it has data from
 // (oldest row - step). What no RRA has is left out (unknown, lowering
 // coverage).
-func plan(h *rrdfetch.Header, start, end int64) ([]Part, error) {
+//
+// The parts are appended to dst[:0].
+func plan(h *rrdfetch.Header, start, end int64, dst []Part) ([]Part, error) {
 	// The finest AVERAGE RRA that covers the period, the first of equals:
 	// found without sorting, as a fleet's files all take this way.
 	best, found := -1, false
@@ -47,7 +49,7 @@ func plan(h *rrdfetch.Header, start, end int64) ([]Part, error) {
 		return nil, fmt.Errorf("no AVERAGE RRA")
 	}
 	if best >= 0 {
-		return []Part{{RRA: best, PDPPerRow: int64(h.RRA[best].PDPPerRow), Step: h.RRAStep(best), From: start, To: end}}, nil
+		return append(dst[:0], Part{RRA: best, PDPPerRow: int64(h.RRA[best].PDPPerRow), Step: h.RRAStep(best), From: start, To: end}), nil
 	}
 	var avg []int
 	for i, r := range h.RRA {
@@ -56,7 +58,7 @@ func plan(h *rrdfetch.Header, start, end int64) ([]Part, error) {
 		}
 	}
 	slices.SortStableFunc(avg, func(a, b int) int { return cmp.Compare(h.RRAStep(a), h.RRAStep(b)) })
-	var parts []Part
+	parts := dst[:0]
 	cur := end
 	for _, i := range avg {
 		first, _ := h.RRACoverage(i)
@@ -69,6 +71,9 @@ func plan(h *rrdfetch.Header, start, end int64) ([]Part, error) {
 		if cur <= start {
 			break
 		}
+	}
+	if len(parts) == 0 {
+		return nil, nil // no RRA has the period: "rra": null
 	}
 	// chronological order
 	for a, b := 0, len(parts)-1; a < b; a, b = a+1, b-1 {
@@ -179,9 +184,10 @@ func (r *remoteFile) ReadRRAInto(i int, start, end int64, _ []float64) (*rrdfetc
 	return d, nil
 }
 
-// openPlanned opens a source and plans the period's parts; the caller
-// closes it. A local file is opened in local, reused, when it is not nil.
-func openPlanned(s Source, p Period, local *rrdfetch.File) (rows, []Part, error) {
+// openPlanned opens a source and plans the period's parts (appended to
+// parts[:0]); the caller closes it. A local file is opened in local,
+// reused, when it is not nil.
+func openPlanned(s Source, p Period, local *rrdfetch.File, parts []Part) (rows, []Part, error) {
 	var f rows
 	var err error
 	switch {
@@ -195,7 +201,7 @@ func openPlanned(s Source, p Period, local *rrdfetch.File) (rows, []Part, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	parts, err := plan(f.Header(), p.Start.Unix(), p.End.Unix())
+	parts, err = plan(f.Header(), p.Start.Unix(), p.End.Unix(), parts)
 	if err != nil {
 		f.Close()
 		return nil, nil, fmt.Errorf("%s: %w", s.File, err)

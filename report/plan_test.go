@@ -44,10 +44,12 @@ func planSorted(h *rrdfetch.Header, start, end int64) []Part {
 
 // plan picks what sorting the RRAs picked, for random sets of RRAs with
 // equal steps, other consolidation functions, and periods that one, some
-// or none of them cover.
+// or none of them cover; none is nil ("rra": null) also when plan reuses
+// the memory of earlier parts.
 func TestPlanAsSorted(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	const last = 1_800_000_000
+	var buf []Part // the parts of the file before, whose memory plan reuses
 	for range 20000 {
 		h := &rrdfetch.Header{Step: 60, LastUpdate: last}
 		for range 1 + rng.IntN(6) {
@@ -59,7 +61,10 @@ func TestPlanAsSorted(t *testing.T) {
 		}
 		end := int64(last - rng.IntN(86400))
 		start := end - int64(1+rng.IntN(40*86400))
-		got, err := plan(h, start, end)
+		got, err := plan(h, start, end, buf)
+		if got != nil {
+			buf = got
+		}
 		want := planSorted(h, start, end)
 		if want == nil && len(avgOf(h)) == 0 {
 			if err == nil {

@@ -466,9 +466,15 @@ func TestUsageEachOrderAndStops(t *testing.T) {
 		srcs = append(srcs, s)
 	}
 	p := oct2026(t, "UTC")
-	name := func(u *VPSUsage) (string, error) { return u.Name, nil }
+	// Each worker reuses one VPSUsage from file to file (of three shapes,
+	// with failures between): what encode sees is still what FileUsage
+	// gives for the file alone.
+	figures := func(u *VPSUsage) (string, error) {
+		b, err := json.Marshal(u)
+		return string(b), err
+	}
 	var got []string
-	failed, err := UsageEach(context.Background(), srcs, p, DefaultMetrics(), Options{Workers: 3}, name, func(n string) error {
+	failed, err := UsageEach(context.Background(), srcs, p, DefaultMetrics(), Options{Workers: 3}, figures, func(n string) error {
 		got = append(got, n)
 		return nil
 	})
@@ -480,7 +486,12 @@ func TestUsageEachOrderAndStops(t *testing.T) {
 		if i%7 == 3 {
 			wantFailed = append(wantFailed, s.File)
 		} else {
-			want = append(want, s.Name)
+			u, err := FileUsage(s, p, DefaultMetrics(), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, _ := figures(u)
+			want = append(want, f)
 		}
 	}
 	var gotFailed []string
@@ -493,7 +504,7 @@ func TestUsageEachOrderAndStops(t *testing.T) {
 
 	boom := fmt.Errorf("disk full")
 	n := 0
-	_, err = UsageEach(context.Background(), srcs, p, DefaultMetrics(), Options{Workers: 3}, name, func(string) error {
+	_, err = UsageEach(context.Background(), srcs, p, DefaultMetrics(), Options{Workers: 3}, figures, func(string) error {
 		if n++; n == 10 {
 			return boom
 		}
@@ -513,7 +524,7 @@ func TestUsageEachOrderAndStops(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n = 0
-	_, err = UsageEach(ctx, srcs, p, DefaultMetrics(), Options{Workers: 3}, name, func(string) error {
+	_, err = UsageEach(ctx, srcs, p, DefaultMetrics(), Options{Workers: 3}, figures, func(string) error {
 		if n++; n == 5 {
 			cancel()
 		}

@@ -125,7 +125,7 @@ func TestKernelSumsAgainstPlainLoop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, parts, err := openPlanned(Source{File: file}, p, nil)
+	f, parts, err := openPlanned(Source{File: file}, p, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

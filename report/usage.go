@@ -147,7 +147,7 @@ type Options struct {
 func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options) (*UsageReport, error) {
 	out := &UsageReport{Period: NewPeriodJSON(p), VPS: []VPSUsage{}}
 	keep := func(u *VPSUsage) (*VPSUsage, error) { return u, nil }
-	errs, err := UsageEach(ctx, sources, p, metrics, opt, keep, func(u *VPSUsage) error {
+	errs, err := usageEach(ctx, sources, p, metrics, opt, false, keep, func(u *VPSUsage) error {
 		out.VPS = append(out.VPS, *u)
 		return nil
 	})
@@ -167,7 +167,17 @@ func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, op
 // run ahead of emit by at most 64 files each: they never wait for it
 // until then, and what waits is bounded. The files that could not be read
 // are returned, by name, in order.
+//
+// encode must not keep the *VPSUsage it is given, nor the lists it holds:
+// each worker works out its files' figures in the same memory.
 func UsageEach[T any](ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options,
+	encode func(*VPSUsage) (T, error), emit func(T) error) ([]FileError, error) {
+	return usageEach(ctx, sources, p, metrics, opt, true, encode, emit)
+}
+
+// usageEach is UsageEach, reusing each worker's *VPSUsage from file to file
+// when reuse is true.
+func usageEach[T any](ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options, reuse bool,
 	encode func(*VPSUsage) (T, error), emit func(T) error) ([]FileError, error) {
 	if err := ValidateMetrics(metrics); err != nil {
 		return nil, err
@@ -199,13 +209,18 @@ func UsageEach[T any](ctx context.Context, sources []Source, p Period, metrics [
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			var mine VPSUsage // the figures of this worker's files, in turn
 			for j := range jobs {
 				j.c <- func() result {
 					defer tick(opt.Progress)
 					if err := ctx.Err(); err != nil {
 						return result{err: err, fatal: true}
 					}
-					u, err := FileUsage(j.s, p, metrics, opt)
+					u := &mine
+					if !reuse {
+						u = new(VPSUsage)
+					}
+					u, err := fileUsage(j.s, p, metrics, opt, u)
 					if err != nil {
 						return result{err: err}
 					}
@@ -285,6 +300,11 @@ func grow[T any](b []T, n int) []T {
 
 // FileUsage computes one file's usage for p.
 func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, error) {
+	return fileUsage(s, p, metrics, opt, new(VPSUsage))
+}
+
+// fileUsage is FileUsage into u, whose Metrics and RRA lists it reuses.
+func fileUsage(s Source, p Period, metrics []Metric, opt Options, u *VPSUsage) (*VPSUsage, error) {
 	full := p
 	p, ok := s.Window(p)
 	if !ok {
@@ -292,7 +312,7 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 	}
 	sc := bufPool.Get().(*scratch)
 	defer bufPool.Put(sc)
-	f, parts, err := openPlanned(s, p, &sc.file)
+	f, parts, err := openPlanned(s, p, &sc.file, u.RRA)
 	if err != nil {
 		return nil, err
 	}
@@ -404,12 +424,15 @@ func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, er
 			totals[i].add(t)
 		}
 	}
-	u := &VPSUsage{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate, Daily: days}
+	ms := u.Metrics[:0]
+	if cap(ms) < len(metrics) {
+		ms = make(Metrics, 0, len(metrics))
+	}
+	*u = VPSUsage{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate, Daily: days, Metrics: ms}
 	if len(parts) > 0 {
 		u.Step = parts[len(parts)-1].Step
 	}
 	span := float64(end - start)
-	u.Metrics = make(Metrics, 0, len(metrics))
 	for i, m := range metrics {
 		u.Metrics = append(u.Metrics, MetricUsage{Name: m.Name, Unit: m.Unit,
 			Total: Num(totals[i].value()), Coverage: Num(float64(accs[i].cov) / span), Spikes: accs[i].spikes})
