@@ -8,7 +8,9 @@
 # needs (headers and the period's rows; bench/readfloor). cat runs first
 # (at 10,000 files the whole files do not fit the page cache of a 24 GB
 # machine), then the needed bytes are read once to warm the cache for the
-# rest. Prints a table and writes results.json.
+# rest. Each run of another program follows a run of billrun usage, and
+# its ratio is to those usage runs (see measure). Prints a table and writes
+# results.json.
 # Usage: bench/run.sh [N_FILES...]   (default: 1000 10000; RUNS=5; BENCH_DIR)
 # Needs: Go, rrdtool, python3-rrdtool (make deps), GNU time.
 set -euo pipefail
@@ -29,24 +31,37 @@ end=1793491200     # 2026-11-01T00:00:00Z
 # EPOCHREALTIME (microseconds) around GNU time, whose own %e has only
 # hundredths of a second, too coarse for billrun at 1,000 files; GNU
 # time's fork and exec add the same ~1 ms to every program.
+#
+# This VM's speed drifts by 10 % and more from one minute to the next, so
+# every other program is timed alongside billrun usage: each of its runs
+# follows one run of usage ($usage_cmd, when set), and its ratio is to the
+# median of those usage runs, taken in the same minutes (printed fourth).
 measure() {
   local name=$1; shift
-  local times=() rss=0 s e t m
+  local times=() base=() rss=0 s e t m
   for _ in $(seq "$runs"); do
+    if [ -n "${usage_cmd:-}" ]; then
+      s=$EPOCHREALTIME; "${usage_cmd[@]}" >/dev/null; e=$EPOCHREALTIME
+      t=$(awk -v s="$s" -v e="$e" 'BEGIN {printf "%.4f", e - s}')
+      base+=("$t")
+    fi
     s=$EPOCHREALTIME
     /usr/bin/time -f '%M' -o "$work/t" "$@" >/dev/null
     e=$EPOCHREALTIME
     read -r m < "$work/t"
-    t=$(awk -v s="$s" -v e="$e" 'BEGIN {printf "%.3f", e - s}')
+    t=$(awk -v s="$s" -v e="$e" 'BEGIN {printf "%.4f", e - s}')
     times+=("$t"); (( m > rss )) && rss=$m
   done
-  local med
-  med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$name $med $rss"
+  local med bmed
+  med=$(median "${times[@]}")
+  bmed=$med
+  [ ${#base[@]} -gt 0 ] && bmed=$(median "${base[@]}")
+  echo "$name $med $rss $bmed"
 }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 json="["
-printf '%-8s %-34s %10s %10s %12s\n' files program "median s" "x billrun" "peak RSS MiB"
+printf '%-8s %-34s %10s %10s %12s\n' files program "median s" "x usage" "peak RSS MiB"
 for n in "${sizes[@]}"; do
   dir=$work/fleet-$n
   if [ ! -f "$dir/billing.yaml" ]; then
@@ -57,22 +72,28 @@ for n in "${sizes[@]}"; do
   "$work/readfloor" plan $start $end "${files[@]}" > "$work/ranges-$n"   # untimed: where the needed bytes are
   # cat of the whole files first: at 10,000 files they (15.6 GB) need not
   # fit the page cache, and reading them evicts the rows the rest need.
+  usage_cmd=()
   cat_result=$(measure cat-whole-files sh -c "xargs cat < $work/files-$n")
   "$work/readfloor" read < "$work/ranges-$n" >/dev/null 2>&1   # warm the needed bytes for everyone
   results=()
+  usage_cmd=()
   results+=("$(measure billrun-usage "$work/billrun" usage --config "$dir/billing.yaml" --period 2026-10)")
+  usage_cmd=("$work/billrun" usage --config "$dir/billing.yaml" --period 2026-10)
   results+=("$(measure billrun-run-full "$work/billrun" run --config "$dir/billing.yaml" --period 2026-10 --force)")
   results+=("$(measure seed-loop-python3-rrdtool /usr/bin/python3 bench/seed_loop.py sum $start $end "${files[@]}")")
   results+=("$(measure python3-rrdtool-bare-fetch /usr/bin/python3 bench/seed_loop.py fetch $start $end "${files[@]}")")
   results+=("$(measure rrdtool-fetch-shell-loop sh -c "while read -r f; do rrdtool fetch \"\$f\" AVERAGE -s $start -e $end; done < $work/files-$n")")
+  # cat ran before the others (see above), so its ratio is to the usage
+  # runs of the first measurement
+  read -r cname ct cm _ <<<"$cat_result"
+  cat_result="$cname $ct $cm $(echo "${results[0]}" | awk '{print $2}')"
   results+=("$cat_result")
   results+=("$(measure read-needed-bytes-floor sh -c "$work/readfloor read < $work/ranges-$n 2>/dev/null")")
-  base=$(echo "${results[0]}" | awk '{print $2}')
   for r in "${results[@]}"; do
-    read -r name t m <<<"$r"
+    read -r name t m base <<<"$r"
     ratio=$(awk -v a="$t" -v b="$base" 'BEGIN {printf "%.1f", (b > 0 ? a / b : 0)}')
     printf '%-8s %-34s %10s %10s %12.1f\n' "$n" "$name" "$t" "$ratio" "$(awk -v m="$m" 'BEGIN {print m/1024}')"
-    json+="{\"files\":$n,\"program\":\"$name\",\"median_seconds\":$t,\"ratio_to_billrun\":$ratio,\"peak_rss_kib\":$m},"
+    json+="{\"files\":$n,\"program\":\"$name\",\"median_seconds\":$t,\"usage_alongside_seconds\":$base,\"ratio_to_billrun\":$ratio,\"peak_rss_kib\":$m},"
   done
 done
 json="${json%,}]"
