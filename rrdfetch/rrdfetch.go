@@ -173,7 +173,8 @@ func Open(name string) (*File, error) {
 
 // Reopen closes f, when it is open, and opens the named file in its
 // place as Open does, reusing f's memory: the Header and every Data f
-// returned before are then no longer valid. A zero File can be reopened.
+// returned before are then no longer valid. A zero File can be reopened;
+// after an error f is closed, and can be reopened.
 // It is for reading many files in turn, where Open's 4 KB or so per file
 // (the header, decoded and as read) would be garbage after each one.
 func (f *File) Reopen(name string) error {
