@@ -174,7 +174,8 @@ func (f *File) init(r io.ReaderAt, size int64, name string) error {
 	return nil
 }
 
-// grow is b with length n, reusing its memory when it is large enough.
+// grow is b with length n, reusing its memory (not its contents) when it
+// is large enough.
 func grow[T any](b []T, n int) []T {
 	if cap(b) < n {
 		return make([]T, n)
@@ -335,11 +336,7 @@ func (f *File) readLive() ([]byte, error) {
 // readLiveInto is readLive into *b, grown as needed.
 func (f *File) readLiveInto(b *[]byte) error {
 	off := f.liveOffset()
-	n := int(f.shape.headerSize - off)
-	if cap(*b) < n {
-		*b = make([]byte, n)
-	}
-	*b = (*b)[:n]
+	*b = grow(*b, int(f.shape.headerSize-off))
 	return f.readAt(*b, off, "live head")
 }
 
