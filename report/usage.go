@@ -220,8 +220,7 @@ func usageEach[T any](ctx context.Context, sources []Source, p Period, metrics [
 					if !reuse {
 						u = new(VPSUsage)
 					}
-					u, err := fileUsage(j.s, p, metrics, opt, u)
-					if err != nil {
+					if err := fileUsage(j.s, p, metrics, opt, u); err != nil {
 						return result{err: err}
 					}
 					v, err := encode(u)
@@ -300,21 +299,26 @@ func grow[T any](b []T, n int) []T {
 
 // FileUsage computes one file's usage for p.
 func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, error) {
-	return fileUsage(s, p, metrics, opt, new(VPSUsage))
+	u := new(VPSUsage)
+	if err := fileUsage(s, p, metrics, opt, u); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
-// fileUsage is FileUsage into u, whose Metrics and RRA lists it reuses.
-func fileUsage(s Source, p Period, metrics []Metric, opt Options, u *VPSUsage) (*VPSUsage, error) {
+// fileUsage is FileUsage into u, whose Metrics and RRA lists it reuses;
+// after an error u is not a result.
+func fileUsage(s Source, p Period, metrics []Metric, opt Options, u *VPSUsage) error {
 	full := p
 	p, ok := s.Window(p)
 	if !ok {
-		return nil, fmt.Errorf("%s: not active in %s", s.File, full.Label)
+		return fmt.Errorf("%s: not active in %s", s.File, full.Label)
 	}
 	sc := bufPool.Get().(*scratch)
 	defer bufPool.Put(sc)
 	f, parts, err := openPlanned(s, p, &sc.file, u.RRA)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
 	h := f.Header()
@@ -323,7 +327,7 @@ func fileUsage(s Source, p Period, metrics []Metric, opt Options, u *VPSUsage) (
 	sc.cols = sc.cols[:0]
 	for _, m := range metrics {
 		if sc.cols, err = appendDSIndex(sc.cols, h, m.DS); err != nil {
-			return nil, fmt.Errorf("%s: metric %s: %w", s.File, m.Name, err)
+			return fmt.Errorf("%s: metric %s: %w", s.File, m.Name, err)
 		}
 	}
 	accs := grow(sc.accs, len(metrics))
@@ -359,7 +363,7 @@ func fileUsage(s Source, p Period, metrics []Metric, opt Options, u *VPSUsage) (
 	for _, part := range parts {
 		d, err := f.ReadRRAInto(part.RRA, part.From, part.To, sc.rows)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.File, err)
+			return fmt.Errorf("%s: %w", s.File, err)
 		}
 		if cap(d.Values) > cap(sc.rows) {
 			sc.rows = d.Values
@@ -455,7 +459,7 @@ func fileUsage(s Source, p Period, metrics []Metric, opt Options, u *VPSUsage) (
 		}
 		u.P95 = p95
 	}
-	return u, nil
+	return nil
 }
 
 // overlap calls f for each of rows [from, to) of d that overlaps part,
