@@ -18,12 +18,14 @@ deps:
 
 # test runs report and rrdfetch, the packages with unsafe kernels, a second
 # time under the race detector, which also checks their pointer arithmetic
-# (checkptr).
+# (checkptr), and report a third time built with the purego tag, as on a
+# processor without its vector kernel.
 test: deps
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	go vet ./...
 	go test -count=1 -timeout 40m ./...
 	go test -count=1 -race ./report ./rrdfetch
+	go test -count=1 -tags purego ./report
 
 fuzz:
 	go test ./rrdfetch -run '^$$' -fuzz FuzzOpen -fuzztime 60s

@@ -41,8 +41,9 @@
 // step once, as the seed's Σ AVERAGE × step does; the rows the period's
 // bounds cut add rate × seconds to a ninth sum. The parts' totals are
 // added with Neumaier compensation. The same rows therefore always give
-// the same bits, whichever code path reads them (the column kernels of
-// rows.go, or the row-by-row walk daily series take), and the eight sums
+// the same bits, whichever code path reads them (the vector kernel of
+// vector.go on processors with AVX-512, the column kernels of rows.go,
+// or the row-by-row walk daily series take), and the eight sums
 // let the processor overlap the additions instead of waiting for each
 // (rows.go says why that matters).
 //

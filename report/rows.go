@@ -80,18 +80,24 @@ func (a *acc) total(step int64) float64 {
 // interior adds rows [lo, hi) of vals (nds values per row), each counting
 // for a whole step, to every metric, and adds the rows' bandwidth samples
 // to bw when it is not nil (in and out are then metrics inIdx and outIdx).
-func interior(accs []acc, vals []float64, nds, lo, hi int, step int64, inIdx, outIdx int, bw *bandwidth) {
+// The rows between the first and last multiple of lanes go through the
+// vector kernel (vector.go) where it can take them, else through the
+// column kernels below.
+func interior(k *vblock, accs []acc, vals []float64, nds, lo, hi int, step int64, inIdx, outIdx int, bw *bandwidth) {
 	vals = vals[:hi*nds]
 	// rows before the first multiple of lanes, and after the last, one
 	// at a time
 	head := min(lo+(lanes-lo%lanes)%lanes, hi)
 	tail := head + (hi-head)/lanes*lanes
+	vec, vecBW := k.setup(accs, vals, nds, head, tail, inIdx, outIdx, bw)
 	for i := range accs {
 		a := &accs[i]
 		for r := lo; r < head; r++ {
 			a.add(vals[r*nds:(r+1)*nds], r, step, step)
 		}
 		switch {
+		case vec && k.takes(i):
+			continue // the kernel's rows, then the tail, below
 		case a.col >= 0:
 			a.single(vals, nds, head, tail, step)
 		case len(a.cols) == 2:
@@ -105,9 +111,33 @@ func interior(accs []acc, vals []float64, nds, lo, hi int, step int64, inIdx, ou
 			a.add(vals[r*nds:(r+1)*nds], r, step, step)
 		}
 	}
-	if bw == nil {
+	if !vec {
+		if bw != nil {
+			bandwidthRows(accs, vals, nds, lo, hi, inIdx, outIdx, bw)
+		}
 		return
 	}
+	// The samples go into bw in row order, as without the kernel.
+	if vecBW {
+		bandwidthRows(accs, vals, nds, lo, head, inIdx, outIdx, bw)
+	}
+	k.run(accs, step, bw)
+	for _, i := range k.which[:k.nm] {
+		a := &accs[i]
+		for r := tail; r < hi; r++ {
+			a.add(vals[r*nds:(r+1)*nds], r, step, step)
+		}
+	}
+	switch {
+	case vecBW:
+		bandwidthRows(accs, vals, nds, tail, hi, inIdx, outIdx, bw)
+	case bw != nil:
+		bandwidthRows(accs, vals, nds, lo, hi, inIdx, outIdx, bw)
+	}
+}
+
+// bandwidthRows adds the bandwidth samples of rows [lo, hi) to bw.
+func bandwidthRows(accs []acc, vals []float64, nds, lo, hi, inIdx, outIdx int, bw *bandwidth) {
 	ai, ao := &accs[inIdx], &accs[outIdx]
 	if ai.col >= 0 && ao.col >= 0 {
 		bw.columns(vals, nds, lo, hi, ai.col, ao.col, ai.maxRate, ao.maxRate)

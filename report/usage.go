@@ -284,6 +284,32 @@ type scratch struct {
 	accs   []acc
 	cols   []int // the accs' DS columns
 	totals []sum
+	vec    vblock
+}
+
+// setAccs readies sc.accs, one per metric, for a file with header h.
+func (sc *scratch) setAccs(h *rrdfetch.Header, metrics []Metric) ([]acc, error) {
+	var err error
+	sc.cols = sc.cols[:0]
+	for _, m := range metrics {
+		if sc.cols, err = appendDSIndex(sc.cols, h, m.DS); err != nil {
+			return nil, fmt.Errorf("metric %s: %w", m.Name, err)
+		}
+	}
+	accs := grow(sc.accs, len(metrics))
+	sc.accs = accs
+	cols := sc.cols
+	for i, m := range metrics {
+		accs[i] = acc{col: -1, cols: cols[:len(m.DS):len(m.DS)], maxRate: math.Inf(1)}
+		cols = cols[len(m.DS):]
+		if len(m.DS) == 1 {
+			accs[i].col = accs[i].cols[0]
+		}
+		if m.MaxRate > 0 {
+			accs[i].maxRate = m.MaxRate
+		}
+	}
+	return accs, nil
 }
 
 var bufPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -324,24 +350,9 @@ func fileUsage(s Source, p Period, metrics []Metric, opt Options, u *VPSUsage) e
 	h := f.Header()
 	start, end := p.Start.Unix(), p.End.Unix()
 	inIdx, outIdx := metricIndex(metrics, "in"), metricIndex(metrics, "out")
-	sc.cols = sc.cols[:0]
-	for _, m := range metrics {
-		if sc.cols, err = appendDSIndex(sc.cols, h, m.DS); err != nil {
-			return fmt.Errorf("%s: metric %s: %w", s.File, m.Name, err)
-		}
-	}
-	accs := grow(sc.accs, len(metrics))
-	sc.accs = accs
-	cols := sc.cols
-	for i, m := range metrics {
-		accs[i] = acc{col: -1, cols: cols[:len(m.DS):len(m.DS)], maxRate: math.Inf(1)}
-		cols = cols[len(m.DS):]
-		if len(m.DS) == 1 {
-			accs[i].col = accs[i].cols[0]
-		}
-		if m.MaxRate > 0 {
-			accs[i].maxRate = m.MaxRate
-		}
+	accs, err := sc.setAccs(h, metrics)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.File, err)
 	}
 	totals := grow(sc.totals, len(metrics))
 	sc.totals = totals
@@ -417,7 +428,7 @@ func fileUsage(s Source, p Period, metrics []Metric, opt Options, u *VPSUsage) e
 		}
 		overlap(d, part, 0, a, row)
 		if b > a {
-			interior(accs, d.Values, nds, a, b, d.Step, inIdx, outIdx, bw)
+			interior(&sc.vec, accs, d.Values, nds, a, b, d.Step, inIdx, outIdx, bw)
 		}
 		overlap(d, part, b, n, row)
 		for i, m := range metrics {
