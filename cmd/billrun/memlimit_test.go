@@ -29,16 +29,25 @@ func TestSetMemoryLimit(t *testing.T) {
 	}
 }
 
-// usage collects less often unless GOGC says otherwise, under a soft
-// limit unless GOMEMLIMIT says otherwise.
+// usage collects less often unless GOGC says otherwise (often while it
+// parses a large configuration), under a soft limit unless GOMEMLIMIT
+// says otherwise.
 func TestReportGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
-	reportGC()
+	reportGC(largeConfig - 1)()
 	if got := debug.SetGCPercent(100); got != 200 {
-		t.Errorf("GOGC unset: GC percent %d, want 200", got)
+		t.Errorf("GOGC unset, small config: GC percent %d, want 200", got)
+	}
+	after := reportGC(largeConfig)
+	if got := debug.SetGCPercent(configGCPercent); got != configGCPercent {
+		t.Errorf("GOGC unset, parsing a large config: GC percent %d, want %d", got, configGCPercent)
+	}
+	after()
+	if got := debug.SetGCPercent(100); got != 200 {
+		t.Errorf("GOGC unset, after a large config: GC percent %d, want 200", got)
 	}
 	reportLimit(1000, true)
 	if got, want := debug.SetMemoryLimit(-1), int64(128<<20+1000*10<<10); got != want {
@@ -52,7 +61,7 @@ func TestReportGC(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "1GiB")
 	debug.SetGCPercent(150)
 	debug.SetMemoryLimit(math.MaxInt64)
-	reportGC()
+	reportGC(largeConfig)()
 	reportLimit(1000, false)
 	if got := debug.SetGCPercent(100); got != 150 {
 		t.Errorf("GOGC set, yet billrun changed the GC percent to %d", got)

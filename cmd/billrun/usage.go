@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -71,7 +72,11 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	if err := checkFormat(o.format); err != nil {
 		return err
 	}
-	reportGC()
+	var configBytes int64
+	if fi, err := os.Stat(o.config); err == nil && o.config != "" {
+		configBytes = fi.Size()
+	}
+	afterConfig := reportGC(configBytes)
 	keep := func(report.Source) bool { return true }
 	opt := report.Options{}
 	if o.shard != "" {
@@ -96,6 +101,10 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 			return err
 		}
 	}
+	// From here on only the sources and metrics are needed: the rest of
+	// the configuration (customers, plans) is garbage.
+	in.cfg = nil
+	afterConfig()
 	sources, per := in.sources, in.period
 	// JSON and CSV stream: each file's figures are written as soon as
 	// they and all before them are ready, so memory does not grow with the
