@@ -59,6 +59,12 @@ func TestReopen(t *testing.T) {
 // its image are reused. Open allocated some 4 KB per file, a collection
 // every few hundred files of a fleet.
 func TestReopenAllocs(t *testing.T) {
+	if raceEnabled {
+		// The header and live-image buffers come from sync.Pools, which
+		// the race detector empties at random: the count would be noise.
+		// make test runs this test without -race first.
+		t.Skip("allocation counts are random under -race (sync.Pool drops items)")
+	}
 	file := filepath.Join("testdata", "fixtures", "seed-schema", "file.rrd")
 	var f File
 	var buf []float64

@@ -1,0 +1,5 @@
+//go:build !race
+
+package rrdfetch
+
+const raceEnabled = false
