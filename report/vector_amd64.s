@@ -5,6 +5,24 @@
 
 #define COL(c) (c*const_vecColBytes)
 
+// KEEP stores the keys in vector keys that count (mask) and are at or
+// above the bound in vector bound (predicate 5, not less than) at ptr,
+// packed, and moves ptr past them.
+// It uses K5, Z23 and BX.
+#define KEEP(keys, bound, mask, ptr) \
+	VPCMPQ      $5, bound, keys, mask, K5; \
+	VPCOMPRESSQ keys, K5, Z23; \
+	VMOVDQU64   Z23, (ptr); \
+	KMOVW       K5, BX; \
+	POPCNTL     BX, BX; \
+	LEAQ        (ptr)(BX*8), ptr
+
+// COUNT adds the number of set bits of mask to the quadword at mem.
+#define COUNT(mask, mem) \
+	KMOVW   mask, BX; \
+	POPCNTL BX, BX; \
+	ADDQ    BX, mem
+
 // func vectorBlocks(k *vblock)
 //
 // vector.go says what this computes. For each chunk of up to vecChunk
@@ -156,40 +174,18 @@ bandwidth:
 	KORW    K2, K3, K4
 
 	// the counted keys at or above the bound, packed and stored
-	VPCMPQ      $5, Z27, Z20, K2, K5 // NLT: >=
-	VPCOMPRESSQ Z20, K5, Z22
-	VMOVDQU64   Z22, (R10)
-	KMOVW       K5, BX
-	POPCNTL     BX, BX
-	LEAQ        (R10)(BX*8), R10
-
-	VPCMPQ      $5, Z28, Z21, K3, K5
-	VPCOMPRESSQ Z21, K5, Z23
-	VMOVDQU64   Z23, (R11)
-	KMOVW       K5, BX
-	POPCNTL     BX, BX
-	LEAQ        (R11)(BX*8), R11
+	KEEP(Z20, Z27, K2, R10)
+	KEEP(Z21, Z28, K3, R11)
 
 	// the larger direction, one that does not count taken as 0 (key 0)
 	VMOVDQA64.Z Z20, K2, Z22
 	VMOVDQA64.Z Z21, K3, Z23
 	VPMAXSQ     Z23, Z22, Z22
-	VPCMPQ      $5, Z29, Z22, K4, K5
-	VPCOMPRESSQ Z22, K5, Z23
-	VMOVDQU64   Z23, (R12)
-	KMOVW       K5, BX
-	POPCNTL     BX, BX
-	LEAQ        (R12)(BX*8), R12
+	KEEP(Z22, Z29, K4, R12)
 
-	KMOVW   K2, BX
-	POPCNTL BX, BX
-	ADDQ    BX, (vblock_ok+0)(DI)
-	KMOVW   K3, BX
-	POPCNTL BX, BX
-	ADDQ    BX, (vblock_ok+8)(DI)
-	KMOVW   K4, BX
-	POPCNTL BX, BX
-	ADDQ    BX, (vblock_ok+16)(DI)
+	COUNT(K2, (vblock_ok+0)(DI))
+	COUNT(K3, (vblock_ok+8)(DI))
+	COUNT(K4, (vblock_ok+16)(DI))
 	ADDQ    $64, R9
 	CMPQ    R9, DX
 	JNE     bandwidth
