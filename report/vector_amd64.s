@@ -17,6 +17,35 @@
 	POPCNTL     BX, BX; \
 	LEAQ        (ptr)(BX*8), ptr
 
+// KNOWNSUM loads the block of a metric of two DS (R9, and AX past it)
+// and leaves in Z16 the sum of the known members, an unknown one as 0,
+// and in K2 the lanes where either is known. It uses K3 and Z17.
+#define KNOWNSUM \
+	VMOVAPD   (R9), Z16; \
+	VMOVAPD   (R9)(AX*1), Z17; \
+	VCMPPD    $7, Z16, Z16, K2; \
+	VCMPPD    $7, Z17, Z17, K3; \
+	VMOVAPD.Z Z16, K2, Z16; \
+	VMOVAPD.Z Z17, K3, Z17; \
+	VADDPD    Z17, Z16, Z16; \
+	KORW      K2, K3, K2
+
+// TALLY adds the values in Z16 that count (in lanes K2, and at most the
+// limit Z18, so not NaN) to the sums Z19 and counts Z20, and counts those
+// above the limit as spikes in Z21. It uses K3 and K4.
+#define TALLY \
+	VCMPPD $0x12, Z18, Z16, K2, K3; \
+	VCMPPD $0x1e, Z18, Z16, K2, K4; \
+	VADDPD Z16, Z19, K3, Z19; \
+	VPADDQ Z30, Z20, K3, Z20; \
+	VPADDQ Z30, Z21, K4, Z21
+
+// NEXT moves R9 to the next block and loops to label until DX.
+#define NEXT(label) \
+	ADDQ $64, R9; \
+	CMPQ R9, DX; \
+	JNE  label
+
 // COUNT adds the number of set bits of mask to the quadword at mem.
 #define COUNT(mask, mem) \
 	KMOVW   mask, BX; \
@@ -186,9 +215,7 @@ bandwidth:
 	COUNT(K2, (vblock_ok+0)(DI))
 	COUNT(K3, (vblock_ok+8)(DI))
 	COUNT(K4, (vblock_ok+16)(DI))
-	ADDQ    $64, R9
-	CMPQ    R9, DX
-	JNE     bandwidth
+	NEXT(bandwidth)
 
 metrics:
 
@@ -216,37 +243,19 @@ metric:
 	JEQ          one
 
 two:
-	// the known members' sum; K2 where either is known
-	VMOVAPD   (R9), Z16
-	VMOVAPD   (R9)(AX*1), Z17
-	VCMPPD    $7, Z16, Z16, K2 // ordered: not NaN
-	VCMPPD    $7, Z17, Z17, K3
-	VMOVAPD.Z Z16, K2, Z16
-	VMOVAPD.Z Z17, K3, Z17
-	VADDPD    Z17, Z16, Z16
-	KORW      K2, K3, K2
-	// K3: the value counts (<= the limit, so not NaN); K4: a spike
-	VCMPPD    $0x12, Z18, Z16, K2, K3 // LE_OQ
-	VCMPPD    $0x1e, Z18, Z16, K2, K4 // GT_OQ
-	VADDPD    Z16, Z19, K3, Z19
-	VPADDQ    Z30, Z20, K3, Z20
-	VPADDQ    Z30, Z21, K4, Z21
-	ADDQ      $64, R9
-	CMPQ      R9, DX
-	JNE       two
-	JMP       metricend
+	KNOWNSUM
+	TALLY
+	NEXT(two)
+	JMP metricend
 
 one:
+	KXNORW K2, K2, K2 // every lane may count
+
+oneloop:
 	VMOVAPD (R9), Z16
-	VCMPPD  $0x12, Z18, Z16, K3
-	VCMPPD  $0x1e, Z18, Z16, K4
-	VADDPD  Z16, Z19, K3, Z19
-	VPADDQ  Z30, Z20, K3, Z20
-	VPADDQ  Z30, Z21, K4, Z21
-	ADDQ    $64, R9
-	CMPQ    R9, DX
-	JNE     one
-	JMP     metricend
+	TALLY
+	NEXT(oneloop)
+	JMP metricend
 
 free:
 	// no limit, so no spikes: a value counts when it is not NaN
@@ -254,20 +263,11 @@ free:
 	JEQ  onefree
 
 twofree:
-	VMOVAPD   (R9), Z16
-	VMOVAPD   (R9)(AX*1), Z17
-	VCMPPD    $7, Z16, Z16, K2
-	VCMPPD    $7, Z17, Z17, K3
-	VMOVAPD.Z Z16, K2, Z16
-	VMOVAPD.Z Z17, K3, Z17
-	VADDPD    Z17, Z16, Z16
-	KORW      K2, K3, K2
+	KNOWNSUM
 	VCMPPD    $0x12, Z18, Z16, K2, K3 // not NaN: +Inf + -Inf is
 	VADDPD    Z16, Z19, K3, Z19
 	VPADDQ    Z30, Z20, K3, Z20
-	ADDQ      $64, R9
-	CMPQ      R9, DX
-	JNE       twofree
+	NEXT(twofree)
 	JMP       metricend
 
 onefree:
@@ -275,9 +275,7 @@ onefree:
 	VCMPPD  $7, Z16, Z16, K3
 	VADDPD  Z16, Z19, K3, Z19
 	VPADDQ  Z30, Z20, K3, Z20
-	ADDQ    $64, R9
-	CMPQ    R9, DX
-	JNE     onefree
+	NEXT(onefree)
 
 metricend:
 	MOVQ      BX, AX
