@@ -14,6 +14,13 @@ import (
 // the same bits (TestVectorMatchesScalar checks every figure and every
 // sample, for random rows with NaN, -0, ±Inf, subnormals and spikes).
 //
+// A metric of two DS is summed as x' + y' (an unknown member as 0) where
+// the scalar kernels compute (0+x) + y: the two differ only in the sign
+// of a zero result, which changes no figure. A lane starts at +0 and can
+// never become -0 (in round-to-nearest, a sum is -0 only when both terms
+// are), so adding -0 or +0 leaves it as it is, and the comparisons with
+// the limit treat both zeros alike.
+//
 // It needs AVX-512 (F), at most 8 DS per row and at most 8 metrics of one
 // or two DS; other metrics in the same file take the scalar kernels. On
 // other processors, other architectures and with the purego build tag,
