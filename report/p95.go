@@ -161,9 +161,9 @@ func (bw *bandwidth) columns(vals []float64, nds, lo, hi, ci, co int, li, lo2 fl
 	_ = vals[(hi-1)*nds+max(ci, co)] // the last value read below
 	// One more than the band can take: a pointer may point just past the
 	// last sample stored, but not past the memory it was taken from.
-	in, out, mx := grow(bw.in, len(bw.in)+n+1), grow(bw.out, len(bw.out)+n+1), grow(bw.max, len(bw.max)+n+1)
+	bands, next := bw.openBands(n + 1)
 	st := rareRows{
-		band: [3]unsafe.Pointer{unsafe.Pointer(&in[len(bw.in)]), unsafe.Pointer(&out[len(bw.out)]), unsafe.Pointer(&mx[len(bw.max)])},
+		band: next,
 		lo:   bw.lo,
 		ri:   uint64(key(li) - keyNegInf),
 		ro:   uint64(key(lo2) - keyNegInf),
@@ -192,11 +192,28 @@ func (bw *bandwidth) columns(vals []float64, nds, lo, hi, ci, co int, li, lo2 fl
 		st.add(ki, ko)
 		pi, po, pm = st.band[0], st.band[1], st.band[2]
 	}
-	start := func(s []int64) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(s))) }
-	bw.in = in[:(uintptr(pi)-start(in))/8]
-	bw.out = out[:(uintptr(po)-start(out))/8]
-	bw.max = mx[:(uintptr(pm)-start(mx))/8]
+	bw.closeBands(bands, [3]unsafe.Pointer{pi, po, pm})
 	bw.n[0], bw.n[1], bw.n[2] = bw.n[0]+n-st.miss[0], bw.n[1]+n-st.miss[1], bw.n[2]+n-st.miss[2]
+}
+
+// openBands grows bw's in, out and max samples by room for as many more,
+// for code that stores them through pointers: it returns the grown
+// slices and where the next sample of each goes.
+func (bw *bandwidth) openBands(room int) (bands [3][]int64, next [3]unsafe.Pointer) {
+	for i, b := range [3][]int64{bw.in, bw.out, bw.max} {
+		bands[i] = grow(b, len(b)+room)
+		next[i] = unsafe.Pointer(unsafe.SliceData(bands[i][len(b):]))
+	}
+	return bands, next
+}
+
+// closeBands ends bw's samples where the pointers from openBands got to.
+func (bw *bandwidth) closeBands(bands [3][]int64, next [3]unsafe.Pointer) {
+	var b [3][]int64
+	for i := range b {
+		b[i] = bands[i][:(uintptr(next[i])-uintptr(unsafe.Pointer(unsafe.SliceData(bands[i]))))/8]
+	}
+	bw.in, bw.out, bw.max = b[0], b[1], b[2]
 }
 
 // keyNegInf is key(-Inf), the lowest key a counted value can have.

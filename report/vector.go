@@ -137,14 +137,12 @@ func (k *vblock) run(accs []acc, step int64, bw *bandwidth) {
 		k.lane[m] = accs[k.which[m]].lane
 		k.cnt[m], k.spikes[m] = [lanes]int{}, [lanes]int{}
 	}
-	var in, out, mx []int64
+	var bands [3][]int64
 	if k.bw == 1 {
-		n := k.blocks * lanes
 		k.lo = bw.lo
 		// The kernel stores 8 keys at a time and moves on by those that
 		// count: room for 8 past the last.
-		in, out, mx = grow(bw.in, len(bw.in)+n+lanes), grow(bw.out, len(bw.out)+n+lanes), grow(bw.max, len(bw.max)+n+lanes)
-		k.band = [3]unsafe.Pointer{unsafe.Pointer(&in[len(bw.in)]), unsafe.Pointer(&out[len(bw.out)]), unsafe.Pointer(&mx[len(bw.max)])}
+		bands, k.band = bw.openBands(k.blocks*lanes + lanes)
 		k.ok = [3]int{}
 	}
 	vectorBlocks(k)
@@ -159,10 +157,7 @@ func (k *vblock) run(accs []acc, step int64, bw *bandwidth) {
 		a.cov += int64(cnt) * step
 	}
 	if k.bw == 1 {
-		start := func(s []int64) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(s))) }
-		bw.in = in[:(uintptr(k.band[0])-start(in))/8]
-		bw.out = out[:(uintptr(k.band[1])-start(out))/8]
-		bw.max = mx[:(uintptr(k.band[2])-start(mx))/8]
+		bw.closeBands(bands, k.band)
 		for i := range bw.n {
 			bw.n[i] += k.ok[i]
 		}
