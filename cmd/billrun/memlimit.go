@@ -48,7 +48,7 @@ func setMemoryLimit(cfg *config.Config) {
 // the file's size; under 200 the heap allowed for the rest of the run was
 // then three times that inventory, and the garbage of the files' reads
 // filled it: peak RSS 25 MiB at 10,000 VPS and 66 MiB at 50,000, against
-// 21 and 44 MiB now. A small configuration is left alone: its garbage
+// 21 and 43 MiB now. A small configuration is left alone: its garbage
 // stays under the 4 MB heap the runtime starts with, and the collections
 // (two under GOGC=25 and the forced one) cost 4 ms at 1,000 VPS
 // (47 -> 51 ms).

@@ -73,8 +73,10 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 		return err
 	}
 	var configBytes int64
-	if fi, err := os.Stat(o.config); err == nil && o.config != "" {
-		configBytes = fi.Size()
+	if o.config != "" {
+		if fi, err := os.Stat(o.config); err == nil {
+			configBytes = fi.Size() // a missing file is reported by prepare
+		}
 	}
 	afterConfig := reportGC(configBytes)
 	keep := func(report.Source) bool { return true }
