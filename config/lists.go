@@ -153,15 +153,13 @@ func join[T any](pieces [][]T) []T {
 // lists' pieces. ok is false when b is not in the shape described above,
 // or has no long list to cut.
 func cut(b []byte) (head []byte, lists []list, ok bool) {
-	if bytes.ContainsAny(b, "\t\r") || bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) || !printable(b) {
+	if !plainText(b) {
 		return nil, nil, false
 	}
 	var (
+		cu    cutter
 		cur   *list
-		ind   = -1 // the current list's item indentation, -1 before its first item
-		piece int  // where the current list's piece starts
-		seen  [len(listKeys)]bool
-		entry bool // a top-level line has been seen
+		piece int // where the current list's piece starts
 	)
 	head = make([]byte, 0, 4096)
 	for off := 0; off < len(b); {
@@ -169,82 +167,132 @@ func cut(b []byte) (head []byte, lists []list, ok bool) {
 		if i := bytes.IndexByte(b[off:], '\n'); i >= 0 {
 			next = off + i + 1
 		}
-		line := bytes.TrimSuffix(b[off:next], []byte("\n"))
-		rest := bytes.TrimLeft(line, " ")
-		sp := len(line) - len(rest)
-		blank := len(rest) == 0 || rest[0] == '#'
-		if cur != nil {
-			switch {
-			case blank, ind >= 0 && sp > ind:
-				// a comment, a blank line or more of the item
-			case ind < 0:
-				if !isItem(rest) {
-					return nil, nil, false
-				}
-				ind, piece = sp, off
-			case sp == ind && isItem(rest):
-				if off-piece >= pieceSize {
-					cur.pieces = append(cur.pieces, b[piece:off])
-					piece = off
-				}
-			case sp == 0:
-				// the next top-level key ends the list
-				cur.pieces = append(cur.pieces, b[piece:off])
-				lists = append(lists, *cur)
-				cur = nil
-			default:
-				return nil, nil, false
-			}
-			if cur != nil {
-				off = next
-				continue
-			}
+		kind := cu.line(bytes.TrimSuffix(b[off:next], []byte("\n")))
+		if cur != nil && (kind == lineHead || kind == lineKey) {
+			cur.pieces = append(cur.pieces, b[piece:off])
+			lists = append(lists, *cur)
+			cur = nil
 		}
-		if sp > 0 && !blank && !entry {
-			// indented content before any top-level key: the root is not
-			// a block mapping at column 0
+		switch kind {
+		case lineBad:
 			return nil, nil, false
-		}
-		if sp == 0 && !blank {
-			entry = true
-			if k, ok := listKey(rest); ok {
-				if seen[k] {
-					return nil, nil, false
-				}
-				seen[k] = true
-				cur, ind = &list{key: k}, -1
-				off = next
-				continue
-			}
-			// A key written some other way (quoted, complex, anchored,
-			// tagged, a merge), a root that is not a block mapping, a
-			// document marker or a directive.
-			if bytes.IndexByte([]byte("\"'?{[&!*|>%@`<-.,]}"), rest[0]) >= 0 {
-				return nil, nil, false
-			}
-			for _, k := range listKeys {
-				if bytes.HasPrefix(rest, []byte(k)) {
-					return nil, nil, false
-				}
+		case lineHead:
+			head = append(head, b[off:next]...)
+		case lineKey:
+			cur = &list{key: cu.key}
+			piece = -1
+		case lineFirst:
+			piece = off
+		case lineItem:
+			if off-piece >= pieceSize {
+				cur.pieces = append(cur.pieces, b[piece:off])
+				piece = off
 			}
 		}
-		head = append(head, b[off:next]...)
 		off = next
 	}
+	if !cu.end() {
+		return nil, nil, false
+	}
 	if cur != nil {
-		if ind < 0 {
-			return nil, nil, false
-		}
 		cur.pieces = append(cur.pieces, b[piece:])
 		lists = append(lists, *cur)
-	}
-	if len(lists) == 0 {
-		return nil, nil, false
 	}
 	if n := len(head); n > 0 && head[n-1] != '\n' {
 		head = append(head, '\n')
 	}
 	return head, lists, true
+}
+
+// plainText says whether b may be cut at all: no tab, CR or BOM, and only
+// characters printable allows.
+func plainText(b []byte) bool {
+	return !bytes.ContainsAny(b, "\t\r") && !bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) && printable(b)
+}
+
+// lineKind is what a line of a document is to cut.
+type lineKind int
+
+const (
+	lineBad   lineKind = iota // not in the shape cut is sure of
+	lineHead                  // part of the rest of the document
+	lineKey                   // the key line of a long list (cutter.key)
+	lineFirst                 // the current list's first item starts here
+	lineItem                  // another item of the current list starts here
+	lineMore                  // more of the current item (or a blank line or comment in the list)
+)
+
+// cutter classifies a document's lines in turn (see lists.go's comment),
+// so that a document in memory (cut) and one read line by line
+// (sources.go) are cut alike.
+type cutter struct {
+	inList bool
+	key    int // the current list's index in listKeys
+	ind    int // its item indentation, -1 before its first item
+	seen   [len(listKeys)]bool
+	entry  bool // a top-level line has been seen
+	lists  int  // lists begun
+}
+
+// line classifies the next line, without its '\n'.
+func (c *cutter) line(line []byte) lineKind {
+	rest := bytes.TrimLeft(line, " ")
+	sp := len(line) - len(rest)
+	blank := len(rest) == 0 || rest[0] == '#'
+	if c.inList {
+		switch {
+		case blank, c.ind >= 0 && sp > c.ind:
+			return lineMore
+		case c.ind < 0:
+			if !isItem(rest) {
+				return lineBad
+			}
+			c.ind = sp
+			return lineFirst
+		case sp == c.ind && isItem(rest):
+			return lineItem
+		case sp == 0:
+			// the next top-level key ends the list
+			c.inList = false
+		default:
+			return lineBad
+		}
+	}
+	if sp > 0 && !blank && !c.entry {
+		// indented content before any top-level key: the root is not a
+		// block mapping at column 0
+		return lineBad
+	}
+	if sp == 0 && !blank {
+		c.entry = true
+		if k, ok := listKey(rest); ok {
+			if c.seen[k] {
+				return lineBad
+			}
+			c.seen[k] = true
+			c.inList, c.key, c.ind = true, k, -1
+			c.lists++
+			return lineKey
+		}
+		// A key written some other way (quoted, complex, anchored,
+		// tagged, a merge), a root that is not a block mapping, a
+		// document marker or a directive.
+		if bytes.IndexByte([]byte("\"'?{[&!*|>%@`<-.,]}"), rest[0]) >= 0 {
+			return lineBad
+		}
+		for _, k := range listKeys {
+			if bytes.HasPrefix(rest, []byte(k)) {
+				return lineBad
+			}
+		}
+	}
+	return lineHead
+}
+
+// end says whether the document, now read whole, can be cut: it has a
+// long list, and the last one has an item.
+func (c *cutter) end() bool {
+	return c.lists > 0 && !(c.inList && c.ind < 0)
 }
 
 // isItem says whether a line (without its indentation) starts a block
