@@ -92,7 +92,7 @@ func validCurrency(s string) bool {
 
 // validateBilling checks the billing sections; VPS names must not clash
 // with the top-level vps list (seen).
-func (c *Config) validateBilling(seen, hosts map[string]bool) error {
+func (c *Config) validateBilling(seen map[string]bool) error {
 	if c.Invoice.NumberPrefix == "" {
 		c.Invoice.NumberPrefix = "INV-"
 	}
@@ -119,16 +119,12 @@ func (c *Config) validateBilling(seen, hosts map[string]bool) error {
 	// 2006/112/EC art. 226 (3), (5)): without them billrun would issue
 	// documents that are not invoices.
 	if len(c.Customers) > 0 {
-		switch {
-		case c.Issuer.Name == "":
-			return fmt.Errorf("issuer.name: missing (invoices must name their issuer)")
-		case len(c.Issuer.Address) == 0:
-			return fmt.Errorf("issuer.address: missing (invoices must carry the issuer's address)")
-		case c.Issuer.VATID == "":
-			return fmt.Errorf("issuer.vat_id: missing (invoices must carry the issuer's VAT ID)")
+		if err := c.checkIssuer(); err != nil {
+			return err
 		}
 	}
 	plans := map[string]bool{}
+	c.plans = plans
 	for i, p := range c.Plans {
 		if !validID(p.ID, 64) || plans[p.ID] {
 			return fmt.Errorf("plans[%d].id: invalid or duplicate id %q", i, p.ID)
@@ -153,50 +149,80 @@ func (c *Config) validateBilling(seen, hosts map[string]bool) error {
 	ids := map[string]bool{}
 	for i := range c.Customers {
 		cu := &c.Customers[i]
-		if !validID(cu.ID, 64) || ids[cu.ID] {
+		if ids[cu.ID] {
 			return fmt.Errorf("customers[%d].id: invalid or duplicate id %q", i, cu.ID)
 		}
 		ids[cu.ID] = true
-		if cu.Name == "" {
-			return fmt.Errorf("customers[%d].name: missing", i)
+		if err := c.checkCustomer(i, cu, seen); err != nil {
+			return err
 		}
-		if !validCurrency(cu.Currency) {
-			return fmt.Errorf("customers[%d].currency: %q is not an ISO 4217 code", i, cu.Currency)
+	}
+	return nil
+}
+
+// checkIssuer checks what an invoice needs of its issuer.
+func (c *Config) checkIssuer() error {
+	switch {
+	case c.Issuer.Name == "":
+		return fmt.Errorf("issuer.name: missing (invoices must name their issuer)")
+	case len(c.Issuer.Address) == 0:
+		return fmt.Errorf("issuer.address: missing (invoices must carry the issuer's address)")
+	case c.Issuer.VATID == "":
+		return fmt.Errorf("issuer.vat_id: missing (invoices must carry the issuer's VAT ID)")
+	}
+	return nil
+}
+
+// checkCustomer checks customer i, all but the uniqueness of its id, and
+// its VPS, resolving their files and parsing their dates. A VPS name in
+// seen is a duplicate; each checked name is added to seen, unless seen is
+// nil (LoadSources checks uniqueness over the whole fleet at the end).
+func (c *Config) checkCustomer(i int, cu *Customer, seen map[string]bool) error {
+	if !validID(cu.ID, 64) {
+		return fmt.Errorf("customers[%d].id: invalid or duplicate id %q", i, cu.ID)
+	}
+	if cu.Name == "" {
+		return fmt.Errorf("customers[%d].name: missing", i)
+	}
+	if !validCurrency(cu.Currency) {
+		return fmt.Errorf("customers[%d].currency: %q is not an ISO 4217 code", i, cu.Currency)
+	}
+	if !c.plans[cu.Plan] {
+		return fmt.Errorf("customers[%d].plan: no plan %q", i, cu.Plan)
+	}
+	// Under reverse charge the customer accounts for the VAT under its
+	// own VAT ID, which the invoice must carry (art. 226 (4)).
+	if cu.ReverseCharge && cu.VATID == "" {
+		return fmt.Errorf("customers[%d].vat_id: required with reverse_charge (the customer accounts for the VAT under it)", i)
+	}
+	for j := range cu.VPS {
+		v := &cu.VPS[j]
+		// formatted only for an error: a fleet's config has thousands
+		key := func() string { return fmt.Sprintf("customers[%d].vps[%d]", i, j) }
+		if !validName(v.Name) || seen[v.Name] {
+			return fmt.Errorf("%s.name: invalid or duplicate name %q", key(), v.Name)
 		}
-		if !plans[cu.Plan] {
-			return fmt.Errorf("customers[%d].plan: no plan %q", i, cu.Plan)
-		}
-		// Under reverse charge the customer accounts for the VAT under its
-		// own VAT ID, which the invoice must carry (art. 226 (4)).
-		if cu.ReverseCharge && cu.VATID == "" {
-			return fmt.Errorf("customers[%d].vat_id: required with reverse_charge (the customer accounts for the VAT under it)", i)
-		}
-		for j := range cu.VPS {
-			v := &cu.VPS[j]
-			key := fmt.Sprintf("customers[%d].vps[%d]", i, j)
-			if !validName(v.Name) || seen[v.Name] {
-				return fmt.Errorf("%s.name: invalid or duplicate name %q", key, v.Name)
-			}
+		if seen != nil {
 			seen[v.Name] = true
-			if v.File == "" {
-				v.File = v.Name + ".rrd"
-			}
-			if !filepath.IsAbs(v.File) && c.remote[v.Host] == "" {
-				v.File = filepath.Join(c.RRDDir, v.File)
-			}
-			if v.Host != "" && !hosts[v.Host] {
-				return fmt.Errorf("%s.host: no host named %q", key, v.Host)
-			}
-			var err error
-			if v.From, err = c.date(v.ActiveFrom); err != nil {
-				return fmt.Errorf("%s.active_from: %v", key, err)
-			}
-			if v.Until, err = c.date(v.ActiveUntil); err != nil {
-				return fmt.Errorf("%s.active_until: %v", key, err)
-			}
-			if !v.From.IsZero() && !v.Until.IsZero() && !v.Until.After(v.From) {
-				return fmt.Errorf("%s: active_until is not after active_from", key)
-			}
+		}
+		if v.File == "" {
+			v.File = v.Name + ".rrd"
+		}
+		if !filepath.IsAbs(v.File) && c.remote[v.Host] == "" {
+			v.File = filepath.Join(c.RRDDir, v.File)
+		}
+		if v.Host != "" && !c.hosts[v.Host] {
+			return fmt.Errorf("%s.host: no host named %q", key(), v.Host)
+		}
+		var err error
+		if v.From, err = c.date(v.ActiveFrom); err != nil {
+			return fmt.Errorf("%s.active_from: %v", key(), err)
+		}
+		if v.Until, err = c.date(v.ActiveUntil); err != nil {
+			return fmt.Errorf("%s.active_until: %v", key(), err)
+		}
+		if !v.From.IsZero() && !v.Until.IsZero() && !v.Until.After(v.From) {
+			return fmt.Errorf("%s: active_until is not after active_from", key())
 		}
 	}
 	return nil

@@ -54,6 +54,8 @@ type Config struct {
 	digest string
 	loc    *time.Location
 	remote map[string]string // host name -> its rrdcached, for remote hosts
+	hosts  map[string]bool   // the hosts' names
+	plans  map[string]bool   // the plans' ids
 }
 
 // Metric is a metric definition (see report.Metric).
@@ -107,6 +109,11 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseFile(path, b)
+}
+
+// parseFile is Load of the bytes b read from path.
+func parseFile(path string, b []byte) (*Config, error) {
 	// Absolute paths: outputs (manifests) then name files the same way
 	// however the config file itself was named on the command line.
 	dir, err := filepath.Abs(filepath.Dir(path))
@@ -159,6 +166,7 @@ func (c *Config) validate(dir string) error {
 		return err
 	}
 	hosts := map[string]bool{}
+	c.hosts = hosts
 	c.remote = map[string]string{}
 	for i := range c.Hosts {
 		h := &c.Hosts[i]
@@ -181,21 +189,15 @@ func (c *Config) validate(dir string) error {
 	seen := map[string]bool{}
 	for i := range c.VPS {
 		v := &c.VPS[i]
-		if !validName(v.Name) || seen[v.Name] {
+		if seen[v.Name] {
 			return fmt.Errorf("vps[%d].name: invalid or duplicate name %q", i, v.Name)
 		}
+		if err := c.checkVPS(i, v); err != nil {
+			return err
+		}
 		seen[v.Name] = true
-		if v.File == "" {
-			v.File = v.Name + ".rrd"
-		}
-		if c.remote[v.Host] == "" {
-			v.File = c.resolve(v.File)
-		}
-		if v.Host != "" && !hosts[v.Host] {
-			return fmt.Errorf("vps[%d].host: no host named %q", i, v.Host)
-		}
 	}
-	if err := c.validateBilling(seen, hosts); err != nil {
+	if err := c.validateBilling(seen); err != nil {
 		return err
 	}
 	if c.Lookback == 0 {
@@ -216,6 +218,24 @@ func (c *Config) validate(dir string) error {
 		}
 	}
 	slices.SortStableFunc(c.VPS, func(a, b VPS) int { return strings.Compare(a.Name, b.Name) })
+	return nil
+}
+
+// checkVPS checks top-level VPS i, all but the uniqueness of its name,
+// and resolves its file.
+func (c *Config) checkVPS(i int, v *VPS) error {
+	if !validName(v.Name) {
+		return fmt.Errorf("vps[%d].name: invalid or duplicate name %q", i, v.Name)
+	}
+	if v.File == "" {
+		v.File = v.Name + ".rrd"
+	}
+	if c.remote[v.Host] == "" {
+		v.File = c.resolve(v.File)
+	}
+	if v.Host != "" && !c.hosts[v.Host] {
+		return fmt.Errorf("vps[%d].host: no host named %q", i, v.Host)
+	}
 	return nil
 }
 
