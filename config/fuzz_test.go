@@ -24,6 +24,8 @@ func FuzzParse(f *testing.F) {
 		old := pieceSize
 		pieceSize = 1
 		agree(t, b)
+		// and LoadSources' two passes read it as Parse does
+		streamAgrees(t, b)
 		pieceSize = old
 		c, err := Parse(b, "/cfg")
 		if err != nil {

@@ -465,6 +465,10 @@ func TestUsageEachOrderAndStops(t *testing.T) {
 		}
 		srcs = append(srcs, s)
 	}
+	list, err := ListOf(srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
 	p := oct2026(t, "UTC")
 	// Each worker reuses one VPSUsage from file to file (of three shapes,
 	// with failures between): what encode sees is still what FileUsage
@@ -474,7 +478,7 @@ func TestUsageEachOrderAndStops(t *testing.T) {
 		return string(b), err
 	}
 	var got []string
-	failed, err := UsageEach(context.Background(), srcs, p, DefaultMetrics(), Options{Workers: 3}, figures, func(n string) error {
+	failed, err := UsageEach(context.Background(), list, p, DefaultMetrics(), Options{Workers: 3}, figures, func(n string) error {
 		got = append(got, n)
 		return nil
 	})
@@ -504,7 +508,7 @@ func TestUsageEachOrderAndStops(t *testing.T) {
 
 	boom := fmt.Errorf("disk full")
 	n := 0
-	_, err = UsageEach(context.Background(), srcs, p, DefaultMetrics(), Options{Workers: 3}, figures, func(string) error {
+	_, err = UsageEach(context.Background(), list, p, DefaultMetrics(), Options{Workers: 3}, figures, func(string) error {
 		if n++; n == 10 {
 			return boom
 		}
@@ -513,7 +517,7 @@ func TestUsageEachOrderAndStops(t *testing.T) {
 	if err != boom || n != 10 {
 		t.Errorf("emit error: %v after %d emits", err, n)
 	}
-	_, err = UsageEach(context.Background(), srcs, p, DefaultMetrics(), Options{Workers: 3}, func(u *VPSUsage) (string, error) {
+	_, err = UsageEach(context.Background(), list, p, DefaultMetrics(), Options{Workers: 3}, func(u *VPSUsage) (string, error) {
 		if u.Name == "20" {
 			return "", boom
 		}
@@ -524,7 +528,7 @@ func TestUsageEachOrderAndStops(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n = 0
-	_, err = UsageEach(ctx, srcs, p, DefaultMetrics(), Options{Workers: 3}, figures, func(string) error {
+	_, err = UsageEach(ctx, list, p, DefaultMetrics(), Options{Workers: 3}, figures, func(string) error {
 		if n++; n == 5 {
 			cancel()
 		}

@@ -147,7 +147,8 @@ type Options struct {
 func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options) (*UsageReport, error) {
 	out := &UsageReport{Period: NewPeriodJSON(p), VPS: []VPSUsage{}}
 	keep := func(u *VPSUsage) (*VPSUsage, error) { return u, nil }
-	errs, err := usageEach(ctx, sources, p, metrics, opt, false, keep, func(u *VPSUsage) error {
+	at := func(i int) Source { return sources[i] }
+	errs, err := usageEach(ctx, len(sources), at, p, metrics, opt, false, keep, func(u *VPSUsage) error {
 		out.VPS = append(out.VPS, *u)
 		return nil
 	})
@@ -170,14 +171,14 @@ func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, op
 //
 // encode must not keep the *VPSUsage it is given, nor the lists it holds:
 // each worker works out its files' figures in the same memory.
-func UsageEach[T any](ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options,
+func UsageEach[T any](ctx context.Context, sources *SourceList, p Period, metrics []Metric, opt Options,
 	encode func(*VPSUsage) (T, error), emit func(T) error) ([]FileError, error) {
-	return usageEach(ctx, sources, p, metrics, opt, true, encode, emit)
+	return usageEach(ctx, sources.Len(), sources.At, p, metrics, opt, true, encode, emit)
 }
 
-// usageEach is UsageEach, reusing each worker's *VPSUsage from file to file
-// when reuse is true.
-func usageEach[T any](ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options, reuse bool,
+// usageEach is UsageEach over the n sources at(0), …, at(n-1), reusing
+// each worker's *VPSUsage from file to file when reuse is true.
+func usageEach[T any](ctx context.Context, n int, at func(int) Source, p Period, metrics []Metric, opt Options, reuse bool,
 	encode func(*VPSUsage) (T, error), emit func(T) error) ([]FileError, error) {
 	if err := ValidateMetrics(metrics); err != nil {
 		return nil, err
@@ -232,7 +233,7 @@ func usageEach[T any](ctx context.Context, sources []Source, p Period, metrics [
 	go func() {
 		defer close(jobs)
 		defer close(queue)
-		for _, s := range sources {
+		for i := range n {
 			c := make(chan result, 1)
 			select {
 			case queue <- c:
@@ -241,7 +242,7 @@ func usageEach[T any](ctx context.Context, sources []Source, p Period, metrics [
 			}
 			// c is queued, so it must get a result: the workers take
 			// jobs until it is closed, so this send always completes.
-			jobs <- job{s, c}
+			jobs <- job{at(i), c}
 		}
 	}()
 	failed := []FileError{}
@@ -254,7 +255,7 @@ func usageEach[T any](ctx context.Context, sources []Source, p Period, metrics [
 		case r.fatal:
 			stop = r.err
 		case r.err != nil:
-			failed = append(failed, FileError{File: sources[i].File, Error: r.err.Error()})
+			failed = append(failed, FileError{File: at(i).File, Error: r.err.Error()})
 		default:
 			stop = emit(r.v)
 		}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/billrun/billrun/config"
 	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
@@ -55,18 +54,18 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 	if threshold <= 0 || threshold > 100 {
 		return usagef("--threshold must be in (0, 100]")
 	}
-	in, err := prepare(ctx, o.config, &o.period, o.daemon, o.files, (*config.Config).HostSources, func(report.Source) bool { return true })
+	in, err := prepare(ctx, o.config, loadHosts, &o.period, o.daemon, o.files, func(report.Source) bool { return true })
 	if err != nil {
 		return err
 	}
 	if in.cfg != nil && o.threshold == 0 {
 		threshold = in.cfg.Threshold()
 	}
-	if len(in.sources) == 0 {
+	if in.sources.Len() == 0 {
 		return usagef("no uptime RRD files: give --uptime-rrd FILE or a --config with hosts")
 	}
 	sources, per := in.sources, in.period
-	rep, err := report.SLA(ctx, sources, per, threshold, report.Options{})
+	rep, err := report.SLA(ctx, sources.Slice(), per, threshold, report.Options{})
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/billrun/billrun/config"
 	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/report"
+	"github.com/billrun/billrun/rrdcached"
 	"github.com/spf13/cobra"
 )
 
@@ -44,20 +45,9 @@ func newUsageCmd(g *globals) *cobra.Command {
 	return c
 }
 
-func loadConfig(path string) (*config.Config, error) {
-	if path == "" {
-		return nil, nil
-	}
-	return config.Load(path)
-}
-
-// sourcesFromFiles names each file by its base name without ".rrd".
-func sourcesFromFiles(files []string) []report.Source {
-	out := make([]report.Source, len(files))
-	for i, f := range files {
-		out[i] = report.Source{Name: strings.TrimSuffix(filepath.Base(f), ".rrd"), File: f}
-	}
-	return out
+// sourceFromFile names a file by its base name without ".rrd".
+func sourceFromFile(f string) report.Source {
+	return report.Source{Name: strings.TrimSuffix(filepath.Base(f), ".rrd"), File: f}
 }
 
 func checkFormat(f string) error {
@@ -89,14 +79,14 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 		keep = func(s report.Source) bool { return report.InShard(s.Name, k, n) }
 		opt.Daily = true // a shard feeds billrun run, whose invoices chart daily traffic
 	}
-	in, err := prepare(ctx, o.config, &o.period, o.daemon, o.files, (*config.Config).VPSSources, keep)
+	in, err := prepare(ctx, o.config, config.LoadSources, &o.period, o.daemon, o.files, keep)
 	if err != nil {
 		return err
 	}
-	if len(in.sources) == 0 && o.shard == "" {
+	if in.sources.Len() == 0 && o.shard == "" {
 		return usagef("no RRD files: give --rrd FILE or a --config with vps")
 	}
-	reportLimit(len(in.sources), o.format == "table")
+	reportLimit(in.sources.Len(), o.format == "table")
 	metrics := report.DefaultMetrics()
 	if in.cfg != nil {
 		if metrics, err = in.cfg.ReportMetrics(); err != nil {
@@ -125,7 +115,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 		}
 	default:
 		var rep *report.UsageReport
-		if rep, err = report.Usage(ctx, sources, per, metrics, opt); err == nil {
+		if rep, err = report.Usage(ctx, sources.Slice(), per, metrics, opt); err == nil {
 			failed = rep.Errors
 			err = writeUsageTable(g.stdout, rep, metrics)
 		}
@@ -141,49 +131,61 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 type inputs struct {
 	cfg     *config.Config
 	period  report.Period
-	sources []report.Source
+	sources *report.SourceList
 }
 
-// prepare loads the config, resolves the period, lists the config's
-// sources (fromConfig) then the command line's, and flushes them all
-// through rrdcached (--daemon, else the config's daemon, else
-// $RRDCACHED_ADDRESS) in one batch.
-func prepare(ctx context.Context, cfgPath string, pf *periodFlags, daemon string, files []string,
-	fromConfig func(*config.Config) []report.Source, keep func(report.Source) bool) (*inputs, error) {
-	cfg, err := loadConfig(cfgPath)
-	if err != nil {
-		return nil, err
-	}
-	in := &inputs{cfg: cfg}
-	if in.period, err = pf.resolve(cfg); err != nil {
-		return nil, err
-	}
-	if cfg != nil {
-		in.sources = fromConfig(cfg)
-		if daemon == "" {
-			daemon = cfg.Daemon
+// prepare loads the config and its sources with load, resolves the
+// period, adds the command line's files to the sources, keeps those keep
+// says yes to, and flushes them all through rrdcached (--daemon, else the
+// config's daemon, else $RRDCACHED_ADDRESS) in one batch.
+func prepare(ctx context.Context, cfgPath string, load func(string) (*config.Config, *report.SourceList, error),
+	pf *periodFlags, daemon string, files []string, keep func(report.Source) bool) (*inputs, error) {
+	in := &inputs{sources: &report.SourceList{}}
+	if cfgPath != "" {
+		var err error
+		if in.cfg, in.sources, err = load(cfgPath); err != nil {
+			return nil, err
 		}
 	}
-	in.sources = append(in.sources, sourcesFromFiles(files)...)
-	kept := in.sources[:0]
-	for _, s := range in.sources {
-		if keep(s) {
-			kept = append(kept, s)
+	var err error
+	if in.period, err = pf.resolve(in.cfg); err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if err := in.sources.Add(sourceFromFile(f), ""); err != nil {
+			return nil, err
 		}
 	}
-	in.sources = kept
+	in.sources.Keep(keep)
+	if daemon == "" && in.cfg != nil {
+		daemon = in.cfg.Daemon
+	}
+	if rrdcached.Address(daemon) == "" {
+		return in, nil
+	}
 	var local []string
-	for _, s := range in.sources {
+	in.sources.Each(func(s report.Source) bool {
 		if s.Daemon == "" { // remote files are flushed by their own daemon's FETCH
 			local = append(local, s.File)
 		}
-	}
+		return true
+	})
 	if len(local) > 0 {
 		if err := flushThrough(ctx, daemon, local...); err != nil {
 			return nil, err
 		}
 	}
 	return in, nil
+}
+
+// loadHosts is prepare's load for billrun sla: the config and its hosts.
+func loadHosts(path string) (*config.Config, *report.SourceList, error) {
+	c, err := config.Load(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := report.ListOf(c.HostSources())
+	return c, l, err
 }
 
 // fileErrors reports unreadable files on stderr; the command then exits 1
