@@ -230,11 +230,21 @@ func usageEach[T any](ctx context.Context, n int, at func(int) Source, p Period,
 			}
 		})
 	}
+	// Each file's result channel is one of these, in turn, so that a run
+	// makes no garbage per file for them. A channel is queued again (for
+	// file i+len(slots)) only when the queue has room, which it first has
+	// after the loop below took file i+1 from it, and so after that loop
+	// read file i's result: the channel is empty and nothing else holds it.
+	slots := make([]chan result, cap(queue)+1)
 	go func() {
 		defer close(jobs)
 		defer close(queue)
 		for i := range n {
-			c := make(chan result, 1)
+			c := slots[i%len(slots)]
+			if c == nil {
+				c = make(chan result, 1)
+				slots[i%len(slots)] = c
+			}
 			select {
 			case queue <- c:
 			case <-ctx.Done():
