@@ -11,6 +11,8 @@
 // fleet's config, are parsed in pieces, in parallel, when they are
 // written in the plain block style; anything else is parsed in one piece.
 // Both ways decode the same document to the same Config (lists.go).
+// LoadSources, for billrun usage, reads a file's lists a piece at a time
+// and keeps only the VPS sources, compactly (sources.go).
 package config
 
 import (

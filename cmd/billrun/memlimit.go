@@ -41,17 +41,18 @@ func setMemoryLimit(cfg *config.Config) {
 // stays: 400's few percent cost memory that then grows with the fleet.
 //
 // A large configuration (configBytes, the file's size, from
-// largeConfig up) is parsed under GOGC=25, and the function reportGC
+// largeConfig up) is read under GOGC=25, and the function reportGC
 // returns, called once the configuration has been dropped, collects once
-// and sets 200. Parsing makes about 8 bytes of short-lived garbage per byte
-// of YAML (yaml.v3's node trees) and the decoded inventory is a few times
-// the file's size; under 200 the heap allowed for the rest of the run was
-// then three times that inventory, and the garbage of the files' reads
-// filled it: peak RSS 25 MiB at 10,000 VPS and 66 MiB at 50,000, against
-// 21 and 43 MiB now. A small configuration is left alone: its garbage
-// stays under the 4 MB heap the runtime starts with, and the collections
-// (two under GOGC=25 and the forced one) cost 4 ms at 1,000 VPS
-// (47 -> 51 ms).
+// and sets 200. Reading it (config.LoadSources) decodes its lists a piece
+// at a time into records it drops as soon as their sources are in the
+// list: several bytes of short-lived garbage per byte of YAML, which
+// under 200 would take the heap to 8 MB before the first file. Peak RSS
+// with 200 throughout: 22 MiB at 10,000 VPS and 28.5 MiB at 50,000,
+// against 19.2 and 26.4 MiB (3 runs each, at 2fc7c30). A small
+// configuration is left alone: its garbage stays under the 4 MB heap the
+// runtime starts with, and the collections (two under GOGC=25 and the
+// forced one) cost 4 ms at 1,000 VPS (47 -> 51 ms, when Load still read
+// it).
 func reportGC(configBytes int64) (afterConfig func()) {
 	if os.Getenv("GOGC") != "" {
 		return func() {}
@@ -68,9 +69,8 @@ func reportGC(configBytes int64) (afterConfig func()) {
 }
 
 // largeConfig is the configuration size from which usage collects while
-// parsing it: 8 bytes of garbage per byte of YAML reach the runtime's
-// initial 4 MB heap goal at 512 KiB (about 5,000 VPS as billrun demo
-// writes them).
+// reading it: 512 KiB, about 5,000 VPS as billrun demo writes them, whose
+// garbage reaches the runtime's initial 4 MB heap goal.
 const largeConfig = 512 << 10
 
 // configGCPercent is GOGC while usage parses a large configuration.
