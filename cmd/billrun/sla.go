@@ -54,7 +54,7 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 	if threshold <= 0 || threshold > 100 {
 		return usagef("--threshold must be in (0, 100]")
 	}
-	in, err := prepare(ctx, o.config, loadHosts, &o.period, o.daemon, o.files, func(report.Source) bool { return true })
+	in, err := prepare(ctx, o.config, loadHosts, &o.period, o.daemon, o.files, nil)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 		}
 	}
 	afterConfig := reportGC(configBytes)
-	keep := func(report.Source) bool { return true }
+	var keep func(report.Source) bool // all of them
 	opt := report.Options{}
 	if o.shard != "" {
 		var k, n int
@@ -136,8 +136,9 @@ type inputs struct {
 
 // prepare loads the config and its sources with load, resolves the
 // period, adds the command line's files to the sources, keeps those keep
-// says yes to, and flushes them all through rrdcached (--daemon, else the
-// config's daemon, else $RRDCACHED_ADDRESS) in one batch.
+// says yes to (all when keep is nil), and flushes them all through
+// rrdcached (--daemon, else the config's daemon, else $RRDCACHED_ADDRESS)
+// in one batch.
 func prepare(ctx context.Context, cfgPath string, load func(string) (*config.Config, *report.SourceList, error),
 	pf *periodFlags, daemon string, files []string, keep func(report.Source) bool) (*inputs, error) {
 	in := &inputs{sources: &report.SourceList{}}
@@ -156,7 +157,9 @@ func prepare(ctx context.Context, cfgPath string, load func(string) (*config.Con
 			return nil, err
 		}
 	}
-	in.sources.Keep(keep)
+	if keep != nil {
+		in.sources.Keep(keep) // builds every Source: only for --shard
+	}
 	if daemon == "" && in.cfg != nil {
 		daemon = in.cfg.Daemon
 	}
