@@ -145,12 +145,3 @@ func (l *SourceList) Slice() []Source {
 	}
 	return out
 }
-
-// Each calls f with every source in order until f returns false.
-func (l *SourceList) Each(f func(Source) bool) {
-	for i := range l.items {
-		if !f(l.At(i)) {
-			return
-		}
-	}
-}

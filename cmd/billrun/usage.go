@@ -142,13 +142,12 @@ type inputs struct {
 func prepare(ctx context.Context, cfgPath string, load func(string) (*config.Config, *report.SourceList, error),
 	pf *periodFlags, daemon string, files []string, keep func(report.Source) bool) (*inputs, error) {
 	in := &inputs{sources: &report.SourceList{}}
+	var err error
 	if cfgPath != "" {
-		var err error
 		if in.cfg, in.sources, err = load(cfgPath); err != nil {
 			return nil, err
 		}
 	}
-	var err error
 	if in.period, err = pf.resolve(in.cfg); err != nil {
 		return nil, err
 	}
@@ -167,12 +166,11 @@ func prepare(ctx context.Context, cfgPath string, load func(string) (*config.Con
 		return in, nil
 	}
 	var local []string
-	in.sources.Each(func(s report.Source) bool {
-		if s.Daemon == "" { // remote files are flushed by their own daemon's FETCH
+	for i := range in.sources.Len() {
+		if s := in.sources.At(i); s.Daemon == "" { // remote files are flushed by their own daemon's FETCH
 			local = append(local, s.File)
 		}
-		return true
-	})
+	}
 	if len(local) > 0 {
 		if err := flushThrough(ctx, daemon, local...); err != nil {
 			return nil, err
