@@ -289,13 +289,18 @@ func (c *Config) ReportMetrics() ([]report.Metric, error) {
 	return out, nil
 }
 
-// VPSSources lists the VPS files, top-level and customers', sorted by name.
-func (c *Config) VPSSources() []report.Source {
+// NumVPS is the number of VPS, top-level and customers'.
+func (c *Config) NumVPS() int {
 	n := len(c.VPS)
 	for _, cu := range c.Customers {
 		n += len(cu.VPS)
 	}
-	out := make([]report.Source, 0, n)
+	return n
+}
+
+// VPSSources lists the VPS files, top-level and customers', sorted by name.
+func (c *Config) VPSSources() []report.Source {
+	out := make([]report.Source, 0, c.NumVPS())
 	for _, v := range c.VPS {
 		out = append(out, report.Source{Name: v.Name, File: v.File, Daemon: c.remote[v.Host]})
 	}

@@ -60,7 +60,7 @@ func TestCutFleet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Customers) != 2000 || c.Customers[1999].ID != "C01999" || len(c.VPSSources()) != 10000 {
+	if len(c.Customers) != 2000 || c.Customers[1999].ID != "C01999" || len(c.VPSSources()) != 10000 || c.NumVPS() != 10000 {
 		t.Fatalf("%d customers, last %s", len(c.Customers), c.Customers[len(c.Customers)-1].ID)
 	}
 }

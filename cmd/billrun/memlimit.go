@@ -26,7 +26,7 @@ func setMemoryLimit(cfg *config.Config) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	n := int64(len(cfg.VPSSources()) + len(cfg.HostSources()))
+	n := int64(cfg.NumVPS() + len(cfg.Hosts))
 	debug.SetMemoryLimit(memLimitBase + n*memLimitPerVPS)
 }
 
