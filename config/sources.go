@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"hash/maphash"
@@ -11,10 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 
+	"github.com/billrun/billrun/extsort"
 	"github.com/billrun/billrun/report"
 	"golang.org/x/sync/errgroup"
 )
@@ -23,7 +24,8 @@ import (
 // but none of its customers' billing details. It accepts and rejects
 // exactly what Load does, with Load's errors, and returns the
 // configuration without its vps and customers lists (nil) and the VPS
-// sources VPSSources would list, in its order, in a report.SourceList.
+// sources VPSSources would list, in its order, in a report.SortedSources
+// (which the caller closes).
 //
 // Load holds the file and every VPS and customer it decodes at once:
 // some 400 bytes per VPS, on top of which the collector lets the heap
@@ -31,13 +33,15 @@ import (
 // twice, a line at a time: first for the rest of the document, which
 // says how to check and resolve the items (hosts, plans, rrd_dir), then
 // for the long lists, whose pieces it decodes and checks a few at a
-// time, in parallel, keeping of each VPS only its entry in the list
-// (about 45 bytes). Names must differ across the whole fleet, and
-// customer ids too: it checks both once every piece is in. Whatever it
+// time, in parallel, keeping of each VPS only its entry in the sorted
+// list and of each customer a hash of its id, both sorted in bounded
+// memory (package extsort), so that what it holds does not grow with the
+// fleet. Names must differ across the whole fleet, and customer ids too:
+// it checks both once every piece is in. Whatever it
 // is not sure of (another shape, any error, the file changing between
 // the passes) goes to Load, which reports the error or decodes the file
 // in one piece.
-func LoadSources(path string) (*Config, *report.SourceList, error) {
+func LoadSources(path string) (*Config, *report.SortedSources, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -66,8 +70,15 @@ func LoadSources(path string) (*Config, *report.SourceList, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	l, err := report.ListOf(c.VPSSources())
-	if err != nil {
+	l := report.NewSortedSources("", 0)
+	for _, s := range c.VPSSources() {
+		if err := l.Add(s, ""); err != nil {
+			l.Close()
+			return nil, nil, err
+		}
+	}
+	if _, err := l.Sort(); err != nil { // Load checked the names
+		l.Close()
 		return nil, nil, err
 	}
 	c.VPS, c.Customers = nil, nil
@@ -76,7 +87,7 @@ func LoadSources(path string) (*Config, *report.SourceList, error) {
 
 // streamSources is LoadSources over the size bytes of r, relative paths
 // resolving against dir; ok is false when Load must decide.
-func streamSources(r io.ReaderAt, size int64, dir string) (_ *Config, _ *report.SourceList, ok bool) {
+func streamSources(r io.ReaderAt, size int64, dir string) (_ *Config, _ *report.SortedSources, ok bool) {
 	// Pass 1: the document without its long lists.
 	var (
 		cu   cutter
@@ -115,20 +126,37 @@ func streamSources(r io.ReaderAt, size int64, dir string) (_ *Config, _ *report.
 
 	// Pass 2: the lists, a piece at a time.
 	var (
-		list   = &report.SourceList{}
-		ids    []uint64   // the customers' ids, hashed
-		mu     sync.Mutex // guards list and ids
+		list   = report.NewSortedSources("", sortLimit)
+		ids    = extsort.New("", sortLimit/4) // the customers' ids, hashed
+		mu     sync.Mutex                     // guards list and ids
 		failed atomic.Bool
 		g      errgroup.Group
 		seed   = maphash.MakeSeed()
 		sum2   = sha256.New()
 	)
+	defer ids.Close()
+	defer func() {
+		if !ok {
+			list.Close()
+		}
+	}()
 	// At most GOMAXPROCS pieces are decoded at once and one more is read.
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	add := func(s report.Source, dir string) bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return list.Add(s, dir) == nil
+	}
+	addIDs := func(hashes []uint64) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		var k [8]byte
+		for _, h := range hashes {
+			if ids.Add(binary.BigEndian.AppendUint64(k[:0], h), nil) != nil {
+				return false
+			}
+		}
+		return true
 	}
 	decode := func(key string, p []byte) {
 		g.Go(func() error {
@@ -138,9 +166,7 @@ func streamSources(r io.ReaderAt, size int64, dir string) (_ *Config, _ *report.
 			} else {
 				var hashes []uint64
 				if hashes, ok = c.pieceCustomers(p, seed, add); ok {
-					mu.Lock()
-					ids = append(ids, hashes...)
-					mu.Unlock()
+					ok = addIDs(hashes)
 				}
 			}
 			if !ok {
@@ -184,19 +210,32 @@ func streamSources(r io.ReaderAt, size int64, dir string) (_ *Config, _ *report.
 	if !read || failed.Load() || !bytes.Equal(sum1.Sum(nil), sum2.Sum(nil)) {
 		return nil, nil, false
 	}
-	if len(ids) > 0 && c.checkIssuer() != nil {
+	if ids.Len() > 0 && c.checkIssuer() != nil {
 		return nil, nil, false
 	}
-	slices.Sort(ids)
-	for i := 1; i < len(ids); i++ {
-		if ids[i] == ids[i-1] {
-			return nil, nil, false // a duplicate id, or two ids with one hash: Load tells
-		}
+	if !uniqueKeys(ids) {
+		return nil, nil, false // a duplicate id, or two ids with one hash: Load tells
 	}
-	if !list.SortByName() {
+	if unique, err := list.Sort(); err != nil || !unique {
 		return nil, nil, false
 	}
 	return &c, list, true
+}
+
+// sortLimit is the memory the VPS are sorted in by name, and a quarter of
+// it the customers' id hashes (8 bytes of key, 2 of lengths and 4 of
+// offset each: 18,000 customers before any goes to disk). A variable
+// for the tests, which make it small.
+var sortLimit = report.DefaultSourcesLimit
+
+// uniqueKeys says whether the sorter's keys all differ (false too when
+// they cannot be read back).
+func uniqueKeys(s *extsort.Sorter) bool {
+	if s.Sort() != nil {
+		return false
+	}
+	unique, err := s.Unique()
+	return err == nil && unique
 }
 
 // pieceVPS decodes and checks a piece of the top-level vps list, handing
@@ -246,7 +285,7 @@ func (c *Config) pieceCustomers(p []byte, seed maphash.Seed, add func(report.Sou
 	return ids, true
 }
 
-// source is a VPS's entry in a SourceList, for its file as the
+// source is a VPS's entry in a SortedSources, for its file as the
 // configuration gives it: relative to rrd_dir (dir) unless it is absolute
 // or on a remote host, as checkVPS and checkCustomer resolve it.
 func (c *Config) source(name, file, host string) (report.Source, string) {

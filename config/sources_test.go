@@ -33,15 +33,27 @@ func streamAgrees(t *testing.T, b []byte) (took bool) {
 	return true
 }
 
-func sameSources(t *testing.T, l *report.SourceList, want []report.Source) {
+func sameSources(t *testing.T, l *report.SortedSources, want []report.Source) {
 	t.Helper()
+	defer l.Close()
 	if l.Len() != len(want) {
 		t.Fatalf("%d sources, want %d", l.Len(), len(want))
 	}
-	for i := range want {
-		if got := l.At(i); !reflect.DeepEqual(got, want[i]) {
+	i := 0
+	for got, err := range l.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i >= len(want) {
+			t.Fatalf("more sources than the %d wanted", len(want))
+		}
+		if !reflect.DeepEqual(got, want[i]) {
 			t.Fatalf("source %d: %+v, want %+v", i, got, want[i])
 		}
+		i++
+	}
+	if i != len(want) {
+		t.Fatalf("%d sources read back, want %d", i, len(want))
 	}
 }
 
@@ -60,6 +72,12 @@ func TestStreamTakesTheDemoShapes(t *testing.T) {
 	for _, size := range []int{1, 200, 64 << 10} {
 		old := pieceSize
 		pieceSize = size
+		// and with the sorts' memory so small that the names and ids
+		// go to temporary files
+		oldLimit := sortLimit
+		if size == 200 {
+			sortLimit = 1 << 10
+		}
 		for name, y := range cases {
 			if name == "remote" {
 				y = strings.Replace(y, "host: host00", "host: h1", -1)
@@ -68,7 +86,7 @@ func TestStreamTakesTheDemoShapes(t *testing.T) {
 				t.Errorf("pieces of %d bytes: %s: streamSources declined\n%s", size, name, y)
 			}
 		}
-		pieceSize = old
+		pieceSize, sortLimit = old, oldLimit
 	}
 }
 

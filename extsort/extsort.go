@@ -238,6 +238,21 @@ func (s *Sorter) Each(f func(key, value []byte) bool) error {
 	return merge(s.runs, func(_, k, v []byte) bool { return f(k, v) })
 }
 
+// Unique says, after Sort, whether every key is different: each is
+// compared with the one before it, in one pass.
+func (s *Sorter) Unique() (bool, error) {
+	unique := true
+	var prev []byte
+	first := true
+	err := s.Each(func(k, _ []byte) bool {
+		unique = first || !bytes.Equal(k, prev)
+		first = false
+		prev = append(prev[:0], k...)
+		return unique
+	})
+	return unique, err
+}
+
 // Close frees the runs. The Sorter cannot be used after it.
 func (s *Sorter) Close() error {
 	var err error

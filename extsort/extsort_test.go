@@ -78,6 +78,13 @@ func TestSortMatchesStableSort(t *testing.T) {
 			}
 			want := slices.Clone(recs)
 			slices.SortStableFunc(want, func(a, b rec) int { return bytes.Compare(a.key, b.key) })
+			wantUnique := true
+			for i := 1; i < len(want); i++ {
+				wantUnique = wantUnique && !bytes.Equal(want[i].key, want[i-1].key)
+			}
+			if unique, err := s.Unique(); err != nil || unique != wantUnique {
+				t.Errorf("Unique = %v, %v; want %v", unique, err, wantUnique)
+			}
 			for pass := range 2 { // Each can be called again
 				got := collect(t, s)
 				if len(got) != len(want) {
@@ -262,5 +269,30 @@ func BenchmarkSort(b *testing.B) {
 				s.Close()
 			}
 		})
+	}
+}
+
+// Unique finds one repeated key among distinct ones, wherever the two
+// copies landed (the same run or two).
+func TestUnique(t *testing.T) {
+	for _, limit := range []int{1 << 10, 1 << 20} {
+		for _, dup := range []int{-1, 0, 500, 2999} {
+			s := New(t.TempDir(), limit)
+			for i := range 3000 {
+				if err := s.Add(fmt.Appendf(nil, "%06d", (i*7)%3000), nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if dup >= 0 {
+				s.Add(fmt.Appendf(nil, "%06d", dup), nil)
+			}
+			if err := s.Sort(); err != nil {
+				t.Fatal(err)
+			}
+			if unique, err := s.Unique(); err != nil || unique != (dup < 0) {
+				t.Errorf("limit %d, duplicate %d: Unique = %v, %v", limit, dup, unique, err)
+			}
+			s.Close()
+		}
 	}
 }

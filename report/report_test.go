@@ -465,10 +465,7 @@ func TestUsageEachOrderAndStops(t *testing.T) {
 		}
 		srcs = append(srcs, s)
 	}
-	list, err := ListOf(srcs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	list := SourcesOf(srcs)
 	p := oct2026(t, "UTC")
 	// Each worker reuses one VPSUsage from file to file (of three shapes,
 	// with failures between): what encode sees is still what FileUsage
@@ -536,5 +533,27 @@ func TestUsageEachOrderAndStops(t *testing.T) {
 	})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+
+	// A source that cannot be read back (a temporary file gone bad) ends
+	// the run after the files before it.
+	broken := func(yield func(Source, error) bool) {
+		for i, s := range srcs[:20] {
+			if i == 12 {
+				yield(Source{}, boom)
+				return
+			}
+			if !yield(s, nil) {
+				return
+			}
+		}
+	}
+	n = 0
+	_, err = UsageEach(context.Background(), broken, p, DefaultMetrics(), Options{Workers: 3}, figures, func(string) error {
+		n++
+		return nil
+	})
+	if err != boom || n > 12 {
+		t.Errorf("sources error: %v after %d emits", err, n)
 	}
 }

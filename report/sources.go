@@ -1,72 +1,75 @@
 package report
 
 import (
-	"bytes"
+	"encoding/binary"
 	"errors"
-	"math"
+	"fmt"
+	"iter"
 	"path/filepath"
-	"slices"
 	"time"
+
+	"github.com/billrun/billrun/extsort"
 )
 
-// SourceList is a list of sources held compactly, for runs over a whole
-// fleet that keep nothing else per VPS (billrun usage streams its
-// output). A []Source costs some 170 bytes per VPS: 96 for the struct
-// and two strings, the file's with its directory spelled out again. A
-// SourceList keeps each name and file back to back in one byte slice,
-// the directory a file is relative to once for all of them, and 20
-// bytes of offsets per source: 44 bytes per VPS as billrun demo
-// names them, so the list is smaller than the configuration that names
-// the fleet.
+// DefaultSourcesLimit is the memory a SortedSources holds its sources in
+// before it moves them to temporary files: about 35,000 VPS as billrun
+// demo names them, so that smaller fleets never touch the disk, and
+// a run over a million VPS still holds no more than this.
+const DefaultSourcesLimit = 1 << 20
+
+// SortedSources is a fleet's sources in name order, for runs over a
+// whole fleet that keep nothing else per VPS (billrun usage streams its
+// output). It holds at most about limit bytes of them in memory and the
+// rest in unlinked temporary files (package extsort), so what a run
+// holds does not grow with the fleet. Each source costs some 30 bytes
+// as billrun demo names it: its name, its file relative to the directory
+// it was added with, and a byte or two saying which directory and
+// daemon; the directories and daemons (a configuration's rrd_dir and
+// hosts) are held once, as are the time zones of From and Until.
 //
-// At builds a source's Source (its strings) when it is read, so what a
-// list holds never grows with the work done on it.
-type SourceList struct {
-	text  []byte         // each source's name, then its file
-	items []listItem     // in list order
-	bases []listBase     // the directories and daemons files are relative to
-	spans [][2]time.Time // From and Until, for the sources that have either
-	last  int            // the base the last Add used
+// Add the sources, Sort once, then read them with All as often as
+// needed; Close removes the temporary files.
+type SortedSources struct {
+	sorter *extsort.Sorter
+	bases  []listBase // the directories and daemons files are relative to
+	last   int        // the base the last Add used
+	zones  []*time.Location
+	value  []byte // Add's encoding of a source, reused
 
 	baseIndex map[listBase]int
+	zoneIndex map[*time.Location]int
 }
 
-type listItem struct {
-	off, nameLen, fileLen uint32 // name at text[off:], the file right after it
-	base                  uint32 // index in bases
-	span                  uint32 // spans[span-1]; 0: neither From nor Until
-}
-
-// listBase is what a file's name in text is relative to.
+// listBase is what a source's file is relative to.
 type listBase struct {
-	dir    string // joined before the name (filepath.Join) when not ""
+	dir    string // joined before the file (filepath.Join) when not ""
 	daemon string // Source.Daemon
 }
 
-// ListOf is a SourceList of sources, in their order.
-func ListOf(sources []Source) (*SourceList, error) {
-	l := &SourceList{}
-	for _, s := range sources {
-		if err := l.Add(s, ""); err != nil {
-			return nil, err
-		}
+// NewSortedSources holds up to limit bytes of sources in memory (0:
+// DefaultSourcesLimit) and the rest in temporary files in dir ("":
+// os.TempDir()).
+func NewSortedSources(dir string, limit int) *SortedSources {
+	if limit <= 0 {
+		limit = DefaultSourcesLimit
 	}
-	return l, nil
+	return &SortedSources{sorter: extsort.New(dir, limit)}
 }
 
-// ErrListFull is returned by Add when a list's names and files would
-// pass 4 GiB, some hundred million VPS, which its offsets cannot address.
-var ErrListFull = errors.New("report: more than 4 GiB of source names")
+// A source's record is its name (the key) and, as its value,
+//
+//	uvarint  base (index in bases)
+//	uvarint  len(file), then file
+//	byte     bit 0: From follows, bit 1: Until follows
+//	each     varint Unix seconds, uvarint nanoseconds, uvarint zone (index in zones)
+const (
+	hasFrom = 1 << iota
+	hasUntil
+)
 
-// Add appends s. When dir is not "" the source's file is
-// filepath.Join(dir, s.File), worked out when At reads it; dir is held
-// once for every source added with it (as is s.Daemon).
-func (l *SourceList) Add(s Source, dir string) error {
-	if int64(len(l.text))+int64(len(s.Name))+int64(len(s.File)) > math.MaxUint32 {
-		return ErrListFull
-	}
-	it := listItem{off: uint32(len(l.text)), nameLen: uint32(len(s.Name)), fileLen: uint32(len(s.File))}
-	l.text = append(append(l.text, s.Name...), s.File...)
+// Add adds s. When dir is not "" the source's file is
+// filepath.Join(dir, s.File), worked out when All reads it.
+func (l *SortedSources) Add(s Source, dir string) error {
 	// Sources come in runs with one base (a configuration has one
 	// rrd_dir and a few hosts), so the last one found is tried first.
 	b := listBase{dir: dir, daemon: s.Daemon}
@@ -82,66 +85,132 @@ func (l *SourceList) Add(s Source, dir string) error {
 		}
 		l.last = i
 	}
-	it.base = uint32(l.last)
-	if !s.From.IsZero() || !s.Until.IsZero() {
-		l.spans = append(l.spans, [2]time.Time{s.From, s.Until})
-		it.span = uint32(len(l.spans))
+	v := binary.AppendUvarint(l.value[:0], uint64(l.last))
+	v = binary.AppendUvarint(v, uint64(len(s.File)))
+	v = append(v, s.File...)
+	var flags byte
+	if !s.From.IsZero() {
+		flags |= hasFrom
 	}
-	l.items = append(l.items, it)
-	return nil
+	if !s.Until.IsZero() {
+		flags |= hasUntil
+	}
+	v = append(v, flags)
+	for _, t := range []time.Time{s.From, s.Until} {
+		if !t.IsZero() {
+			v = binary.AppendVarint(v, t.Unix())
+			v = binary.AppendUvarint(v, uint64(t.Nanosecond()))
+			v = binary.AppendUvarint(v, uint64(l.zone(t.Location())))
+		}
+	}
+	l.value = v
+	return l.sorter.Add([]byte(s.Name), v)
+}
+
+// zone is loc's index in l.zones. A configuration's times are all in its
+// one zone, so the table stays small.
+func (l *SortedSources) zone(loc *time.Location) int {
+	i, ok := l.zoneIndex[loc]
+	if !ok {
+		if l.zoneIndex == nil {
+			l.zoneIndex = map[*time.Location]int{}
+		}
+		i = len(l.zones)
+		l.zones = append(l.zones, loc)
+		l.zoneIndex[loc] = i
+	}
+	return i
+}
+
+// Sort ends the adding and orders the sources by name, keeping the order
+// of equal names; unique says whether every name is different.
+func (l *SortedSources) Sort() (unique bool, err error) {
+	if err := l.sorter.Sort(); err != nil {
+		return false, fmt.Errorf("sort sources: %w", err)
+	}
+	if unique, err = l.sorter.Unique(); err != nil {
+		return false, fmt.Errorf("sort sources: %w", err)
+	}
+	return unique, nil
 }
 
 // Len is the number of sources.
-func (l *SourceList) Len() int { return len(l.items) }
+func (l *SortedSources) Len() int { return l.sorter.Len() }
 
-// At is the i-th source.
-func (l *SourceList) At(i int) Source {
-	it := l.items[i]
-	end := it.off + it.nameLen
-	s := Source{Name: string(l.text[it.off:end]), File: string(l.text[end : end+it.fileLen])}
-	b := l.bases[it.base]
+// All yields the sources in name order, after Sort. It yields an error
+// (and stops) only when a temporary file cannot be read back.
+func (l *SortedSources) All() iter.Seq2[Source, error] {
+	return func(yield func(Source, error) bool) {
+		stopped := false
+		err := l.sorter.Each(func(k, v []byte) bool {
+			s, err := l.decode(k, v)
+			stopped = !yield(s, err) || err != nil
+			return !stopped
+		})
+		if err != nil && !stopped {
+			yield(Source{}, fmt.Errorf("read sources: %w", err))
+		}
+	}
+}
+
+var errSourceRecord = errors.New("read sources: a malformed record")
+
+// decode is the source of a record Add encoded.
+func (l *SortedSources) decode(name, v []byte) (Source, error) {
+	s := Source{Name: string(name)}
+	base, n := binary.Uvarint(v)
+	if n <= 0 || base >= uint64(len(l.bases)) {
+		return Source{}, errSourceRecord
+	}
+	v = v[n:]
+	flen, n := binary.Uvarint(v)
+	if n <= 0 || flen >= uint64(len(v)-n) { // the flags byte follows
+		return Source{}, errSourceRecord
+	}
+	v = v[n:]
+	s.File, v = string(v[:flen]), v[flen:]
+	flags := v[0]
+	v = v[1:]
+	for _, f := range []struct {
+		bit byte
+		t   *time.Time
+	}{{hasFrom, &s.From}, {hasUntil, &s.Until}} {
+		if flags&f.bit == 0 {
+			continue
+		}
+		sec, n1 := binary.Varint(v)
+		if n1 <= 0 {
+			return Source{}, errSourceRecord
+		}
+		nsec, n2 := binary.Uvarint(v[n1:])
+		if n2 <= 0 || nsec >= 1e9 {
+			return Source{}, errSourceRecord
+		}
+		zone, n3 := binary.Uvarint(v[n1+n2:])
+		if n3 <= 0 || zone >= uint64(len(l.zones)) {
+			return Source{}, errSourceRecord
+		}
+		*f.t = time.Unix(sec, int64(nsec)).In(l.zones[zone])
+		v = v[n1+n2+n3:]
+	}
+	b := l.bases[base]
 	if b.dir != "" {
 		s.File = filepath.Join(b.dir, s.File)
 	}
 	s.Daemon = b.daemon
-	if it.span > 0 {
-		s.From, s.Until = l.spans[it.span-1][0], l.spans[it.span-1][1]
-	}
-	return s
+	return s, nil
 }
 
-func (l *SourceList) name(it listItem) []byte { return l.text[it.off : it.off+it.nameLen] }
+// Close removes the temporary files.
+func (l *SortedSources) Close() error { return l.sorter.Close() }
 
-// SortByName orders the sources by name, keeping the order of equal
-// names, and says whether every name is different.
-func (l *SourceList) SortByName() (unique bool) {
-	slices.SortStableFunc(l.items, func(a, b listItem) int { return bytes.Compare(l.name(a), l.name(b)) })
-	for i := 1; i < len(l.items); i++ {
-		if bytes.Equal(l.name(l.items[i-1]), l.name(l.items[i])) {
-			return false
+// SourcesOf yields sources, in their order, as SortedSources.All does.
+func SourcesOf(sources []Source) iter.Seq2[Source, error] {
+	return func(yield func(Source, error) bool) {
+		for _, s := range sources {
+			if !yield(s, nil) {
+				return
+			}
 		}
 	}
-	return true
-}
-
-// Keep drops the sources keep says no to, keeping the others' order.
-func (l *SourceList) Keep(keep func(Source) bool) {
-	kept := l.items[:0]
-	for i, it := range l.items {
-		if keep(l.At(i)) {
-			kept = append(kept, it)
-		}
-	}
-	clear(l.items[len(kept):])
-	l.items = kept
-}
-
-// Slice is the sources as a []Source, for the reports that hold every
-// result anyway (SLA, the usage table).
-func (l *SourceList) Slice() []Source {
-	out := make([]Source, l.Len())
-	for i := range out {
-		out[i] = l.At(i)
-	}
-	return out
 }

@@ -5,14 +5,14 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-	"unsafe"
 )
 
-// randomSources are sources of every shape a SourceList holds: files
+// randomSources are sources of every shape a SortedSources holds: files
 // relative to one of a few directories or taken as they are, daemons,
 // From and Until, names that repeat.
 func randomSources(r *rand.Rand, n int) (srcs []Source, dirs []string) {
@@ -37,14 +37,16 @@ func randomSources(r *rand.Rand, n int) (srcs []Source, dirs []string) {
 	return srcs, dirs
 }
 
-// At gives back what Add took, with the file joined to its directory as
-// filepath.Join joins it, in order; sorting, keeping and the uniqueness
-// check agree with the same done on a []Source.
-func TestSourceList(t *testing.T) {
+// All gives back what Add took, with the file joined to its directory as
+// filepath.Join joins it, in the order a stable sort by name gives, and
+// Sort's uniqueness check agrees with one over a []Source: held in
+// memory or spilled to temporary files.
+func TestSortedSources(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := range 200 {
-		srcs, dirs := randomSources(r, r.IntN(60))
-		var l SourceList
+		srcs, dirs := randomSources(r, r.IntN(300))
+		limit := []int{1 << 10, 0}[round%2]
+		l := NewSortedSources(t.TempDir(), limit)
 		want := make([]Source, len(srcs))
 		for i, s := range srcs {
 			if err := l.Add(s, dirs[i]); err != nil {
@@ -55,67 +57,114 @@ func TestSourceList(t *testing.T) {
 				want[i].File = filepath.Join(dirs[i], s.File)
 			}
 		}
-		check := func(what string, want []Source) {
-			t.Helper()
-			if l.Len() != len(want) {
-				t.Fatalf("round %d %s: %d sources, want %d", round, what, l.Len(), len(want))
-			}
-			for i := range want {
-				if got := l.At(i); !reflect.DeepEqual(got, want[i]) {
-					t.Fatalf("round %d %s: At(%d) = %+v, want %+v", round, what, i, got, want[i])
-				}
-			}
+		unique, err := l.Sort()
+		if err != nil {
+			t.Fatal(err)
 		}
-		check("added", want)
-
-		unique := l.SortByName()
 		slices.SortStableFunc(want, func(a, b Source) int { return strings.Compare(a.Name, b.Name) })
 		wantUnique := true
 		for i := 1; i < len(want); i++ {
 			wantUnique = wantUnique && want[i].Name != want[i-1].Name
 		}
 		if unique != wantUnique {
-			t.Fatalf("round %d: SortByName says unique %v, want %v", round, unique, wantUnique)
+			t.Fatalf("round %d: Sort says unique %v, want %v", round, unique, wantUnique)
 		}
-		check("sorted", want)
-
-		keep := func(s Source) bool { return s.Daemon == "" && len(s.Name)%2 == 0 }
-		l.Keep(keep)
-		check("kept", slices.DeleteFunc(want, func(s Source) bool { return !keep(s) }))
+		if l.Len() != len(want) {
+			t.Fatalf("round %d: Len %d, want %d", round, l.Len(), len(want))
+		}
+		for pass := range 2 {
+			var got []Source
+			for s, err := range l.All() {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, s)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("round %d pass %d: %d sources, want %d", round, pass, len(got), len(want))
+			}
+			for i := range want {
+				if !reflect.DeepEqual(got[i], want[i]) {
+					t.Fatalf("round %d pass %d: source %d = %+v, want %+v", round, pass, i, got[i], want[i])
+				}
+			}
+		}
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
-// ListOf keeps the sources as they are.
-func TestListOf(t *testing.T) {
-	srcs, _ := randomSources(rand.New(rand.NewPCG(3, 4)), 100)
-	l, err := ListOf(srcs)
-	if err != nil {
+// All stops when the loop does.
+func TestSortedSourcesBreak(t *testing.T) {
+	srcs, _ := randomSources(rand.New(rand.NewPCG(3, 4)), 500)
+	l := NewSortedSources(t.TempDir(), 1<<10)
+	defer l.Close()
+	for _, s := range srcs {
+		if err := l.Add(s, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := l.Sort(); err != nil {
 		t.Fatal(err)
 	}
-	for i := range srcs {
-		if got := l.At(i); !reflect.DeepEqual(got, srcs[i]) {
-			t.Fatalf("At(%d) = %+v, want %+v", i, got, srcs[i])
+	n := 0
+	for range l.All() {
+		if n++; n == 7 {
+			break
 		}
+	}
+	if n != 7 {
+		t.Errorf("loop ran %d times, broke at 7", n)
 	}
 }
 
-// A fleet named as billrun demo names it costs 44 bytes per VPS, under 56
-// with the spare capacity append leaves, against about 170 as a []Source:
-// the point of the list.
-func TestSourceListSize(t *testing.T) {
-	var l SourceList
-	const n = 10000
+// The heap a SortedSources holds does not grow with the number of
+// sources: 200,000 of them (some 6 MB as records) take no more than the
+// limit and the merge's buffers.
+func TestSortedSourcesMemoryBounded(t *testing.T) {
+	const limit = 256 << 10
+	heap := func() int64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return int64(m.HeapAlloc)
+	}
+	l := NewSortedSources(t.TempDir(), limit)
+	const n = 200000
 	for i := range n {
-		s := Source{Name: fmt.Sprintf("vps%05d", i), File: fmt.Sprintf("vps/vps%05d.rrd", i)}
+		s := Source{Name: fmt.Sprintf("vps%06d", (i*7919)%n), File: fmt.Sprintf("vps%06d.rrd", i)}
 		if err := l.Add(s, "/var/lib/billrun/rrd"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	held := cap(l.text) + cap(l.items)*int(unsafe.Sizeof(listItem{}))
-	if per := held / n; per > 56 {
-		t.Errorf("%d bytes per source (text %d, items %d of %d bytes)", per, cap(l.text), cap(l.items), unsafe.Sizeof(listItem{}))
+	adding := heap() // what the last run to spill held, and the tables
+	if unique, err := l.Sort(); err != nil || !unique {
+		t.Fatal(unique, err)
 	}
-	if got := l.At(n - 1).File; got != "/var/lib/billrun/rrd/vps/vps09999.rrd" {
-		t.Errorf("last file %q", got)
+	count, last := 0, ""
+	for s, err := range l.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Name <= last {
+			t.Fatalf("%q after %q", s.Name, last)
+		}
+		last = s.Name
+		count++
+	}
+	if count != n {
+		t.Fatalf("%d sources read back, want %d", count, n)
+	}
+	with := heap()
+	runtime.KeepAlive(l)
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l = nil
+	none := heap()
+	t.Logf("%d sources hold %d bytes of heap while added, %d when sorted", n, adding-none, with-none)
+	if adding-none > 2*limit || with-none > 2*limit {
+		t.Errorf("%d sources hold %d bytes of heap while added, %d when sorted; limit %d", n, adding-none, with-none, limit)
 	}
 }

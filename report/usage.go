@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"math"
 	"runtime"
 	"sync"
@@ -147,8 +148,7 @@ type Options struct {
 func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options) (*UsageReport, error) {
 	out := &UsageReport{Period: NewPeriodJSON(p), VPS: []VPSUsage{}}
 	keep := func(u *VPSUsage) (*VPSUsage, error) { return u, nil }
-	at := func(i int) Source { return sources[i] }
-	errs, err := usageEach(ctx, len(sources), at, p, metrics, opt, false, keep, func(u *VPSUsage) error {
+	errs, err := usageEach(ctx, SourcesOf(sources), p, metrics, opt, false, keep, func(u *VPSUsage) error {
 		out.VPS = append(out.VPS, *u)
 		return nil
 	})
@@ -159,9 +159,10 @@ func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, op
 	return out, nil
 }
 
-// UsageEach is Usage handing each file's result to emit, in the sources'
-// order, instead of keeping them, so that memory does not grow with the
-// fleet (billrun usage streams its JSON and CSV this way). encode turns a
+// UsageEach is Usage handing each file's result to emit, in the order
+// sources yields them, instead of keeping them, so that memory does not
+// grow with the fleet (billrun usage streams its JSON and CSV this way,
+// from a SortedSources). An error sources yields ends the run with it. encode turns a
 // result into what emit takes (its JSON, say); it runs in the worker that
 // read the file, so that encoding is spread over the workers like the
 // reading, and must be safe to call from several goroutines. The workers
@@ -171,14 +172,14 @@ func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, op
 //
 // encode must not keep the *VPSUsage it is given, nor the lists it holds:
 // each worker works out its files' figures in the same memory.
-func UsageEach[T any](ctx context.Context, sources *SourceList, p Period, metrics []Metric, opt Options,
+func UsageEach[T any](ctx context.Context, sources iter.Seq2[Source, error], p Period, metrics []Metric, opt Options,
 	encode func(*VPSUsage) (T, error), emit func(T) error) ([]FileError, error) {
-	return usageEach(ctx, sources.Len(), sources.At, p, metrics, opt, true, encode, emit)
+	return usageEach(ctx, sources, p, metrics, opt, true, encode, emit)
 }
 
-// usageEach is UsageEach over the n sources at(0), …, at(n-1), reusing
-// each worker's *VPSUsage from file to file when reuse is true.
-func usageEach[T any](ctx context.Context, n int, at func(int) Source, p Period, metrics []Metric, opt Options, reuse bool,
+// usageEach is UsageEach, reusing each worker's *VPSUsage from file to
+// file when reuse is true.
+func usageEach[T any](ctx context.Context, sources iter.Seq2[Source, error], p Period, metrics []Metric, opt Options, reuse bool,
 	encode func(*VPSUsage) (T, error), emit func(T) error) ([]FileError, error) {
 	if err := ValidateMetrics(metrics); err != nil {
 		return nil, err
@@ -189,8 +190,9 @@ func usageEach[T any](ctx context.Context, n int, at func(int) Source, p Period,
 	}
 	type result struct {
 		v     T
+		file  string // with a file's error
 		err   error
-		fatal bool // err ends the run (encode failed, or interrupted); else it is the file's
+		fatal bool // err ends the run (encode failed, sources failed, or interrupted); else it is the file's
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -222,7 +224,7 @@ func usageEach[T any](ctx context.Context, n int, at func(int) Source, p Period,
 						u = new(VPSUsage)
 					}
 					if err := fileUsage(j.s, p, metrics, opt, u); err != nil {
-						return result{err: err}
+						return result{file: j.s.File, err: err}
 					}
 					v, err := encode(u)
 					return result{v: v, err: err, fatal: err != nil}
@@ -239,25 +241,30 @@ func usageEach[T any](ctx context.Context, n int, at func(int) Source, p Period,
 	go func() {
 		defer close(jobs)
 		defer close(queue)
-		for i := range n {
+		i := 0
+		for s, err := range sources {
 			c := slots[i%len(slots)]
 			if c == nil {
 				c = make(chan result, 1)
 				slots[i%len(slots)] = c
 			}
+			i++
 			select {
 			case queue <- c:
 			case <-ctx.Done():
 				return
 			}
+			if err != nil {
+				c <- result{err: err, fatal: true}
+				return
+			}
 			// c is queued, so it must get a result: the workers take
 			// jobs until it is closed, so this send always completes.
-			jobs <- job{at(i), c}
+			jobs <- job{s, c}
 		}
 	}()
 	failed := []FileError{}
 	var stop error
-	i := 0
 	for c := range queue {
 		r := <-c
 		switch {
@@ -265,14 +272,13 @@ func usageEach[T any](ctx context.Context, n int, at func(int) Source, p Period,
 		case r.fatal:
 			stop = r.err
 		case r.err != nil:
-			failed = append(failed, FileError{File: at(i).File, Error: r.err.Error()})
+			failed = append(failed, FileError{File: r.file, Error: r.err.Error()})
 		default:
 			stop = emit(r.v)
 		}
 		if stop != nil {
 			cancel() // the producer stops; the rest of the queue drains
 		}
-		i++
 	}
 	wg.Wait()
 	if stop == nil {

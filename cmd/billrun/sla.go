@@ -58,14 +58,14 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 	if err != nil {
 		return err
 	}
+	defer in.close()
 	if in.cfg != nil && o.threshold == 0 {
 		threshold = in.cfg.Threshold()
 	}
-	if in.sources.Len() == 0 {
+	if in.len() == 0 {
 		return usagef("no uptime RRD files: give --uptime-rrd FILE or a --config with hosts")
 	}
-	sources, per := in.sources, in.period
-	rep, err := report.SLA(ctx, sources.Slice(), per, threshold, report.Options{})
+	rep, err := report.SLA(ctx, in.list, in.period, threshold, report.Options{})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +13,6 @@ import (
 	"github.com/billrun/billrun/config"
 	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/report"
-	"github.com/billrun/billrun/rrdcached"
 	"github.com/spf13/cobra"
 )
 
@@ -79,14 +79,15 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 		keep = func(s report.Source) bool { return report.InShard(s.Name, k, n) }
 		opt.Daily = true // a shard feeds billrun run, whose invoices chart daily traffic
 	}
-	in, err := prepare(ctx, o.config, config.LoadSources, &o.period, o.daemon, o.files, keep)
+	in, err := prepare(ctx, o.config, loadFleet, &o.period, o.daemon, o.files, keep)
 	if err != nil {
 		return err
 	}
-	if in.sources.Len() == 0 && o.shard == "" {
+	defer in.close()
+	if in.len() == 0 && o.shard == "" {
 		return usagef("no RRD files: give --rrd FILE or a --config with vps")
 	}
-	reportLimit(in.sources.Len(), o.format == "table")
+	reportLimit(in.len(), o.format == "table")
 	metrics := report.DefaultMetrics()
 	if in.cfg != nil {
 		if metrics, err = in.cfg.ReportMetrics(); err != nil {
@@ -97,7 +98,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	// the configuration (customers, plans) is garbage.
 	in.cfg = nil
 	afterConfig()
-	sources, per := in.sources, in.period
+	sources, per := in.sources(), in.period
 	// JSON and CSV stream: each file's figures are written as soon as
 	// they and all before them are ready, so memory does not grow with the
 	// fleet. The table aligns its columns over all rows and keeps them.
@@ -115,7 +116,11 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 		}
 	default:
 		var rep *report.UsageReport
-		if rep, err = report.Usage(ctx, sources.Slice(), per, metrics, opt); err == nil {
+		var all []report.Source
+		if all, err = collect(sources); err != nil {
+			return err
+		}
+		if rep, err = report.Usage(ctx, all, per, metrics, opt); err == nil {
 			failed = rep.Errors
 			err = writeUsageTable(g.stdout, rep, metrics)
 		}
@@ -129,22 +134,82 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 // inputs are what usage and sla read: the config (nil without --config),
 // the period, and the files, flushed through rrdcached when one is set.
 type inputs struct {
-	cfg     *config.Config
-	period  report.Period
-	sources *report.SourceList
+	cfg    *config.Config
+	period report.Period
+	fleet  *report.SortedSources    // the config's VPS, for usage
+	list   []report.Source          // the config's hosts, for sla, then the command line's files
+	keep   func(report.Source) bool // nil: all of them
+}
+
+// sources yields the fleet, in name order, then the list, in its order:
+// those keep says yes to.
+func (in *inputs) sources() iter.Seq2[report.Source, error] {
+	return func(yield func(report.Source, error) bool) {
+		if in.fleet != nil {
+			for s, err := range in.fleet.All() {
+				if err == nil && in.keep != nil && !in.keep(s) {
+					continue
+				}
+				if !yield(s, err) || err != nil {
+					return
+				}
+			}
+		}
+		for _, s := range in.list {
+			if in.keep == nil || in.keep(s) {
+				if !yield(s, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// len is the number of sources before keep, so at least as many as
+// sources yields.
+func (in *inputs) len() int {
+	n := len(in.list)
+	if in.fleet != nil {
+		n += in.fleet.Len()
+	}
+	return n
+}
+
+// close removes the fleet's temporary files, if it has any.
+func (in *inputs) close() {
+	if in.fleet != nil {
+		in.fleet.Close()
+	}
+}
+
+// collect is the sources in a slice, for the reports that hold every
+// result anyway (SLA, the usage table).
+func collect(sources iter.Seq2[report.Source, error]) ([]report.Source, error) {
+	var all []report.Source
+	for s, err := range sources {
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, s)
+	}
+	return all, nil
 }
 
 // prepare loads the config and its sources with load, resolves the
 // period, adds the command line's files to the sources, keeps those keep
 // says yes to (all when keep is nil), and flushes them all through
-// rrdcached (--daemon, else the config's daemon, else $RRDCACHED_ADDRESS)
-// in one batch.
-func prepare(ctx context.Context, cfgPath string, load func(string) (*config.Config, *report.SourceList, error),
-	pf *periodFlags, daemon string, files []string, keep func(report.Source) bool) (*inputs, error) {
-	in := &inputs{sources: &report.SourceList{}}
-	var err error
+// rrdcached (--daemon, else the config's daemon, else $RRDCACHED_ADDRESS).
+// The caller closes what it returns.
+func prepare(ctx context.Context, cfgPath string, load func(path string, in *inputs) error,
+	pf *periodFlags, daemon string, files []string, keep func(report.Source) bool) (_ *inputs, err error) {
+	in := &inputs{keep: keep}
+	defer func() {
+		if err != nil {
+			in.close()
+		}
+	}()
 	if cfgPath != "" {
-		if in.cfg, in.sources, err = load(cfgPath); err != nil {
+		if err := load(cfgPath, in); err != nil {
 			return nil, err
 		}
 	}
@@ -152,41 +217,40 @@ func prepare(ctx context.Context, cfgPath string, load func(string) (*config.Con
 		return nil, err
 	}
 	for _, f := range files {
-		if err := in.sources.Add(sourceFromFile(f), ""); err != nil {
-			return nil, err
-		}
-	}
-	if keep != nil {
-		in.sources.Keep(keep) // builds every Source: only for --shard
+		in.list = append(in.list, sourceFromFile(f))
 	}
 	if daemon == "" && in.cfg != nil {
 		daemon = in.cfg.Daemon
 	}
-	if rrdcached.Address(daemon) == "" {
-		return in, nil
-	}
-	var local []string
-	for i := range in.sources.Len() {
-		if s := in.sources.At(i); s.Daemon == "" { // remote files are flushed by their own daemon's FETCH
-			local = append(local, s.File)
+	// remote files are flushed by their own daemon's FETCH
+	local := func(yield func(string, error) bool) {
+		for s, err := range in.sources() {
+			if (err != nil || s.Daemon == "") && !yield(s.File, err) {
+				return
+			}
 		}
 	}
-	if len(local) > 0 {
-		if err := flushThrough(ctx, daemon, local...); err != nil {
-			return nil, err
-		}
+	if err := flushEach(ctx, daemon, local); err != nil {
+		return nil, err
 	}
 	return in, nil
 }
 
+// loadFleet is prepare's load for billrun usage: the config and its VPS,
+// sorted by name in bounded memory.
+func loadFleet(path string, in *inputs) (err error) {
+	in.cfg, in.fleet, err = config.LoadSources(path)
+	return err
+}
+
 // loadHosts is prepare's load for billrun sla: the config and its hosts.
-func loadHosts(path string) (*config.Config, *report.SourceList, error) {
+func loadHosts(path string, in *inputs) error {
 	c, err := config.Load(path)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	l, err := report.ListOf(c.HostSources())
-	return c, l, err
+	in.cfg, in.list = c, c.HostSources()
+	return nil
 }
 
 // fileErrors reports unreadable files on stderr; the command then exits 1
