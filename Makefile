@@ -37,3 +37,4 @@ fuzz:
 bench: deps
 	go test ./rrdfetch ./fleet -run '^$$' -bench . -count 6 -benchmem
 	bench/run.sh
+	bench/memory.sh
