@@ -138,7 +138,7 @@ func (s *Sorter) spill() error {
 func (s *Sorter) newRun() (*run, error) {
 	f, err := os.CreateTemp(s.dir, "billrun-sort-*")
 	if err != nil {
-		return nil, fmt.Errorf("extsort: %w", err)
+		return nil, fmt.Errorf("extsort: temporary file: %w", err)
 	}
 	r := &run{f: f, name: f.Name()}
 	if os.Remove(r.name) == nil {

@@ -104,7 +104,10 @@ func (l *SortedSources) Add(s Source, dir string) error {
 		}
 	}
 	l.value = v
-	return l.sorter.Add([]byte(s.Name), v)
+	if err := l.sorter.Add([]byte(s.Name), v); err != nil {
+		return fmt.Errorf("sort sources by name: %w", err)
+	}
+	return nil
 }
 
 // zone is loc's index in l.zones. A configuration's times are all in its
