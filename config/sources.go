@@ -77,7 +77,7 @@ func LoadSources(path string) (*Config, *report.SortedSources, error) {
 			return nil, nil, err
 		}
 	}
-	if _, err := l.Sort(); err != nil { // Load checked the names
+	if err := l.Sort(); err != nil { // Load checked the names
 		l.Close()
 		return nil, nil, err
 	}
@@ -216,7 +216,10 @@ func streamSources(r io.ReaderAt, size int64, dir string) (_ *Config, _ *report.
 	if !uniqueKeys(ids) {
 		return nil, nil, false // a duplicate id, or two ids with one hash: Load tells
 	}
-	if unique, err := list.Sort(); err != nil || !unique {
+	if list.Sort() != nil {
+		return nil, nil, false
+	}
+	if unique, err := list.Unique(); err != nil || !unique {
 		return nil, nil, false
 	}
 	return &c, list, true

@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultSourcesLimit is the memory a SortedSources holds its sources in
-// before it moves them to temporary files: about 35,000 VPS as billrun
+// before it moves them to temporary files: about 30,000 VPS as billrun
 // demo names them, so that smaller fleets never touch the disk, and
 // a run over a million VPS still holds no more than this.
 const DefaultSourcesLimit = 1 << 20
@@ -21,14 +21,15 @@ const DefaultSourcesLimit = 1 << 20
 // whole fleet that keep nothing else per VPS (billrun usage streams its
 // output). It holds at most about limit bytes of them in memory and the
 // rest in unlinked temporary files (package extsort), so what a run
-// holds does not grow with the fleet. Each source costs some 30 bytes
-// as billrun demo names it: its name, its file relative to the directory
-// it was added with, and a byte or two saying which directory and
-// daemon; the directories and daemons (a configuration's rrd_dir and
+// holds does not grow with the fleet. Each source costs some 33 bytes
+// as billrun demo names it (29 on disk): its name, its file relative to
+// the directory it was added with, a byte saying which directory and
+// daemon, and the lengths and offset; the directories and daemons (a configuration's rrd_dir and
 // hosts) are held once, as are the time zones of From and Until.
 //
 // Add the sources, Sort once, then read them with All as often as
-// needed; Close removes the temporary files.
+// needed (Unique says whether names repeat); Close removes the temporary
+// files.
 type SortedSources struct {
 	sorter *extsort.Sorter
 	bases  []listBase // the directories and daemons files are relative to
@@ -126,13 +127,20 @@ func (l *SortedSources) zone(loc *time.Location) int {
 }
 
 // Sort ends the adding and orders the sources by name, keeping the order
-// of equal names; unique says whether every name is different.
-func (l *SortedSources) Sort() (unique bool, err error) {
+// of equal names.
+func (l *SortedSources) Sort() error {
 	if err := l.sorter.Sort(); err != nil {
-		return false, fmt.Errorf("sort sources: %w", err)
+		return fmt.Errorf("sort sources: %w", err)
 	}
-	if unique, err = l.sorter.Unique(); err != nil {
-		return false, fmt.Errorf("sort sources: %w", err)
+	return nil
+}
+
+// Unique says, after Sort, whether every name is different; it reads the
+// sources once.
+func (l *SortedSources) Unique() (bool, error) {
+	unique, err := l.sorter.Unique()
+	if err != nil {
+		return false, fmt.Errorf("read sources: %w", err)
 	}
 	return unique, nil
 }

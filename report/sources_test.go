@@ -57,7 +57,10 @@ func TestSortedSources(t *testing.T) {
 				want[i].File = filepath.Join(dirs[i], s.File)
 			}
 		}
-		unique, err := l.Sort()
+		if err := l.Sort(); err != nil {
+			t.Fatal(err)
+		}
+		unique, err := l.Unique()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +108,7 @@ func TestSortedSourcesBreak(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := l.Sort(); err != nil {
+	if err := l.Sort(); err != nil {
 		t.Fatal(err)
 	}
 	n := 0
@@ -139,7 +142,10 @@ func TestSortedSourcesMemoryBounded(t *testing.T) {
 		}
 	}
 	adding := heap() // what the last run to spill held, and the tables
-	if unique, err := l.Sort(); err != nil || !unique {
+	if err := l.Sort(); err != nil {
+		t.Fatal(err)
+	}
+	if unique, err := l.Unique(); err != nil || !unique {
 		t.Fatal(unique, err)
 	}
 	count, last := 0, ""

@@ -162,13 +162,13 @@ func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, op
 // UsageEach is Usage handing each file's result to emit, in the order
 // sources yields them, instead of keeping them, so that memory does not
 // grow with the fleet (billrun usage streams its JSON and CSV this way,
-// from a SortedSources). An error sources yields ends the run with it. encode turns a
-// result into what emit takes (its JSON, say); it runs in the worker that
-// read the file, so that encoding is spread over the workers like the
-// reading, and must be safe to call from several goroutines. The workers
-// run ahead of emit by at most 64 files each: they never wait for it
-// until then, and what waits is bounded. The files that could not be read
-// are returned, by name, in order.
+// from a SortedSources). An error sources yields ends the run with it.
+// encode turns a result into what emit takes (its JSON, say); it runs in
+// the worker that read the file, so that encoding is spread over the
+// workers like the reading, and must be safe to call from several
+// goroutines. The workers run ahead of emit by at most 64 files each:
+// they never wait for it until then, and what waits is bounded. The files
+// that could not be read are returned, by name, in order.
 //
 // encode must not keep the *VPSUsage it is given, nor the lists it holds:
 // each worker works out its files' figures in the same memory.
