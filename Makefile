@@ -16,21 +16,18 @@ deps:
 	  fi; \
 	fi
 
-# test runs report and rrdfetch, the packages with unsafe kernels, a second
-# time under the race detector, which also checks their pointer arithmetic
-# (checkptr), and report a third time built with the purego tag, as on a
-# processor without its vector kernel.
+# test runs rrdfetch, the one package with unsafe code, and report, which
+# reads files on several goroutines, a second time under the race detector
+# (which also checks rrdfetch's pointer conversions, checkptr).
 test: deps
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	go vet ./...
 	go test -count=1 -timeout 40m ./...
 	go test -count=1 -race ./report ./rrdfetch
-	go test -count=1 -tags purego ./report
 
 fuzz:
 	go test ./rrdfetch -run '^$$' -fuzz FuzzOpen -fuzztime 60s
 	go test ./config -run '^$$' -fuzz FuzzParse -fuzztime 30s
-	go test ./config -run '^$$' -fuzz FuzzFastList -fuzztime 30s
 	go test ./rrdcached -run '^$$' -fuzz FuzzParseFetch -fuzztime 30s
 	go test ./timespec -run '^$$' -fuzz FuzzResolve -fuzztime 30s
 

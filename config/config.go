@@ -6,19 +6,15 @@
 // Every error names the file and the key path. Relative file names resolve
 // against rrd_dir, and a relative rrd_dir against the config file's
 // directory.
-//
-// The top-level vps and customers lists, thousands of entries in a
-// fleet's config, are parsed in pieces, in parallel, when they are
-// written in the plain block style; anything else is parsed in one piece.
-// Both ways decode the same document to the same Config (lists.go).
-// LoadSources, for billrun usage, reads a file's lists a piece at a time
-// and keeps only the VPS sources, compactly (sources.go).
 package config
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,6 +23,7 @@ import (
 
 	"github.com/billrun/billrun/report"
 	"github.com/robfig/cron/v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Config is a loaded configuration.
@@ -128,6 +125,18 @@ func parseFile(path string, b []byte) (*Config, error) {
 	}
 	c.path = path
 	return c, nil
+}
+
+// decode decodes b strictly (an unknown key is an error). An empty
+// document is the defaults.
+func decode(b []byte) (*Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return &c, nil
 }
 
 // Parse decodes and validates config bytes; relative paths resolve

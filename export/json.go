@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"sync"
 
 	"github.com/billrun/billrun/report"
 )
@@ -30,7 +29,6 @@ type UsageJSONWriter struct {
 
 // NewUsageJSONWriter writes the report's opening and its period.
 func NewUsageJSONWriter(w io.Writer, period report.PeriodJSON) *UsageJSONWriter {
-	// 64 KiB: a write per 60-odd entries rather than per four
 	u := &UsageJSONWriter{w: bufio.NewWriterSize(w, 64<<10)}
 	u.w.WriteString("{\n  \"period\": ")
 	u.value("  ", period)
@@ -62,24 +60,15 @@ func indented(prefix string, v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// Encode is v's entry in the "vps" list, for WriteEncoded, which takes
-// its memory back. It keeps no state: report.UsageEach calls it from its
-// workers.
-func (u *UsageJSONWriter) Encode(v *report.VPSUsage) (*[]byte, error) {
-	b := entryBufs.Get().(*[]byte)
-	*b = appendEntry((*b)[:0], v)
-	return b, nil
+// Encode is v's entry in the "vps" list, for WriteEncoded. It keeps no
+// state: report.UsageEach calls it from its workers, so that encoding is
+// spread over the cores like the reading.
+func (u *UsageJSONWriter) Encode(v *report.VPSUsage) ([]byte, error) {
+	return indented("    ", v)
 }
 
-// entryBufs recycles the entries' bytes from WriteEncoded to Encode: an
-// entry grown from nothing was a kilobyte of garbage per VPS, and a
-// collection every few hundred files.
-var entryBufs = sync.Pool{New: func() any { return new([]byte) }}
-
-// WriteEncoded adds an entry made by Encode to the "vps" list; b is not
-// to be used again.
-func (u *UsageJSONWriter) WriteEncoded(b *[]byte) error {
-	defer entryBufs.Put(b)
+// WriteEncoded adds an entry made by Encode to the "vps" list.
+func (u *UsageJSONWriter) WriteEncoded(b []byte) error {
 	if u.err != nil {
 		return u.err
 	}
@@ -88,7 +77,7 @@ func (u *UsageJSONWriter) WriteEncoded(b *[]byte) error {
 	}
 	u.n++
 	u.w.WriteString("\n    ")
-	_, u.err = u.w.Write(*b)
+	_, u.err = u.w.Write(b)
 	return u.err
 }
 

@@ -38,17 +38,20 @@ func BenchmarkFileUsage(b *testing.B) {
 			ms[i].MaxRate = 1.25e9
 		}
 	}
-	b.Run("usage", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := FileUsage(Source{Name: "v", File: file}, p, ms, Options{}); err != nil {
-				b.Fatal(err)
+	for _, daily := range []bool{false, true} {
+		b.Run(map[bool]string{false: "usage", true: "usage-daily"}[daily], func(b *testing.B) {
+			var sc scratch
+			for b.Loop() {
+				if _, err := fileUsage(Source{Name: "v", File: file}, p, ms, Options{Daily: daily}, &sc); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 	b.Run("read-only", func(b *testing.B) {
 		var buf []float64
 		for b.Loop() {
-			f, parts, err := openPlanned(Source{File: file}, p, nil, nil)
+			f, parts, err := openPlanned(Source{File: file}, p)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -62,52 +65,4 @@ func BenchmarkFileUsage(b *testing.B) {
 			f.Close()
 		}
 	})
-}
-
-// BenchmarkInterior is the row walk alone over one file's month of rows
-// in memory (the demo's metrics, p95 bounds planned as FileUsage plans
-// them), on the scalar kernels and on the vector kernel where the
-// processor has one (vector.go).
-func BenchmarkInterior(b *testing.B) {
-	file, p := benchFile(b)
-	ms := DefaultMetrics()
-	f, parts, err := openPlanned(Source{File: file}, p, nil, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	d, err := f.ReadRRAInto(parts[0].RRA, parts[0].From, parts[0].To, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var sc scratch
-	accs, err := sc.setAccs(f.Header(), ms)
-	if err != nil {
-		b.Fatal(err)
-	}
-	inIdx, outIdx := metricIndex(ms, "in"), metricIndex(ms, "out")
-	nds, n := len(d.DSNames), d.Rows()
-	paths := []struct {
-		name string
-		vec  bool
-	}{{"scalar", false}, {"vector", true}}
-	for _, path := range paths {
-		b.Run(path.name, func(b *testing.B) {
-			if path.vec && !useVector {
-				b.Skip("no vector kernel on this processor")
-			}
-			defer func(v bool) { useVector = v }(useVector)
-			useVector = path.vec
-			var bw bandwidth
-			var k vblock
-			for b.Loop() {
-				bw.reset()
-				bw.plan(d.Values, nds, n, &accs[inIdx], &accs[outIdx])
-				interior(&k, accs, d.Values, nds, 0, n, d.Step, inIdx, outIdx, &bw)
-				for i := range accs {
-					accs[i].total(d.Step)
-				}
-			}
-		})
-	}
 }

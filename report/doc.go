@@ -41,20 +41,17 @@
 // step once, as the seed's Σ AVERAGE × step does; the rows the period's
 // bounds cut add rate × seconds to a ninth sum. The parts' totals are
 // added with Neumaier compensation. The same rows therefore always give
-// the same bits, whichever code path reads them (the vector kernel of
-// vector.go on processors with AVX-512, the column kernels of rows.go,
-// or the row-by-row walk daily series take), and the eight sums
-// let the processor overlap the additions instead of waiting for each
-// (rows.go says why that matters).
+// the same bits, whoever reads them (usage, a shard, a billing run), and
+// the eight sums let the processor overlap the additions instead of
+// waiting for each. One loop (fileUsage) walks every row through every
+// metric.
 //
 // The 95th percentile of bandwidth is nearest-rank over the rows used (rows
 // with any second in the period): sort the known rates × 8 (bits/s), drop
 // the top 5 % (rounded down), take the highest remaining (rank
-// ceil(0.95 n)); for in, out, and per row the larger of the two. It is
-// exact: a sample of the rows bounds the band where the percentile lies,
-// the pass that turns the rows into order keys (a value's bits, p95.go)
-// keeps only that band, and the selection works on it; when the sample
-// misleads, the samples are taken again whole.
+// ceil(0.95 n)); for in, out, and per row the larger of the two. The
+// rates are kept as order keys (a value's bits, p95.go) and the rank is
+// found by selection, not a sort.
 //
 // # Uptime
 //

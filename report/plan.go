@@ -30,35 +30,23 @@ type Part struct {
 // has it. An RRA's row stamped t covers (t-step, t]; it has data from
 // (oldest row - step). What no RRA has is left out (unknown, lowering
 // coverage).
-//
-// The parts are appended to dst[:0].
-func plan(h *rrdfetch.Header, start, end int64, dst []Part) ([]Part, error) {
-	// The finest AVERAGE RRA that covers the period, the first of equals:
-	// found without sorting, as a fleet's files all take this way.
-	best, found := -1, false
-	for i, r := range h.RRA {
-		if r.CF != "AVERAGE" {
-			continue
-		}
-		found = true
-		if first, _ := h.RRACoverage(i); first-h.RRAStep(i) <= start && (best < 0 || h.RRAStep(i) < h.RRAStep(best)) {
-			best = i
-		}
-	}
-	if !found {
-		return nil, fmt.Errorf("no AVERAGE RRA")
-	}
-	if best >= 0 {
-		return append(dst[:0], Part{RRA: best, PDPPerRow: int64(h.RRA[best].PDPPerRow), Step: h.RRAStep(best), From: start, To: end}), nil
-	}
+func plan(h *rrdfetch.Header, start, end int64) ([]Part, error) {
 	var avg []int
 	for i, r := range h.RRA {
 		if r.CF == "AVERAGE" {
 			avg = append(avg, i)
 		}
 	}
+	if len(avg) == 0 {
+		return nil, fmt.Errorf("no AVERAGE RRA")
+	}
 	slices.SortStableFunc(avg, func(a, b int) int { return cmp.Compare(h.RRAStep(a), h.RRAStep(b)) })
-	parts := dst[:0]
+	for _, i := range avg {
+		if first, _ := h.RRACoverage(i); first-h.RRAStep(i) <= start {
+			return []Part{{RRA: i, PDPPerRow: int64(h.RRA[i].PDPPerRow), Step: h.RRAStep(i), From: start, To: end}}, nil
+		}
+	}
+	var parts []Part
 	cur := end
 	for _, i := range avg {
 		first, _ := h.RRACoverage(i)
@@ -75,10 +63,7 @@ func plan(h *rrdfetch.Header, start, end int64, dst []Part) ([]Part, error) {
 	if len(parts) == 0 {
 		return nil, nil // no RRA has the period: "rra": null
 	}
-	// chronological order
-	for a, b := 0, len(parts)-1; a < b; a, b = a+1, b-1 {
-		parts[a], parts[b] = parts[b], parts[a]
-	}
+	slices.Reverse(parts) // chronological order
 	return parts, nil
 }
 
@@ -184,24 +169,20 @@ func (r *remoteFile) ReadRRAInto(i int, start, end int64, _ []float64) (*rrdfetc
 	return d, nil
 }
 
-// openPlanned opens a source and plans the period's parts (appended to
-// parts[:0]); the caller closes it. A local file is opened in local,
-// reused, when it is not nil.
-func openPlanned(s Source, p Period, local *rrdfetch.File, parts []Part) (rows, []Part, error) {
+// openPlanned opens a source and plans the period's parts; the caller
+// closes it.
+func openPlanned(s Source, p Period) (rows, []Part, error) {
 	var f rows
 	var err error
-	switch {
-	case s.Daemon != "":
+	if s.Daemon != "" {
 		f, err = openRemote(s)
-	case local != nil:
-		f, err = local, local.Reopen(s.File)
-	default:
+	} else {
 		f, err = rrdfetch.Open(s.File)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	parts, err = plan(f.Header(), p.Start.Unix(), p.End.Unix(), parts)
+	parts, err := plan(f.Header(), p.Start.Unix(), p.End.Unix())
 	if err != nil {
 		f.Close()
 		return nil, nil, fmt.Errorf("%s: %w", s.File, err)

@@ -97,7 +97,7 @@ func SLA(ctx context.Context, hosts []Source, p Period, threshold float64, opt O
 // known rows weighted by the seconds they cover in the period; downtime
 // minutes are Σ (100 − v)/100 × covered minutes.
 func HostUptime(s Source, p Period, threshold float64) (*HostSLA, error) {
-	f, parts, err := openPlanned(s, p, nil, nil)
+	f, parts, err := openPlanned(s, p)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"iter"
 	"math"
 	"runtime"
 	"sync"
@@ -148,7 +147,7 @@ type Options struct {
 func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options) (*UsageReport, error) {
 	out := &UsageReport{Period: NewPeriodJSON(p), VPS: []VPSUsage{}}
 	keep := func(u *VPSUsage) (*VPSUsage, error) { return u, nil }
-	errs, err := usageEach(ctx, SourcesOf(sources), p, metrics, opt, false, keep, func(u *VPSUsage) error {
+	errs, err := UsageEach(ctx, sources, p, metrics, opt, keep, func(u *VPSUsage) error {
 		out.VPS = append(out.VPS, *u)
 		return nil
 	})
@@ -159,27 +158,15 @@ func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, op
 	return out, nil
 }
 
-// UsageEach is Usage handing each file's result to emit, in the order
-// sources yields them, instead of keeping them, so that memory does not
-// grow with the fleet (billrun usage streams its JSON and CSV this way,
-// from a SortedSources). An error sources yields ends the run with it.
-// encode turns a result into what emit takes (its JSON, say); it runs in
-// the worker that read the file, so that encoding is spread over the
-// workers like the reading, and must be safe to call from several
-// goroutines. The workers run ahead of emit by at most 64 files each:
-// they never wait for it until then, and what waits is bounded. The files
-// that could not be read are returned, by name, in order.
-//
-// encode must not keep the *VPSUsage it is given, nor the lists it holds:
-// each worker works out its files' figures in the same memory.
-func UsageEach[T any](ctx context.Context, sources iter.Seq2[Source, error], p Period, metrics []Metric, opt Options,
-	encode func(*VPSUsage) (T, error), emit func(T) error) ([]FileError, error) {
-	return usageEach(ctx, sources, p, metrics, opt, true, encode, emit)
-}
-
-// usageEach is UsageEach, reusing each worker's *VPSUsage from file to
-// file when reuse is true.
-func usageEach[T any](ctx context.Context, sources iter.Seq2[Source, error], p Period, metrics []Metric, opt Options, reuse bool,
+// UsageEach is Usage handing each file's result to emit, in the sources'
+// order, instead of keeping them, so that what is held does not grow with
+// the fleet (billrun usage streams its JSON and CSV this way). encode
+// turns a result into what emit takes (its JSON, say); it runs in the
+// worker that read the file, so that encoding is spread over the cores
+// like the reading, and must be safe to call from several goroutines. The
+// workers run ahead of emit by at most 64 files each. The files that
+// could not be read are returned, by name, in order.
+func UsageEach[T any](ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options,
 	encode func(*VPSUsage) (T, error), emit func(T) error) ([]FileError, error) {
 	if err := ValidateMetrics(metrics); err != nil {
 		return nil, err
@@ -190,9 +177,8 @@ func usageEach[T any](ctx context.Context, sources iter.Seq2[Source, error], p P
 	}
 	type result struct {
 		v     T
-		file  string // with a file's error
 		err   error
-		fatal bool // err ends the run (encode failed, sources failed, or interrupted); else it is the file's
+		fatal bool // err ends the run (encode failed, or interrupted); else it is the file's
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -203,68 +189,43 @@ func usageEach[T any](ctx context.Context, sources iter.Seq2[Source, error], p P
 		s Source
 		c chan result
 	}
-	jobs := make(chan job, workers)
-	// A fixed set of workers rather than a goroutine per file: each new
-	// goroutine grew its stack to what FileUsage needs, and copying
-	// stacks was 5 % of the CPU time over 10,000 files. They never fail
-	// as a group (a file's error is its result), so a WaitGroup and ctx,
-	// which the loop below cancels when it stops, are all they need.
+	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			var mine VPSUsage // the figures of this worker's files, in turn
+			var sc scratch // reused from file to file
 			for j := range jobs {
-				j.c <- func() result {
-					defer tick(opt.Progress)
-					if err := ctx.Err(); err != nil {
-						return result{err: err, fatal: true}
-					}
-					u := &mine
-					if !reuse {
-						u = new(VPSUsage)
-					}
-					if err := fileUsage(j.s, p, metrics, opt, u); err != nil {
-						return result{file: j.s.File, err: err}
-					}
-					v, err := encode(u)
-					return result{v: v, err: err, fatal: err != nil}
-				}()
+				r := result{}
+				if err := ctx.Err(); err != nil {
+					r = result{err: err, fatal: true}
+				} else if u, err := fileUsage(j.s, p, metrics, opt, &sc); err != nil {
+					r.err = err
+				} else if r.v, err = encode(u); err != nil {
+					r = result{err: err, fatal: true}
+				}
+				tick(opt.Progress)
+				j.c <- r
 			}
 		})
 	}
-	// Each file's result channel is one of these, in turn, so that a run
-	// makes no garbage per file for them. A channel is queued again (for
-	// file i+len(slots)) only when the queue has room, which it first has
-	// after the loop below took file i+1 from it, and so after that loop
-	// read file i's result: the channel is empty and nothing else holds it.
-	slots := make([]chan result, cap(queue)+1)
 	go func() {
 		defer close(jobs)
 		defer close(queue)
-		i := 0
-		for s, err := range sources {
-			c := slots[i%len(slots)]
-			if c == nil {
-				c = make(chan result, 1)
-				slots[i%len(slots)] = c
-			}
-			i++
+		for _, s := range sources {
+			c := make(chan result, 1)
 			select {
 			case queue <- c:
 			case <-ctx.Done():
 				return
 			}
-			if err != nil {
-				c <- result{err: err, fatal: true}
-				return
-			}
 			// c is queued, so it must get a result: the workers take
-			// jobs until it is closed, so this send always completes.
+			// jobs until jobs is closed, so this send always completes.
 			jobs <- job{s, c}
 		}
 	}()
 	failed := []FileError{}
 	var stop error
+	i := 0
 	for c := range queue {
 		r := <-c
 		switch {
@@ -272,13 +233,14 @@ func usageEach[T any](ctx context.Context, sources iter.Seq2[Source, error], p P
 		case r.fatal:
 			stop = r.err
 		case r.err != nil:
-			failed = append(failed, FileError{File: r.file, Error: r.err.Error()})
+			failed = append(failed, FileError{File: sources[i].File, Error: r.err.Error()})
 		default:
 			stop = emit(r.v)
 		}
 		if stop != nil {
 			cancel() // the producer stops; the rest of the queue drains
 		}
+		i++
 	}
 	wg.Wait()
 	if stop == nil {
@@ -290,90 +252,45 @@ func usageEach[T any](ctx context.Context, sources iter.Seq2[Source, error], p P
 	return failed, nil
 }
 
-// scratch is the memory a file's figures are worked out in, reused from
-// file to file (the pool hands it from one to the next): a month of
-// 1-minute rows is 2.5 MB per file, and the header and the metrics' state
-// some 4 KB more, which would otherwise be garbage after each one.
-type scratch struct {
-	rows   []float64
-	bw     bandwidth
-	file   rrdfetch.File // reopened for each local file
-	accs   []acc
-	cols   []int // the accs' DS columns
-	totals []sum
-	vec    vblock
+// FileUsage computes one file's usage for p.
+func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, error) {
+	return fileUsage(s, p, metrics, opt, new(scratch))
 }
 
-// setAccs readies sc.accs, one per metric, for a file with header h.
-func (sc *scratch) setAccs(h *rrdfetch.Header, metrics []Metric) ([]acc, error) {
-	var err error
-	sc.cols = sc.cols[:0]
-	for _, m := range metrics {
-		if sc.cols, err = appendDSIndex(sc.cols, h, m.DS); err != nil {
-			return nil, fmt.Errorf("metric %s: %w", m.Name, err)
-		}
+// scratch is the memory a file's figures are worked out in, which a
+// worker reuses from file to file: a month of rows and its bandwidth
+// samples are some 350 KB per file.
+type scratch struct {
+	rows []float64
+	bw   bandwidth
+}
+
+// fileUsage is FileUsage working in sc.
+func fileUsage(s Source, p Period, metrics []Metric, opt Options, sc *scratch) (*VPSUsage, error) {
+	full := p
+	p, ok := s.Window(p)
+	if !ok {
+		return nil, fmt.Errorf("%s: not active in %s", s.File, full.Label)
 	}
-	accs := grow(sc.accs, len(metrics))
-	sc.accs = accs
-	cols := sc.cols
+	f, parts, err := openPlanned(s, p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h := f.Header()
+	accs := make([]acc, len(metrics))
 	for i, m := range metrics {
-		accs[i] = acc{col: -1, cols: cols[:len(m.DS):len(m.DS)], maxRate: math.Inf(1)}
-		cols = cols[len(m.DS):]
-		if len(m.DS) == 1 {
-			accs[i].col = accs[i].cols[0]
+		cols, err := appendDSIndex(nil, h, m.DS)
+		if err != nil {
+			return nil, fmt.Errorf("%s: metric %s: %w", s.File, m.Name, err)
 		}
+		accs[i] = acc{cols: cols, maxRate: math.Inf(1)}
 		if m.MaxRate > 0 {
 			accs[i].maxRate = m.MaxRate
 		}
 	}
-	return accs, nil
-}
-
-var bufPool = sync.Pool{New: func() any { return new(scratch) }}
-
-// grow returns b resized to n, reusing its memory (and keeping its
-// contents).
-func grow[T any](b []T, n int) []T {
-	if cap(b) < n {
-		return append(b[:cap(b)], make([]T, n-cap(b))...)
-	}
-	return b[:n]
-}
-
-// FileUsage computes one file's usage for p.
-func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, error) {
-	u := new(VPSUsage)
-	if err := fileUsage(s, p, metrics, opt, u); err != nil {
-		return nil, err
-	}
-	return u, nil
-}
-
-// fileUsage is FileUsage into u, whose Metrics and RRA lists it reuses;
-// after an error u is not a result.
-func fileUsage(s Source, p Period, metrics []Metric, opt Options, u *VPSUsage) error {
-	full := p
-	p, ok := s.Window(p)
-	if !ok {
-		return fmt.Errorf("%s: not active in %s", s.File, full.Label)
-	}
-	sc := bufPool.Get().(*scratch)
-	defer bufPool.Put(sc)
-	f, parts, err := openPlanned(s, p, &sc.file, u.RRA)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	h := f.Header()
 	start, end := p.Start.Unix(), p.End.Unix()
 	inIdx, outIdx := metricIndex(metrics, "in"), metricIndex(metrics, "out")
-	accs, err := sc.setAccs(h, metrics)
-	if err != nil {
-		return fmt.Errorf("%s: %w", s.File, err)
-	}
-	totals := grow(sc.totals, len(metrics))
-	sc.totals = totals
-	clear(totals)
 	var days []DailyBytes
 	var dayStart []int64
 	if opt.Daily {
@@ -387,80 +304,34 @@ func fileUsage(s Source, p Period, metrics []Metric, opt Options, u *VPSUsage) e
 		bw = &sc.bw
 		bw.reset()
 	}
-	var last *rrdfetch.Data // the last part's rows
+	totals := make([]sum, len(metrics))
 	for _, part := range parts {
 		d, err := f.ReadRRAInto(part.RRA, part.From, part.To, sc.rows)
 		if err != nil {
-			return fmt.Errorf("%s: %w", s.File, err)
+			return nil, fmt.Errorf("%s: %w", s.File, err)
 		}
-		if cap(d.Values) > cap(sc.rows) {
-			sc.rows = d.Values
-		}
-		last = d
+		sc.rows = d.Values
+		// Rows [a, b) lie wholly inside the part and count for a whole
+		// step; the others are cut by its bounds or miss it.
 		n, nds := d.Rows(), len(d.DSNames)
-		if bw != nil && len(parts) == 1 {
-			bw.plan(d.Values, nds, n, &accs[inIdx], &accs[outIdx])
-		}
-		// row walks row r, which covers [lo, hi) of the part, through
-		// every metric: the general path, for rows the part's bounds cut
-		// and for daily series.
-		row := func(r int, lo, hi int64) {
-			vals := d.Values[r*nds : (r+1)*nds : (r+1)*nds]
-			var in, out float64
-			var inOK, outOK bool
-			for i := range accs {
-				v, ok := accs[i].add(vals, r, hi-lo, d.Step)
-				switch i {
-				case inIdx:
-					in, inOK = v, ok
-				case outIdx:
-					out, outOK = v, ok
-				}
-			}
-			if bw == nil {
-				return
-			}
-			bw.add(in, inOK, out, outOK)
-			if opt.Daily {
-				if !inOK {
-					in = 0
-				}
-				if !outOK {
-					out = 0
-				}
-				spread(dayStart, end, lo, hi, func(k int, o int64) {
-					days[k].In += Num(in * float64(o))
-					days[k].Out += Num(out * float64(o))
-				})
-			}
-		}
-		// Rows [a, b) lie wholly inside the part: each counts for a whole
-		// step. Without daily series they are walked a metric at a time,
-		// down a column (rows.go), several times faster than row by row
-		// and to the same sums.
-		a, b := 0, 0
-		if !opt.Daily {
-			a = int(min(max(ceilDiv(part.From-d.Start, d.Step), 0), int64(n)))
-			b = int(min(max(floorDiv(part.To-d.Start, d.Step), int64(a)), int64(n)))
-		}
-		overlap(d, part, 0, a, row)
-		if b > a {
-			interior(&sc.vec, accs, d.Values, nds, a, b, d.Step, inIdx, outIdx, bw)
-		}
-		overlap(d, part, b, n, row)
-		for i, m := range metrics {
+		a := int(min(max(ceilDiv(part.From-d.Start, d.Step), 0), int64(n)))
+		b := int(min(max(floorDiv(part.To-d.Start, d.Step), int64(a)), int64(n)))
+		for i := range accs {
+			edge := func(r int, lo, hi int64) { accs[i].add(d.Row(r), r, hi-lo, d.Step) }
+			overlap(d, part, 0, a, edge)
+			accs[i].addWhole(d.Values, nds, a, b, d.Step)
+			overlap(d, part, b, n, edge)
 			t := accs[i].total(d.Step)
-			if m.Kind == Gauge {
+			if metrics[i].Kind == Gauge {
 				t /= 60
 			}
 			totals[i].add(t)
 		}
+		if bw != nil {
+			bandwidthRows(d, part, &accs[inIdx], &accs[outIdx], bw, days, dayStart, end)
+		}
 	}
-	ms := u.Metrics[:0]
-	if cap(ms) < len(metrics) {
-		ms = make(Metrics, 0, len(metrics))
-	}
-	*u = VPSUsage{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate, Daily: days, Metrics: ms}
+	u := &VPSUsage{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate, Daily: days, Metrics: make(Metrics, 0, len(metrics))}
 	if len(parts) > 0 {
 		u.Step = parts[len(parts)-1].Step
 	}
@@ -470,31 +341,45 @@ func fileUsage(s Source, p Period, metrics []Metric, opt Options, u *VPSUsage) e
 			Total: Num(totals[i].value()), Coverage: Num(float64(accs[i].cov) / span), Spikes: accs[i].spikes})
 	}
 	if bw != nil {
-		p95, ok := bw.p95()
-		if !ok {
-			// plan's bounds (one part only) were too high for this file:
-			// take every sample again from the part's rows, still in hand
-			bw.reset()
-			ai, ao := &accs[inIdx], &accs[outIdx]
-			nds := len(last.DSNames)
-			overlap(last, parts[0], 0, last.Rows(), func(r int, _, _ int64) {
-				row := last.Values[r*nds : (r+1)*nds]
-				in, inOK := ai.known(row)
-				out, outOK := ao.known(row)
-				bw.add(in, inOK, out, outOK)
-			})
-			p95, _ = bw.p95()
-		}
-		u.P95 = p95
+		u.P95 = bw.p95()
 	}
-	return nil
+	return u, nil
 }
 
-// overlap calls f for each of rows [from, to) of d that overlaps part,
-// with the part of the row's interval inside it, [lo, hi).
+// bandwidthRows adds the bandwidth samples of d's rows that overlap part
+// to bw, and their bytes to the days that start at dayStart when days is
+// not nil (the last day ends at end). in and out count as ai and ao do.
+func bandwidthRows(d *rrdfetch.Data, part Part, ai, ao *acc, bw *bandwidth, days []DailyBytes, dayStart []int64, end int64) {
+	for r := range d.Rows() {
+		t := d.Time(r)
+		lo, hi := max(t-d.Step, part.From), min(t, part.To)
+		if hi <= lo {
+			continue
+		}
+		row := d.Row(r)
+		in, inOK := ai.known(row)
+		out, outOK := ao.known(row)
+		bw.add(in, inOK, out, outOK)
+		if days == nil {
+			continue
+		}
+		if !inOK {
+			in = 0
+		}
+		if !outOK {
+			out = 0
+		}
+		spread(dayStart, end, lo, hi, func(k int, o int64) {
+			days[k].In += Num(in * float64(o))
+			days[k].Out += Num(out * float64(o))
+		})
+	}
+}
+
+// overlap calls f for each of rows [from, to) of d that overlaps part, in
+// time order, with the part of the row's interval inside it, [lo, hi).
 func overlap(d *rrdfetch.Data, part Part, from, to int, f func(r int, lo, hi int64)) {
 	for r := from; r < to; r++ {
-		// rows are in time order
 		t := d.Time(r)
 		if lo, hi := max(t-d.Step, part.From), min(t, part.To); hi > lo {
 			f(r, lo, hi)

@@ -77,19 +77,13 @@
 // write lock, i.e. while an update is in progress. After 50 attempts it
 // gives up with ErrBusy.
 //
-// # Opening many files
+// # Opening files
 //
-// Open reads the file's first 8 KiB in one pread (the whole header of any
-// usual file) into a recycled buffer. A fleet's files share one schema,
-// so the last static header decoded (stat_head, ds_def, rra_def) is kept
-// with the file size it was decided for, and a file with the same bytes
-// and size reuses the decision and gets its own copy of the definitions;
-// only the live header is decoded per file, and of it the cdp_prep
-// scratch only when Header.CDPPrep asks for it. On Unix files are read with
-// pread on a bare descriptor: six system calls per file and fetch, seven
-// when the rows wrap around the ring. (*File).Reopen reads file after file
-// in one File, reusing the memory of its header and live image: a few
-// small objects per file instead of some 4 KB.
+// Open reads only a regular file: it opens with O_NONBLOCK and checks the
+// type before reading, so a FIFO or a device is an error, never a wait.
+// The file's first 8 KiB are read in one pread (the whole header of any
+// usual file); the cdp_prep scratch is decoded only when Header.CDPPrep
+// asks for it.
 //
 // # Untrusted input
 //

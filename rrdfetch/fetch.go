@@ -306,16 +306,11 @@ func (f *File) snapshot(read func(h *Header) (*Data, error)) (*Data, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The image after the read is only compared, so it goes into a
-		// recycled buffer: equal, it is the same bytes as live.
-		bp := liveBufs.Get().(*[]byte)
-		err = f.readLiveInto(bp)
-		same := err == nil && bytes.Equal(live, *bp)
-		liveBufs.Put(bp)
+		after, err := f.readLive()
 		if err != nil {
 			return nil, fmt.Errorf("read live header: %w", err)
 		}
-		if same {
+		if bytes.Equal(live, after) {
 			f.hdr, f.live = *h, live
 			return d, nil
 		}

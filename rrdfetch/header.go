@@ -7,10 +7,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
-	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 )
 
 // maxHeaderCount bounds ds_cnt and rra_cnt before anything is allocated:
@@ -26,12 +23,6 @@ func (f *File) errf(off int64, format string, a ...any) error {
 // whole header of any usual file (the seed's schema has 3,832 bytes), so
 // that decoding it takes one read instead of four.
 const headPrefix = 8192
-
-// headPool recycles the prefix buffers: a fleet's run opens thousands of
-// files, and each prefix is garbage once Open has decoded it (measured:
-// allocating it cost 4 µs per file, a third of Open). Everything Open
-// keeps is copied out of it.
-var headPool = sync.Pool{New: func() any { return new([headPrefix]byte) }}
 
 // readHeader is readAt for the header while Open decodes it: from the
 // prefix read first when it holds the bytes.
@@ -139,27 +130,21 @@ func newFile(r io.ReaderAt, size int64, name string) (*File, error) {
 }
 
 // init makes f the file r of size bytes, deciding the layout and reading
-// the whole header. It keeps the memory of f's header and live image for
-// Reopen: what f held before is overwritten.
+// the whole header.
 func (f *File) init(r io.ReaderAt, size int64, name string) error {
-	ds, rra, live, names := f.hdr.DS[:0], f.hdr.RRA[:0], f.live[:0], f.names[:0]
 	*f = File{name: name, r: r, size: size}
 	if size < 0 {
 		return f.errf(-1, "negative size")
 	}
-	hp := headPool.Get().(*[headPrefix]byte)
-	defer func() { f.head = nil; headPool.Put(hp) }() // only Open reads through it
-	f.head = hp[:min(size, headPrefix)]
+	f.head = make([]byte, min(size, headPrefix))
+	defer func() { f.head = nil }() // only Open reads through it
 	if err := f.readAt(f.head, 0, "header"); err != nil {
 		return err
 	}
-	if !f.reuseStatic(ds, rra) {
-		if err := f.decodeStatic(); err != nil {
-			return err
-		}
-		f.rememberStatic()
+	if err := f.decodeStatic(); err != nil {
+		return err
 	}
-	live = grow(live, int(f.shape.headerSize-f.liveOffset()))
+	live := make([]byte, f.shape.headerSize-f.liveOffset())
 	if err := f.readHeader(live, f.liveOffset(), "live head"); err != nil {
 		return fmt.Errorf("read live header: %w", err)
 	}
@@ -168,19 +153,9 @@ func (f *File) init(r io.ReaderAt, size int64, name string) error {
 	}
 	f.live = live
 	for i := range f.hdr.DS {
-		names = append(names, f.hdr.DS[i].Name)
+		f.names = append(f.names, f.hdr.DS[i].Name)
 	}
-	f.names = names
 	return nil
-}
-
-// grow is b with length n, reusing its memory (not its contents) when it
-// is large enough.
-func grow[T any](b []T, n int) []T {
-	if cap(b) < n {
-		return make([]T, n)
-	}
-	return b[:n]
 }
 
 // decodeStatic decides the layout from the file's start and decodes the
@@ -326,22 +301,13 @@ func (f *File) liveOffset() int64 {
 
 // readLive reads live_head, pdp_prep, cdp_prep and rra_ptr in one pread.
 func (f *File) readLive() ([]byte, error) {
-	var b []byte
-	if err := f.readLiveInto(&b); err != nil {
+	off := f.liveOffset()
+	b := make([]byte, f.shape.headerSize-off)
+	if err := f.readAt(b, off, "live head"); err != nil {
 		return nil, err
 	}
 	return b, nil
 }
-
-// readLiveInto is readLive into *b, grown as needed.
-func (f *File) readLiveInto(b *[]byte) error {
-	off := f.liveOffset()
-	*b = grow(*b, int(f.shape.headerSize-off))
-	return f.readAt(*b, off, "live head")
-}
-
-// liveBufs recycles the live header images snapshots only compare.
-var liveBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // decodeLive fills the live parts of h from b (as read by readLive).
 func (f *File) decodeLive(b []byte, h *Header) error {
@@ -375,54 +341,4 @@ func (f *File) decodeLive(b []byte, h *Header) error {
 		h.RRA[i].CurRow = cur
 	}
 	return nil
-}
-
-// A fleet's files share one schema, so their static headers (stat_head,
-// ds_def, rra_def) are the same bytes, and deciding the layout and
-// decoding them again for every file was a third of Open's time. The last
-// static header decoded is kept with the file size it was decided for:
-// the decision is a function of exactly those bytes and that size, so a
-// file that repeats both gets the same answer without the work. Only
-// successes are kept, and each File gets its own copies of the slices.
-type staticHeader struct {
-	bytes   []byte // the file's first liveOffset bytes
-	size    int64
-	shape   *shape // not modified once decided; its lay, step and header size
-	version int
-	verStr  string
-	layout  string // shape.lay.String(), which formats
-	ds      []DS   // static fields only
-	rra     []RRA  // static fields only
-}
-
-var lastStatic atomic.Pointer[staticHeader]
-
-// reuseStatic takes the static header from lastStatic when the file
-// starts with the same bytes and has the same size, copying its DS and RRA
-// into ds and rra (whose memory is reused).
-func (f *File) reuseStatic(ds []DS, rra []RRA) bool {
-	c := lastStatic.Load()
-	if c == nil || c.size != f.size || len(c.bytes) > len(f.head) || !bytes.Equal(c.bytes, f.head[:len(c.bytes)]) {
-		return false
-	}
-	f.lay, f.shape = c.shape.lay, c.shape
-	f.hdr.Version, f.hdr.VersionString, f.hdr.Step = c.version, c.verStr, c.shape.step
-	f.hdr.HeaderSize, f.hdr.Layout = c.shape.headerSize, c.layout
-	f.hdr.DS = append(ds, c.ds...)
-	f.hdr.RRA = append(rra, c.rra...)
-	return true
-}
-
-// rememberStatic keeps the static header just decoded, when the prefix
-// Open read holds all of it.
-func (f *File) rememberStatic() {
-	off := f.liveOffset()
-	if off > int64(len(f.head)) {
-		return
-	}
-	lastStatic.Store(&staticHeader{
-		bytes: bytes.Clone(f.head[:off]), size: f.size, shape: f.shape,
-		version: f.hdr.Version, verStr: f.hdr.VersionString, layout: f.hdr.Layout,
-		ds: slices.Clone(f.hdr.DS), rra: slices.Clone(f.hdr.RRA),
-	})
 }

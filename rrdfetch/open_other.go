@@ -1,11 +1,15 @@
-//go:build !(linux || darwin || freebsd || netbsd || openbsd)
+//go:build !unix
 
 package rrdfetch
 
-import "os"
+import (
+	"fmt"
+	"os"
+)
 
-// openFile opens name for reading and returns it with its size.
-func openFile(name string) (*os.File, int64, error) {
+// openRegular opens name for reading and returns it with its size,
+// refusing anything but a regular file.
+func openRegular(name string) (*os.File, int64, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, 0, err
@@ -14,6 +18,10 @@ func openFile(name string) (*os.File, int64, error) {
 	if err != nil {
 		f.Close()
 		return nil, 0, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: not a regular file (%s)", name, st.Mode().Type())
 	}
 	return f, st.Size(), nil
 }

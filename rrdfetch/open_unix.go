@@ -1,85 +1,47 @@
-//go:build linux || darwin || freebsd || netbsd || openbsd
+//go:build unix
 
 package rrdfetch
 
 import (
-	"io"
+	"fmt"
 	"os"
 	"syscall"
 )
 
-// fdFile is an open file read with pread on its descriptor. os.File
-// costs more than billrun reads: os.Open tries to register a regular
-// file with the network poller (four system calls that fail), os.NewFile
-// checks the descriptor's flags (one more), and each takes allocations
-// and a cleanup; a run over thousands of files notices all of it.
-type fdFile struct {
-	fd   int
-	name string
-}
-
-// openFile opens name for reading and returns it with its size.
-func openFile(name string) (*fdFile, int64, error) {
-	for {
-		fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-		switch err {
-		case nil:
-			f := &fdFile{fd: fd, name: name}
-			var st syscall.Stat_t
-			if err := ignoringEINTR(func() error { return syscall.Fstat(fd, &st) }); err != nil {
-				f.Close()
-				return nil, 0, &os.PathError{Op: "stat", Path: name, Err: err}
-			}
-			return f, st.Size, nil
-		case syscall.EINTR:
-			continue
-		}
-		return nil, 0, &os.PathError{Op: "open", Path: name, Err: err}
+// openRegular opens name for reading and returns it with its size. It
+// opens with O_NONBLOCK, so that a FIFO does not block the open, and
+// refuses anything but a regular file before reading a byte.
+func openRegular(name string) (*os.File, int64, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, 0, err
 	}
-}
-
-// ReadAt is io.ReaderAt's: len(b) bytes unless the file ends first.
-func (f *fdFile) ReadAt(b []byte, off int64) (int, error) {
-	n := 0
-	for n < len(b) {
-		var m int
-		err := ignoringEINTR(func() (err error) { m, err = syscall.Pread(f.fd, b[n:], off+int64(n)); return err })
-		if err != nil {
-			return n, &os.PathError{Op: "read", Path: f.name, Err: err}
-		}
-		if m == 0 {
-			return n, io.EOF
-		}
-		n += m
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
 	}
-	return n, nil
-}
-
-// Close closes the descriptor.
-func (f *fdFile) Close() error {
-	if err := syscall.Close(f.fd); err != nil {
-		return &os.PathError{Op: "close", Path: f.name, Err: err}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: not a regular file (%s)", name, st.Mode().Type())
 	}
-	return nil
-}
-
-func ignoringEINTR(f func() error) error {
-	for {
-		if err := f(); err != syscall.EINTR {
-			return err
-		}
-	}
+	return f, st.Size(), nil
 }
 
 // writeLockProbe asks the kernel (F_GETLK, which takes no lock itself)
 // whether another process holds a write lock on f: rrdtool update and
 // rrdcached hold one while they write.
-func writeLockProbe(f *fdFile) func() bool {
+func writeLockProbe(f *os.File) func() bool {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return nil
+	}
 	return func() bool {
-		lk := syscall.Flock_t{Type: syscall.F_RDLCK, Whence: 0, Start: 0, Len: 0}
-		if err := syscall.FcntlFlock(uintptr(f.fd), syscall.F_GETLK, &lk); err != nil {
-			return false
-		}
-		return lk.Type == syscall.F_WRLCK
+		locked := false
+		rc.Control(func(fd uintptr) {
+			lk := syscall.Flock_t{Type: syscall.F_RDLCK}
+			locked = syscall.FcntlFlock(fd, syscall.F_GETLK, &lk) == nil && lk.Type == syscall.F_WRLCK
+		})
+		return locked
 	}
 }

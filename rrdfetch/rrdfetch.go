@@ -162,40 +162,27 @@ type File struct {
 	names []string
 }
 
-// Open opens the named RRD file and reads its header.
+// Open opens the named RRD file and reads its header. Only a regular file
+// is read: a FIFO or a device is refused without blocking.
 func Open(name string) (*File, error) {
-	f := new(File)
-	if err := f.Reopen(name); err != nil {
+	fh, size, err := openRegular(name)
+	if err != nil {
 		return nil, err
 	}
-	return f, nil
-}
-
-// Reopen closes f, when it is open, and opens the named file in its
-// place as Open does, reusing f's memory: the Header and every Data f
-// returned before are then no longer valid. A zero File can be reopened;
-// after an error f is closed, and can be reopened.
-// It is for reading many files in turn, where Open's 4 KB or so per file
-// (the header, decoded and as read) would be garbage after each one.
-func (f *File) Reopen(name string) error {
-	f.Close()
-	fh, size, err := openFile(name)
+	f, err := newFile(fh, size, name)
 	if err != nil {
-		return err
-	}
-	if err := f.init(fh, size, name); err != nil {
 		fh.Close()
-		return err
+		return nil, err
 	}
 	f.closer = fh
 	f.writeLocked = writeLockProbe(fh)
-	return nil
+	return f, nil
 }
 
 // NewFile reads an RRD from r, which holds size bytes.
 func NewFile(r io.ReaderAt, size int64) (*File, error) { return newFile(r, size, "") }
 
-// Close closes the file if it was opened by Open or Reopen, once.
+// Close closes the file if it was opened by Open, once.
 func (f *File) Close() error {
 	c := f.closer
 	f.closer = nil

@@ -85,7 +85,6 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	setMemoryLimit(cfg)
 	metrics, err := cfg.ReportMetrics()
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/billrun/billrun/config"
 	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
@@ -54,18 +55,17 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 	if threshold <= 0 || threshold > 100 {
 		return usagef("--threshold must be in (0, 100]")
 	}
-	in, err := prepare(ctx, o.config, loadHosts, &o.period, o.daemon, o.files, nil)
+	in, err := prepare(ctx, o.config, (*config.Config).HostSources, &o.period, o.daemon, o.files, nil)
 	if err != nil {
 		return err
 	}
-	defer in.close()
 	if in.cfg != nil && o.threshold == 0 {
 		threshold = in.cfg.Threshold()
 	}
-	if in.len() == 0 {
+	if len(in.sources) == 0 {
 		return usagef("no uptime RRD files: give --uptime-rrd FILE or a --config with hosts")
 	}
-	rep, err := report.SLA(ctx, in.list, in.period, threshold, report.Options{})
+	rep, err := report.SLA(ctx, in.sources, in.period, threshold, report.Options{})
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"iter"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -62,15 +60,8 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	if err := checkFormat(o.format); err != nil {
 		return err
 	}
-	var configBytes int64
-	if o.config != "" {
-		if fi, err := os.Stat(o.config); err == nil {
-			configBytes = fi.Size() // a missing file is reported by prepare
-		}
-	}
-	afterConfig := reportGC(configBytes)
-	var keep func(report.Source) bool // all of them
 	opt := report.Options{}
+	var keep func(report.Source) bool // nil: all of them
 	if o.shard != "" {
 		var k, n int
 		if _, err := fmt.Sscanf(o.shard, "%d/%d", &k, &n); err != nil || n < 1 || k < 1 || k > n || fmt.Sprintf("%d/%d", k, n) != o.shard {
@@ -79,29 +70,23 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 		keep = func(s report.Source) bool { return report.InShard(s.Name, k, n) }
 		opt.Daily = true // a shard feeds billrun run, whose invoices chart daily traffic
 	}
-	in, err := prepare(ctx, o.config, loadFleet, &o.period, o.daemon, o.files, keep)
+	in, err := prepare(ctx, o.config, (*config.Config).VPSSources, &o.period, o.daemon, o.files, keep)
 	if err != nil {
 		return err
 	}
-	defer in.close()
-	if in.len() == 0 && o.shard == "" {
+	if len(in.sources) == 0 && o.shard == "" {
 		return usagef("no RRD files: give --rrd FILE or a --config with vps")
 	}
-	reportLimit(in.len(), o.format == "table")
 	metrics := report.DefaultMetrics()
 	if in.cfg != nil {
 		if metrics, err = in.cfg.ReportMetrics(); err != nil {
 			return err
 		}
 	}
-	// From here on only the sources and metrics are needed: the rest of
-	// the configuration (customers, plans) is garbage.
-	in.cfg = nil
-	afterConfig()
-	sources, per := in.sources(), in.period
+	sources, per := in.sources, in.period
 	// JSON and CSV stream: each file's figures are written as soon as
-	// they and all before them are ready, so memory does not grow with the
-	// fleet. The table aligns its columns over all rows and keeps them.
+	// they and all before them are ready, so what is held does not grow
+	// with the fleet. The table aligns its columns over all rows.
 	var failed []report.FileError
 	switch o.format {
 	case "json":
@@ -116,11 +101,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 		}
 	default:
 		var rep *report.UsageReport
-		var all []report.Source
-		if all, err = collect(sources); err != nil {
-			return err
-		}
-		if rep, err = report.Usage(ctx, all, per, metrics, opt); err == nil {
+		if rep, err = report.Usage(ctx, sources, per, metrics, opt); err == nil {
 			failed = rep.Errors
 			err = writeUsageTable(g.stdout, rep, metrics)
 		}
@@ -132,125 +113,53 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 }
 
 // inputs are what usage and sla read: the config (nil without --config),
-// the period, and the files, flushed through rrdcached when one is set.
+// the period, and the sources: the config's, then the command line's
+// files.
 type inputs struct {
-	cfg    *config.Config
-	period report.Period
-	fleet  *report.SortedSources    // the config's VPS, for usage
-	list   []report.Source          // the config's hosts, for sla, then the command line's files
-	keep   func(report.Source) bool // nil: all of them
+	cfg     *config.Config
+	period  report.Period
+	sources []report.Source
 }
 
-// sources yields the fleet, in name order, then the list, in its order:
-// those keep says yes to.
-func (in *inputs) sources() iter.Seq2[report.Source, error] {
-	return func(yield func(report.Source, error) bool) {
-		if in.fleet != nil {
-			for s, err := range in.fleet.All() {
-				if err == nil && in.keep != nil && !in.keep(s) {
-					continue
-				}
-				if !yield(s, err) || err != nil {
-					return
-				}
-			}
-		}
-		for _, s := range in.list {
-			if in.keep == nil || in.keep(s) {
-				if !yield(s, nil) {
-					return
-				}
-			}
-		}
-	}
-}
-
-// len is the number of sources before keep, so at least as many as
-// sources yields.
-func (in *inputs) len() int {
-	n := len(in.list)
-	if in.fleet != nil {
-		n += in.fleet.Len()
-	}
-	return n
-}
-
-// close removes the fleet's temporary files, if it has any.
-func (in *inputs) close() {
-	if in.fleet != nil {
-		in.fleet.Close()
-	}
-}
-
-// collect is the sources in a slice, for the reports that hold every
-// result anyway (SLA, the usage table).
-func collect(sources iter.Seq2[report.Source, error]) ([]report.Source, error) {
-	var all []report.Source
-	for s, err := range sources {
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, s)
-	}
-	return all, nil
-}
-
-// prepare loads the config and its sources with load, resolves the
+// prepare loads the config and takes its sources with of, resolves the
 // period, adds the command line's files to the sources, keeps those keep
-// says yes to (all when keep is nil), and flushes them all through
+// says yes to (all when keep is nil), and flushes the local ones through
 // rrdcached (--daemon, else the config's daemon, else $RRDCACHED_ADDRESS).
-// The caller closes what it returns.
-func prepare(ctx context.Context, cfgPath string, load func(path string, in *inputs) error,
-	pf *periodFlags, daemon string, files []string, keep func(report.Source) bool) (_ *inputs, err error) {
-	in := &inputs{keep: keep}
-	defer func() {
-		if err != nil {
-			in.close()
-		}
-	}()
+func prepare(ctx context.Context, cfgPath string, of func(*config.Config) []report.Source,
+	pf *periodFlags, daemon string, files []string, keep func(report.Source) bool) (*inputs, error) {
+	in := &inputs{}
+	var all []report.Source
 	if cfgPath != "" {
-		if err := load(cfgPath, in); err != nil {
+		c, err := config.Load(cfgPath)
+		if err != nil {
 			return nil, err
 		}
+		in.cfg, all = c, of(c)
 	}
+	var err error
 	if in.period, err = pf.resolve(in.cfg); err != nil {
 		return nil, err
 	}
 	for _, f := range files {
-		in.list = append(in.list, sourceFromFile(f))
+		all = append(all, sourceFromFile(f))
+	}
+	var local []string // remote files are flushed by their own daemon's FETCH
+	for _, s := range all {
+		if keep != nil && !keep(s) {
+			continue
+		}
+		in.sources = append(in.sources, s)
+		if s.Daemon == "" {
+			local = append(local, s.File)
+		}
 	}
 	if daemon == "" && in.cfg != nil {
 		daemon = in.cfg.Daemon
 	}
-	// remote files are flushed by their own daemon's FETCH
-	local := func(yield func(string, error) bool) {
-		for s, err := range in.sources() {
-			if (err != nil || s.Daemon == "") && !yield(s.File, err) {
-				return
-			}
-		}
-	}
-	if err := flushEach(ctx, daemon, local); err != nil {
+	if err := flushThrough(ctx, daemon, local...); err != nil {
 		return nil, err
 	}
 	return in, nil
-}
-
-// loadFleet is prepare's load for billrun usage: the config and its VPS,
-// sorted by name in bounded memory.
-func loadFleet(path string, in *inputs) (err error) {
-	in.cfg, in.fleet, err = config.LoadSources(path)
-	return err
-}
-
-// loadHosts is prepare's load for billrun sla: the config and its hosts.
-func loadHosts(path string, in *inputs) error {
-	c, err := config.Load(path)
-	if err != nil {
-		return err
-	}
-	in.cfg, in.list = c, c.HostSources()
-	return nil
 }
 
 // fileErrors reports unreadable files on stderr; the command then exits 1

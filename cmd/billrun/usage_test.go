@@ -11,11 +11,9 @@ import (
 	"testing"
 )
 
-// A fleet too large for the memory usage sorts names in goes through
-// temporary files in $TMPDIR and comes out as a small one would: every
-// VPS once, in name order, with its figures. With $TMPDIR missing the
-// run fails, saying why: the spill is really taken.
-func TestUsageLargeFleetSpills(t *testing.T) {
+// A large fleet listed out of order comes out streamed as a small one
+// would: every VPS once, in name order, with its figures.
+func TestUsageLargeFleetInNameOrder(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "a.rrd")
 	if out, err := exec.Command("rrdtool", "create", file, "--start", "1699999980", "--step", "60",
@@ -25,7 +23,6 @@ func TestUsageLargeFleetSpills(t *testing.T) {
 	if out, err := exec.Command("rrdtool", "update", file, "1700000040:1", "1700000100:3").CombinedOutput(); err != nil {
 		t.Fatalf("%v %s", err, out)
 	}
-	// 60,000 VPS at some 21 bytes each: more than the 1 MiB held in memory
 	const n = 60000
 	var cfg strings.Builder
 	cfg.WriteString("timezone: UTC\nrrd_dir: " + dir + "\nmetrics:\n  - {name: vm, ds: [v], kind: gauge, unit: KB-minutes}\nvps:\n")
@@ -38,8 +35,6 @@ func TestUsageLargeFleetSpills(t *testing.T) {
 	}
 	args := []string{"usage", "--config", cfgFile, "--start", "1699999980", "--end", "1700000100", "--format", "csv"}
 
-	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp)
 	var out, errb bytes.Buffer
 	if code := execute(context.Background(), args, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
@@ -53,17 +48,5 @@ func TestUsageLargeFleetSpills(t *testing.T) {
 		if name := fmt.Sprintf("v%06d", i); l != name+want {
 			t.Fatalf("row %d: %q, want %q", i, l, name+want)
 		}
-	}
-	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
-		t.Errorf("%d temporary files left in $TMPDIR", len(ents))
-	}
-
-	missing := filepath.Join(dir, "no-such-dir")
-	t.Setenv("TMPDIR", missing)
-	out.Reset()
-	errb.Reset()
-	code := execute(context.Background(), args, &out, &errb)
-	if code != exitError || !strings.Contains(errb.String(), "sort sources by name") || !strings.Contains(errb.String(), missing) {
-		t.Errorf("with $TMPDIR missing: exit %d, stderr %q", code, errb.String())
 	}
 }

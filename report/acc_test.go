@@ -51,73 +51,11 @@ func rowsFile(t *testing.T, seed uint64) (string, int64) {
 	return path, last
 }
 
-// The column kernels (rows wholly inside a part, without daily series)
-// give every figure bit for bit as the row-by-row path (which daily
-// series take), for aligned and unaligned periods, one part or several.
-func TestKernelsMatchRowByRow(t *testing.T) {
-	sets := map[string][]Metric{
-		"one-DS in/out": {
-			{Name: "one", DS: []string{"a"}, Kind: Gauge},
-			{Name: "two", DS: []string{"a", "b"}, Kind: Counter, MaxRate: 1e9},
-			{Name: "three", DS: []string{"a", "b", "c"}, Kind: Counter},
-			{Name: "in", DS: []string{"in"}, Kind: Counter, MaxRate: 1e9},
-			{Name: "c", DS: []string{"c"}, Kind: Gauge, MaxRate: 1e9},
-			{Name: "out", DS: []string{"out"}, Kind: Counter},
-		},
-		"two-DS in": {
-			{Name: "in", DS: []string{"in", "c"}, Kind: Counter, MaxRate: 1e9},
-			{Name: "out", DS: []string{"out"}, Kind: Counter, MaxRate: 1e9},
-			{Name: "b", DS: []string{"b"}, Kind: Gauge},
-		},
-		"no p95": {
-			{Name: "in", DS: []string{"in"}, Kind: Counter},
-			{Name: "b", DS: []string{"b"}, Kind: Gauge, MaxRate: 1e9},
-		},
-	}
-	for seed := range uint64(3) {
-		file, last := rowsFile(t, seed)
-		r := rand.New(rand.NewPCG(seed, 9))
-		for range 20 {
-			// from 10 to 8000 minutes back, often not on a row boundary
-			end := last - int64(r.IntN(600))
-			start := end - 600 - int64(r.IntN(480000))
-			if r.IntN(3) == 0 {
-				start -= start % 300
-				end -= end % 60
-			}
-			p, err := Custom(time.Unix(start, 0).UTC(), time.Unix(end, 0).UTC())
-			if err != nil {
-				t.Fatal(err)
-			}
-			for name, ms := range sets {
-				fast, err := FileUsage(Source{Name: "x", File: file}, p, ms, Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				slow, err := FileUsage(Source{Name: "x", File: file}, p, ms, Options{Daily: true})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for i := range fast.Metrics {
-					f, s := fast.Metrics[i], slow.Metrics[i]
-					if !same(f.Total, s.Total) || !same(f.Coverage, s.Coverage) || f.Spikes != s.Spikes {
-						t.Fatalf("%s, [%d, %d), %d parts: %s %+v, row by row %+v", name, start, end, len(fast.RRA), f.Name, f, s)
-					}
-				}
-				if (fast.P95 == nil) != (slow.P95 == nil) || fast.P95 != nil &&
-					(!same(fast.P95.In, slow.P95.In) || !same(fast.P95.Out, slow.P95.Out) || !same(fast.P95.Max, slow.P95.Max)) {
-					t.Fatalf("%s, [%d, %d): p95 %+v, row by row %+v", name, start, end, fast.P95, slow.P95)
-				}
-			}
-		}
-	}
-}
-
 func same(a, b Num) bool { return math.Float64bits(float64(a)) == math.Float64bits(float64(b)) }
 
-// The kernels' sums are the figures a plain loop gets (to rounding): the
+// FileUsage's sums are the figures a plain loop gets (to rounding): the
 // in metric over one part, against rows summed one by one.
-func TestKernelSumsAgainstPlainLoop(t *testing.T) {
+func TestSumsAgainstPlainLoop(t *testing.T) {
 	file, last := rowsFile(t, 5)
 	p, _ := Custom(time.Unix(last-60*2000, 0), time.Unix(last, 0))
 	ms := []Metric{{Name: "in", DS: []string{"in"}, Kind: Counter, MaxRate: 1e9}, {Name: "out", DS: []string{"out"}, Kind: Counter}}
@@ -125,7 +63,7 @@ func TestKernelSumsAgainstPlainLoop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, parts, err := openPlanned(Source{File: file}, p, nil, nil)
+	f, parts, err := openPlanned(Source{File: file}, p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,0 @@
-//go:build !race
-
-package rrdfetch
-
-const raceEnabled = false
