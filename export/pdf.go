@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
-	"github.com/billrun/billrun/invoice"
+	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/report"
 	"github.com/shopspring/decimal"
 	"golang.org/x/image/font/gofont/gobold"
@@ -25,14 +25,14 @@ type InvoiceCharts struct {
 	Threshold float64
 }
 
-// PDF writes one invoice. The Go fonts (golang.org/x/image/font/gofont)
+// PDF writes one pricing. The Go fonts (golang.org/x/image/font/gofont)
 // are embedded from memory, so Latin, Greek and Cyrillic names print as
 // written. They have no CJK glyphs: an invoice with a character they lack
 // is set in fallback (a TrueType font the operator configures, e.g.
 // Debian's DroidSansFallbackFull.ttf) when one is given. Creation dates are
 // the issue date and the catalog is sorted, so the bytes depend only on the
 // invoice and the fonts.
-func PDF(w io.Writer, inv *invoice.Invoice, ch *InvoiceCharts, fallback []byte) error {
+func PDF(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	if fallback != nil && !goFontCovers(inv) {
 		pdf.AddUTF8FontFromBytes("go", "", fallback)
@@ -105,7 +105,7 @@ func PDF(w io.Writer, inv *invoice.Invoice, ch *InvoiceCharts, fallback []byte) 
 	}
 	pdf.Ln(-1)
 	pdf.SetFont("go", "", 8.5)
-	places := invoice.MinorUnits(inv.Currency)
+	places := pricing.MinorUnits(inv.Currency)
 	for _, l := range inv.Lines {
 		desc := l.Description
 		if l.Review {
@@ -173,7 +173,7 @@ func amount(d decimal.Decimal, places int32) string { return d.StringFixed(place
 // rate prints a line's unit price as money: at least the currency's
 // decimals (20.00, 0.50), more when the rate has them (0.005). (An SLA
 // credit's unit price is the fee it is a percentage of.)
-func rate(l invoice.Line, places int32) string {
+func rate(l pricing.Line, places int32) string {
 	s := l.UnitPrice.String()
 	decimals := int32(0)
 	if i := strings.IndexByte(s, '.'); i >= 0 {
@@ -189,7 +189,7 @@ var (
 
 // goFontCovers reports whether Go Regular has a glyph for every character
 // of the invoice's text.
-func goFontCovers(inv *invoice.Invoice) bool {
+func goFontCovers(inv *pricing.Invoice) bool {
 	goFontOnce.Do(func() { goFont, _ = sfnt.Parse(goregular.TTF) })
 	if goFont == nil {
 		return true

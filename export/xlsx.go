@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/billrun/billrun/invoice"
+	"github.com/billrun/billrun/internal/period"
+
+	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/report"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -19,9 +21,9 @@ import (
 
 // Workbook is what the XLSX is made of.
 type Workbook struct {
-	Period   report.Period
-	Invoices []invoice.Invoice
-	Problems []invoice.Problem
+	Period   period.Period
+	Invoices []pricing.Invoice
+	Problems []pricing.Problem
 	Usage    *report.UsageReport
 	SLA      *report.SLAReport
 	Metrics  []report.Metric
@@ -193,14 +195,14 @@ func money(st *styles, currency string, v decimal.Decimal) excelize.Cell {
 }
 
 func (st *styles) moneyStyle(currency string) int {
-	if id, ok := st.money[invoice.MinorUnits(currency)]; ok {
+	if id, ok := st.money[pricing.MinorUnits(currency)]; ok {
 		return id
 	}
 	return st.money[2]
 }
 
 // taxTotal is the sum of an invoice's VAT per rate, exactly.
-func taxTotal(inv *invoice.Invoice) decimal.Decimal {
+func taxTotal(inv *pricing.Invoice) decimal.Decimal {
 	sum := decimal.Zero
 	for _, t := range inv.Taxes {
 		sum = sum.Add(t.Tax)

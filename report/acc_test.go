@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/billrun/billrun/rrdwrite"
+	"github.com/billrun/billrun/internal/period"
+
+	"github.com/billrun/billrun/internal/rrdwrite"
 )
 
 // rowsFile writes a file of random rows: gaps, spikes, ties, negative
@@ -57,7 +59,7 @@ func same(a, b Num) bool { return math.Float64bits(float64(a)) == math.Float64bi
 // in metric over one part, against rows summed one by one.
 func TestSumsAgainstPlainLoop(t *testing.T) {
 	file, last := rowsFile(t, 5)
-	p, _ := Custom(time.Unix(last-60*2000, 0), time.Unix(last, 0))
+	p, _ := period.Custom(time.Unix(last-60*2000, 0), time.Unix(last, 0))
 	ms := []Metric{{Name: "in", DS: []string{"in"}, Kind: Counter, MaxRate: 1e9}, {Name: "out", DS: []string{"out"}, Kind: Counter}}
 	u, err := FileUsage(Source{Name: "x", File: file}, p, ms, Options{})
 	if err != nil {

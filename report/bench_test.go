@@ -5,14 +5,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/billrun/billrun/fleet"
+	"github.com/billrun/billrun/internal/period"
+
+	"github.com/billrun/billrun/internal/fleet"
 	"github.com/billrun/billrun/rrdfetch"
 )
 
 // benchFile generates one seed-schema VPS file with 100 days of data
 // ending with October 2026 (the bench/ fleet's shape) and returns its path
 // and the month.
-func benchFile(b *testing.B) (string, Period) {
+func benchFile(b *testing.B) (string, period.Period) {
 	b.Helper()
 	dir := b.TempDir()
 	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -20,7 +22,7 @@ func benchFile(b *testing.B) (string, Period) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := ParsePeriod("2026-10", time.UTC)
+	p, err := period.Parse("2026-10", time.UTC)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,7 +3,7 @@
 //
 // # Periods
 //
-// A Period is [Start, End): a calendar month, ISO week or day in an IANA
+// A period.Period is [Start, End): a calendar month, ISO week or day in an IANA
 // zone (a month runs from the first instant of its first day to the first
 // instant of the next month, so DST changes are inside it), or any custom
 // interval.

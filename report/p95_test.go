@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/billrun/billrun/rrdwrite"
+	"github.com/billrun/billrun/internal/period"
+
+	"github.com/billrun/billrun/internal/rrdwrite"
 )
 
 // plainP95 is the 95th percentile by sorting: in, out and the larger of
@@ -71,7 +73,7 @@ func TestP95AsSorted(t *testing.T) {
 	const first = 1_790_000_040
 	last := int64(first + 60*5000)
 	dir := t.TempDir()
-	p, err := Custom(time.Unix(last-60*4464, 0).UTC(), time.Unix(last, 0).UTC())
+	p, err := period.Custom(time.Unix(last-60*4464, 0).UTC(), time.Unix(last, 0).UTC())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/billrun/billrun/rrdcached"
+	"github.com/billrun/billrun/internal/period"
+
+	"github.com/billrun/billrun/internal/rrdcached"
 	"github.com/billrun/billrun/rrdfetch"
 	"golang.org/x/sync/errgroup"
 )
@@ -171,7 +173,7 @@ func (r *remoteFile) ReadRRAInto(i int, start, end int64, _ []float64) (*rrdfetc
 
 // openPlanned opens a source and plans the period's parts; the caller
 // closes it.
-func openPlanned(s Source, p Period) (rows, []Part, error) {
+func openPlanned(s Source, p period.Period) (rows, []Part, error) {
 	var f rows
 	var err error
 	if s.Daemon != "" {

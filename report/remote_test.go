@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/billrun/billrun/rrdcached/rrdcachedtest"
+	"github.com/billrun/billrun/internal/period"
+
+	"github.com/billrun/billrun/internal/rrdcached/rrdcachedtest"
 )
 
 func copyFile(t testing.TB, src, dst string) {
@@ -83,7 +85,7 @@ func BenchmarkRemote(b *testing.B) {
 		remote = append(remote, Source{Name: name, File: name, Daemon: addr})
 		local = append(local, Source{Name: name, File: filepath.Join(base, name)})
 	}
-	p := Month(2026, 10, time.UTC)
+	p := period.Month(2026, 10, time.UTC)
 	for _, c := range []struct {
 		name string
 		src  []Source

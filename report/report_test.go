@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/billrun/billrun/internal/period"
+
 	"github.com/billrun/billrun/rrdfetch"
 )
 
@@ -29,12 +31,12 @@ const fx = "testdata/fixtures/"
 
 func fixture(name string) Source { return Source{Name: name, File: fx + name + "/file.rrd"} }
 
-func oct2026(t *testing.T, zone string) Period {
+func oct2026(t *testing.T, zone string) period.Period {
 	loc, err := time.LoadLocation(zone)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Month(2026, time.October, loc)
+	return period.Month(2026, time.October, loc)
 }
 
 // golden compares got with ../testdata/golden/<name>, or rewrites it.
@@ -139,7 +141,7 @@ func TestOracle(t *testing.T) {
 		{"vps-full", ts("2026-10-20T16:00:00Z"), ts("2026-10-20T17:00:07Z")}, // the counter reset
 	}
 	for _, c := range cases {
-		p, _ := Custom(c.start, c.end)
+		p, _ := period.Custom(c.start, c.end)
 		u, err := FileUsage(fixture(c.file), p, DefaultMetrics(), Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -212,7 +214,7 @@ func TestDaysSumToMonth(t *testing.T) {
 		}
 		sums := map[string]float64{}
 		covs := map[string]float64{}
-		for d := Day(2026, time.October, 1, month.Start.Location()); d.Start.Before(month.End); d = Day(d.Start.Year(), d.Start.Month(), d.Start.Day()+1, d.Start.Location()) {
+		for d := period.Day(2026, time.October, 1, month.Start.Location()); d.Start.Before(month.End); d = period.Day(d.Start.Year(), d.Start.Month(), d.Start.Day()+1, d.Start.Location()) {
 			du, err := FileUsage(fixture("vps-full"), d, DefaultMetrics(), Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -247,7 +249,7 @@ func TestProration(t *testing.T) {
 	}
 	in := 2 // vs_in
 	r1, r2 := d.Row(0)[in], d.Row(1)[in]
-	p, _ := Custom(time.Unix(t0+100, 0), time.Unix(t0+700, 0))
+	p, _ := period.Custom(time.Unix(t0+100, 0), time.Unix(t0+700, 0))
 	u, err := FileUsage(fixture("vps-full"), p, DefaultMetrics(), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -311,7 +313,7 @@ func TestPartsFromSeveralRRAs(t *testing.T) {
 	// The same window from the file whose finest RRA has it all: coarse
 	// RRAs (xff 0.5) fill a partly unknown row with the mean of its known
 	// PDPs, so they may cover a little more; the mean level agrees.
-	w, _ := Custom(time.Unix(r[0].From, 0), p.End)
+	w, _ := period.Custom(time.Unix(r[0].From, 0), p.End)
 	full, _ := FileUsage(fixture("vps-full"), w, DefaultMetrics(), Options{})
 	if len(full.RRA) != 1 {
 		t.Fatalf("vps-full needs one RRA, got %+v", full.RRA)
@@ -423,7 +425,7 @@ func TestActiveWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, _ := Custom(from, p.End)
+	w, _ := period.Custom(from, p.End)
 	want, _ := FileUsage(fixture("vps-full"), w, DefaultMetrics(), Options{})
 	for i := range want.Metrics {
 		if got.Metrics[i] != want.Metrics[i] {

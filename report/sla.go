@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"time"
+
+	"github.com/billrun/billrun/internal/period"
 )
 
 // UptimeDS is the data source of a host's uptime RRD (0–100 %).
@@ -60,7 +62,7 @@ type SLAReport struct {
 }
 
 // SLA computes uptime figures for every host for p.
-func SLA(ctx context.Context, hosts []Source, p Period, threshold float64, opt Options) (*SLAReport, error) {
+func SLA(ctx context.Context, hosts []Source, p period.Period, threshold float64, opt Options) (*SLAReport, error) {
 	if math.IsNaN(threshold) || threshold <= 0 || threshold > 100 {
 		return nil, fmt.Errorf("threshold %v must be in (0, 100]", threshold)
 	}
@@ -96,7 +98,7 @@ func SLA(ctx context.Context, hosts []Source, p Period, threshold float64, opt O
 // HostUptime computes one host's figures: uptime_pct is the mean of the
 // known rows weighted by the seconds they cover in the period; downtime
 // minutes are Σ (100 − v)/100 × covered minutes.
-func HostUptime(s Source, p Period, threshold float64) (*HostSLA, error) {
+func HostUptime(s Source, p period.Period, threshold float64) (*HostSLA, error) {
 	f, parts, err := openPlanned(s, p)
 	if err != nil {
 		return nil, err
@@ -170,7 +172,7 @@ func HostUptime(s Source, p Period, threshold float64) (*HostSLA, error) {
 }
 
 // dayStarts lists the starts of the calendar days of p in its zone.
-func dayStarts(p Period) []int64 {
+func dayStarts(p period.Period) []int64 {
 	var out []int64
 	for d := p.Start; d.Before(p.End); d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, d.Location()) {
 		out = append(out, d.Unix())

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/billrun/billrun/internal/period"
+
 	"github.com/billrun/billrun/rrdfetch"
 )
 
@@ -26,7 +28,7 @@ type Source struct {
 }
 
 // Window is the part of p a source was active in (empty: ok false).
-func (s Source) Window(p Period) (Period, bool) {
+func (s Source) Window(p period.Period) (period.Period, bool) {
 	if !s.From.IsZero() && s.From.After(p.Start) {
 		p.Start = s.From
 	}
@@ -45,7 +47,7 @@ type PeriodJSON struct {
 }
 
 // NewPeriodJSON is p as every output shows it.
-func NewPeriodJSON(p Period) PeriodJSON {
+func NewPeriodJSON(p period.Period) PeriodJSON {
 	return PeriodJSON{
 		Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339),
 		StartEpoch: p.Start.Unix(), EndEpoch: p.End.Unix(),
@@ -144,7 +146,7 @@ type Options struct {
 // Usage computes the usage of every source for p, reading files in
 // parallel; the output keeps the sources' order, and a file that cannot be
 // read lands in Errors (by name) while the others are reported.
-func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options) (*UsageReport, error) {
+func Usage(ctx context.Context, sources []Source, p period.Period, metrics []Metric, opt Options) (*UsageReport, error) {
 	out := &UsageReport{Period: NewPeriodJSON(p), VPS: []VPSUsage{}}
 	keep := func(u *VPSUsage) (*VPSUsage, error) { return u, nil }
 	errs, err := UsageEach(ctx, sources, p, metrics, opt, keep, func(u *VPSUsage) error {
@@ -166,7 +168,7 @@ func Usage(ctx context.Context, sources []Source, p Period, metrics []Metric, op
 // like the reading, and must be safe to call from several goroutines. The
 // workers run ahead of emit by at most 64 files each. The files that
 // could not be read are returned, by name, in order.
-func UsageEach[T any](ctx context.Context, sources []Source, p Period, metrics []Metric, opt Options,
+func UsageEach[T any](ctx context.Context, sources []Source, p period.Period, metrics []Metric, opt Options,
 	encode func(*VPSUsage) (T, error), emit func(T) error) ([]FileError, error) {
 	if err := ValidateMetrics(metrics); err != nil {
 		return nil, err
@@ -253,7 +255,7 @@ func UsageEach[T any](ctx context.Context, sources []Source, p Period, metrics [
 }
 
 // FileUsage computes one file's usage for p.
-func FileUsage(s Source, p Period, metrics []Metric, opt Options) (*VPSUsage, error) {
+func FileUsage(s Source, p period.Period, metrics []Metric, opt Options) (*VPSUsage, error) {
 	return fileUsage(s, p, metrics, opt, new(scratch))
 }
 
@@ -266,7 +268,7 @@ type scratch struct {
 }
 
 // fileUsage is FileUsage working in sc.
-func fileUsage(s Source, p Period, metrics []Metric, opt Options, sc *scratch) (*VPSUsage, error) {
+func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scratch) (*VPSUsage, error) {
 	full := p
 	p, ok := s.Window(p)
 	if !ok {

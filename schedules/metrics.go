@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/billrun/billrun/atomicfile"
+	"github.com/billrun/billrun/internal/atomicfile"
 )
 
 // Metrics writes Prometheus textfile-collector metrics (node_exporter's

@@ -10,7 +10,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/billrun/billrun/report"
+	"github.com/billrun/billrun/internal/period"
+	"github.com/billrun/billrun/internal/state"
+
 	"github.com/robfig/cron/v3"
 )
 
@@ -25,14 +27,14 @@ type Outcome struct {
 }
 
 // RunFunc bills one period.
-type RunFunc func(ctx context.Context, p report.Period) (Outcome, error)
+type RunFunc func(ctx context.Context, p period.Period) (Outcome, error)
 
 // Scheduler decides what to bill when. Now and Sleep are injected so
 // tests drive time.
 type Scheduler struct {
 	Schedule cron.Schedule
 	Location *time.Location
-	Kind     report.Kind // period kind billed (month)
+	Kind     period.Kind // period kind billed (month)
 	StateDir string
 	Lookback int // periods
 	Wait     bool
@@ -72,16 +74,16 @@ func (s *Scheduler) Next(t time.Time, n int) []time.Time {
 }
 
 // PeriodAt is the period a firing at t bills: the last complete one.
-func (s *Scheduler) PeriodAt(t time.Time) report.Period {
-	return report.LastComplete(s.Kind, t, s.Location)
+func (s *Scheduler) PeriodAt(t time.Time) period.Period {
+	return period.LastComplete(s.Kind, t, s.Location)
 }
 
 // Due lists the periods to bill at now, oldest first: every complete
 // period after the ledger's last, at most Lookback back, minus those
 // already in the ledger.
-func (s *Scheduler) Due(now time.Time, l *Ledger) []report.Period {
+func (s *Scheduler) Due(now time.Time, l *state.Ledger) []period.Period {
 	last := s.PeriodAt(now)
-	var back []report.Period
+	var back []period.Period
 	for p := last; len(back) < max(s.Lookback, 1); p = p.Prev() {
 		if l.Has(p.Label) {
 			break // everything before it was billed or is older than the ledger
@@ -96,12 +98,12 @@ func (s *Scheduler) Due(now time.Time, l *Ledger) []report.Period {
 
 // CatchUp bills every due period under the state directory's lock.
 func (s *Scheduler) CatchUp(ctx context.Context) error {
-	lock, err := Acquire(ctx, s.StateDir, s.Wait)
+	lock, err := state.Acquire(ctx, s.StateDir, s.Wait)
 	if err != nil {
 		return err
 	}
 	defer lock.Release()
-	l, err := LoadLedger(s.StateDir)
+	l, err := state.LoadLedger(s.StateDir)
 	if err != nil {
 		return err
 	}
@@ -126,7 +128,7 @@ func (s *Scheduler) CatchUp(ctx context.Context) error {
 			s.Log.Error("billing failed; the next firing tries again", "period", p.Label, "error", err)
 			return fmt.Errorf("period %s: %w", p.Label, err)
 		}
-		if err := l.Record(Entry{Period: p.Label, Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339),
+		if err := l.Record(state.Entry{Period: p.Label, Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339),
 			CompletedAt: s.Now().UTC().Format(time.RFC3339), ManifestDigest: out.ManifestDigest, DurationSeconds: d.Seconds()}); err != nil {
 			return err
 		}
@@ -135,7 +137,7 @@ func (s *Scheduler) CatchUp(ctx context.Context) error {
 	return nil
 }
 
-func lastLabel(l *Ledger) string {
+func lastLabel(l *state.Ledger) string {
 	if e, ok := l.Last(); ok {
 		return e.Period
 	}
@@ -143,7 +145,7 @@ func lastLabel(l *Ledger) string {
 }
 
 // runWithRetry retries transient failures with exponential backoff.
-func (s *Scheduler) runWithRetry(ctx context.Context, p report.Period) (Outcome, error) {
+func (s *Scheduler) runWithRetry(ctx context.Context, p period.Period) (Outcome, error) {
 	wait := s.Backoff
 	for attempt := 0; ; attempt++ {
 		out, err := s.Run(ctx, p)
@@ -173,7 +175,7 @@ func (s *Scheduler) Loop(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			if errors.Is(err, ErrLocked) {
+			if errors.Is(err, state.ErrLocked) {
 				s.Log.Warn("state directory busy; trying at the next firing", "error", err)
 			} else {
 				s.Log.Error("catch-up failed", "error", err)

@@ -14,7 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/billrun/billrun/report"
+	"github.com/billrun/billrun/internal/period"
+	"github.com/billrun/billrun/internal/state"
 )
 
 // clock is a fake time source: Sleep advances it instead of waiting.
@@ -37,10 +38,10 @@ func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
 type recorder struct {
 	mu     sync.Mutex
 	billed []string
-	fail   func(p report.Period) error
+	fail   func(p period.Period) error
 }
 
-func (r *recorder) run(ctx context.Context, p report.Period) (Outcome, error) {
+func (r *recorder) run(ctx context.Context, p period.Period) (Outcome, error) {
 	if r.fail != nil {
 		if err := r.fail(p); err != nil {
 			return Outcome{}, err
@@ -52,7 +53,7 @@ func (r *recorder) run(ctx context.Context, p report.Period) (Outcome, error) {
 	return Outcome{ManifestDigest: "sha256:" + p.Label, FilesRead: 10}, nil
 }
 
-func newScheduler(t *testing.T, spec, zone string, kind report.Kind, now time.Time, rec *recorder) (*Scheduler, *clock) {
+func newScheduler(t *testing.T, spec, zone string, kind period.Kind, now time.Time, rec *recorder) (*Scheduler, *clock) {
 	loc, err := time.LoadLocation(zone)
 	if err != nil {
 		t.Fatal(err)
@@ -68,9 +69,9 @@ func newScheduler(t *testing.T, spec, zone string, kind report.Kind, now time.Ti
 
 func TestCatchUpAfterThreeMonthGapAndNoDoubleBilling(t *testing.T) {
 	rec := &recorder{}
-	s, _ := newScheduler(t, DefaultSpec, "Europe/Berlin", report.KindMonth, time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), rec)
-	l, _ := LoadLedger(s.StateDir)
-	l.Record(Entry{Period: "2026-07", Start: "2026-07-01T00:00:00+02:00"})
+	s, _ := newScheduler(t, DefaultSpec, "Europe/Berlin", period.KindMonth, time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), rec)
+	l, _ := state.LoadLedger(s.StateDir)
+	l.Record(state.Entry{Period: "2026-07", Start: "2026-07-01T00:00:00+02:00"})
 	if err := s.CatchUp(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestCatchUpAfterThreeMonthGapAndNoDoubleBilling(t *testing.T) {
 	if len(rec.billed) != 3 {
 		t.Fatalf("restart billed again: %v", rec.billed)
 	}
-	l, _ = LoadLedger(s.StateDir)
+	l, _ = state.LoadLedger(s.StateDir)
 	if e, _ := l.Last(); e.Period != "2026-10" || e.ManifestDigest != "sha256:2026-10" {
 		t.Errorf("ledger last %+v", e)
 	}
@@ -92,9 +93,9 @@ func TestCatchUpAfterThreeMonthGapAndNoDoubleBilling(t *testing.T) {
 
 func TestLookbackBound(t *testing.T) {
 	rec := &recorder{}
-	s, _ := newScheduler(t, DefaultSpec, "UTC", report.KindMonth, time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), rec)
-	l, _ := LoadLedger(s.StateDir)
-	l.Record(Entry{Period: "2025-12", Start: "2025-12-01T00:00:00Z"})
+	s, _ := newScheduler(t, DefaultSpec, "UTC", period.KindMonth, time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), rec)
+	l, _ := state.LoadLedger(s.StateDir)
+	l.Record(state.Entry{Period: "2025-12", Start: "2025-12-01T00:00:00Z"})
 	s.CatchUp(context.Background())
 	if got := strings.Join(rec.billed, ","); got != "2026-08,2026-09,2026-10" {
 		t.Fatalf("billed %s, want only the lookback window", got)
@@ -110,13 +111,13 @@ func TestDSTGapIsCaughtUp(t *testing.T) {
 		gapDay := map[string]int{"Europe/Berlin": 29, "America/New_York": 8}[zone]
 		month := map[string]time.Month{"Europe/Berlin": time.March, "America/New_York": time.March}[zone]
 		start := time.Date(2026, month, gapDay-1, 12, 0, 0, 0, loc)
-		s, c := newScheduler(t, "30 2 * * *", zone, report.KindDay, start, rec)
+		s, c := newScheduler(t, "30 2 * * *", zone, period.KindDay, start, rec)
 		fires := s.Next(start, 2)
 		if fires[0].Day() != gapDay+1 {
 			t.Fatalf("%s: cron fires %v; expected it to skip %d (DST gap)", zone, fires, gapDay)
 		}
-		l, _ := LoadLedger(s.StateDir)
-		l.Record(Entry{Period: report.Day(2026, month, gapDay-2, loc).Label, Start: "x"})
+		l, _ := state.LoadLedger(s.StateDir)
+		l.Record(state.Entry{Period: period.Day(2026, month, gapDay-2, loc).Label, Start: "x"})
 		c.now = fires[0]
 		if err := s.CatchUp(context.Background()); err != nil {
 			t.Fatal(err)
@@ -130,21 +131,21 @@ func TestDSTGapIsCaughtUp(t *testing.T) {
 
 func TestLockRefusesSecondRun(t *testing.T) {
 	dir := t.TempDir()
-	a, err := Acquire(context.Background(), dir, false)
+	a, err := state.Acquire(context.Background(), dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Acquire(context.Background(), dir, false)
-	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) {
+	_, err = state.Acquire(context.Background(), dir, false)
+	if !errors.Is(err, state.ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) {
 		t.Fatalf("second lock: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	if _, err := Acquire(ctx, dir, true); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := state.Acquire(ctx, dir, true); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("waiting lock: %v", err)
 	}
 	a.Release()
-	b, err := Acquire(context.Background(), dir, false)
+	b, err := state.Acquire(context.Background(), dir, false)
 	if err != nil {
 		t.Fatalf("after release: %v", err)
 	}
@@ -156,23 +157,23 @@ func TestLockRefusesSecondRun(t *testing.T) {
 func TestCancelMidRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	rec := &recorder{}
-	rec.fail = func(p report.Period) error {
+	rec.fail = func(p period.Period) error {
 		if p.Label == "2026-10" {
 			cancel()
 			return ctx.Err()
 		}
 		return nil
 	}
-	s, _ := newScheduler(t, DefaultSpec, "UTC", report.KindMonth, time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC), rec)
+	s, _ := newScheduler(t, DefaultSpec, "UTC", period.KindMonth, time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC), rec)
 	err := s.CatchUp(ctx)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v", err)
 	}
-	l, _ := LoadLedger(s.StateDir)
+	l, _ := state.LoadLedger(s.StateDir)
 	if len(l.Entries) != 2 || l.Has("2026-10") {
 		t.Fatalf("ledger %+v", l.Entries)
 	}
-	if _, err := os.Stat(filepath.Join(s.StateDir, LockFile+".holder")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(s.StateDir, state.LockFile+".holder")); !os.IsNotExist(err) {
 		t.Error("lock holder left behind")
 	}
 }
@@ -180,14 +181,14 @@ func TestCancelMidRun(t *testing.T) {
 func TestTransientRetried(t *testing.T) {
 	rec := &recorder{}
 	n := 0
-	rec.fail = func(p report.Period) error {
+	rec.fail = func(p period.Period) error {
 		n++
 		if n <= 2 {
 			return fmt.Errorf("rrdcached: %w", syscall.ECONNREFUSED)
 		}
 		return nil
 	}
-	s, c := newScheduler(t, DefaultSpec, "UTC", report.KindMonth, time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC), rec)
+	s, c := newScheduler(t, DefaultSpec, "UTC", period.KindMonth, time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC), rec)
 	s.Lookback = 1
 	before := c.Now()
 	if err := s.CatchUp(context.Background()); err != nil {
@@ -196,7 +197,7 @@ func TestTransientRetried(t *testing.T) {
 	if len(rec.billed) != 1 || c.Now().Sub(before) != 3*time.Second {
 		t.Errorf("billed %v after %v of backoff, want 1s+2s", rec.billed, c.Now().Sub(before))
 	}
-	rec.fail = func(report.Period) error { return errors.New("bad config") }
+	rec.fail = func(period.Period) error { return errors.New("bad config") }
 	c.now = time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC) // November is due
 	if err := s.CatchUp(context.Background()); err == nil {
 		t.Error("a permanent failure was not reported")
@@ -206,7 +207,7 @@ func TestTransientRetried(t *testing.T) {
 // The loop fires on schedule with the fake clock and bills each month once.
 func TestLoop(t *testing.T) {
 	rec := &recorder{}
-	s, c := newScheduler(t, DefaultSpec, "Europe/Berlin", report.KindMonth, time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC), rec)
+	s, c := newScheduler(t, DefaultSpec, "Europe/Berlin", period.KindMonth, time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC), rec)
 	s.Lookback = 1
 	ctx, cancel := context.WithCancel(context.Background())
 	s.Sleep = func(ctx context.Context, d time.Duration) error {

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/billrun/billrun/billing"
-	"github.com/billrun/billrun/config"
-	"github.com/billrun/billrun/report"
+	"github.com/billrun/billrun/internal/period"
+
+	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/job"
 	"github.com/billrun/billrun/schedules"
 	"github.com/spf13/cobra"
 )
@@ -87,11 +88,11 @@ func newScheduler(g *globals, o daemonOptions) (*schedules.Scheduler, error) {
 		return nil, err
 	}
 	return &schedules.Scheduler{
-		Schedule: sch, Location: cfg.Location(), Kind: report.KindMonth,
-		StateDir: billing.StateDir(cfg, cfg.OutDir), Lookback: cfg.Lookback, Wait: o.wait,
+		Schedule: sch, Location: cfg.Location(), Kind: period.KindMonth,
+		StateDir: job.StateDir(cfg, cfg.OutDir), Lookback: cfg.Lookback, Wait: o.wait,
 		Now: g.now, Sleep: schedules.RealSleep, Log: g.log, Retries: 4, Backoff: 30 * time.Second,
 		Metrics: schedules.NewMetrics(o.metricsFile),
-		Run: func(ctx context.Context, p report.Period) (schedules.Outcome, error) {
+		Run: func(ctx context.Context, p period.Period) (schedules.Outcome, error) {
 			return billPeriod(ctx, g, cfg, p)
 		},
 	}, nil
@@ -100,13 +101,13 @@ func newScheduler(g *globals, o daemonOptions) (*schedules.Scheduler, error) {
 // billPeriod is the scheduled billing run: flush through rrdcached, then
 // write the period (replacing a partial or unrecorded earlier run: the
 // ledger, not the directory, says what is done).
-func billPeriod(ctx context.Context, g *globals, cfg *config.Config, p report.Period) (schedules.Outcome, error) {
+func billPeriod(ctx context.Context, g *globals, cfg *config.Config, p period.Period) (schedules.Outcome, error) {
 	files := cfg.LocalFiles()
 	if err := flushThrough(ctx, cfg.Daemon, files...); err != nil {
 		return schedules.Outcome{}, err
 	}
 	progress, done := progressBar(g.stderr)
-	res, err := billing.Run(ctx, billing.Options{Config: cfg, Period: p, OutDir: cfg.OutDir, Force: true, Version: version, Progress: progress})
+	res, err := job.Run(ctx, job.Options{Config: cfg, Period: p, OutDir: cfg.OutDir, Force: true, Version: version, Progress: progress})
 	done()
 	if err != nil {
 		return schedules.Outcome{}, err

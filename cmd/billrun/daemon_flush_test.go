@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/billrun/billrun/rrdcached/rrdcachedtest"
+	"github.com/billrun/billrun/internal/rrdcached/rrdcachedtest"
 )
 
 // fetch/info --daemon (and RRDCACHED_ADDRESS) flush the file through a

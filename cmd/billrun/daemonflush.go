@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/billrun/billrun/rrdcached"
+	"github.com/billrun/billrun/internal/rrdcached"
 )
 
 // flushThrough asks the rrdcached at flag (or $RRDCACHED_ADDRESS) to write

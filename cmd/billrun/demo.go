@@ -8,9 +8,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/billrun/billrun/billing"
-	"github.com/billrun/billrun/config"
-	"github.com/billrun/billrun/fleet"
+	"github.com/billrun/billrun/internal/period"
+
+	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/fleet"
+	"github.com/billrun/billrun/internal/job"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
 )
@@ -29,16 +31,16 @@ func newDemoCmd(g *globals) *cobra.Command {
 		Use:   "demo [--out DIR]",
 		Short: "Build a synthetic fleet and bill its last complete month",
 		Long: `Build a synthetic fleet of seed-schema RRD files with billrun's own RRD
-writer (no rrdtool needed), write a billing.yaml for it (hosts, a plan,
+writer (no rrdtool needed), write a job.yaml for it (hosts, a plan,
 customers), print the usage and SLA of the last complete month (UTC), and write
 a full billing run under DIR/out. The same options give the same files, and
-billrun run --config DIR/billing.yaml --period P --force rewrites the run byte
+billrun run --config DIR/job.yaml --period P --force rewrites the run byte
 for byte.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDemo(cmd.Context(), g, o) },
 	}
 	f := c.Flags()
-	f.StringVar(&o.out, "out", "billrun-demo", "directory to write the fleet, billing.yaml and the run into")
+	f.StringVar(&o.out, "out", "billrun-demo", "directory to write the fleet, job.yaml and the run into")
 	f.IntVar(&o.vps, "vps", 12, "number of VPS")
 	f.IntVar(&o.hosts, "hosts", 3, "number of host nodes")
 	f.IntVar(&o.customers, "customers", 4, "number of customers (the VPS are dealt out to them)")
@@ -52,10 +54,10 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if o.vps < 1 || o.vps > 100000 || o.hosts < 1 || o.hosts > 1000 || o.customers < 1 || o.customers > o.vps {
 		return usagef("--vps must be 1..100000, --hosts 1..1000 and --customers 1..vps")
 	}
-	per := report.LastComplete(report.KindMonth, g.now(), time.UTC)
+	per := period.LastComplete(period.KindMonth, g.now(), time.UTC)
 	if o.period != "" {
-		p, err := report.ParsePeriod(o.period, time.UTC)
-		if err != nil || p.Kind != report.KindMonth {
+		p, err := period.Parse(o.period, time.UTC)
+		if err != nil || p.Kind != period.KindMonth {
 			return usagef("--period must be a month, YYYY-MM")
 		}
 		per = p
@@ -105,7 +107,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err := writeSLATable(g.stdout, s); err != nil {
 		return err
 	}
-	res, err := billing.Run(ctx, billing.Options{Config: cfg, Period: per, OutDir: cfg.OutDir, Force: true, Version: version})
+	res, err := job.Run(ctx, job.Options{Config: cfg, Period: per, OutDir: cfg.OutDir, Force: true, Version: version})
 	if err != nil {
 		return err
 	}
@@ -148,7 +150,7 @@ plans:
     sla: {target: 99.99, credits: [{below: 99.99, percent: "10"}, {below: 99.0, percent: "25"}]}
 `
 
-// demoConfig is the billing.yaml of a generated fleet: paths relative to
+// demoConfig is the job.yaml of a generated fleet: paths relative to
 // its directory, max_rate on traffic so the counter reset is excluded, and
 // customers the VPS are dealt out to.
 func demoConfig(fl *fleet.Fleet, dir string, customers int) string {

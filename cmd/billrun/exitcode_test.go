@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/billrun/billrun/schedules"
+	"github.com/billrun/billrun/internal/state"
 )
 
 // The exit status is decided in one place (exitStatus in root.go); these pin
@@ -51,7 +51,7 @@ func TestRunLockedExit4(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "b.yaml")
 	os.WriteFile(cfg, []byte("out_dir: out\nstate_dir: state\n"), 0o644)
-	l, err := schedules.Acquire(context.Background(), filepath.Join(dir, "state"), false)
+	l, err := state.Acquire(context.Background(), filepath.Join(dir, "state"), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/billrun/billrun/internal/timespec"
 	"github.com/billrun/billrun/rrdfetch"
-	"github.com/billrun/billrun/timespec"
 	"github.com/spf13/cobra"
 )
 

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/billrun/billrun/atomicfile"
 	"github.com/billrun/billrun/export"
+	"github.com/billrun/billrun/internal/atomicfile"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
 )

@@ -5,8 +5,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/billrun/billrun/config"
-	"github.com/billrun/billrun/report"
+	"github.com/billrun/billrun/internal/period"
+
+	"github.com/billrun/billrun/internal/config"
 	"github.com/spf13/pflag"
 )
 
@@ -23,7 +24,7 @@ func (p *periodFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&p.end, "end", "", "period end, exclusive (RFC 3339 or epoch seconds)")
 }
 
-func (p *periodFlags) resolve(cfg *config.Config) (report.Period, error) {
+func (p *periodFlags) resolve(cfg *config.Config) (period.Period, error) {
 	loc := time.UTC
 	if cfg != nil {
 		loc = cfg.Location()
@@ -31,35 +32,35 @@ func (p *periodFlags) resolve(cfg *config.Config) (report.Period, error) {
 	if p.tz != "" {
 		l, err := time.LoadLocation(p.tz)
 		if err != nil {
-			return report.Period{}, usagef("--tz: unknown zone %q", p.tz)
+			return period.Period{}, usagef("--tz: unknown zone %q", p.tz)
 		}
 		loc = l
 	}
 	switch {
 	case p.period != "" && (p.start != "" || p.end != ""):
-		return report.Period{}, usagef("give --period or --start/--end, not both")
+		return period.Period{}, usagef("give --period or --start/--end, not both")
 	case p.period != "":
-		per, err := report.ParsePeriod(p.period, loc)
+		per, err := period.Parse(p.period, loc)
 		if err != nil {
-			return report.Period{}, usageError{err}
+			return period.Period{}, usageError{err}
 		}
 		return per, nil
 	case p.start != "" && p.end != "":
 		s, err := parseInstant(p.start, loc)
 		if err != nil {
-			return report.Period{}, usagef("--start: %v", err)
+			return period.Period{}, usagef("--start: %v", err)
 		}
 		e, err := parseInstant(p.end, loc)
 		if err != nil {
-			return report.Period{}, usagef("--end: %v", err)
+			return period.Period{}, usagef("--end: %v", err)
 		}
-		per, err := report.Custom(s, e)
+		per, err := period.Custom(s, e)
 		if err != nil {
-			return report.Period{}, usageError{err}
+			return period.Period{}, usageError{err}
 		}
 		return per, nil
 	}
-	return report.Period{}, usagef("give --period, or --start and --end")
+	return period.Period{}, usagef("give --period, or --start and --end")
 }
 
 // parseInstant reads RFC 3339 or epoch seconds.

@@ -10,7 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/billrun/billrun/schedules"
+	"github.com/billrun/billrun/internal/state"
+
 	"github.com/spf13/cobra"
 )
 
@@ -159,7 +160,7 @@ func exitStatus(ctx context.Context, stderr io.Writer, err error) int {
 		code = exitInterrupted
 	case errors.As(err, &ue):
 		code = exitUsage
-	case errors.Is(err, schedules.ErrLocked):
+	case errors.Is(err, state.ErrLocked):
 		code = exitLocked
 	case errors.As(err, &ce):
 		code = ce.code

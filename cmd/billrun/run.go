@@ -7,10 +7,11 @@ import (
 	"os"
 	"time"
 
-	"github.com/billrun/billrun/billing"
-	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/internal/state"
+
+	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/job"
 	"github.com/billrun/billrun/report"
-	"github.com/billrun/billrun/schedules"
 	"github.com/spf13/cobra"
 )
 
@@ -78,8 +79,8 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	}
 	// One run at a time per state directory, whoever starts it; a complete
 	// run is recorded in the ledger so the daemon does not bill it again.
-	state := billing.StateDir(cfg, out)
-	lock, err := schedules.Acquire(ctx, state, o.wait)
+	stateDir := job.StateDir(cfg, out)
+	lock, err := state.Acquire(ctx, stateDir, o.wait)
 	if err != nil {
 		return err
 	}
@@ -98,10 +99,10 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	}
 	started := g.now()
 	progress, done := progressBar(g.stderr)
-	res, err := billing.Run(ctx, billing.Options{Config: cfg, Period: per, OutDir: out, Force: o.force, Version: version, Progress: progress, Usage: given})
+	res, err := job.Run(ctx, job.Options{Config: cfg, Period: per, OutDir: out, Force: o.force, Version: version, Progress: progress, Usage: given})
 	done()
 	if err != nil {
-		if errors.Is(err, billing.ErrExists) {
+		if errors.Is(err, job.ErrExists) {
 			return exitCodeError{code: exitError, err: err}
 		}
 		return err
@@ -113,10 +114,10 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	if res.Partial {
 		return exitCodeError{code: exitPartial, err: fmt.Errorf("partial run: some invoices were not issued (see %s/manifest.json)", res.Dir)}
 	}
-	l, err := schedules.LoadLedger(state)
+	l, err := state.LoadLedger(stateDir)
 	if err != nil {
 		return err
 	}
-	return l.Record(schedules.Entry{Period: per.Label, Start: per.Start.Format(time.RFC3339), End: per.End.Format(time.RFC3339),
+	return l.Record(state.Entry{Period: per.Label, Start: per.Start.Format(time.RFC3339), End: per.End.Format(time.RFC3339),
 		CompletedAt: g.now().UTC().Format(time.RFC3339), ManifestDigest: res.ManifestDigest, DurationSeconds: g.now().Sub(started).Seconds()})
 }

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/billrun/billrun/rrdcached/rrdcachedtest"
+	"github.com/billrun/billrun/internal/rrdcached/rrdcachedtest"
 	"github.com/billrun/billrun/rrdfetch"
 )
 

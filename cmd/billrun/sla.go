@@ -6,8 +6,8 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/billrun/billrun/config"
 	"github.com/billrun/billrun/export"
+	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
 )

@@ -6,9 +6,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/billrun/billrun/billing"
-	"github.com/billrun/billrun/config"
-	"github.com/billrun/billrun/report"
+	"github.com/billrun/billrun/internal/period"
+	"github.com/billrun/billrun/internal/state"
+
+	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/job"
 	"github.com/billrun/billrun/schedules"
 	"github.com/spf13/cobra"
 )
@@ -68,8 +70,8 @@ func schedulerView(cfgPath string) (*schedules.Scheduler, *config.Config, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &schedules.Scheduler{Schedule: sch, Location: cfg.Location(), Kind: report.KindMonth,
-		StateDir: billing.StateDir(cfg, cfg.OutDir), Lookback: cfg.Lookback}, cfg, nil
+	return &schedules.Scheduler{Schedule: sch, Location: cfg.Location(), Kind: period.KindMonth,
+		StateDir: job.StateDir(cfg, cfg.OutDir), Lookback: cfg.Lookback}, cfg, nil
 }
 
 func runStatus(ctx context.Context, g *globals, cfgPath string) error {
@@ -77,7 +79,7 @@ func runStatus(ctx context.Context, g *globals, cfgPath string) error {
 	if err != nil {
 		return err
 	}
-	l, err := schedules.LoadLedger(s.StateDir)
+	l, err := state.LoadLedger(s.StateDir)
 	if err != nil {
 		return err
 	}

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/internal/period"
+
 	"github.com/billrun/billrun/export"
+	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
 )
@@ -117,7 +119,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 // files.
 type inputs struct {
 	cfg     *config.Config
-	period  report.Period
+	period  period.Period
 	sources []report.Source
 }
 

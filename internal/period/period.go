@@ -1,4 +1,4 @@
-package report
+package period
 
 import (
 	"fmt"
@@ -65,9 +65,9 @@ var (
 	reDay   = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
 )
 
-// ParsePeriod parses "2026-10" (month), "2026-W43" (ISO week) or
+// Parse parses "2026-10" (month), "2026-W43" (ISO week) or
 // "2026-10-05" (day) in loc.
-func ParsePeriod(s string, loc *time.Location) (Period, error) {
+func Parse(s string, loc *time.Location) (Period, error) {
 	atoi := func(x string) int { n, _ := strconv.Atoi(x); return n }
 	if m := reMonth.FindStringSubmatch(s); m != nil {
 		mo := atoi(m[2])
@@ -144,3 +144,6 @@ func LastComplete(k Kind, now time.Time, loc *time.Location) Period {
 	}
 	return cur.Prev()
 }
+
+// Ended reports whether p is over at now: only an ended period is billed.
+func (p Period) Ended(now time.Time) bool { return !now.Before(p.End) }

@@ -1,4 +1,4 @@
-package invoice
+package pricing
 
 import (
 	"bytes"
@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/internal/period"
+
+	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/report"
 	"github.com/shopspring/decimal"
 )
@@ -83,7 +85,7 @@ func TestConvert(t *testing.T) {
 }
 
 const fleetYAML = `timezone: UTC
-rrd_dir: ../report/testdata/fixtures
+rrd_dir: ../../report/testdata/fixtures
 issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1", "10115 Berlin", "Germany"], vat_id: DE123456789, email: billing@example.com}
 metrics:
   - {name: ticks, ds: [vs_uticks, vs_sticks], kind: counter, unit: ticks}
@@ -146,7 +148,7 @@ func buildFleet(t *testing.T, stateDir string) ([]Invoice, []Problem) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := report.Month(2026, time.October, time.UTC)
+	p := period.Month(2026, time.October, time.UTC)
 	ms, err := cfg.ReportMetrics()
 	if err != nil {
 		t.Fatal(err)
@@ -190,7 +192,7 @@ func TestGoldenInvoices(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
-	path := filepath.Join("..", "testdata", "golden", "invoice", "oct2026.golden")
+	path := filepath.Join("..", "..", "testdata", "golden", "invoice", "oct2026.golden")
 	if *update {
 		os.MkdirAll(filepath.Dir(path), 0o755)
 		os.WriteFile(path, got, 0o644)

@@ -12,7 +12,7 @@
 // Determinism: outputs carry no wall-clock time (dates derive from the
 // period), every list is sorted, so the same config, files and period give
 // byte-identical files.
-package billing
+package job
 
 import (
 	"bytes"
@@ -27,10 +27,12 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/billrun/billrun/atomicfile"
-	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/internal/period"
+
 	"github.com/billrun/billrun/export"
-	"github.com/billrun/billrun/invoice"
+	"github.com/billrun/billrun/internal/atomicfile"
+	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/report"
 	"golang.org/x/sync/errgroup"
 )
@@ -41,7 +43,7 @@ var ErrExists = errors.New("period already written (use --force to write it agai
 // Options for one run.
 type Options struct {
 	Config  *config.Config
-	Period  report.Period
+	Period  period.Period
 	OutDir  string
 	Force   bool
 	Version string // billrun version, for the manifest
@@ -56,8 +58,8 @@ type Options struct {
 // Result says what a run did.
 type Result struct {
 	Dir            string
-	Invoices       []invoice.Invoice
-	Problems       []invoice.Problem
+	Invoices       []pricing.Invoice
+	Problems       []pricing.Problem
 	Partial        bool   // some customer's invoice was not issued
 	ManifestDigest string // sha256 of manifest.json
 }
@@ -90,7 +92,7 @@ type Manifest struct {
 	Period       report.PeriodJSON `json:"period"`
 	Inputs       []Input           `json:"inputs"`
 	Outputs      []Output          `json:"outputs"`
-	Problems     []invoice.Problem `json:"problems"`
+	Problems     []pricing.Problem `json:"problems"`
 }
 
 // Run performs the billing run for o.Period.
@@ -129,7 +131,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	fig := invoice.Figures{Usage: map[string]*report.VPSUsage{}, Hosts: map[string]*report.HostSLA{}, Failed: map[string]string{}}
+	fig := pricing.Figures{Usage: map[string]*report.VPSUsage{}, Hosts: map[string]*report.HostSLA{}, Failed: map[string]string{}}
 	inputs := []Input{}
 	for i := range usage.VPS {
 		u := &usage.VPS[i]
@@ -154,15 +156,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	sort.SliceStable(inputs, func(a, b int) bool { return inputs[a].Path < inputs[b].Path })
 
-	invs, problems := invoice.Build(cfg, p, fig)
-	if err := invoice.Numbers(StateDir(cfg, o.OutDir), p.Label, cfg.Invoice.NumberPrefix, invs); err != nil {
+	invs, problems := pricing.Build(cfg, p, fig)
+	if err := pricing.Numbers(StateDir(cfg, o.OutDir), p.Label, cfg.Invoice.NumberPrefix, invs); err != nil {
 		return nil, fmt.Errorf("invoice numbers: %w", err)
 	}
 	if problems == nil {
-		problems = []invoice.Problem{}
+		problems = []pricing.Problem{}
 	}
 	if invs == nil {
-		invs = []invoice.Invoice{}
+		invs = []pricing.Invoice{}
 	}
 
 	tmp, err := os.MkdirTemp(o.OutDir, "."+p.Label+".tmp-")
@@ -206,8 +208,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}},
 		{"invoices.json", func(b *bytes.Buffer) error {
 			return export.JSON(b, struct {
-				Invoices []invoice.Invoice `json:"invoices"`
-				Problems []invoice.Problem `json:"problems"`
+				Invoices []pricing.Invoice `json:"invoices"`
+				Problems []pricing.Problem `json:"problems"`
 			}{invs, problems})
 		}},
 	}
@@ -283,7 +285,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 // charts gathers a customer's daily traffic (summed over its VPS) and
 // daily uptime (averaged over its VPS's hosts) for the invoice's chart page.
-func charts(cfg *config.Config, customer string, fig invoice.Figures, threshold float64) *export.InvoiceCharts {
+func charts(cfg *config.Config, customer string, fig pricing.Figures, threshold float64) *export.InvoiceCharts {
 	ch := &export.InvoiceCharts{Threshold: threshold}
 	var hosts []*report.HostSLA
 	seen := map[string]bool{}
@@ -321,7 +323,7 @@ func charts(cfg *config.Config, customer string, fig invoice.Figures, threshold 
 // givenUsage checks a precomputed usage report against the run: same
 // period, exactly the configured VPS (each either reported or in errors),
 // and restores the metric units JSON does not carry.
-func givenUsage(u *report.UsageReport, p report.Period, vps []report.Source, metrics []report.Metric) (*report.UsageReport, error) {
+func givenUsage(u *report.UsageReport, p period.Period, vps []report.Source, metrics []report.Metric) (*report.UsageReport, error) {
 	if u.Period.StartEpoch != p.Start.Unix() || u.Period.EndEpoch != p.End.Unix() {
 		return nil, fmt.Errorf("the usage given is for %s–%s, not %s", u.Period.Start, u.Period.End, p.Label)
 	}

@@ -16,7 +16,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/billrun/billrun/rrdwrite"
+	"github.com/billrun/billrun/internal/rrdwrite"
 	"golang.org/x/sync/errgroup"
 )
 

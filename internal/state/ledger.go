@@ -1,4 +1,4 @@
-package schedules
+package state
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/billrun/billrun/atomicfile"
+	"github.com/billrun/billrun/internal/atomicfile"
 )
 
 // LedgerFile is the ledger's name in the state directory.

@@ -1,4 +1,4 @@
-package invoice
+package pricing
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/billrun/billrun/atomicfile"
+	"github.com/billrun/billrun/internal/atomicfile"
 )
 
 // numberFile records every invoice number ever allocated, in the state

@@ -1,4 +1,4 @@
-package billing
+package job
 
 import (
 	"archive/zip"
@@ -14,15 +14,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/billrun/billrun/config"
-	"github.com/billrun/billrun/invoice"
-	"github.com/billrun/billrun/report"
+	"github.com/billrun/billrun/internal/period"
+
+	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/pricing"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
 
 const cfgYAML = `timezone: UTC
-rrd_dir: ../report/testdata/fixtures
+rrd_dir: ../../report/testdata/fixtures
 issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1", "10115 Berlin"], vat_id: DE123456789}
 metrics:
   - {name: in, ds: [vs_in], kind: counter, unit: bytes, max_rate: 1.25e9}
@@ -42,7 +43,7 @@ func setup(t *testing.T, extra string) (Options, string) {
 	}
 	out := t.TempDir()
 	cfg.StateDir = filepath.Join(out, "state")
-	return Options{Config: cfg, Period: report.Month(2026, time.October, time.UTC), OutDir: out, Version: "test"}, out
+	return Options{Config: cfg, Period: period.Month(2026, time.October, time.UTC), OutDir: out, Version: "test"}, out
 }
 
 func readAll(t *testing.T, dir string) map[string][]byte {
@@ -254,7 +255,7 @@ func TestWorkbook(t *testing.T) {
 }
 
 // The PDFs' text (pdftotext, poppler-utils) carries the parties, the
-// invoice number and the amounts of the computed invoice.
+// invoice number and the amounts of the computed pricing.
 func TestInvoicePDFs(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		if os.Getenv("CI") != "" {
@@ -282,7 +283,7 @@ func TestInvoicePDFs(t *testing.T) {
 			t.Fatalf("pdftotext %s: %v", path, err)
 		}
 		txt := string(out)
-		places := invoice.MinorUnits(inv.Currency)
+		places := pricing.MinorUnits(inv.Currency)
 		want := []string{inv.Number, inv.IssueDate, inv.DueDate, inv.Issuer.Name, inv.Total.StringFixed(places), inv.Subtotal.StringFixed(places)}
 		want = append(want, inv.Customer.Name) // 株式会社 through the fallback font
 		for _, l := range inv.Lines {

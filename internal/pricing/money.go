@@ -1,4 +1,4 @@
-package invoice
+package pricing
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package invoice
+package pricing
 
 import (
 	"fmt"
@@ -6,7 +6,9 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/billrun/billrun/config"
+	"github.com/billrun/billrun/internal/period"
+
+	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/report"
 	"github.com/shopspring/decimal"
 )
@@ -89,7 +91,7 @@ type Figures struct {
 // host) whose file could not be read gets no invoice; the reason is in the
 // problems. Invoices are in customer-id order, without numbers (see
 // Numbers).
-func Build(cfg *config.Config, p report.Period, fig Figures) ([]Invoice, []Problem) {
+func Build(cfg *config.Config, p period.Period, fig Figures) ([]Invoice, []Problem) {
 	customers := append([]config.Customer(nil), cfg.Customers...)
 	sort.Slice(customers, func(a, b int) bool { return customers[a].ID < customers[b].ID })
 	var out []Invoice
@@ -104,7 +106,7 @@ func Build(cfg *config.Config, p report.Period, fig Figures) ([]Invoice, []Probl
 	return out, problems
 }
 
-func buildOne(cfg *config.Config, p report.Period, fig Figures, cu config.Customer) (Invoice, []Problem, bool) {
+func buildOne(cfg *config.Config, p period.Period, fig Figures, cu config.Customer) (Invoice, []Problem, bool) {
 	plan := cfg.Plan(cu.Plan)
 	round := Rounding(cfg.Invoice.Rounding)
 	places := MinorUnits(cu.Currency)

@@ -21,4 +21,4 @@
 // allocated once per (period, customer) and recorded in the state
 // directory, so a rerun of a period reuses them. Numbering assumes one run
 // at a time per state directory (the scheduler's lock guarantees it).
-package invoice
+package pricing

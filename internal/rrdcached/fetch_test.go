@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/billrun/billrun/rrdcached"
-	"github.com/billrun/billrun/rrdcached/rrdcachedtest"
+	"github.com/billrun/billrun/internal/rrdcached"
+	"github.com/billrun/billrun/internal/rrdcached/rrdcachedtest"
 	"github.com/billrun/billrun/rrdfetch"
 )
 
