@@ -3,21 +3,20 @@ package schedules
 import (
 	"bytes"
 	"fmt"
-	"sort"
+	"strconv"
 	"time"
 
 	"github.com/billrun/billrun/internal/atomicfile"
+	"github.com/billrun/billrun/internal/state"
 )
 
 // Metrics writes Prometheus textfile-collector metrics (node_exporter's
-// --collector.textfile.directory) atomically after every run.
+// --collector.textfile.directory) atomically after every run. The file is
+// rebuilt from the ledger each time, so what it says of the last success
+// survives any number of failing processes after it, and no gauge carries
+// a label that would start a new series every month.
 type Metrics struct {
 	Path string
-
-	lastSuccess map[string]time.Time
-	duration    map[string]time.Duration
-	files       int
-	errors      int
 }
 
 // NewMetrics writes to path ("" disables).
@@ -25,39 +24,56 @@ func NewMetrics(path string) *Metrics {
 	if path == "" {
 		return nil
 	}
-	return &Metrics{Path: path, lastSuccess: map[string]time.Time{}, duration: map[string]time.Duration{}}
+	return &Metrics{Path: path}
 }
 
-// Observe records a run and rewrites the file.
-func (m *Metrics) Observe(period string, at time.Time, d time.Duration, out Outcome, err error) error {
-	m.duration[period] = d
-	m.files += out.FilesRead
+// Write rebuilds the file from stateDir's ledger; lastErr is the outcome
+// of the attempt just made (nil: it succeeded).
+func (m *Metrics) Write(stateDir string, lastErr error) error {
+	l, err := state.LoadLedger(stateDir)
 	if err != nil {
-		m.errors++
-	} else {
-		m.lastSuccess[period] = at
+		return err
 	}
-	return atomicfile.WriteFile(m.Path, m.render())
+	return atomicfile.WriteFile(m.Path, render(l, lastErr))
 }
 
-func (m *Metrics) render() []byte {
+// render is the metrics of ledger l. The last run is the entry completed
+// last; the last billed period the one that ends last.
+func render(l *state.Ledger, lastErr error) []byte {
 	var b bytes.Buffer
-	periods := make([]string, 0, len(m.duration))
-	for p := range m.duration {
-		periods = append(periods, p)
+	gauge := func(name, help string, v float64) {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s %s\n", name, help, name, name, strconv.FormatFloat(v, 'f', -1, 64))
 	}
-	sort.Strings(periods)
-	b.WriteString("# HELP billrun_last_success_timestamp_seconds When the period was last billed successfully.\n# TYPE billrun_last_success_timestamp_seconds gauge\n")
-	for _, p := range periods {
-		if t, ok := m.lastSuccess[p]; ok {
-			fmt.Fprintf(&b, "billrun_last_success_timestamp_seconds{period=%q} %d\n", p, t.Unix())
+	var last, latest state.Entry
+	for _, e := range l.Entries {
+		if e.CompletedAt > last.CompletedAt { // RFC 3339 in UTC sorts as time
+			last = e
+		}
+		if e.End > latest.End || latest.End == "" {
+			latest = e
 		}
 	}
-	b.WriteString("# HELP billrun_run_duration_seconds How long the period's last run took.\n# TYPE billrun_run_duration_seconds gauge\n")
-	for _, p := range periods {
-		fmt.Fprintf(&b, "billrun_run_duration_seconds{period=%q} %g\n", p, m.duration[p].Seconds())
+	failed := 0.0
+	if lastErr != nil {
+		failed = 1
 	}
-	fmt.Fprintf(&b, "# HELP billrun_files_read_total RRD files read by billing runs.\n# TYPE billrun_files_read_total counter\nbillrun_files_read_total %d\n", m.files)
-	fmt.Fprintf(&b, "# HELP billrun_errors_total Billing runs that failed.\n# TYPE billrun_errors_total counter\nbillrun_errors_total %d\n", m.errors)
+	gauge("billrun_last_attempt_failed", "1 when the last billing attempt of this process failed, else 0.", failed)
+	gauge("billrun_billed_periods", "Periods recorded in the ledger.", float64(len(l.Entries)))
+	if len(l.Entries) == 0 {
+		return b.Bytes()
+	}
+	unix := func(s string) float64 {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return 0
+		}
+		return float64(t.Unix())
+	}
+	gauge("billrun_last_success_timestamp_seconds", "When the last successful billing run completed.", unix(last.CompletedAt))
+	gauge("billrun_last_billed_period_end_timestamp_seconds", "The end of the latest billed period.", unix(latest.End))
+	gauge("billrun_last_run_duration_seconds", "How long the last successful run took.", last.DurationSeconds)
+	gauge("billrun_last_run_files_read", "RRD files the last successful run read.", float64(last.FilesRead))
+	gauge("billrun_last_run_invoices", "Invoices the last successful run wrote.", float64(last.Invoices))
+	gauge("billrun_last_run_problems", "Problems the last successful run reported.", float64(last.Problems))
 	return b.Bytes()
 }

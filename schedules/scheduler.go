@@ -26,7 +26,7 @@ type Outcome struct {
 	Problems       int
 }
 
-// RunFunc bills one period.
+// RunFunc bills one period and records it in the ledger.
 type RunFunc func(ctx context.Context, p period.Period) (Outcome, error)
 
 // Scheduler decides what to bill when. Now and Sleep are injected so
@@ -37,7 +37,6 @@ type Scheduler struct {
 	Kind     period.Kind // period kind billed (month)
 	StateDir string
 	Lookback int // periods
-	Wait     bool
 	Run      RunFunc
 	Now      func() time.Time
 	Sleep    func(ctx context.Context, d time.Duration) error
@@ -96,13 +95,10 @@ func (s *Scheduler) Due(now time.Time, l *state.Ledger) []period.Period {
 	return back
 }
 
-// CatchUp bills every due period under the state directory's lock.
+// CatchUp bills every due period, oldest first. Each run takes the state
+// directory's lock and records its period in the ledger itself (package
+// job); a period another process billed meanwhile is skipped.
 func (s *Scheduler) CatchUp(ctx context.Context) error {
-	lock, err := state.Acquire(ctx, s.StateDir, s.Wait)
-	if err != nil {
-		return err
-	}
-	defer lock.Release()
 	l, err := state.LoadLedger(s.StateDir)
 	if err != nil {
 		return err
@@ -120,22 +116,26 @@ func (s *Scheduler) CatchUp(ctx context.Context) error {
 		out, err := s.runWithRetry(ctx, p)
 		d := s.Now().Sub(start)
 		if s.Metrics != nil {
-			if merr := s.Metrics.Observe(p.Label, start.Add(d), d, out, err); merr != nil {
+			if merr := s.Metrics.Write(s.StateDir, err); merr != nil {
 				s.Log.Warn("metrics file not written", "error", merr)
 			}
+		}
+		if errors.Is(err, ErrBilled) {
+			s.Log.Info("already billed", "period", p.Label)
+			continue
 		}
 		if err != nil {
 			s.Log.Error("billing failed; the next firing tries again", "period", p.Label, "error", err)
 			return fmt.Errorf("period %s: %w", p.Label, err)
 		}
-		if err := l.Record(state.Entry{Period: p.Label, Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339),
-			CompletedAt: s.Now().UTC().Format(time.RFC3339), ManifestDigest: out.ManifestDigest, DurationSeconds: d.Seconds()}); err != nil {
-			return err
-		}
 		s.Log.Info("billed", "period", p.Label, "manifest", out.ManifestDigest, "files", out.FilesRead, "problems", out.Problems, "seconds", d.Seconds())
 	}
 	return nil
 }
+
+// ErrBilled is what a RunFunc returns for a period that is already in the
+// ledger (another process billed it after Due looked).
+var ErrBilled = errors.New("period already billed")
 
 func lastLabel(l *state.Ledger) string {
 	if e, ok := l.Last(); ok {

@@ -35,10 +35,14 @@ func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
 	return nil
 }
 
+// recorder is a RunFunc that records each period it bills in the ledger
+// of dir, as the billing job does.
 type recorder struct {
 	mu     sync.Mutex
 	billed []string
 	fail   func(p period.Period) error
+	dir    string
+	now    func() time.Time
 }
 
 func (r *recorder) run(ctx context.Context, p period.Period) (Outcome, error) {
@@ -49,8 +53,17 @@ func (r *recorder) run(ctx context.Context, p period.Period) (Outcome, error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	l, err := state.LoadLedger(r.dir)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if l.Has(p.Label) {
+		return Outcome{}, ErrBilled
+	}
 	r.billed = append(r.billed, p.Label)
-	return Outcome{ManifestDigest: "sha256:" + p.Label, FilesRead: 10}, nil
+	err = l.Record(state.Entry{Period: p.Label, Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339),
+		CompletedAt: r.now().UTC().Format(time.RFC3339), ManifestDigest: "sha256:" + p.Label, FilesRead: 10})
+	return Outcome{ManifestDigest: "sha256:" + p.Label, FilesRead: 10}, err
 }
 
 func newScheduler(t *testing.T, spec, zone string, kind period.Kind, now time.Time, rec *recorder) (*Scheduler, *clock) {
@@ -63,7 +76,8 @@ func newScheduler(t *testing.T, spec, zone string, kind period.Kind, now time.Ti
 		t.Fatal(err)
 	}
 	c := &clock{now: now}
-	return &Scheduler{Schedule: sch, Location: loc, Kind: kind, StateDir: t.TempDir(), Lookback: 3, Run: rec.run,
+	rec.dir, rec.now = t.TempDir(), c.Now
+	return &Scheduler{Schedule: sch, Location: loc, Kind: kind, StateDir: rec.dir, Lookback: 3, Run: rec.run,
 		Now: c.Now, Sleep: c.Sleep, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Retries: 2, Backoff: time.Second}, c
 }
 
@@ -225,8 +239,9 @@ func TestLoop(t *testing.T) {
 		t.Fatalf("billed %s", got)
 	}
 	b, _ := os.ReadFile(s.Metrics.Path)
-	for _, want := range []string{"# TYPE billrun_last_success_timestamp_seconds gauge", `billrun_last_success_timestamp_seconds{period="2026-12"} `,
-		"billrun_files_read_total 50", "billrun_errors_total 0"} {
+	for _, want := range []string{"# TYPE billrun_last_success_timestamp_seconds gauge\n",
+		"\nbillrun_last_billed_period_end_timestamp_seconds 1801436400\n", "\nbillrun_billed_periods 5\n",
+		"\nbillrun_last_run_files_read 10\n", "\nbillrun_last_attempt_failed 0\n"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("metrics lack %q:\n%s", want, b)
 		}

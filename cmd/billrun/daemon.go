@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -89,30 +90,28 @@ func newScheduler(g *globals, o daemonOptions) (*schedules.Scheduler, error) {
 	}
 	return &schedules.Scheduler{
 		Schedule: sch, Location: cfg.Location(), Kind: period.KindMonth,
-		StateDir: job.StateDir(cfg, cfg.OutDir), Lookback: cfg.Lookback, Wait: o.wait,
+		StateDir: job.StateDir(cfg, cfg.OutDir), Lookback: cfg.Lookback,
 		Now: g.now, Sleep: schedules.RealSleep, Log: g.log, Retries: 4, Backoff: 30 * time.Second,
 		Metrics: schedules.NewMetrics(o.metricsFile),
 		Run: func(ctx context.Context, p period.Period) (schedules.Outcome, error) {
-			return billPeriod(ctx, g, cfg, p)
+			return billPeriod(ctx, g, cfg, p, o.wait)
 		},
 	}, nil
 }
 
-// billPeriod is the scheduled billing run: flush through rrdcached, then
-// write the period (replacing a partial or unrecorded earlier run: the
-// ledger, not the directory, says what is done).
-func billPeriod(ctx context.Context, g *globals, cfg *config.Config, p period.Period) (schedules.Outcome, error) {
-	files := cfg.LocalFiles()
-	if err := flushThrough(ctx, cfg.Daemon, files...); err != nil {
-		return schedules.Outcome{}, err
-	}
+// billPeriod is the scheduled billing run: the job as billrun run runs
+// it, without --force (a period the ledger has is not billed again).
+func billPeriod(ctx context.Context, g *globals, cfg *config.Config, p period.Period, wait bool) (schedules.Outcome, error) {
 	progress, done := progressBar(g.stderr)
-	res, err := job.Run(ctx, job.Options{Config: cfg, Period: p, OutDir: cfg.OutDir, Force: true, Version: version, Progress: progress})
+	res, err := job.Run(ctx, job.Options{Config: cfg, Period: p, OutDir: cfg.OutDir, Wait: wait, Now: g.now, Version: version, Progress: progress})
 	done()
+	if errors.Is(err, job.ErrExists) {
+		return schedules.Outcome{}, schedules.ErrBilled
+	}
 	if err != nil {
 		return schedules.Outcome{}, err
 	}
-	out := schedules.Outcome{ManifestDigest: res.ManifestDigest, FilesRead: len(files), Problems: len(res.Problems)}
+	out := schedules.Outcome{ManifestDigest: res.ManifestDigest, FilesRead: res.FilesRead, Problems: len(res.Problems)}
 	if res.Partial {
 		return out, fmt.Errorf("partial run: some invoices were not issued (see %s/manifest.json)", res.Dir)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/billrun/billrun/internal/rrdcached"
 	"github.com/billrun/billrun/internal/rrdcached/rrdcachedtest"
 )
 
@@ -57,9 +58,9 @@ func TestFetchInfoDaemonFlush(t *testing.T) {
 // updates the daemon held.
 func TestUsageDaemonFlushesFleet(t *testing.T) {
 	addr, base := rrdcachedtest.Start(t)
-	old := flushBatch
-	flushBatch = 2 // five files: three batches
-	t.Cleanup(func() { flushBatch = old })
+	old := rrdcached.FlushBatch
+	rrdcached.FlushBatch = 2 // five files: three batches
+	t.Cleanup(func() { rrdcached.FlushBatch = old })
 	cfg := "timezone: UTC\nrrd_dir: " + base + "\nmetrics:\n  - {name: vm, ds: [v], kind: gauge, unit: KB-minutes}\nvps:\n"
 	for i := range 5 {
 		name := fmt.Sprintf("vps%d", i)

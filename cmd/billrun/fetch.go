@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/billrun/billrun/internal/rrdcached"
 	"github.com/billrun/billrun/internal/timespec"
 	"github.com/billrun/billrun/rrdfetch"
 	"github.com/spf13/cobra"
@@ -54,7 +55,7 @@ func runFetch(ctx context.Context, g *globals, o fetchOptions) error {
 			return fmt.Errorf("resolution: %w", err)
 		}
 	}
-	if err := flushThrough(ctx, o.daemon, o.file); err != nil {
+	if err := rrdcached.FlushFiles(ctx, o.daemon, o.file); err != nil {
 		return err
 	}
 	f, err := rrdfetch.Open(o.file)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 
+	"github.com/billrun/billrun/internal/rrdcached"
 	"github.com/billrun/billrun/rrdfetch"
 	"github.com/spf13/cobra"
 )
@@ -29,7 +30,7 @@ func newInfoCmd(g *globals) *cobra.Command {
 }
 
 func runInfo(ctx context.Context, g *globals, o infoOptions) error {
-	if err := flushThrough(ctx, o.daemon, o.file); err != nil {
+	if err := rrdcached.FlushFiles(ctx, o.daemon, o.file); err != nil {
 		return err
 	}
 	f, err := rrdfetch.Open(o.file)

@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"time"
-
-	"github.com/billrun/billrun/internal/state"
 
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/job"
@@ -70,21 +67,9 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	if out == "" {
 		return usagef("no output directory: give --out or out_dir in the config")
 	}
-	files := cfg.LocalFiles()
-	if err := flushThrough(ctx, cfg.Daemon, files...); err != nil {
-		return err
-	}
 	if o.wait && o.noWait {
 		return usagef("--wait and --no-wait exclude each other")
 	}
-	// One run at a time per state directory, whoever starts it; a complete
-	// run is recorded in the ledger so the daemon does not bill it again.
-	stateDir := job.StateDir(cfg, out)
-	lock, err := state.Acquire(ctx, stateDir, o.wait)
-	if err != nil {
-		return err
-	}
-	defer lock.Release()
 	var given *report.UsageReport
 	if o.usage != "" {
 		f, err := os.Open(o.usage)
@@ -97,9 +82,9 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 			return fmt.Errorf("%s: %w", o.usage, err)
 		}
 	}
-	started := g.now()
 	progress, done := progressBar(g.stderr)
-	res, err := job.Run(ctx, job.Options{Config: cfg, Period: per, OutDir: out, Force: o.force, Version: version, Progress: progress, Usage: given})
+	res, err := job.Run(ctx, job.Options{Config: cfg, Period: per, OutDir: out, Force: o.force, Wait: o.wait, Now: g.now,
+		Version: version, Progress: progress, Usage: given})
 	done()
 	if err != nil {
 		if errors.Is(err, job.ErrExists) {
@@ -114,10 +99,5 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	if res.Partial {
 		return exitCodeError{code: exitPartial, err: fmt.Errorf("partial run: some invoices were not issued (see %s/manifest.json)", res.Dir)}
 	}
-	l, err := state.LoadLedger(stateDir)
-	if err != nil {
-		return err
-	}
-	return l.Record(state.Entry{Period: per.Label, Start: per.Start.Format(time.RFC3339), End: per.End.Format(time.RFC3339),
-		CompletedAt: g.now().UTC().Format(time.RFC3339), ManifestDigest: res.ManifestDigest, DurationSeconds: g.now().Sub(started).Seconds()})
+	return nil
 }

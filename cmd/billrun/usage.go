@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/billrun/billrun/internal/period"
+	"github.com/billrun/billrun/internal/rrdcached"
 
 	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/internal/config"
@@ -158,7 +159,7 @@ func prepare(ctx context.Context, cfgPath string, of func(*config.Config) []repo
 	if daemon == "" && in.cfg != nil {
 		daemon = in.cfg.Daemon
 	}
-	if err := flushThrough(ctx, daemon, local...); err != nil {
+	if err := rrdcached.FlushFiles(ctx, daemon, local...); err != nil {
 		return nil, err
 	}
 	return in, nil

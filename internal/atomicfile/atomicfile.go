@@ -48,3 +48,33 @@ func SyncDir(dir string) error {
 	defer d.Close()
 	return d.Sync()
 }
+
+// RemoveStale removes the temporary files WriteFile leaves in dir when it
+// is killed between creating one and renaming it.
+func RemoveStale(dir string) {
+	m, _ := filepath.Glob(filepath.Join(dir, ".*.tmp*"))
+	for _, f := range m {
+		if st, err := os.Lstat(f); err == nil && st.Mode().IsRegular() {
+			os.Remove(f)
+		}
+	}
+}
+
+// WriteSynced writes data to path, a new file, and syncs it: for files
+// inside a directory that is itself published in one step, which need no
+// rename of their own.
+func WriteSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

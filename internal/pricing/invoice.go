@@ -73,6 +73,9 @@ type Problem struct {
 	VPS        string `json:"vps,omitempty"`
 	File       string `json:"file,omitempty"`
 	Problem    string `json:"problem"`
+	// Blocking: the customer's invoice is not issued because of it (the
+	// run is partial); otherwise it is for review.
+	Blocking bool `json:"blocking,omitempty"`
 }
 
 // ReverseChargeNote is printed on invoices where the customer accounts for
@@ -126,11 +129,11 @@ func buildOne(cfg *config.Config, p period.Period, fig Figures, cu config.Custom
 			continue // not this period's business
 		}
 		if e, bad := fig.Failed[v.Name]; bad {
-			problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: v.File, Problem: "invoice not issued: " + e})
+			problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: v.File, Problem: "invoice not issued: " + e, Blocking: true})
 		}
 		if v.Host != "" {
 			if e, bad := fig.Failed[v.Host]; bad {
-				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, Problem: "invoice not issued: host " + v.Host + ": " + e})
+				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, Problem: "invoice not issued: host " + v.Host + ": " + e, Blocking: true})
 			}
 		}
 	}

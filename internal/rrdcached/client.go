@@ -239,3 +239,32 @@ func (c *Client) FlushMany(ctx context.Context, files []string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// FlushBatch is how many files one BATCH of FlushFiles flushes, so that
+// one command does not grow with the fleet.
+var FlushBatch = 4096 // a variable for the tests
+
+// FlushFiles asks the rrdcached at flag (or $RRDCACHED_ADDRESS, see
+// Address) to write the files' queued updates to disk, so that a read
+// includes them. No address: nothing to do. It dials only when there is a
+// file, sends the files in batches of FlushBatch on one connection, and
+// stops at the first batch that fails, with that batch's errors.
+func FlushFiles(ctx context.Context, flag string, files ...string) error {
+	addr := Address(flag)
+	if addr == "" || len(files) == 0 {
+		return nil
+	}
+	c, err := Dial(ctx, addr)
+	if err != nil {
+		return fmt.Errorf("rrdcached %s: %w", addr, err)
+	}
+	defer c.Close()
+	for len(files) > 0 {
+		n := min(len(files), FlushBatch)
+		if err := c.FlushMany(ctx, files[:n]); err != nil {
+			return err
+		}
+		files = files[n:]
+	}
+	return nil
+}

@@ -23,6 +23,9 @@ type Entry struct {
 	CompletedAt     string  `json:"completed_at"`
 	ManifestDigest  string  `json:"manifest_digest"`
 	DurationSeconds float64 `json:"duration_seconds"`
+	FilesRead       int     `json:"files_read"`
+	Invoices        int     `json:"invoices"`
+	Problems        int     `json:"problems"`
 }
 
 // Ledger lists the billed periods, by start.

@@ -4,6 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +47,86 @@ func setup(t *testing.T, extra string) (Options, string) {
 	out := t.TempDir()
 	cfg.StateDir = filepath.Join(out, "state")
 	return Options{Config: cfg, Period: period.Month(2026, time.October, time.UTC), OutDir: out, Version: "test"}, out
+}
+
+// TestPublishKilledAtEveryStep stops a run --force at every step of
+// writing and publishing a period that was billed before (each output
+// file, the syncs, the swap, the removal of the old run), as a kill would,
+// and checks that the period's directory is at every such instant a whole
+// run whose files match its manifest, then that the next run completes
+// and leaves no temporary directory.
+func TestPublishKilledAtEveryStep(t *testing.T) {
+	defer func() { fault = func(string) error { return nil } }()
+	var steps []string
+	fault = func(step string) error { steps = append(steps, step); return nil }
+	o, out := setup(t, "")
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) < 8 || steps[len(steps)-1] != "sync" {
+		t.Fatalf("steps of a first run: %v", steps) // no swap: nothing to replace
+	}
+	steps = nil
+	o.Force = true
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	all := steps
+	if all[len(all)-2] != "swap" || all[len(all)-1] != "removed" {
+		t.Fatalf("steps of a rerun: %v", all)
+	}
+	killed := errors.New("killed")
+	for _, at := range all {
+		fault = func(step string) error {
+			if step == at {
+				return killed
+			}
+			return nil
+		}
+		if _, err := Run(context.Background(), o); at != "removed" && !errors.Is(err, killed) {
+			t.Fatalf("killed at %s: %v", at, err)
+		}
+		checkManifest(t, filepath.Join(out, "2026-10"))
+	}
+	fault = func(string) error { return nil }
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	checkManifest(t, filepath.Join(out, "2026-10"))
+	if m, _ := filepath.Glob(filepath.Join(out, ".2026-10.tmp-*")); len(m) != 0 {
+		t.Errorf("temporary directories left: %v", m)
+	}
+}
+
+// checkManifest: every output the manifest in dir lists is there with its
+// digest, and nothing else is.
+func checkManifest(t *testing.T, dir string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatalf("no whole run in %s: %v", dir, err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{"manifest.json": true}
+	for _, o := range m.Outputs {
+		f, err := os.ReadFile(filepath.Join(dir, o.Name))
+		if err != nil {
+			t.Fatalf("%s listed in the manifest: %v", o.Name, err)
+		}
+		if sum := sha256.Sum256(f); hex.EncodeToString(sum[:]) != o.SHA256 {
+			t.Fatalf("%s does not match its manifest digest", o.Name)
+		}
+		seen[o.Name] = true
+	}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if rel, _ := filepath.Rel(dir, p); err == nil && !d.IsDir() && !seen[rel] {
+			t.Errorf("%s is not in the manifest", rel)
+		}
+		return nil
+	})
 }
 
 func readAll(t *testing.T, dir string) map[string][]byte {
@@ -108,13 +191,13 @@ func TestRunDeterministicAndGuarded(t *testing.T) {
 // cleaned up by the next, which completes.
 func TestInterruptedRun(t *testing.T) {
 	o, out := setup(t, "")
-	afterWrite = func(name string) error {
+	fault = func(name string) error {
 		if name == "usage.csv" {
 			return errors.New("injected fault")
 		}
 		return nil
 	}
-	defer func() { afterWrite = func(string) error { return nil } }()
+	defer func() { fault = func(string) error { return nil } }()
 	if _, err := Run(context.Background(), o); err == nil || !strings.Contains(err.Error(), "injected") {
 		t.Fatalf("run with a fault: %v", err)
 	}
@@ -125,7 +208,7 @@ func TestInterruptedRun(t *testing.T) {
 	stale := filepath.Join(out, ".2026-10.tmp-12345")
 	os.MkdirAll(stale, 0o755)
 	os.WriteFile(filepath.Join(stale, "usage.json"), []byte("{"), 0o644)
-	afterWrite = func(string) error { return nil }
+	fault = func(string) error { return nil }
 	r, err := Run(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)

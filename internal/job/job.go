@@ -1,17 +1,3 @@
-// Package billing is one billing run: read the configured fleet for a
-// period, compute usage and SLA, price the invoices, and write every
-// output into the period's directory, all at once or not at all.
-//
-// The period directory (OUT/<label>, e.g. OUT/2026-10) is built as a
-// hidden temporary directory next to it and renamed into place when every
-// file in it is written and synced: a run killed at any moment leaves no
-// partial file under a final name (a stale temporary directory is removed
-// by the next run). A period already written is not replaced without
-// Force; with it, the new directory replaces the old in one rename.
-//
-// Determinism: outputs carry no wall-clock time (dates derive from the
-// period), every list is sorted, so the same config, files and period give
-// byte-identical files.
 package job
 
 import (
@@ -25,9 +11,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
+	"time"
 
 	"github.com/billrun/billrun/internal/period"
+	"github.com/billrun/billrun/internal/rrdcached"
+	"github.com/billrun/billrun/internal/state"
 
 	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/internal/atomicfile"
@@ -37,16 +25,21 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// ErrExists: the period was written before and Force was not given.
-var ErrExists = errors.New("period already written (use --force to write it again)")
+// ErrExists: the period is in the ledger and Force was not given.
+var ErrExists = errors.New("period already billed (use --force to bill it again)")
 
 // Options for one run.
 type Options struct {
-	Config  *config.Config
-	Period  period.Period
-	OutDir  string
+	Config *config.Config
+	Period period.Period
+	OutDir string
+	// Force bills a period the ledger has already; without it that is
+	// ErrExists. A period directory the ledger does not have (a partial
+	// or interrupted run) is replaced either way.
 	Force   bool
-	Version string // billrun version, for the manifest
+	Wait    bool             // wait for another run's lock instead of state.ErrLocked
+	Now     func() time.Time // the clock, for the ledger (nil: time.Now)
+	Version string           // billrun version, for the manifest
 	// Progress, when set, is told the number of files to read and then
 	// called after each one (a progress bar on a terminal).
 	Progress func(total int) func()
@@ -60,13 +53,16 @@ type Result struct {
 	Dir            string
 	Invoices       []pricing.Invoice
 	Problems       []pricing.Problem
-	Partial        bool   // some customer's invoice was not issued
+	Partial        bool   // some customer's invoice was not issued: not recorded
 	ManifestDigest string // sha256 of manifest.json
+	FilesRead      int
+	Duration       time.Duration
 }
 
-// afterWrite is a fault-injection point for tests: called after each
-// output file is written into the temporary directory.
-var afterWrite = func(name string) error { return nil }
+// fault is a fault-injection point for tests: called at each step of
+// writing and publishing (after each output file, "sync", "swap",
+// "removed"); an error stops the run there, as a kill would.
+var fault = func(step string) error { return nil }
 
 // Input is one file read by the run, as the manifest records it.
 type Input struct {
@@ -95,16 +91,57 @@ type Manifest struct {
 	Problems     []pricing.Problem `json:"problems"`
 }
 
-// Run performs the billing run for o.Period.
+// Run bills o.Period: lock, flush, compute, render, publish, record.
 func Run(ctx context.Context, o Options) (*Result, error) {
 	cfg, p := o.Config, o.Period
 	if o.OutDir == "" {
-		return nil, errors.New("no output directory (--out or out_dir in the config)")
+		return nil, errors.New("no output directory (out_dir in the config)")
 	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	started := now()
+	stateDir := StateDir(cfg, o.OutDir)
+	lock, err := state.Acquire(ctx, stateDir, o.Wait)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	atomicfile.RemoveStale(stateDir)
+	ledger, err := state.LoadLedger(stateDir)
+	if err != nil {
+		return nil, err
+	}
+	if ledger.Has(p.Label) && !o.Force {
+		return nil, fmt.Errorf("%s: %w", p.Label, ErrExists)
+	}
+	local := cfg.LocalFiles()
+	if err := rrdcached.FlushFiles(ctx, cfg.Daemon, local...); err != nil {
+		return nil, err
+	}
+	res, err := bill(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	res.FilesRead = len(local)
+	res.Duration = now().Sub(started)
+	if res.Partial {
+		return res, nil
+	}
+	err = ledger.Record(state.Entry{Period: p.Label, Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339),
+		CompletedAt: now().UTC().Format(time.RFC3339), ManifestDigest: res.ManifestDigest, DurationSeconds: res.Duration.Seconds(),
+		FilesRead: res.FilesRead, Invoices: len(res.Invoices), Problems: len(res.Problems)})
+	if err != nil {
+		return nil, fmt.Errorf("%s was published but not recorded: %w", res.Dir, err)
+	}
+	return res, nil
+}
+
+// bill computes, renders and publishes the period, under the lock.
+func bill(ctx context.Context, o Options) (*Result, error) {
+	cfg, p := o.Config, o.Period
 	final := filepath.Join(o.OutDir, p.Label)
-	if _, err := os.Stat(final); err == nil && !o.Force {
-		return nil, fmt.Errorf("%s: %w", final, ErrExists)
-	}
 	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
 		return nil, err
 	}
@@ -174,19 +211,19 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it private
 		return nil, err
 	}
-	defer os.RemoveAll(tmp) // gone after a successful rename
+	defer os.RemoveAll(tmp) // after a swap, the old run
 	var outputs []Output
 	write := func(name string, fill func(*bytes.Buffer) error) error {
 		var b bytes.Buffer
 		if err := fill(&b); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		if err := atomicfile.WriteFile(filepath.Join(tmp, name), b.Bytes()); err != nil {
+		if err := atomicfile.WriteSynced(filepath.Join(tmp, name), b.Bytes()); err != nil {
 			return err
 		}
 		sum := sha256.Sum256(b.Bytes())
 		outputs = append(outputs, Output{Name: name, SHA256: hex.EncodeToString(sum[:])})
-		return afterWrite(name)
+		return fault(name)
 	}
 	files := []struct {
 		name string
@@ -246,12 +283,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			if err := export.PDF(&b, &invs[i], charts(cfg, invs[i].CustomerID, fig, cfg.Threshold()), fallback); err != nil {
 				return fmt.Errorf("invoice %s: %w", invs[i].Number, err)
 			}
-			if err := atomicfile.WriteFile(filepath.Join(tmp, name), b.Bytes()); err != nil {
+			if err := atomicfile.WriteSynced(filepath.Join(tmp, name), b.Bytes()); err != nil {
 				return err
 			}
 			sum := sha256.Sum256(b.Bytes())
 			pdfOut[i] = Output{Name: name, SHA256: hex.EncodeToString(sum[:])}
-			return afterWrite(name)
+			return fault(name)
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -263,22 +300,27 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := export.JSON(&mb, man); err != nil {
 		return nil, err
 	}
-	if err := atomicfile.WriteFile(filepath.Join(tmp, "manifest.json"), mb.Bytes()); err != nil {
+	if err := atomicfile.WriteSynced(filepath.Join(tmp, "manifest.json"), mb.Bytes()); err != nil {
 		return nil, err
 	}
-	if err := afterWrite("manifest.json"); err != nil {
+	if err := fault("manifest.json"); err != nil {
 		return nil, err
 	}
-	if err := atomicfile.SyncDir(tmp); err != nil {
+	for _, d := range []string{filepath.Join(tmp, "invoices"), tmp} {
+		if err := atomicfile.SyncDir(d); err != nil {
+			return nil, err
+		}
+	}
+	if err := fault("sync"); err != nil {
 		return nil, err
 	}
-	if err := replaceDir(tmp, final); err != nil {
+	if err := publish(tmp, final); err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(mb.Bytes())
 	partial := false
 	for _, pr := range problems {
-		partial = partial || strings.HasPrefix(pr.Problem, "invoice not issued")
+		partial = partial || pr.Blocking
 	}
 	return &Result{Dir: final, Invoices: invs, Problems: problems, Partial: partial, ManifestDigest: "sha256:" + hex.EncodeToString(sum[:])}, nil
 }
@@ -367,28 +409,6 @@ func size(path string) int64 {
 		return -1
 	}
 	return st.Size()
-}
-
-// replaceDir renames tmp to final; an existing final (a --force rerun) is
-// moved aside first and removed after, so final is always a whole run.
-func replaceDir(tmp, final string) error {
-	parent := filepath.Dir(final)
-	if _, err := os.Stat(final); err == nil {
-		old := tmp + ".old"
-		if err := os.Rename(final, old); err != nil {
-			return err
-		}
-		if err := os.Rename(tmp, final); err != nil {
-			os.Rename(old, final)
-			return err
-		}
-		os.RemoveAll(old)
-		return atomicfile.SyncDir(parent)
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return err
-	}
-	return atomicfile.SyncDir(parent)
 }
 
 // removeStale deletes temporary directories a killed run left behind.
