@@ -1,6 +1,11 @@
 # The test command README gives: installs what the tests need (as root, with
 # apt-get, only when something is missing), then vets and runs every test.
-.PHONY: deps test bench fuzz
+.PHONY: build deps test bench fuzz
+
+# build stamps the module version and VCS revision into the binary
+# (billrun --version, manifest.json), whatever GOFLAGS says.
+build:
+	CGO_ENABLED=0 go build -buildvcs=auto -o billrun ./cmd/billrun
 
 DEBS = rrdtool rrdcached python3-rrdtool poppler-utils fonts-droid-fallback
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -34,8 +35,39 @@ const exitCodesHelp = `Exit status:
   130  interrupted (SIGINT or SIGTERM)
 `
 
-// version is set with -ldflags "-X main.version=..." by release builds.
-var version = "dev"
+// version is the module version and VCS revision the binary was built
+// from (runtime/debug.ReadBuildInfo), e.g. "v0.0.0-20261202011800-ead49cb05e21
+// (vcs ead49cb05e21e2f6…, modified)"; a release build may set it with
+// -ldflags "-X main.version=...".
+var version = buildVersion()
+
+// buildVersion is what the Go toolchain stamped into the binary: the main
+// module's version ("(devel)" when it knows none) and, from a VCS
+// checkout, the revision and whether the tree had local changes.
+func buildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := bi.Main.Version
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev != "" {
+		v += " (vcs " + rev
+		if modified == "true" {
+			v += ", modified"
+		}
+		v += ")"
+	}
+	return v
+}
 
 // globals are what every command gets from main: where to write, how to log,
 // and the clock (replaced in tests).
