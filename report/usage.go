@@ -28,15 +28,7 @@ type Source struct {
 }
 
 // Window is the part of p a source was active in (empty: ok false).
-func (s Source) Window(p period.Period) (period.Period, bool) {
-	if !s.From.IsZero() && s.From.After(p.Start) {
-		p.Start = s.From
-	}
-	if !s.Until.IsZero() && s.Until.Before(p.End) {
-		p.End = s.Until
-	}
-	return p, p.End.After(p.Start)
-}
+func (s Source) Window(p period.Period) (period.Period, bool) { return p.Clip(s.From, s.Until) }
 
 // PeriodJSON is how a period appears in every output.
 type PeriodJSON struct {

@@ -87,15 +87,12 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	metrics, err := cfg.ReportMetrics()
+	metrics := job.Metrics(cfg)
+	u, err := report.Usage(ctx, job.VPSSources(cfg), per, metrics, report.Options{})
 	if err != nil {
 		return err
 	}
-	u, err := report.Usage(ctx, cfg.VPSSources(), per, metrics, report.Options{})
-	if err != nil {
-		return err
-	}
-	s, err := report.SLA(ctx, cfg.HostSources(), per, cfg.Threshold(), report.Options{})
+	s, err := report.SLA(ctx, job.HostSources(cfg), per, job.Threshold(cfg), report.Options{})
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/billrun/billrun/export"
-	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/job"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
 )
@@ -55,12 +55,12 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 	if threshold <= 0 || threshold > 100 {
 		return usagef("--threshold must be in (0, 100]")
 	}
-	in, err := prepare(ctx, o.config, (*config.Config).HostSources, &o.period, o.daemon, o.files, nil)
+	in, err := prepare(ctx, o.config, job.HostSources, &o.period, o.daemon, o.files, nil)
 	if err != nil {
 		return err
 	}
 	if in.cfg != nil && o.threshold == 0 {
-		threshold = in.cfg.Threshold()
+		threshold = job.Threshold(in.cfg)
 	}
 	if len(in.sources) == 0 {
 		return usagef("no uptime RRD files: give --uptime-rrd FILE or a --config with hosts")

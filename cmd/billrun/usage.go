@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/billrun/billrun/internal/job"
 	"github.com/billrun/billrun/internal/period"
 	"github.com/billrun/billrun/internal/rrdcached"
 
@@ -73,7 +74,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 		keep = func(s report.Source) bool { return report.InShard(s.Name, k, n) }
 		opt.Daily = true // a shard feeds billrun run, whose invoices chart daily traffic
 	}
-	in, err := prepare(ctx, o.config, (*config.Config).VPSSources, &o.period, o.daemon, o.files, keep)
+	in, err := prepare(ctx, o.config, job.VPSSources, &o.period, o.daemon, o.files, keep)
 	if err != nil {
 		return err
 	}
@@ -82,9 +83,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	}
 	metrics := report.DefaultMetrics()
 	if in.cfg != nil {
-		if metrics, err = in.cfg.ReportMetrics(); err != nil {
-			return err
-		}
+		metrics = job.Metrics(in.cfg)
 	}
 	sources, per := in.sources, in.period
 	// JSON and CSV stream: each file's figures are written as soon as

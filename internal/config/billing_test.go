@@ -58,9 +58,6 @@ func TestBilling(t *testing.T) {
 	if c.StateDir != filepath.Join(dir, "state") || c.Invoice.Rounding != "half-even" || *c.ReviewCoverage != 0.99 {
 		t.Errorf("settings %q %q %v", c.StateDir, c.Invoice.Rounding, *c.ReviewCoverage)
 	}
-	if src := c.VPSSources(); len(src) != 1 || src[0].Name != "vps00001" {
-		t.Errorf("customers' VPS are not sources: %+v", src)
-	}
 }
 
 func TestBillingErrors(t *testing.T) {

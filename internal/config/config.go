@@ -15,13 +15,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/billrun/billrun/report"
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 )
@@ -173,7 +173,7 @@ func (c *Config) validate(dir string) error {
 	if c.UptimeThreshold != nil && (*c.UptimeThreshold <= 0 || *c.UptimeThreshold > 100) {
 		return fmt.Errorf("uptime_threshold: %v is not in (0, 100]", *c.UptimeThreshold)
 	}
-	if _, err := c.ReportMetrics(); err != nil {
+	if err := c.checkMetrics(); err != nil {
 		return err
 	}
 	hosts := map[string]bool{}
@@ -250,18 +250,6 @@ func (c *Config) checkVPS(i int, v *VPS) error {
 	return nil
 }
 
-// LocalFiles lists the files read from this machine (not through a
-// host's rrdcached), for flushing through the local rrdcached.
-func (c *Config) LocalFiles() []string {
-	var out []string
-	for _, s := range append(c.VPSSources(), c.HostSources()...) {
-		if s.Daemon == "" {
-			out = append(out, s.File)
-		}
-	}
-	return out
-}
-
 func (c *Config) resolve(p string) string {
 	if filepath.IsAbs(p) {
 		return p
@@ -275,27 +263,26 @@ func (c *Config) Location() *time.Location { return c.loc }
 // Digest is the SHA-256 of the file's bytes.
 func (c *Config) Digest() string { return c.digest }
 
-// Threshold is the degraded threshold (default 99.99).
-func (c *Config) Threshold() float64 {
-	if c.UptimeThreshold == nil {
-		return report.DefaultThreshold
+// checkMetrics checks the metric definitions; none is the seed's six
+// (report.DefaultMetrics).
+func (c *Config) checkMetrics() error {
+	seen := map[string]bool{}
+	for i, m := range c.Metrics {
+		if !validID(m.Name, 64) || seen[m.Name] {
+			return fmt.Errorf("metrics[%d].name: invalid or duplicate name %q", i, m.Name)
+		}
+		seen[m.Name] = true
+		if len(m.DS) == 0 {
+			return fmt.Errorf("metrics[%d].ds: %s names no data source", i, m.Name)
+		}
+		if m.Kind != "counter" && m.Kind != "gauge" {
+			return fmt.Errorf("metrics[%d].kind: must be counter or gauge, not %q", i, m.Kind)
+		}
+		if m.MaxRate < 0 || math.IsNaN(m.MaxRate) || math.IsInf(m.MaxRate, 0) {
+			return fmt.Errorf("metrics[%d].max_rate: %v is not a finite number >= 0", i, m.MaxRate)
+		}
 	}
-	return *c.UptimeThreshold
-}
-
-// ReportMetrics converts the metric definitions (default: the seed's six).
-func (c *Config) ReportMetrics() ([]report.Metric, error) {
-	if len(c.Metrics) == 0 {
-		return report.DefaultMetrics(), nil
-	}
-	var out []report.Metric
-	for _, m := range c.Metrics {
-		out = append(out, report.Metric{Name: m.Name, DS: m.DS, Kind: report.MetricKind(m.Kind), Unit: m.Unit, MaxRate: m.MaxRate})
-	}
-	if err := report.ValidateMetrics(out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return nil
 }
 
 // NumVPS is the number of VPS, top-level and customers'.
@@ -307,28 +294,6 @@ func (c *Config) NumVPS() int {
 	return n
 }
 
-// VPSSources lists the VPS files, top-level and customers', sorted by name.
-func (c *Config) VPSSources() []report.Source {
-	out := make([]report.Source, 0, c.NumVPS())
-	for _, v := range c.VPS {
-		out = append(out, report.Source{Name: v.Name, File: v.File, Daemon: c.remote[v.Host]})
-	}
-	for _, cu := range c.Customers {
-		for _, v := range cu.VPS {
-			out = append(out, report.Source{Name: v.Name, File: v.File, From: v.From, Until: v.Until, Daemon: c.remote[v.Host]})
-		}
-	}
-	// a fleet's worth of sources: the generic sort moves them several
-	// times faster than sort.SliceStable's reflection
-	slices.SortStableFunc(out, func(a, b report.Source) int { return strings.Compare(a.Name, b.Name) })
-	return out
-}
-
-// HostSources lists the host uptime files in configuration order.
-func (c *Config) HostSources() []report.Source {
-	var out []report.Source
-	for _, h := range c.Hosts {
-		out = append(out, report.Source{Name: h.Name, File: h.File, Daemon: h.Daemon})
-	}
-	return out
-}
+// RemoteDaemon is the rrdcached that serves host's files ("" for a
+// local host).
+func (c *Config) RemoteDaemon(host string) string { return c.remote[host] }

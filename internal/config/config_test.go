@@ -25,18 +25,18 @@ vps:
 	if c.Location().String() != "Europe/Berlin" {
 		t.Errorf("zone %s", c.Location())
 	}
-	src := c.VPSSources()
+	src := c.VPS
 	if len(src) != 2 || src[0].Name != "vps1" || src[0].File != "/abs/vps1.rrd" || src[1].File != filepath.Join(dir, "rrds", "vps2.rrd") {
 		t.Errorf("sources %+v", src)
 	}
-	if h := c.HostSources(); h[0].File != filepath.Join(dir, "rrds", "hosts/host01-uptime.rrd") {
+	if h := c.Hosts; h[0].File != filepath.Join(dir, "rrds", "hosts/host01-uptime.rrd") {
 		t.Errorf("hosts %+v", h)
 	}
-	if ms, _ := c.ReportMetrics(); len(ms) != 6 || ms[0].Name != "ticks" {
-		t.Errorf("default metrics %+v", ms)
+	if len(c.Metrics) != 0 {
+		t.Errorf("metrics %+v where none were given", c.Metrics)
 	}
-	if c.Threshold() != 99.99 || !strings.HasPrefix(c.Digest(), "sha256:") {
-		t.Errorf("threshold %v digest %s", c.Threshold(), c.Digest())
+	if c.UptimeThreshold != nil || !strings.HasPrefix(c.Digest(), "sha256:") {
+		t.Errorf("threshold %v digest %s", c.UptimeThreshold, c.Digest())
 	}
 }
 
@@ -46,7 +46,7 @@ func TestErrors(t *testing.T) {
 		"timezone: Mars/Olympus\n":                                     `unknown zone "Mars/Olympus"`,
 		"vps: [{name: a}, {name: a}]\n":                                `vps[1].name: invalid or duplicate name "a"`,
 		"vps: [{name: a, host: h9}]\n":                                 `vps[0].host: no host named "h9"`,
-		"metrics: [{name: x, ds: [a], kind: level}]\n":                 "kind must be counter or gauge",
+		"metrics: [{name: x, ds: [a], kind: level}]\n":                 "kind: must be counter or gauge",
 		"uptime_threshold: 120\n":                                      "uptime_threshold",
 		"hosts: [{name: h}]\n":                                         "hosts[0].file: missing",
 		"vps: [{name: 'bad name'}]\n":                                  "vps[0].name",

@@ -116,7 +116,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if ledger.Has(p.Label) && !o.Force {
 		return nil, fmt.Errorf("%s: %w", p.Label, ErrExists)
 	}
-	local := cfg.LocalFiles()
+	local := LocalFiles(cfg)
 	if err := rrdcached.FlushFiles(ctx, cfg.Daemon, local...); err != nil {
 		return nil, err
 	}
@@ -147,11 +147,9 @@ func bill(ctx context.Context, o Options) (*Result, error) {
 	}
 	removeStale(o.OutDir, p.Label)
 
-	metrics, err := cfg.ReportMetrics()
-	if err != nil {
-		return nil, err
-	}
-	vps := cfg.VPSSources()
+	metrics := Metrics(cfg)
+	var err error
+	vps := VPSSources(cfg)
 	var step func()
 	if o.Progress != nil {
 		step = o.Progress(len(vps) + len(cfg.Hosts))
@@ -164,7 +162,7 @@ func bill(ctx context.Context, o Options) (*Result, error) {
 	} else if usage, err = report.Usage(ctx, vps, p, metrics, report.Options{Daily: true, Progress: step}); err != nil {
 		return nil, err
 	}
-	sla, err := report.SLA(ctx, cfg.HostSources(), p, cfg.Threshold(), report.Options{Progress: step})
+	sla, err := report.SLA(ctx, HostSources(cfg), p, Threshold(cfg), report.Options{Progress: step})
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +182,7 @@ func bill(ctx context.Context, o Options) (*Result, error) {
 	for _, s := range vps {
 		names[s.File] = s.Name
 	}
-	for _, s := range cfg.HostSources() {
+	for _, s := range HostSources(cfg) {
 		names[s.File] = s.Name
 	}
 	for _, e := range append(usage.Errors, sla.Errors...) {
@@ -193,7 +191,7 @@ func bill(ctx context.Context, o Options) (*Result, error) {
 	}
 	sort.SliceStable(inputs, func(a, b int) bool { return inputs[a].Path < inputs[b].Path })
 
-	invs, problems := pricing.Build(cfg, p, fig)
+	invs, problems := pricing.Build(pricing.BookOf(cfg), p, fig)
 	if err := pricing.Numbers(StateDir(cfg, o.OutDir), p.Label, cfg.Invoice.NumberPrefix, invs); err != nil {
 		return nil, fmt.Errorf("invoice numbers: %w", err)
 	}
@@ -280,7 +278,7 @@ func bill(ctx context.Context, o Options) (*Result, error) {
 			}
 			name := "invoices/" + invs[i].Number + ".pdf"
 			var b bytes.Buffer
-			if err := export.PDF(&b, &invs[i], charts(cfg, invs[i].CustomerID, fig, cfg.Threshold()), fallback); err != nil {
+			if err := export.PDF(&b, &invs[i], charts(cfg, invs[i].CustomerID, fig, Threshold(cfg)), fallback); err != nil {
 				return fmt.Errorf("invoice %s: %w", invs[i].Number, err)
 			}
 			if err := atomicfile.WriteSynced(filepath.Join(tmp, name), b.Bytes()); err != nil {

@@ -389,3 +389,28 @@ func TestInvoicePDFs(t *testing.T) {
 		t.Error("the same invoice gave different PDF bytes")
 	}
 }
+
+// The sources are every VPS, top-level and customers', by name, with the
+// customers' active windows, and the hosts in config order.
+func TestSources(t *testing.T) {
+	cfg, err := config.Parse([]byte(cfgYAML+"vps: [{name: a0, file: vps-full/file.rrd}]\n"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range VPSSources(cfg) {
+		names = append(names, s.Name)
+	}
+	if got := strings.Join(names, ","); got != "a0,a1,b1" {
+		t.Errorf("VPS sources %s", got)
+	}
+	if h := HostSources(cfg); len(h) != 1 || h[0].Name != "host-a" {
+		t.Errorf("host sources %+v", h)
+	}
+	if ms := Metrics(cfg); len(ms) != 2 || ms[0].Name != "in" || ms[0].MaxRate != 1.25e9 {
+		t.Errorf("metrics %+v", ms)
+	}
+	if Threshold(cfg) != 99.99 {
+		t.Errorf("threshold %v", Threshold(cfg))
+	}
+}

@@ -147,3 +147,17 @@ func LastComplete(k Kind, now time.Time, loc *time.Location) Period {
 
 // Ended reports whether p is over at now: only an ended period is billed.
 func (p Period) Ended(now time.Time) bool { return !now.Before(p.End) }
+
+// Clip is the part of p from from until until (a zero time: no bound),
+// for a VPS active for part of a period; ok is false when nothing is
+// left. The label and kind stay p's.
+func (p Period) Clip(from, until time.Time) (q Period, ok bool) {
+	q = p
+	if !from.IsZero() && from.After(q.Start) {
+		q.Start = from
+	}
+	if !until.IsZero() && until.Before(q.End) {
+		q.End = until
+	}
+	return q, q.End.After(q.Start)
+}

@@ -90,17 +90,45 @@ type Figures struct {
 	Failed map[string]string // name -> error
 }
 
-// Build prices every customer of cfg for p. A customer with a VPS (or its
+// Book is what pricing needs to know: who issues, on what terms, the
+// plans and the customers.
+type Book struct {
+	Issuer         config.Party
+	Settings       config.InvoiceSettings
+	Plans          []config.Plan
+	Customers      []config.Customer
+	ReviewCoverage float64 // a metric covered less than this is flagged for review
+}
+
+// BookOf is cfg's book.
+func BookOf(cfg *config.Config) Book {
+	b := Book{Issuer: cfg.Issuer, Settings: cfg.Invoice, Plans: cfg.Plans, Customers: cfg.Customers}
+	if cfg.ReviewCoverage != nil { // always, once the config is validated
+		b.ReviewCoverage = *cfg.ReviewCoverage
+	}
+	return b
+}
+
+func (b Book) plan(id string) *config.Plan {
+	for i := range b.Plans {
+		if b.Plans[i].ID == id {
+			return &b.Plans[i]
+		}
+	}
+	return nil
+}
+
+// Build prices every customer of the book for p. A customer with a VPS (or its
 // host) whose file could not be read gets no invoice; the reason is in the
 // problems. Invoices are in customer-id order, without numbers (see
 // Numbers).
-func Build(cfg *config.Config, p period.Period, fig Figures) ([]Invoice, []Problem) {
-	customers := append([]config.Customer(nil), cfg.Customers...)
+func Build(b Book, p period.Period, fig Figures) ([]Invoice, []Problem) {
+	customers := append([]config.Customer(nil), b.Customers...)
 	sort.Slice(customers, func(a, b int) bool { return customers[a].ID < customers[b].ID })
 	var out []Invoice
 	var problems []Problem
 	for _, cu := range customers {
-		inv, probs, ok := buildOne(cfg, p, fig, cu)
+		inv, probs, ok := buildOne(b, p, fig, cu)
 		problems = append(problems, probs...)
 		if ok {
 			out = append(out, inv)
@@ -109,23 +137,23 @@ func Build(cfg *config.Config, p period.Period, fig Figures) ([]Invoice, []Probl
 	return out, problems
 }
 
-func buildOne(cfg *config.Config, p period.Period, fig Figures, cu config.Customer) (Invoice, []Problem, bool) {
-	plan := cfg.Plan(cu.Plan)
-	round := Rounding(cfg.Invoice.Rounding)
+func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice, []Problem, bool) {
+	plan := b.plan(cu.Plan)
+	round := Rounding(b.Settings.Rounding)
 	places := MinorUnits(cu.Currency)
 	loc := p.Start.Location()
 	issue := p.End.In(loc)
 	inv := Invoice{
-		CustomerID: cu.ID, Customer: cu.Party, Issuer: cfg.Issuer, Currency: cu.Currency,
+		CustomerID: cu.ID, Customer: cu.Party, Issuer: b.Issuer, Currency: cu.Currency,
 		PeriodStart:   p.Start.In(loc).Format("2006-01-02"),
 		PeriodEnd:     p.End.In(loc).AddDate(0, 0, -1).Format("2006-01-02"),
 		IssueDate:     issue.Format("2006-01-02"),
-		DueDate:       issue.AddDate(0, 0, cfg.Invoice.DueDays).Format("2006-01-02"),
+		DueDate:       issue.AddDate(0, 0, b.Settings.DueDays).Format("2006-01-02"),
 		ReverseCharge: cu.ReverseCharge, Lines: []Line{},
 	}
 	var problems []Problem
 	for _, v := range cu.VPS {
-		if _, active := (report.Source{From: v.From, Until: v.Until}).Window(p); !active {
+		if _, active := p.Clip(v.From, v.Until); !active {
 			continue // not this period's business
 		}
 		if e, bad := fig.Failed[v.Name]; bad {
@@ -147,7 +175,7 @@ func buildOne(cfg *config.Config, p period.Period, fig Figures, cu config.Custom
 	for _, v := range vpsList {
 		u := fig.Usage[v.Name]
 		// Fee, prorated by active seconds.
-		w, ok := (report.Source{From: v.From, Until: v.Until}).Window(p)
+		w, ok := p.Clip(v.From, v.Until)
 		if !ok {
 			continue // not active in this period
 		}
@@ -186,10 +214,10 @@ func buildOne(cfg *config.Config, p period.Period, fig Figures, cu config.Custom
 			l := Line{VPS: v.Name, Kind: "usage", Unit: mp.Unit, Quantity: over, UnitPrice: mp.Rate,
 				Description: fmt.Sprintf("%s %s: %s %s used, %s included", v.Name, n, qty.String(), mp.Unit, mp.Included.String()),
 				Amount:      round.Round(over.Mul(mp.Rate), places)}
-			if cov := float64(m.Coverage); math.IsNaN(cov) || cov < *cfg.ReviewCoverage {
+			if cov := float64(m.Coverage); math.IsNaN(cov) || cov < b.ReviewCoverage {
 				l.Review = true
 				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: u.File,
-					Problem: fmt.Sprintf("%s coverage %.4f below %.4f: line flagged for review", n, cov, *cfg.ReviewCoverage)})
+					Problem: fmt.Sprintf("%s coverage %.4f below %.4f: line flagged for review", n, cov, b.ReviewCoverage)})
 			}
 			inv.Lines = append(inv.Lines, l)
 			inv.Usage = inv.Usage.Add(l.Amount)

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -149,15 +150,15 @@ func buildFleet(t *testing.T, stateDir string) ([]Invoice, []Problem) {
 		t.Fatal(err)
 	}
 	p := period.Month(2026, time.October, time.UTC)
-	ms, err := cfg.ReportMetrics()
+	var ms []report.Metric
+	for _, m := range cfg.Metrics {
+		ms = append(ms, report.Metric{Name: m.Name, DS: m.DS, Kind: report.MetricKind(m.Kind), Unit: m.Unit, MaxRate: m.MaxRate})
+	}
+	u, err := report.Usage(context.Background(), sources(cfg), p, ms, report.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := report.Usage(context.Background(), cfg.VPSSources(), p, ms, report.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := report.SLA(context.Background(), cfg.HostSources(), p, cfg.Threshold(), report.Options{})
+	s, err := report.SLA(context.Background(), []report.Source{{Name: "host-a", File: cfg.Hosts[0].File}, {Name: "host-b", File: cfg.Hosts[1].File}}, p, 99.99, report.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,13 +170,13 @@ func buildFleet(t *testing.T, stateDir string) ([]Invoice, []Problem) {
 		fig.Hosts[s.Hosts[i].Name] = &s.Hosts[i]
 	}
 	byFile := map[string]string{}
-	for _, src := range cfg.VPSSources() {
+	for _, src := range sources(cfg) {
 		byFile[src.File] = src.Name
 	}
 	for _, e := range u.Errors {
 		fig.Failed[byFile[e.File]] = e.Error
 	}
-	invs, probs := Build(cfg, p, fig)
+	invs, probs := Build(BookOf(cfg), p, fig)
 	if err := Numbers(stateDir, p.Label, cfg.Invoice.NumberPrefix, invs); err != nil {
 		t.Fatal(err)
 	}
@@ -266,4 +267,17 @@ func TestNumbersStable(t *testing.T) {
 	if err := Numbers(state, "2026-11", "INV-", next); err != nil || next[0].Number != "INV-2026-00004" {
 		t.Errorf("next period: %s %v", next[0].Number, err)
 	}
+}
+
+// sources are the customers' VPS as the billing job lists them (in
+// internal/job, which imports this package).
+func sources(cfg *config.Config) []report.Source {
+	var out []report.Source
+	for _, cu := range cfg.Customers {
+		for _, v := range cu.VPS {
+			out = append(out, report.Source{Name: v.Name, File: v.File, From: v.From, Until: v.Until})
+		}
+	}
+	slices.SortFunc(out, func(a, b report.Source) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }

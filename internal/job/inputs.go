@@ -1,0 +1,67 @@
+package job
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/report"
+)
+
+// Metrics are the config's metric definitions as report takes them: the
+// seed's six when it names none.
+func Metrics(cfg *config.Config) []report.Metric {
+	if len(cfg.Metrics) == 0 {
+		return report.DefaultMetrics()
+	}
+	var out []report.Metric
+	for _, m := range cfg.Metrics {
+		out = append(out, report.Metric{Name: m.Name, DS: m.DS, Kind: report.MetricKind(m.Kind), Unit: m.Unit, MaxRate: m.MaxRate})
+	}
+	return out
+}
+
+// Threshold is the uptime below which a host is degraded: the config's,
+// else the seed's 99.99.
+func Threshold(cfg *config.Config) float64 {
+	if cfg.UptimeThreshold == nil {
+		return report.DefaultThreshold
+	}
+	return *cfg.UptimeThreshold
+}
+
+// VPSSources lists the VPS files, top-level and customers', sorted by name.
+func VPSSources(cfg *config.Config) []report.Source {
+	out := make([]report.Source, 0, cfg.NumVPS())
+	for _, v := range cfg.VPS {
+		out = append(out, report.Source{Name: v.Name, File: v.File, Daemon: cfg.RemoteDaemon(v.Host)})
+	}
+	for _, cu := range cfg.Customers {
+		for _, v := range cu.VPS {
+			out = append(out, report.Source{Name: v.Name, File: v.File, From: v.From, Until: v.Until, Daemon: cfg.RemoteDaemon(v.Host)})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b report.Source) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// HostSources lists the host uptime files in configuration order.
+func HostSources(cfg *config.Config) []report.Source {
+	var out []report.Source
+	for _, h := range cfg.Hosts {
+		out = append(out, report.Source{Name: h.Name, File: h.File, Daemon: h.Daemon})
+	}
+	return out
+}
+
+// LocalFiles lists the files read from this machine (not through a
+// host's rrdcached), for flushing through the local rrdcached.
+func LocalFiles(cfg *config.Config) []string {
+	var out []string
+	for _, s := range append(VPSSources(cfg), HostSources(cfg)...) {
+		if s.Daemon == "" {
+			out = append(out, s.File)
+		}
+	}
+	return out
+}
