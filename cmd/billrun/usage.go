@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -85,6 +86,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	if in.cfg != nil {
 		metrics = job.Metrics(in.cfg)
 	}
+	in.cfg = nil // the sources are all usage needs of it: a large fleet's VPS list is garbage now
 	sources, per := in.sources, in.period
 	// JSON and CSV stream: each file's figures are written as soon as
 	// they and all before them are ready, so what is held does not grow
@@ -145,18 +147,20 @@ func prepare(ctx context.Context, cfgPath string, of func(*config.Config) []repo
 	for _, f := range files {
 		all = append(all, sourceFromFile(f))
 	}
-	var local []string // remote files are flushed by their own daemon's FETCH
-	for _, s := range all {
-		if keep != nil && !keep(s) {
-			continue
-		}
-		in.sources = append(in.sources, s)
-		if s.Daemon == "" {
-			local = append(local, s.File)
-		}
+	in.sources = all
+	if keep != nil {
+		in.sources = slices.DeleteFunc(all, func(s report.Source) bool { return !keep(s) })
 	}
 	if daemon == "" && in.cfg != nil {
 		daemon = in.cfg.Daemon
+	}
+	var local []string // remote files are flushed by their own daemon's FETCH
+	if rrdcached.Address(daemon) != "" {
+		for _, s := range in.sources {
+			if s.Daemon == "" {
+				local = append(local, s.File)
+			}
+		}
 	}
 	if err := rrdcached.FlushFiles(ctx, daemon, local...); err != nil {
 		return nil, err

@@ -175,8 +175,7 @@ func (c *Config) checkIssuer() error {
 
 // checkCustomer checks customer i, all but the uniqueness of its id, and
 // its VPS, resolving their files and parsing their dates. A VPS name in
-// seen is a duplicate; each checked name is added to seen, unless seen is
-// nil (LoadSources checks uniqueness over the whole fleet at the end).
+// seen is a duplicate; each checked name is added to seen.
 func (c *Config) checkCustomer(i int, cu *Customer, seen map[string]bool) error {
 	if !validID(cu.ID, 64) {
 		return fmt.Errorf("customers[%d].id: invalid or duplicate id %q", i, cu.ID)
@@ -196,36 +195,40 @@ func (c *Config) checkCustomer(i int, cu *Customer, seen map[string]bool) error 
 		return fmt.Errorf("customers[%d].vat_id: required with reverse_charge (the customer accounts for the VAT under it)", i)
 	}
 	for j := range cu.VPS {
-		v := &cu.VPS[j]
-		// formatted only for an error: a fleet's config has thousands
-		key := func() string { return fmt.Sprintf("customers[%d].vps[%d]", i, j) }
-		if !validName(v.Name) || seen[v.Name] {
-			return fmt.Errorf("%s.name: invalid or duplicate name %q", key(), v.Name)
-		}
-		if seen != nil {
-			seen[v.Name] = true
-		}
-		if v.File == "" {
-			v.File = v.Name + ".rrd"
-		}
-		if !filepath.IsAbs(v.File) && c.remote[v.Host] == "" {
-			v.File = filepath.Join(c.RRDDir, v.File)
-		}
-		if v.Host != "" && !c.hosts[v.Host] {
-			return fmt.Errorf("%s.host: no host named %q", key(), v.Host)
-		}
-		var err error
-		if v.From, err = c.date(v.ActiveFrom); err != nil {
-			return fmt.Errorf("%s.active_from: %v", key(), err)
-		}
-		if v.Until, err = c.date(v.ActiveUntil); err != nil {
-			return fmt.Errorf("%s.active_until: %v", key(), err)
-		}
-		if !v.From.IsZero() && !v.Until.IsZero() && !v.Until.After(v.From) {
-			return fmt.Errorf("%s: active_until is not after active_from", key())
+		if key, err := c.checkCustomerVPS(&cu.VPS[j], seen); err != nil {
+			return fmt.Errorf("customers[%d].vps[%d].%s: %v", i, j, key, err)
 		}
 	}
 	return nil
+}
+
+// checkCustomerVPS checks a customer's VPS, resolving its file and parsing
+// its dates; on an error it names the key that is wrong. A name in seen is
+// a duplicate; a checked name is added to seen.
+func (c *Config) checkCustomerVPS(v *CustomerVPS, seen map[string]bool) (key string, err error) {
+	if !validName(v.Name) || seen[v.Name] {
+		return "name", fmt.Errorf("invalid or duplicate name %q", v.Name)
+	}
+	seen[v.Name] = true
+	if v.File == "" {
+		v.File = v.Name + ".rrd"
+	}
+	if !filepath.IsAbs(v.File) && c.remote[v.Host] == "" {
+		v.File = filepath.Join(c.RRDDir, v.File)
+	}
+	if v.Host != "" && !c.hosts[v.Host] {
+		return "host", fmt.Errorf("no host named %q", v.Host)
+	}
+	if v.From, err = c.date(v.ActiveFrom); err != nil {
+		return "active_from", err
+	}
+	if v.Until, err = c.date(v.ActiveUntil); err != nil {
+		return "active_until", err
+	}
+	if !v.From.IsZero() && !v.Until.IsZero() && !v.Until.After(v.From) {
+		return "active_until", fmt.Errorf("%s is not after active_from %s", v.ActiveUntil, v.ActiveFrom)
+	}
+	return "", nil
 }
 
 func (c *Config) date(s string) (time.Time, error) {

@@ -16,12 +16,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/billrun/billrun/internal/inputfile"
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 )
@@ -35,6 +35,10 @@ type Config struct {
 	Metrics         []Metric `yaml:"metrics"`
 	Hosts           []Host   `yaml:"hosts"`
 	VPS             []VPS    `yaml:"vps"`
+	// Inventory is a CSV file of VPS (customer, vps, file, host, from,
+	// until) added to the vps list and the customers': a large fleet's
+	// list kept out of the YAML.
+	Inventory string `yaml:"inventory"`
 
 	// Scheduled runs.
 	Schedule string `yaml:"schedule"` // cron spec, default "0 3 1 * *"
@@ -104,12 +108,17 @@ func alnum(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' ||
 
 // Load reads and validates the file at path.
 func Load(path string) (*Config, error) {
-	b, err := os.ReadFile(path)
+	b, err := inputfile.ReadFile(path, MaxBytes)
 	if err != nil {
 		return nil, err
 	}
 	return parseFile(path, b)
 }
+
+// MaxBytes bounds the YAML file: yaml.v3 holds some 25 bytes of parse tree
+// per byte, so 8 MiB (about 40,000 VPS written inline) peaks near 200 MB.
+// A larger fleet lists its VPS in the inventory CSV, which is streamed.
+const MaxBytes = 8 << 20
 
 // parseFile is Load of the bytes b read from path.
 func parseFile(path string, b []byte) (*Config, error) {
@@ -210,6 +219,12 @@ func (c *Config) validate(dir string) error {
 	}
 	if err := c.validateBilling(seen); err != nil {
 		return err
+	}
+	if c.Inventory != "" {
+		c.Inventory = inventoryPath(c.Inventory, dir)
+		if err := c.readInventory(c.Inventory, seen); err != nil {
+			return err
+		}
 	}
 	if c.Lookback == 0 {
 		c.Lookback = 3
