@@ -81,6 +81,7 @@ func newScheduler(g *globals, o daemonOptions) (*schedules.Scheduler, error) {
 	if err != nil {
 		return nil, err
 	}
+	setMemoryLimit(cfg)
 	if cfg.OutDir == "" {
 		return nil, fmt.Errorf("%s: out_dir is required for scheduled runs", o.config)
 	}

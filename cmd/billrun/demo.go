@@ -87,6 +87,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err != nil {
 		return err
 	}
+	setMemoryLimit(cfg)
 	metrics := job.Metrics(cfg)
 	u, err := report.Usage(ctx, job.VPSSources(cfg), per, metrics, report.Options{})
 	if err != nil {

@@ -56,6 +56,7 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	if err != nil {
 		return err
 	}
+	setMemoryLimit(cfg)
 	per, err := o.period.resolve(cfg)
 	if err != nil {
 		return err
