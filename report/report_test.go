@@ -70,12 +70,17 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
+// marshal is v as billrun ships it (export.JSON): indented, with &, < and
+// > as they are.
 func marshal(t *testing.T, v any) []byte {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		t.Fatal(err)
 	}
-	return append(b, '\n')
+	return b.Bytes()
 }
 
 func billingMetrics() []Metric {

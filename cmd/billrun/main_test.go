@@ -2,16 +2,26 @@ package main
 
 import (
 	"context"
+	"flag"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"billrun": func() { os.Exit(execute(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
+		"billrun": func() {
+			version = "test" // what the toolchain stamps differs from build to build
+			os.Exit(execute(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		},
 	})
 }
 
@@ -35,5 +45,116 @@ func TestScript(t *testing.T) {
 			e.Setenv("RRDCACHED_ADDRESS", "")
 			return nil
 		},
+		Condition: func(cond string) (bool, error) {
+			if cond != "pdftotext" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			_, err := exec.LookPath("pdftotext")
+			return err == nil || os.Getenv("CI") != "", nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"golden":    cmdGolden,
+			"xlsxcells": cmdXLSXCells,
+			"pdftext":   cmdPDFText,
+		},
 	})
+}
+
+var update = flag.Bool("update", false, "rewrite the goldens under testdata/golden")
+
+// cmdGolden: golden [-outputs-with-paths A,B] FILE NAME compares FILE (or
+// stdout) with testdata/golden/NAME, byte for byte, with the script's
+// $WORK written as "$WORK"; with -update it writes the golden instead. In a
+// manifest, -outputs-with-paths names the outputs whose bytes hold $WORK
+// (they are pinned by goldens of their own): their digests, which change
+// with it, are written as "$SHA256".
+func cmdGolden(ts *testscript.TestScript, neg bool, args []string) {
+	var withPaths []string
+	if len(args) == 4 && args[0] == "-outputs-with-paths" {
+		withPaths, args = strings.Split(args[1], ","), args[2:]
+	}
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: golden [-outputs-with-paths A,B] FILE NAME")
+	}
+	got := strings.ReplaceAll(ts.ReadFile(args[0]), ts.Getenv("WORK"), "$WORK")
+	for _, name := range withPaths {
+		re := regexp.MustCompile(`("name": "` + regexp.QuoteMeta(name) + `",\n\s*"sha256": ")[0-9a-f]{64}"`)
+		if !re.MatchString(got) {
+			ts.Fatalf("%s: no output %s with a digest", args[0], name)
+		}
+		got = re.ReplaceAllString(got, `${1}$$SHA256"`)
+	}
+	path := filepath.Join("..", "..", "testdata", "golden", args[1])
+	if *update {
+		ts.Check(os.MkdirAll(filepath.Dir(path), 0o755))
+		ts.Check(os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	ts.Check(err)
+	if got != string(want) {
+		ts.Fatalf("%s differs from %s (go test ./cmd/billrun -run TestScript -update rewrites it):\n%s", args[0], path, firstDiff(string(want), got))
+	}
+}
+
+// firstDiff shows the first line where got differs from want.
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d:\n want %q\n got  %q", i+1, a, b)
+		}
+	}
+	return "(same lines)"
+}
+
+// cmdXLSXCells: xlsxcells FILE prints every non-empty cell of every sheet,
+// "Sheet!A1 value", with "=formula" after it where the cell has one.
+func cmdXLSXCells(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: xlsxcells FILE")
+	}
+	f, err := excelize.OpenFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer f.Close()
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		ts.Check(err)
+		for r, row := range rows {
+			for c, v := range row {
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				formula, _ := f.GetCellFormula(sheet, cell)
+				if v == "" && formula == "" {
+					continue
+				}
+				fmt.Fprintf(ts.Stdout(), "%s!%s %q", sheet, cell, v)
+				if formula != "" {
+					fmt.Fprintf(ts.Stdout(), " =%s", formula)
+				}
+				fmt.Fprintln(ts.Stdout())
+			}
+		}
+	}
+}
+
+// cmdPDFText: pdftext FILE prints the PDF's text as pdftotext -layout
+// extracts it (poppler-utils). Scripts guard it with [pdftotext], which is
+// false without it, so that they skip, except under CI, where it must be.
+func cmdPDFText(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: pdftext FILE")
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		ts.Fatalf("pdftotext is missing (make deps installs poppler-utils)")
+	}
+	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", ts.MkAbs(args[0]), "-").Output()
+	ts.Check(err)
+	ts.Stdout().Write(out)
 }
