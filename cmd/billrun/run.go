@@ -89,7 +89,7 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	done()
 	if err != nil {
 		if errors.Is(err, job.ErrExists) {
-			return exitCodeError{code: exitError, err: err}
+			return exitCodeError{code: exitError, err: fmt.Errorf("%w (--force bills it again)", err)}
 		}
 		return err
 	}

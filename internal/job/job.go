@@ -26,7 +26,7 @@ import (
 )
 
 // ErrExists: the period is in the ledger and Force was not given.
-var ErrExists = errors.New("period already billed (use --force to bill it again)")
+var ErrExists = errors.New("period already billed")
 
 // Options for one run.
 type Options struct {
