@@ -1,18 +1,9 @@
 package state
 
-import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
+import "context"
 
-	"github.com/billrun/billrun/internal/atomicfile"
-)
-
-// LedgerFile is the ledger's name in the state directory.
+// LedgerFile is where billrun kept its ledger before the register, which
+// imports it on first start.
 const LedgerFile = "ledger.json"
 
 // Entry is one billed period.
@@ -28,31 +19,26 @@ type Entry struct {
 	Problems        int     `json:"problems"`
 }
 
-// Ledger lists the billed periods, by start.
+// Ledger lists the billed periods, by start, as the register holds them.
 type Ledger struct {
-	path    string
-	Entries []Entry `json:"periods"`
+	dir     string
+	Entries []Entry
 }
 
-// LoadLedger reads stateDir's ledger (empty when there is none yet).
+// LoadLedger reads stateDir's ledger from its register (empty when there
+// is none yet).
 func LoadLedger(stateDir string) (*Ledger, error) {
-	l := &Ledger{path: filepath.Join(stateDir, LedgerFile)}
-	b, err := os.ReadFile(l.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return l, nil
-	}
+	ctx := context.Background()
+	r, err := Open(ctx, stateDir)
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(b, l); err != nil {
-		return nil, fmt.Errorf("%s: corrupt ledger: %w", l.path, err)
+	defer r.Close()
+	es, err := r.Periods(ctx)
+	if err != nil {
+		return nil, err
 	}
-	for i, e := range l.Entries {
-		if e.Period == "" || e.Start == "" {
-			return nil, fmt.Errorf("%s: entry %d has no period or start", l.path, i)
-		}
-	}
-	return l, nil
+	return &Ledger{dir: stateDir, Entries: es}, nil
 }
 
 // Has reports whether the period is in the ledger.
@@ -73,25 +59,21 @@ func (l *Ledger) Last() (Entry, bool) {
 	return l.Entries[len(l.Entries)-1], true
 }
 
-// Record adds or replaces a period's entry and writes the ledger
-// atomically.
+// Record adds or replaces a period's entry, in the register.
 func (l *Ledger) Record(e Entry) error {
-	replaced := false
-	for i := range l.Entries {
-		if l.Entries[i].Period == e.Period {
-			l.Entries[i], replaced = e, true
-		}
-	}
-	if !replaced {
-		l.Entries = append(l.Entries, e)
-	}
-	sort.SliceStable(l.Entries, func(a, b int) bool { return l.Entries[a].Start < l.Entries[b].Start })
-	b, err := json.MarshalIndent(l, "", "  ")
+	ctx := context.Background()
+	r, err := Open(ctx, l.dir)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(l.path), 0o755); err != nil {
+	defer r.Close()
+	if err := r.RecordPeriod(ctx, e); err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(l.path, append(b, '\n'))
+	es, err := r.Periods(ctx)
+	if err != nil {
+		return err
+	}
+	l.Entries = es
+	return nil
 }
