@@ -41,14 +41,40 @@ func PDF(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte) 
 		pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
 		pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
 	}
-	issued, err := time.Parse("2006-01-02", inv.IssueDate)
+	// A draft's dates are what issuing would set the day after the
+	// period; the document's own date is the period's end either way.
+	dated := inv.IssueDate
+	if inv.Status == pricing.StatusDraft {
+		dated = inv.PeriodEnd
+	}
+	issued, err := time.Parse("2006-01-02", dated)
 	if err != nil {
 		return err
+	}
+	if inv.Status == pricing.StatusDraft {
+		// DRAFT across every page, under the content, as text (so that
+		// pdftotext and a reader's search find it too)
+		pdf.SetHeaderFunc(func() {
+			pdf.SetFont("go", "B", 110)
+			pdf.SetTextColor(228, 228, 228)
+			pdf.TransformBegin()
+			pdf.TransformRotate(40, 105, 160)
+			pdf.Text(32, 190, "DRAFT")
+			pdf.TransformEnd()
+			pdf.SetTextColor(0, 0, 0)
+		})
 	}
 	pdf.SetCreationDate(issued)
 	pdf.SetModificationDate(issued)
 	pdf.SetCatalogSort(true)
-	pdf.SetTitle("Invoice "+inv.Number, true)
+	title, numberLabel := "INVOICE", "Invoice number"
+	if inv.Kind == pricing.KindCreditNote {
+		title, numberLabel = "CREDIT NOTE", "Credit note number"
+	}
+	if inv.Status == pricing.StatusDraft {
+		numberLabel = "Draft"
+	}
+	pdf.SetTitle(strings.ToUpper(title[:1])+strings.ToLower(title[1:])+" "+inv.Number, true)
 	pdf.SetCreator("billrun", true)
 	pdf.SetMargins(18, 16, 18)
 	pdf.SetAutoPageBreak(true, 18)
@@ -69,10 +95,17 @@ func PDF(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte) 
 	}
 	pdf.SetXY(125, 16)
 	pdf.SetFont("go", "B", 18)
-	pdf.CellFormat(67, 9, "INVOICE", "", 2, "R", false, 0, "")
+	pdf.CellFormat(67, 9, title, "", 2, "R", false, 0, "")
 	pdf.SetFont("go", "", 9)
-	for _, kv := range [][2]string{{"Invoice number", inv.Number}, {"Issue date", inv.IssueDate}, {"Due date", inv.DueDate},
-		{"Service period", inv.PeriodStart + " – " + inv.PeriodEnd}, {"Customer", inv.CustomerID}} {
+	facts := [][2]string{{numberLabel, inv.Number}, {"Issue date", inv.IssueDate}, {"Due date", inv.DueDate}}
+	if inv.Status == pricing.StatusDraft {
+		facts = facts[:1]
+	}
+	if inv.Corrects != nil {
+		facts = append(facts, [2]string{"Corrects", inv.Corrects.Number + " of " + inv.Corrects.IssueDate})
+	}
+	facts = append(facts, [2]string{"Service period", inv.PeriodStart + " – " + inv.PeriodEnd}, [2]string{"Customer", inv.CustomerID})
+	for _, kv := range facts {
 		pdf.SetX(125)
 		pdf.CellFormat(30, 5, kv[0], "", 0, "L", false, 0, "")
 		pdf.CellFormat(37, 5, kv[1], "", 1, "R", false, 0, "")
@@ -149,7 +182,15 @@ func PDF(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte) 
 	for _, n := range inv.Notes {
 		pdf.MultiCell(0, 4.5, n, "", "L", false)
 	}
-	pdf.MultiCell(0, 4.5, fmt.Sprintf("Please pay %s %s by %s, quoting invoice number %s.", amount(inv.Total, places), inv.Currency, inv.DueDate, inv.Number), "", "L", false)
+	switch {
+	case inv.Status == pricing.StatusDraft:
+		pdf.MultiCell(0, 4.5, "Draft: not an invoice. It has no number yet and is not to be paid; the issued document will be.", "", "L", false)
+	case inv.Kind == pricing.KindCreditNote:
+		pdf.MultiCell(0, 4.5, fmt.Sprintf("%s %s are credited to you: this credit note reverses invoice %s of %s.",
+			amount(inv.Total.Neg(), places), inv.Currency, inv.Corrects.Number, inv.Corrects.IssueDate), "", "L", false)
+	default:
+		pdf.MultiCell(0, 4.5, fmt.Sprintf("Please pay %s %s by %s, quoting invoice number %s.", amount(inv.Total, places), inv.Currency, inv.DueDate, inv.Number), "", "L", false)
+	}
 
 	if ch != nil && (len(ch.Daily) > 0 || len(ch.Uptime) > 0) {
 		pdf.AddPage()

@@ -210,9 +210,21 @@ func taxTotal(inv *pricing.Invoice) decimal.Decimal {
 	return sum
 }
 
+// status is an invoice's Status cell: draft, issued, or credit note (a
+// draft one while it is not issued).
+func status(inv *pricing.Invoice) string {
+	switch {
+	case inv.Kind == pricing.KindCreditNote && inv.Status == pricing.StatusDraft:
+		return "draft credit note"
+	case inv.Kind == pricing.KindCreditNote:
+		return "credit note"
+	}
+	return inv.Status
+}
+
 func summarySheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
-	if err := header(sw, st, []float64{10, 34, 18, 9, 12, 12, 12, 12, 12, 12, 8}, "Customer", "Name", "Invoice", "Currency",
-		"Fee", "Usage", "SLA credit", "Subtotal", "Tax", "Total", "Review"); err != nil {
+	if err := header(sw, st, []float64{10, 34, 18, 9, 12, 12, 12, 12, 12, 12, 8, 12}, "Customer", "Name", "Invoice", "Currency",
+		"Fee", "Usage", "SLA credit", "Subtotal", "Tax", "Total", "Review", "Status"); err != nil {
 		return 0, err
 	}
 	r := 2
@@ -225,13 +237,13 @@ func summarySheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, err
 		c := inv.Currency
 		if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(inv.CustomerID), text(inv.Customer.Name), text(inv.Number), text(c),
 			money(st, c, inv.Fees), money(st, c, inv.Usage), money(st, c, inv.Credit),
-			money(st, c, inv.Subtotal), money(st, c, taxTotal(inv)), money(st, c, inv.Total), text(review)}); err != nil {
+			money(st, c, inv.Subtotal), money(st, c, taxTotal(inv)), money(st, c, inv.Total), text(review), text(status(inv))}); err != nil {
 			return 0, err
 		}
 		r++
 	}
 	last := r - 1
-	if err := table(sw, "Invoices", 11, last); err != nil {
+	if err := table(sw, "Invoices", 12, last); err != nil {
 		return 0, err
 	}
 	// Totals per currency: SUMIF formulas, with the values cached so a

@@ -44,6 +44,9 @@ type Scheduler struct {
 	Retries  int           // attempts after the first for transient failures
 	Backoff  time.Duration // first retry delay, doubling
 	Metrics  *Metrics      // nil: none
+	// Issue, when set, runs after every catch-up: it issues the drafts
+	// that are due to be issued without a person (issue.after).
+	Issue func(ctx context.Context) error
 }
 
 // ParseSpec parses a standard 5-field cron spec.
@@ -106,7 +109,7 @@ func (s *Scheduler) CatchUp(ctx context.Context) error {
 	due := s.Due(s.Now(), l)
 	if len(due) == 0 {
 		s.Log.Info("nothing to bill", "last", lastLabel(l))
-		return nil
+		return s.issue(ctx)
 	}
 	for _, p := range due {
 		if err := ctx.Err(); err != nil {
@@ -130,7 +133,14 @@ func (s *Scheduler) CatchUp(ctx context.Context) error {
 		}
 		s.Log.Info("billed", "period", p.Label, "manifest", out.ManifestDigest, "files", out.FilesRead, "problems", out.Problems, "seconds", d.Seconds())
 	}
-	return nil
+	return s.issue(ctx)
+}
+
+func (s *Scheduler) issue(ctx context.Context) error {
+	if s.Issue == nil {
+		return nil
+	}
+	return s.Issue(ctx)
 }
 
 // ErrBilled is what a RunFunc returns for a period that is already in the

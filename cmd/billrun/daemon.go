@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/billrun/billrun/internal/period"
+	"github.com/billrun/billrun/internal/state"
 
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/job"
@@ -97,14 +98,44 @@ func newScheduler(g *globals, o daemonOptions) (*schedules.Scheduler, error) {
 		Run: func(ctx context.Context, p period.Period) (schedules.Outcome, error) {
 			return billPeriod(ctx, g, cfg, p, o.wait)
 		},
+		Issue: autoIssue(g, cfg, o.wait),
 	}, nil
 }
 
+// autoIssue issues, when the config's issue.after is set, the waiting
+// drafts of every drafted period that ended at least that long ago.
+func autoIssue(g *globals, cfg *config.Config, wait bool) func(context.Context) error {
+	after := cfg.Issue.AfterDuration
+	if after == 0 {
+		return nil
+	}
+	return func(ctx context.Context) error {
+		l, err := state.LoadLedger(job.StateDir(cfg, cfg.OutDir))
+		if err != nil {
+			return err
+		}
+		for _, e := range l.Entries {
+			p, err := period.Parse(e.Period, cfg.Location())
+			if err != nil || g.now().Before(p.End.Add(after)) {
+				continue // a custom period, or not yet due to be issued
+			}
+			res, err := job.Issue(ctx, job.IssueOptions{Config: cfg, Period: p, Wait: wait, Now: g.now})
+			if err != nil {
+				return fmt.Errorf("issue %s: %w", p.Label, err)
+			}
+			for _, d := range res.Issued {
+				g.log.Info("issued", "number", d.Number, "customer", d.CustomerID, "period", d.Period, "total", d.Total, "currency", d.Currency)
+			}
+		}
+		return nil
+	}
+}
+
 // billPeriod is the scheduled billing run: the job as billrun run runs
-// it, without --force (a period the ledger has is not billed again).
+// it, once per period (a period the ledger has is not drafted again).
 func billPeriod(ctx context.Context, g *globals, cfg *config.Config, p period.Period, wait bool) (schedules.Outcome, error) {
 	progress, done := progressBar(g.stderr)
-	res, err := job.Run(ctx, job.Options{Config: cfg, Period: p, OutDir: cfg.OutDir, Wait: wait, Now: g.now, Version: version, Progress: progress})
+	res, err := job.Run(ctx, job.Options{Config: cfg, Period: p, OutDir: cfg.OutDir, Record: true, Once: true, Wait: wait, Now: g.now, Version: version, Progress: progress})
 	done()
 	if errors.Is(err, job.ErrExists) {
 		return schedules.Outcome{}, schedules.ErrBilled

@@ -34,7 +34,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 writer (no rrdtool needed), write a job.yaml for it (hosts, a plan,
 customers), print the usage and SLA of the last complete month (UTC), and write
 a full billing run under DIR/out. The same options give the same files, and
-billrun run --config DIR/job.yaml --period P --force rewrites the run byte
+billrun run --config DIR/billing.yaml --period P rewrites the run byte
 for byte.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDemo(cmd.Context(), g, o) },
@@ -105,12 +105,12 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err := writeSLATable(g.stdout, s); err != nil {
 		return err
 	}
-	res, err := job.Run(ctx, job.Options{Config: cfg, Period: per, OutDir: cfg.OutDir, Force: true, Version: version})
+	res, err := job.Run(ctx, job.Options{Config: cfg, Period: per, OutDir: cfg.OutDir, Record: true, Version: version})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(g.stdout, "\nInvoices: %d in %s (manifest %s)\n", len(res.Invoices), res.Dir, res.ManifestDigest)
-	fmt.Fprintf(g.stdout, "The same run again, byte for byte: billrun run --config %s --period %s --force\n", cfgPath, per.Label)
+	fmt.Fprintf(g.stdout, "The same run again, byte for byte: billrun run --config %s --period %s\n", cfgPath, per.Label)
 	return fileErrors(g, append(u.Errors, s.Errors...))
 }
 

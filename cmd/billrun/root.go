@@ -133,6 +133,10 @@ func newRootCmd(g *globals) *cobra.Command {
 		newDaemonCmd(g),
 		newCatchUpCmd(g),
 		newStatusCmd(g),
+		newIssueCmd(g),
+		newInvoicesCmd(g),
+		newInvoiceCmd(g),
+		newVerifyCmd(g),
 		newScheduleCmd(g),
 		newMergeCmd(g),
 	)

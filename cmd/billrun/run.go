@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/job"
@@ -13,31 +13,35 @@ import (
 )
 
 type runOptions struct {
-	config string
-	period periodFlags
-	out    string
-	force  bool
-	wait   bool
-	noWait bool
-	usage  string
+	config          string
+	period          periodFlags
+	out             string
+	allowIncomplete bool
+	wait            bool
+	noWait          bool
+	usage           string
 }
 
 func newRunCmd(g *globals) *cobra.Command {
 	var o runOptions
 	c := &cobra.Command{
-		Use:   "run --config FILE --period P [--out DIR] [--force]",
-		Short: "Bill a period: usage, SLA, invoices and a manifest, written atomically",
-		Long: `Bill every customer of the config for the period and write OUT/<period>/:
-usage.json, sla.json, usage.csv, invoices.json and manifest.json. The directory
-appears complete or not at all; a period already written is kept unless --force.
-Exit status 3 when some customer's invoice could not be issued.`,
+		Use:   "run --config FILE --period P [--out DIR] [--allow-incomplete]",
+		Short: "Draft a period's invoices: usage, SLA, draft invoices and a manifest, written atomically",
+		Long: `Draft the invoices of every customer of the config for an ended period and
+write OUT/<period>/: draft PDFs, the workbook, usage.json, sla.json, usage.csv,
+invoices.json and manifest.json, at once or not at all. Drafts have no number
+and may be drafted again freely; billrun issue numbers and issues them. A
+customer whose issued invoice no longer matches its figures gets a correction
+draft (a credit note and a replacement). With --out elsewhere than the
+config's out_dir the run touches neither the register nor the ledger.
+Exit status 3 when some customer's invoice could not be drafted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runRun(cmd.Context(), g, o) },
 	}
 	f := c.Flags()
 	f.StringVar(&o.config, "config", "", "config file (required)")
 	f.StringVar(&o.out, "out", "", "output directory (default: the config's out_dir)")
-	f.BoolVar(&o.force, "force", false, "write a period that was written before")
+	f.BoolVar(&o.allowIncomplete, "allow-incomplete", false, "bill a period whose inputs were last updated before its end (flagged)")
 	f.StringVar(&o.period.period, "period", "", "billing period: YYYY-MM, YYYY-Www or YYYY-MM-DD, in the config's zone")
 	f.BoolVar(&o.wait, "wait", false, "wait for another run holding the state directory")
 	f.StringVar(&o.usage, "usage", "", "use this usage JSON (billrun merge of shards) instead of reading the VPS files")
@@ -84,14 +88,21 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 		}
 	}
 	progress, done := progressBar(g.stderr)
-	res, err := job.Run(ctx, job.Options{Config: cfg, Period: per, OutDir: out, Force: o.force, Wait: o.wait, Now: g.now,
-		Version: version, Progress: progress, Usage: given})
+	record, err := sameDir(out, cfg.OutDir)
+	if err != nil {
+		return err
+	}
+	res, err := job.Run(ctx, job.Options{Config: cfg, Period: per, OutDir: out, Record: record, AllowIncomplete: o.allowIncomplete,
+		Wait: o.wait, Now: g.now, Version: version, Progress: progress, Usage: given})
 	done()
 	if err != nil {
-		if errors.Is(err, job.ErrExists) {
-			return exitCodeError{code: exitError, err: fmt.Errorf("%w (--force bills it again)", err)}
-		}
 		return err
+	}
+	for _, c := range res.Changes {
+		fmt.Fprintf(g.stdout, "%s: figures differ from issued %s (total %s -> %s): a credit note and a replacement are drafted\n", c.CustomerID, c.Issued, c.OldTotal, c.NewTotal)
+		for _, l := range c.Lines {
+			fmt.Fprintf(g.stdout, "  %s\n", l)
+		}
 	}
 	for _, p := range res.Problems {
 		g.log.Warn("problem", "customer", p.CustomerID, "vps", p.VPS, "file", p.File, "problem", p.Problem)
@@ -101,4 +112,18 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 		return exitCodeError{code: exitPartial, err: fmt.Errorf("partial run: some invoices were not issued (see %s/manifest.json)", res.Dir)}
 	}
 	return nil
+}
+
+// sameDir reports whether a and b name the same directory (b may not
+// exist yet).
+func sameDir(a, b string) (bool, error) {
+	if b == "" {
+		return false, nil
+	}
+	aa, err := filepath.Abs(a)
+	if err != nil {
+		return false, err
+	}
+	bb, err := filepath.Abs(b)
+	return aa == bb, err
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -101,9 +102,75 @@ func runStatus(ctx context.Context, g *globals, cfgPath string) error {
 	if len(due) == 0 {
 		fmt.Fprint(g.stdout, " nothing")
 	}
+	if err := registerStatus(ctx, g, s.StateDir); err != nil {
+		return err
+	}
 	fmt.Fprintln(g.stdout, "\nnext firings:")
 	for _, t := range s.Next(g.now(), 3) {
 		fmt.Fprintf(g.stdout, "  %s bills %s\n", t.Format(time.RFC3339), s.PeriodAt(t).Label)
+	}
+	return nil
+}
+
+// registerStatus prints, per period, the drafts waiting to be issued (the
+// corrections among them) and what was issued.
+func registerStatus(ctx context.Context, g *globals, stateDir string) error {
+	reg, err := state.Open(ctx, stateDir)
+	if err != nil {
+		return err
+	}
+	defer reg.Close()
+	drafts, err := reg.Drafts(ctx, "", "waiting")
+	if err != nil {
+		return err
+	}
+	docs, err := reg.Documents(ctx, state.DocumentFilter{})
+	if err != nil {
+		return err
+	}
+	type count struct{ drafts, corrections, issued, credit, issuing int }
+	byPeriod := map[string]*count{}
+	var periods []string
+	at := func(p string) *count {
+		if byPeriod[p] == nil {
+			byPeriod[p] = &count{}
+			periods = append(periods, p)
+		}
+		return byPeriod[p]
+	}
+	for _, d := range drafts {
+		c := at(d.Period)
+		if d.Corrects != "" {
+			if d.Kind == "credit_note" {
+				c.corrections++
+			}
+			continue
+		}
+		c.drafts++
+	}
+	for _, d := range docs {
+		c := at(d.Period)
+		switch {
+		case d.Status != "issued":
+			c.issuing++
+		case d.Kind == "credit_note":
+			c.credit++
+		default:
+			c.issued++
+		}
+	}
+	slices.Sort(periods)
+	fmt.Fprintln(g.stdout, "\ninvoices:")
+	if len(periods) == 0 {
+		fmt.Fprintln(g.stdout, "  nothing drafted or issued yet")
+	}
+	for _, p := range periods {
+		c := byPeriod[p]
+		fmt.Fprintf(g.stdout, "  %s: %d draft(s) waiting, %d correction(s) pending, %d invoice(s) and %d credit note(s) issued", p, c.drafts, c.corrections, c.issued, c.credit)
+		if c.issuing > 0 {
+			fmt.Fprintf(g.stdout, ", %d interrupted (billrun issue completes them)", c.issuing)
+		}
+		fmt.Fprintln(g.stdout)
 	}
 	return nil
 }

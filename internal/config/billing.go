@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -20,11 +21,28 @@ type Party struct {
 // InvoiceSettings say how invoices are numbered, dated and rounded.
 type InvoiceSettings struct {
 	NumberPrefix string `yaml:"number_prefix"` // default "INV-"
-	DueDays      int    `yaml:"due_days"`      // default 14
-	Rounding     string `yaml:"rounding"`      // half-up (default) or half-even
+	// NumberFormat makes an issued document's number from {year} (of the
+	// issue date) and {seq} ({seq:05}: zero-padded to five digits); default
+	// NumberPrefix + "{year}-{seq:05}".
+	NumberFormat string `yaml:"number_format"`
+	// NumberRestart: "never" (one sequence for ever, the default) or
+	// "yearly" (a sequence per issue year, from 1).
+	NumberRestart string `yaml:"number_restart"`
+	DueDays       int    `yaml:"due_days"` // default 14
+	Rounding      string `yaml:"rounding"` // half-up (default) or half-even
 	// Font is a TrueType font for invoices whose text the embedded Go
 	// fonts cannot print (CJK); relative to the config's directory.
 	Font string `yaml:"font"`
+}
+
+// IssueSettings say when drafts are issued without a person.
+type IssueSettings struct {
+	// After, when set, lets the daemon issue the drafts of a period that
+	// ended at least this long ago (e.g. 48h); unset, drafts wait for
+	// billrun issue.
+	After string `yaml:"after"`
+
+	AfterDuration time.Duration `yaml:"-"`
 }
 
 // MetricPrice prices one metric: quantities are converted to Unit,
@@ -98,6 +116,32 @@ func (c *Config) validateBilling(seen map[string]bool) error {
 	}
 	if c.Invoice.DueDays == 0 {
 		c.Invoice.DueDays = 14
+	}
+	if err := checkFileNamePart(c.Invoice.NumberPrefix); err != nil {
+		return fmt.Errorf("invoice.number_prefix: %v", err)
+	}
+	if c.Invoice.NumberFormat == "" {
+		c.Invoice.NumberFormat = c.Invoice.NumberPrefix + "{year}-{seq:05}"
+	}
+	if strings.Count(c.Invoice.NumberFormat, "{seq") != 1 {
+		return fmt.Errorf("invoice.number_format: %q must hold {seq} (or {seq:05}) once", c.Invoice.NumberFormat)
+	}
+	if err := checkFileNamePart(c.Invoice.NumberFormat); err != nil {
+		return fmt.Errorf("invoice.number_format: %v", err)
+	}
+	switch c.Invoice.NumberRestart {
+	case "":
+		c.Invoice.NumberRestart = "never"
+	case "never", "yearly":
+	default:
+		return fmt.Errorf("invoice.number_restart: %q is not never or yearly", c.Invoice.NumberRestart)
+	}
+	if c.Issue.After != "" {
+		d, err := time.ParseDuration(c.Issue.After)
+		if err != nil || d < 0 {
+			return fmt.Errorf("issue.after: %q is not a duration such as 48h", c.Issue.After)
+		}
+		c.Issue.AfterDuration = d
 	}
 	switch c.Invoice.Rounding {
 	case "":
@@ -243,6 +287,21 @@ func (c *Config) Plan(id string) *Plan {
 	for i := range c.Plans {
 		if c.Plans[i].ID == id {
 			return &c.Plans[i]
+		}
+	}
+	return nil
+}
+
+// checkFileNamePart says what keeps s from being part of a file name:
+// documents are named by their numbers, which must not leave their
+// directory.
+func checkFileNamePart(s string) error {
+	if strings.ContainsAny(s, "/\\") || strings.Contains(s, "..") || strings.HasPrefix(s, ".") {
+		return fmt.Errorf("%q would make numbers that are not plain file names (no /, \\, .. or leading .)", s)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("%q holds a control character", s)
 		}
 	}
 	return nil

@@ -50,6 +50,7 @@ type Config struct {
 	ReviewCoverage *float64        `yaml:"review_coverage"`
 	Issuer         Party           `yaml:"issuer"`
 	Invoice        InvoiceSettings `yaml:"invoice"`
+	Issue          IssueSettings   `yaml:"issue"`
 	Plans          []Plan          `yaml:"plans"`
 	Customers      []Customer      `yaml:"customers"`
 

@@ -25,7 +25,7 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// ErrExists: the period is in the ledger and Force was not given.
+// ErrExists: the period is in the ledger and Once was given.
 var ErrExists = errors.New("period already billed")
 
 // Options for one run.
@@ -33,13 +33,21 @@ type Options struct {
 	Config *config.Config
 	Period period.Period
 	OutDir string
-	// Force bills a period the ledger has already; without it that is
-	// ErrExists. A period directory the ledger does not have (a partial
-	// or interrupted run) is replaced either way.
-	Force   bool
-	Wait    bool             // wait for another run's lock instead of state.ErrLocked
-	Now     func() time.Time // the clock, for the ledger (nil: time.Now)
-	Version string           // billrun version, for the manifest
+	// Record saves the run's drafts in the register and the period in the
+	// ledger, and compares the period with what was issued of it (the
+	// config's out_dir). Without it a run is a draft anywhere: no lock, no
+	// register, no corrections.
+	Record bool
+	// Once refuses (ErrExists) a period the ledger has: the scheduler's
+	// runs. Without it a period is drafted again as often as asked.
+	Once bool
+	// AllowIncomplete bills a period some of whose inputs were last
+	// updated before its end (flagged in the problems); without it that
+	// is an error.
+	AllowIncomplete bool
+	Wait            bool             // wait for another run's lock instead of state.ErrLocked
+	Now             func() time.Time // the clock, for the ledger (nil: time.Now)
+	Version         string           // billrun version, for the manifest
 	// Progress, when set, is told the number of files to read and then
 	// called after each one (a progress bar on a terminal).
 	Progress func(total int) func()
@@ -55,8 +63,19 @@ type Result struct {
 	Problems       []pricing.Problem
 	Partial        bool   // some customer's invoice was not issued: not recorded
 	ManifestDigest string // sha256 of manifest.json
-	FilesRead      int
-	Duration       time.Duration
+	// Changes are the customers whose figures differ from their issued
+	// invoice: each has a correction draft (credit note and replacement).
+	Changes   []Change
+	FilesRead int
+	Duration  time.Duration
+}
+
+// Change is a customer whose new figures differ from the invoice issued.
+type Change struct {
+	CustomerID         string
+	Issued             string // its number
+	OldTotal, NewTotal string
+	Lines              []string // the lines that differ, "description: old -> new"
 }
 
 // fault is a fault-injection point for tests: called at each step of
@@ -102,44 +121,73 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		now = time.Now
 	}
 	started := now()
-	stateDir := StateDir(cfg, o.OutDir)
-	lock, err := state.Acquire(ctx, stateDir, o.Wait)
-	if err != nil {
-		return nil, err
+	if !p.Ended(now()) {
+		return nil, fmt.Errorf("period %s has not ended: it ends at %s; only ended periods are billed", p.Label, p.End.Format(time.RFC3339))
 	}
-	defer lock.Release()
-	atomicfile.RemoveStale(stateDir)
-	ledger, err := state.LoadLedger(stateDir)
-	if err != nil {
-		return nil, err
-	}
-	if ledger.Has(p.Label) && !o.Force {
-		return nil, fmt.Errorf("%s: %w", p.Label, ErrExists)
+	var reg *state.Register
+	current := map[string]state.Document{}
+	if o.Record {
+		stateDir := StateDir(cfg, o.OutDir)
+		lock, err := state.Acquire(ctx, stateDir, o.Wait)
+		if err != nil {
+			return nil, err
+		}
+		defer lock.Release()
+		atomicfile.RemoveStale(stateDir)
+		if reg, err = state.Open(ctx, stateDir); err != nil {
+			return nil, err
+		}
+		defer reg.Close()
+		ledger, err := reg.Periods(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ledger {
+			if e.Period == p.Label && o.Once {
+				return nil, fmt.Errorf("%s: %w", p.Label, ErrExists)
+			}
+		}
+		if current, err = reg.Current(ctx, p.Label); err != nil {
+			return nil, err
+		}
 	}
 	local := LocalFiles(cfg)
 	if err := rrdcached.FlushFiles(ctx, cfg.Daemon, local...); err != nil {
 		return nil, err
 	}
-	res, err := bill(ctx, o)
+	// The drafts are recorded before the directory is published, so that
+	// nothing is published that the register does not hold.
+	save := func(drafts []state.Draft) error {
+		if reg == nil {
+			return nil
+		}
+		return reg.SaveDrafts(ctx, p.Label, drafts)
+	}
+	res, err := bill(ctx, o, current, save)
 	if err != nil {
 		return nil, err
 	}
 	res.FilesRead = len(local)
 	res.Duration = now().Sub(started)
+	if reg == nil {
+		return res, nil
+	}
 	if res.Partial {
 		return res, nil
 	}
-	err = ledger.Record(state.Entry{Period: p.Label, Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339),
+	err = reg.RecordPeriod(ctx, state.Entry{Period: p.Label, Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339),
 		CompletedAt: now().UTC().Format(time.RFC3339), ManifestDigest: res.ManifestDigest, DurationSeconds: res.Duration.Seconds(),
 		FilesRead: res.FilesRead, Invoices: len(res.Invoices), Problems: len(res.Problems)})
 	if err != nil {
-		return nil, fmt.Errorf("%s was published but not recorded: %w", res.Dir, err)
+		return nil, fmt.Errorf("%s was drafted and published but not recorded in the ledger (a scheduled run drafts it again): %w", res.Dir, err)
 	}
 	return res, nil
 }
 
-// bill computes, renders and publishes the period, under the lock.
-func bill(ctx context.Context, o Options) (*Result, error) {
+// bill computes, renders and publishes the period, under the lock when
+// it is recorded. current is each customer's issued invoice, which a
+// draft that bills differently corrects; it returns the drafts to record.
+func bill(ctx context.Context, o Options, current map[string]state.Document, save func([]state.Draft) error) (*Result, error) {
 	cfg, p := o.Config, o.Period
 	final := filepath.Join(o.OutDir, p.Label)
 	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
@@ -191,9 +239,20 @@ func bill(ctx context.Context, o Options) (*Result, error) {
 	}
 	sort.SliceStable(inputs, func(a, b int) bool { return inputs[a].Path < inputs[b].Path })
 
-	invs, problems := pricing.Build(pricing.BookOf(cfg), p, fig)
-	if err := pricing.Numbers(StateDir(cfg, o.OutDir), p.Label, cfg.Invoice.NumberPrefix, invs); err != nil {
-		return nil, fmt.Errorf("invoice numbers: %w", err)
+	built, problems := pricing.Build(pricing.BookOf(cfg), p, fig)
+	if late := lateInputs(inputs, p); len(late) > 0 {
+		if !o.AllowIncomplete {
+			return nil, fmt.Errorf("%d input(s) were last updated before the end of %s (first: %s); bill it anyway with --allow-incomplete", len(late), p.Label, late[0])
+		}
+		for _, f := range late {
+			problems = append(problems, pricing.Problem{File: f, Problem: "last updated before the end of the period: billed incomplete (--allow-incomplete)"})
+		}
+	}
+	invs, drafts, changes, err := drafted(p.Label, built, current, func(customer string) *export.InvoiceCharts {
+		return charts(cfg, customer, fig, Threshold(cfg))
+	})
+	if err != nil {
+		return nil, err
 	}
 	if problems == nil {
 		problems = []pricing.Problem{}
@@ -272,13 +331,20 @@ func bill(ctx context.Context, o Options) (*Result, error) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range invs {
+		if invs[i].Status != pricing.StatusDraft {
+			continue // an issued invoice the run did not change: its documents are issued/
+		}
 		g.Go(func() error {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
 			name := "invoices/" + invs[i].Number + ".pdf"
 			var b bytes.Buffer
-			if err := export.PDF(&b, &invs[i], charts(cfg, invs[i].CustomerID, fig, Threshold(cfg)), fallback); err != nil {
+			var ch *export.InvoiceCharts
+			if invs[i].Kind == pricing.KindInvoice {
+				ch = charts(cfg, invs[i].CustomerID, fig, Threshold(cfg))
+			}
+			if err := export.PDF(&b, &invs[i], ch, fallback); err != nil {
 				return fmt.Errorf("invoice %s: %w", invs[i].Number, err)
 			}
 			if err := atomicfile.WriteSynced(filepath.Join(tmp, name), b.Bytes()); err != nil {
@@ -292,7 +358,11 @@ func bill(ctx context.Context, o Options) (*Result, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	outputs = append(outputs, pdfOut...)
+	for _, o := range pdfOut {
+		if o.Name != "" {
+			outputs = append(outputs, o)
+		}
+	}
 	man := Manifest{Version: o.Version, ConfigDigest: cfg.Digest(), Period: usage.Period, Inputs: inputs, Outputs: outputs, Problems: problems}
 	var mb bytes.Buffer
 	if err := export.JSON(&mb, man); err != nil {
@@ -312,6 +382,9 @@ func bill(ctx context.Context, o Options) (*Result, error) {
 	if err := fault("sync"); err != nil {
 		return nil, err
 	}
+	if err := save(drafts); err != nil {
+		return nil, err
+	}
 	if err := publish(tmp, final); err != nil {
 		return nil, err
 	}
@@ -320,7 +393,8 @@ func bill(ctx context.Context, o Options) (*Result, error) {
 	for _, pr := range problems {
 		partial = partial || pr.Blocking
 	}
-	return &Result{Dir: final, Invoices: invs, Problems: problems, Partial: partial, ManifestDigest: "sha256:" + hex.EncodeToString(sum[:])}, nil
+	return &Result{Dir: final, Invoices: invs, Problems: problems, Partial: partial, Changes: changes,
+		ManifestDigest: "sha256:" + hex.EncodeToString(sum[:])}, nil
 }
 
 // charts gathers a customer's daily traffic (summed over its VPS) and

@@ -42,9 +42,31 @@ type VPSTotal struct {
 	Gross decimal.Decimal `json:"gross"`
 }
 
-// Invoice is one customer's invoice for a period.
+// Kinds of document.
+const (
+	KindInvoice    = "invoice"
+	KindCreditNote = "credit_note"
+)
+
+// Statuses of a document.
+const (
+	StatusDraft  = "draft"  // worked on, rerun freely, not sent; its number is a draft id
+	StatusIssued = "issued" // numbered, dated, never changed again
+)
+
+// Reference names the issued invoice a credit note (or its replacement)
+// corrects.
+type Reference struct {
+	Number    string `json:"number"`
+	IssueDate string `json:"issue_date"`
+}
+
+// Invoice is one customer's invoice for a period, or a credit note.
 type Invoice struct {
 	Number        string          `json:"number"`
+	Kind          string          `json:"kind"`
+	Status        string          `json:"status"`
+	Corrects      *Reference      `json:"corrects,omitempty"`
 	CustomerID    string          `json:"customer_id"`
 	Customer      config.Party    `json:"customer"`
 	Issuer        config.Party    `json:"issuer"`
@@ -144,6 +166,7 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice
 	loc := p.Start.Location()
 	issue := p.End.In(loc)
 	inv := Invoice{
+		Number: DraftID(p.Label, cu.ID), Kind: KindInvoice, Status: StatusDraft,
 		CustomerID: cu.ID, Customer: cu.Party, Issuer: b.Issuer, Currency: cu.Currency,
 		PeriodStart:   p.Start.In(loc).Format("2006-01-02"),
 		PeriodEnd:     p.End.In(loc).AddDate(0, 0, -1).Format("2006-01-02"),

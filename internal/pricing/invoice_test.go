@@ -177,9 +177,6 @@ func buildFleet(t *testing.T, stateDir string) ([]Invoice, []Problem) {
 		fig.Failed[byFile[e.File]] = e.Error
 	}
 	invs, probs := Build(BookOf(cfg), p, fig)
-	if err := Numbers(stateDir, p.Label, cfg.Invoice.NumberPrefix, invs); err != nil {
-		t.Fatal(err)
-	}
 	return invs, probs
 }
 
@@ -253,23 +250,70 @@ func TestGoldenInvoices(t *testing.T) {
 	}
 }
 
-// A rerun of the period reuses the numbers; the next period continues the
-// sequence without gaps.
-func TestNumbersStable(t *testing.T) {
-	state := t.TempDir()
-	a, _ := buildFleet(t, state)
-	b, _ := buildFleet(t, state)
-	for i := range a {
-		if a[i].Number != b[i].Number {
-			t.Errorf("rerun renumbered %s as %s", a[i].Number, b[i].Number)
+// Drafts carry draft ids, not numbers; numbers are made from the format.
+func TestDraftsAndNumbers(t *testing.T) {
+	invs, _ := buildFleet(t, t.TempDir())
+	for _, inv := range invs {
+		if inv.Number != DraftID("2026-10", inv.CustomerID) || inv.Status != StatusDraft || inv.Kind != KindInvoice {
+			t.Errorf("%s: number %q, status %q, kind %q", inv.CustomerID, inv.Number, inv.Status, inv.Kind)
 		}
 	}
-	if a[0].Number != "INV-2026-00001" || a[2].Number != "INV-2026-00003" {
-		t.Errorf("numbers %s %s", a[0].Number, a[2].Number)
+	for _, c := range []struct {
+		format string
+		year   int
+		seq    int
+		want   string
+	}{{"INV-{year}-{seq:05}", 2027, 42, "INV-2027-00042"}, {"R{seq}", 2027, 7, "R7"}, {"{year}/{seq:03}", 2026, 5, "2026/005"}} {
+		if got, err := FormatNumber(c.format, c.year, c.seq); err != nil || got != c.want {
+			t.Errorf("%s: %q %v, want %q", c.format, got, err, c.want)
+		}
 	}
-	next := []Invoice{{CustomerID: "C001", IssueDate: "2026-12-01"}}
-	if err := Numbers(state, "2026-11", "INV-", next); err != nil || next[0].Number != "INV-2026-00004" {
-		t.Errorf("next period: %s %v", next[0].Number, err)
+	for _, bad := range []string{"INV-{year}", "{seq}-{seq}", "../{seq}", "{year}/{seq}", ".{seq}", "a\x00{seq}"} {
+		if err := CheckNumberFormat(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if err := CheckNumberFormat("INV-{year}-{seq:05}"); err != nil {
+		t.Error(err)
+	}
+}
+
+// A credit note reverses its invoice line by line, every line's quantity
+// × unit price still its amount, and refers to it; the content digest
+// ignores what issuing sets and sees any change of money.
+func TestCreditNoteAndDigest(t *testing.T) {
+	invs, _ := buildFleet(t, t.TempDir())
+	orig := invs[0]
+	orig.Number, orig.Status, orig.IssueDate = "INV-2026-00007", StatusIssued, "2026-11-03"
+	cn := CreditNote(orig, "DRAFT-2026-10-"+orig.CustomerID+"-CN")
+	if cn.Kind != KindCreditNote || cn.Corrects == nil || cn.Corrects.Number != "INV-2026-00007" || cn.Corrects.IssueDate != "2026-11-03" {
+		t.Fatalf("credit note %+v", cn.Corrects)
+	}
+	if !cn.Total.Equal(orig.Total.Neg()) || !cn.Subtotal.Equal(orig.Subtotal.Neg()) {
+		t.Errorf("totals %s %s against %s %s", cn.Total, cn.Subtotal, orig.Total, orig.Subtotal)
+	}
+	sum := decimal.Zero
+	for i, l := range cn.Lines {
+		if !l.Amount.Equal(orig.Lines[i].Amount.Neg()) {
+			t.Errorf("line %d: %s, want %s", i, l.Amount, orig.Lines[i].Amount.Neg())
+		}
+		sum = sum.Add(l.Amount)
+	}
+	if !sum.Equal(cn.Subtotal) {
+		t.Errorf("lines add up to %s, subtotal %s", sum, cn.Subtotal)
+	}
+	if &cn.Lines[0] == &orig.Lines[0] || orig.Lines[0].Amount.IsNegative() && !invs[0].Lines[0].Amount.IsNegative() {
+		t.Error("the credit note shares the invoice's lines")
+	}
+	a := invs[0]
+	a.Number, a.IssueDate, a.Status = "X", "2030-01-01", StatusIssued
+	if ContentDigest(a) != ContentDigest(invs[0]) {
+		t.Error("the digest sees the number, date or status")
+	}
+	a.Lines = append([]Line(nil), a.Lines...)
+	a.Lines[0].Amount = a.Lines[0].Amount.Add(decimal.New(1, -2))
+	if ContentDigest(a) == ContentDigest(invs[0]) {
+		t.Error("the digest misses a changed amount")
 	}
 }
 

@@ -1,76 +1,105 @@
 package pricing
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
+	"regexp"
+	"strconv"
+	"strings"
 
-	"github.com/billrun/billrun/internal/atomicfile"
+	"github.com/shopspring/decimal"
 )
 
-// numberFile records every invoice number ever allocated, in the state
-// directory.
-const numberFile = "invoice-numbers.json"
+// DraftID names a customer's draft for a period. It is not an invoice
+// number: numbers are given only when a draft is issued.
+func DraftID(period, customer string) string { return "DRAFT-" + period + "-" + customer }
 
-type numberState struct {
-	Next   int                          `json:"next"`   // sequence of the next new invoice
-	Issued map[string]map[string]string `json:"issued"` // period label -> customer id -> number
-}
+// numberToken is a placeholder of a number format: {year}, {seq} or
+// {seq:05} (zero-padded to five digits).
+var numberToken = regexp.MustCompile(`\{(year|seq)(?::0([1-9]))?\}`)
 
-// Numbers gives each invoice its number: the one recorded for its
-// (period, customer) if there is one (a rerun of the period), else the next
-// in the sequence, allocated in customer-id order and recorded before it
-// returns. year is the year of the issue date; the sequence itself never
-// restarts, so numbers have no gaps.
-func Numbers(stateDir, periodLabel, prefix string, invoices []Invoice) error {
-	path := filepath.Join(stateDir, numberFile)
-	st := numberState{Next: 1, Issued: map[string]map[string]string{}}
-	b, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return err
-	default:
-		if err := json.Unmarshal(b, &st); err != nil || st.Next < 1 {
-			return fmt.Errorf("%s: corrupt invoice number state: %v", path, err)
-		}
-		if st.Issued == nil {
-			st.Issued = map[string]map[string]string{}
-		}
+// CheckNumberFormat says what is wrong with a number format: it must hold
+// {seq} once, and what it makes must be a file name (documents are named
+// by their numbers).
+func CheckNumberFormat(format string) error {
+	if strings.Count(format, "{seq") != 1 {
+		return fmt.Errorf("%q must hold {seq} (or {seq:05}) once", format)
 	}
-	if st.Issued[periodLabel] == nil {
-		st.Issued[periodLabel] = map[string]string{}
-	}
-	order := make([]int, len(invoices))
-	for i := range order {
-		order[i] = i
-	}
-	sort.Slice(order, func(a, b int) bool { return invoices[order[a]].CustomerID < invoices[order[b]].CustomerID })
-	changed := false
-	for _, i := range order {
-		inv := &invoices[i]
-		if n, ok := st.Issued[periodLabel][inv.CustomerID]; ok {
-			inv.Number = n
-			continue
-		}
-		inv.Number = fmt.Sprintf("%s%s-%05d", prefix, inv.IssueDate[:4], st.Next)
-		st.Issued[periodLabel][inv.CustomerID] = inv.Number
-		st.Next++
-		changed = true
-	}
-	if !changed {
-		return nil
-	}
-	out, err := json.MarshalIndent(st, "", "  ")
+	n, err := FormatNumber(format, 2026, 1)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(stateDir, 0o755); err != nil {
-		return err
+	if strings.ContainsAny(n, "/\\\x00") || strings.Contains(n, "..") || strings.HasPrefix(n, ".") {
+		return fmt.Errorf("%q makes %q, which is not a plain file name", format, n)
 	}
-	return atomicfile.WriteFile(path, append(out, '\n'))
+	for _, r := range n {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("%q holds a control character", format)
+		}
+	}
+	return nil
+}
+
+// FormatNumber is the number format with its placeholders filled.
+func FormatNumber(format string, year, seq int) (string, error) {
+	var bad error
+	out := numberToken.ReplaceAllStringFunc(format, func(tok string) string {
+		m := numberToken.FindStringSubmatch(tok)
+		v := seq
+		if m[1] == "year" {
+			v = year
+		}
+		if m[2] == "" {
+			return strconv.Itoa(v)
+		}
+		w, _ := strconv.Atoi(m[2])
+		return fmt.Sprintf("%0*d", w, v)
+	})
+	if strings.ContainsAny(out, "{}") {
+		bad = fmt.Errorf("number format %q: unknown placeholder", format)
+	}
+	return out, bad
+}
+
+// CreditNote is the draft credit note that reverses orig, an issued
+// invoice: the same lines with their quantities negated (so that quantity
+// × unit price is still each line's amount), every total negated, and a
+// reference to orig's number and date.
+// id is the draft's id.
+func CreditNote(orig Invoice, id string) Invoice {
+	cn := orig
+	cn.Number = id
+	cn.Kind, cn.Status = KindCreditNote, StatusDraft
+	cn.Corrects = &Reference{Number: orig.Number, IssueDate: orig.IssueDate}
+	neg := func(d decimal.Decimal) decimal.Decimal { return d.Neg() }
+	cn.Lines = make([]Line, len(orig.Lines))
+	for i, l := range orig.Lines {
+		l.Quantity, l.Amount = neg(l.Quantity), neg(l.Amount)
+		cn.Lines[i] = l
+	}
+	cn.Taxes = make([]TaxLine, len(orig.Taxes))
+	for i, t := range orig.Taxes {
+		t.Taxable, t.Tax = neg(t.Taxable), neg(t.Tax)
+		cn.Taxes[i] = t
+	}
+	cn.PerVPS = make([]VPSTotal, len(orig.PerVPS))
+	for i, v := range orig.PerVPS {
+		v.Net, v.Tax, v.Gross = neg(v.Net), neg(v.Tax), neg(v.Gross)
+		cn.PerVPS[i] = v
+	}
+	cn.Fees, cn.Usage, cn.Credit, cn.Subtotal, cn.Total = neg(orig.Fees), neg(orig.Usage), neg(orig.Credit), neg(orig.Subtotal), neg(orig.Total)
+	return cn
+}
+
+// ContentDigest is the SHA-256 of what an invoice says about the money and
+// the parties: everything but its number, kind, status, dates and
+// reference, which issuing sets. Two drafts of a customer's period with
+// the same digest bill the same.
+func ContentDigest(inv Invoice) string {
+	inv.Number, inv.Kind, inv.Status, inv.Corrects, inv.IssueDate, inv.DueDate = "", "", "", nil, "", ""
+	b, _ := json.Marshal(inv) // plain data: cannot fail
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

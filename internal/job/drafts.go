@@ -1,0 +1,100 @@
+package job
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/billrun/billrun/export"
+	"github.com/billrun/billrun/internal/period"
+	"github.com/billrun/billrun/internal/pricing"
+	"github.com/billrun/billrun/internal/state"
+)
+
+// model is what a draft or an issued document is rendered from, as the
+// register keeps it: the invoice and its chart page.
+type model struct {
+	Invoice pricing.Invoice       `json:"invoice"`
+	Charts  *export.InvoiceCharts `json:"charts,omitempty"`
+}
+
+// drafted turns the period's new invoices into what the run shows and
+// the drafts it records. A customer with no issued invoice gets its draft.
+// One whose issued invoice bills the same gets nothing new: the run shows
+// the issued invoice. One whose figures changed gets a correction: a
+// credit note reversing the issued invoice and a replacement that refers
+// to it.
+func drafted(label string, built []pricing.Invoice, current map[string]state.Document, chartsOf func(customer string) *export.InvoiceCharts) (
+	shown []pricing.Invoice, drafts []state.Draft, changes []Change, err error) {
+	add := func(inv pricing.Invoice, ch *export.InvoiceCharts, corrects string) error {
+		b, err := json.Marshal(model{Invoice: inv, Charts: ch})
+		if err != nil {
+			return err
+		}
+		shown = append(shown, inv)
+		drafts = append(drafts, state.Draft{Period: label, CustomerID: inv.CustomerID, Kind: inv.Kind, Corrects: corrects,
+			ContentDigest: pricing.ContentDigest(inv), Model: string(b)})
+		return nil
+	}
+	for _, inv := range built {
+		cur, issued := current[inv.CustomerID]
+		if !issued {
+			if err := add(inv, chartsOf(inv.CustomerID), ""); err != nil {
+				return nil, nil, nil, err
+			}
+			continue
+		}
+		var orig model
+		if err := json.Unmarshal([]byte(cur.Model), &orig); err != nil {
+			return nil, nil, nil, fmt.Errorf("issued %s: its model: %w", cur.Number, err)
+		}
+		if cur.ContentDigest == pricing.ContentDigest(inv) {
+			shown = append(shown, orig.Invoice)
+			continue
+		}
+		changes = append(changes, change(orig.Invoice, inv))
+		ref := &pricing.Reference{Number: orig.Invoice.Number, IssueDate: orig.Invoice.IssueDate}
+		if err := add(pricing.CreditNote(orig.Invoice, pricing.DraftID(label, inv.CustomerID)+"-CN"), nil, cur.Number); err != nil {
+			return nil, nil, nil, err
+		}
+		inv.Corrects = ref
+		if err := add(inv, chartsOf(inv.CustomerID), cur.Number); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return shown, drafts, changes, nil
+}
+
+// change says how new differs from old, the issued invoice.
+func change(old, new pricing.Invoice) Change {
+	c := Change{CustomerID: new.CustomerID, Issued: old.Number, OldTotal: old.Total.String(), NewTotal: new.Total.String()}
+	amounts := map[string]string{}
+	for _, l := range old.Lines {
+		amounts[l.Description] = l.Amount.String()
+	}
+	for _, l := range new.Lines {
+		if a, ok := amounts[l.Description]; !ok {
+			c.Lines = append(c.Lines, fmt.Sprintf("%s: (none) -> %s", l.Description, l.Amount))
+		} else if a != l.Amount.String() {
+			c.Lines = append(c.Lines, fmt.Sprintf("%s: %s -> %s", l.Description, a, l.Amount))
+		}
+		delete(amounts, l.Description)
+	}
+	for _, l := range old.Lines {
+		if a, ok := amounts[l.Description]; ok {
+			c.Lines = append(c.Lines, fmt.Sprintf("%s: %s -> (none)", l.Description, a))
+		}
+	}
+	return c
+}
+
+// lateInputs are the files among inputs last updated before p ended: their
+// figures for p may be incomplete.
+func lateInputs(inputs []Input, p period.Period) []string {
+	var late []string
+	for _, in := range inputs {
+		if in.Error == "" && in.LastUpdate < p.End.Unix() {
+			late = append(late, in.Path)
+		}
+	}
+	return late
+}

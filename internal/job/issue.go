@@ -1,0 +1,238 @@
+package job
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/billrun/billrun/export"
+	"github.com/billrun/billrun/internal/atomicfile"
+	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/inputfile"
+	"github.com/billrun/billrun/internal/period"
+	"github.com/billrun/billrun/internal/pricing"
+	"github.com/billrun/billrun/internal/state"
+)
+
+// IssueOptions say what billrun issue issues.
+type IssueOptions struct {
+	Config    *config.Config
+	Period    period.Period
+	Customers []string // only these customers' drafts; none: all
+	Wait      bool
+	Now       func() time.Time // the clock: the issue date is its day in the config's zone
+}
+
+// IssueResult says what was issued.
+type IssueResult struct {
+	Issued    []state.Document
+	Recovered []state.Document // issued by an earlier, interrupted billrun issue, completed now
+}
+
+// Issue numbers and issues the period's waiting drafts. Each document is
+// issued in three steps: its number is given and its data recorded as
+// issuing (one transaction); its PDF and JSON are written, synced and made
+// read-only under OUT/issued/<period>/; it is recorded as issued with the
+// files' digests. A document found issuing (a kill between the steps) is
+// completed first, from the data recorded with its number, to the same
+// bytes. So a number is never given without its documents, and never to
+// two.
+func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
+	cfg, p := o.Config, o.Period
+	if cfg.OutDir == "" {
+		return nil, fmt.Errorf("no output directory (out_dir in the config)")
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	if !p.Ended(now()) {
+		return nil, fmt.Errorf("period %s has not ended: it ends at %s; only ended periods are issued", p.Label, p.End.Format(time.RFC3339))
+	}
+	stateDir := StateDir(cfg, cfg.OutDir)
+	lock, err := state.Acquire(ctx, stateDir, o.Wait)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	reg, err := state.Open(ctx, stateDir)
+	if err != nil {
+		return nil, err
+	}
+	defer reg.Close()
+	var fallback []byte
+	if cfg.Invoice.Font != "" {
+		if fallback, err = inputfile.ReadFile(cfg.Invoice.Font, 64<<20); err != nil {
+			return nil, fmt.Errorf("invoice.font: %w", err)
+		}
+	}
+	res := &IssueResult{}
+	issuing, err := reg.Documents(ctx, state.DocumentFilter{Status: "issuing"})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range issuing {
+		if d, err = complete(ctx, reg, d, fallback); err != nil {
+			return nil, err
+		}
+		res.Recovered = append(res.Recovered, d)
+	}
+	drafts, err := reg.Drafts(ctx, p.Label, "waiting")
+	if err != nil {
+		return nil, err
+	}
+	today := now().In(cfg.Location())
+	for _, dr := range drafts {
+		if len(o.Customers) > 0 && !slices.Contains(o.Customers, dr.CustomerID) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		var m model
+		if err := json.Unmarshal([]byte(dr.Model), &m); err != nil {
+			return res, fmt.Errorf("draft of %s for %s: %w", dr.CustomerID, p.Label, err)
+		}
+		seq := state.LegacySequence
+		if cfg.Invoice.NumberRestart == "yearly" {
+			seq += "-" + strconv.Itoa(today.Year())
+		}
+		d, err := reg.Allocate(ctx, seq, func(n int) (state.Document, error) {
+			number, err := pricing.FormatNumber(cfg.Invoice.NumberFormat, today.Year(), n)
+			if err != nil {
+				return state.Document{}, err
+			}
+			inv := m.Invoice
+			inv.Number, inv.Status = number, pricing.StatusIssued
+			inv.IssueDate = today.Format("2006-01-02")
+			inv.DueDate = today.AddDate(0, 0, cfg.Invoice.DueDays).Format("2006-01-02")
+			if inv.Kind == pricing.KindCreditNote {
+				inv.DueDate = inv.IssueDate // nothing to pay
+			}
+			b, err := json.Marshal(model{Invoice: inv, Charts: m.Charts})
+			if err != nil {
+				return state.Document{}, err
+			}
+			taxes, _ := json.Marshal(inv.Taxes)
+			dir := filepath.Join(cfg.OutDir, "issued", p.Label)
+			return state.Document{Number: number, Kind: inv.Kind, CustomerID: inv.CustomerID, Period: p.Label,
+				IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency, Total: inv.Total.String(), Taxes: string(taxes),
+				Corrects: dr.Corrects, ContentDigest: dr.ContentDigest, Model: string(b),
+				PDFPath: filepath.Join(dir, number+".pdf"), JSONPath: filepath.Join(dir, number+".json")}, nil
+		})
+		if err != nil {
+			return res, err
+		}
+		if err := fault("allocated"); err != nil {
+			return res, err
+		}
+		if d, err = complete(ctx, reg, d, fallback); err != nil {
+			return res, err
+		}
+		res.Issued = append(res.Issued, d)
+	}
+	return res, nil
+}
+
+// complete writes an issuing document's files from its recorded data and
+// records it as issued.
+func complete(ctx context.Context, reg *state.Register, d state.Document, fallback []byte) (state.Document, error) {
+	var m model
+	if err := json.Unmarshal([]byte(d.Model), &m); err != nil {
+		return d, fmt.Errorf("%s: its recorded data: %w", d.Number, err)
+	}
+	var pdf, js bytes.Buffer
+	if err := export.PDF(&pdf, &m.Invoice, m.Charts, fallback); err != nil {
+		return d, fmt.Errorf("%s: %w", d.Number, err)
+	}
+	if err := export.JSON(&js, m.Invoice); err != nil {
+		return d, fmt.Errorf("%s: %w", d.Number, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(d.PDFPath), 0o755); err != nil {
+		return d, err
+	}
+	var err error
+	if d.PDFSHA256, err = writeIssued(d.PDFPath, pdf.Bytes()); err != nil {
+		return d, err
+	}
+	if d.JSONSHA256, err = writeIssued(d.JSONPath, js.Bytes()); err != nil {
+		return d, err
+	}
+	if err := atomicfile.SyncDir(filepath.Dir(d.PDFPath)); err != nil {
+		return d, err
+	}
+	if err := fault("synced"); err != nil {
+		return d, err
+	}
+	if err := reg.Finish(ctx, d); err != nil {
+		return d, err
+	}
+	d.Status = "issued"
+	return d, fault("finished")
+}
+
+// writeIssued writes an issued document's file read-only (temporary file,
+// sync, rename) and returns its SHA-256. A file already there is from the
+// same document's interrupted issuing: the data it is rendered from was
+// recorded with the number, so it is the same bytes, written again.
+func writeIssued(path string, b []byte) (string, error) {
+	tmp := path + ".tmp"
+	os.Remove(tmp)
+	if err := atomicfile.WriteSynced(tmp, b); err != nil {
+		return "", err
+	}
+	if err := fault("written " + filepath.Base(path)); err != nil {
+		return "", err
+	}
+	if err := os.Chmod(tmp, 0o444); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", err
+	}
+	if err := fault("renamed " + filepath.Base(path)); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// Verify checks every issued document's files against the digests the
+// register holds; it returns the problems, one per file, naming it.
+func Verify(ctx context.Context, cfg *config.Config) ([]string, error) {
+	reg, err := state.Open(ctx, StateDir(cfg, cfg.OutDir))
+	if err != nil {
+		return nil, err
+	}
+	defer reg.Close()
+	docs, err := reg.Documents(ctx, state.DocumentFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var bad []string
+	for _, d := range docs {
+		if d.Status != "issued" {
+			bad = append(bad, fmt.Sprintf("%s: being issued (billrun issue completes it)", d.Number))
+			continue
+		}
+		for _, f := range [][2]string{{d.PDFPath, d.PDFSHA256}, {d.JSONPath, d.JSONSHA256}} {
+			b, err := inputfile.ReadFile(f[0], 1<<30)
+			if err != nil {
+				bad = append(bad, fmt.Sprintf("%s: %v", d.Number, err))
+				continue
+			}
+			if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != f[1] {
+				bad = append(bad, fmt.Sprintf("%s: %s does not have the digest the register holds (sha256 %s)", d.Number, f[0], f[1]))
+			}
+		}
+	}
+	return bad, nil
+}

@@ -1,0 +1,306 @@
+package job
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/billrun/billrun/internal/period"
+	"github.com/billrun/billrun/internal/state"
+	"github.com/shopspring/decimal"
+)
+
+var issueDay = func() time.Time { return time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC) }
+
+func issueOpts(o Options) IssueOptions {
+	return IssueOptions{Config: o.Config, Period: o.Period, Now: issueDay}
+}
+
+// The lifecycle: drafts, issued once with numbers and read-only files;
+// a rerun with the same figures drafts nothing new; a rerun after a price
+// change drafts a credit note and a replacement, which issue with the next
+// numbers, the originals untouched.
+func TestIssueLifecycle(t *testing.T) {
+	o, out := setup(t, "")
+	o.Now = issueDay
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Issue(ctx, issueOpts(o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := numbers(res.Issued); got != "INV-2026-00001 INV-2026-00002" {
+		t.Fatalf("issued %s", got)
+	}
+	first := res.Issued[0]
+	if first.IssueDate != "2026-11-03" || first.DueDate != "2026-11-17" || first.Kind != "invoice" {
+		t.Errorf("first %+v", first)
+	}
+	pdf1, _ := os.ReadFile(first.PDFPath)
+	if st, err := os.Stat(first.PDFPath); err != nil || st.Mode().Perm()&0o222 != 0 {
+		t.Errorf("issued PDF %v is writable (%v)", first.PDFPath, err)
+	}
+	if txt := pdfText(t, first.PDFPath); !strings.Contains(txt, "INV-2026-00001") || strings.Contains(txt, "DRAFT") {
+		t.Errorf("issued PDF text:\n%s", txt)
+	}
+	// nothing waits now
+	if res, err := Issue(ctx, issueOpts(o)); err != nil || len(res.Issued) != 0 {
+		t.Fatalf("second issue: %v %v", numbers(res.Issued), err)
+	}
+	// the same figures again: nothing new
+	r, err := Run(ctx, o)
+	if err != nil || len(r.Changes) != 0 {
+		t.Fatalf("rerun: changes %+v, %v", r.Changes, err)
+	}
+	// a new price: A and B change
+	o.Config.Plans[0].MonthlyFee = decimal.RequireFromString("12.00")
+	r, err = Run(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Changes) != 2 || r.Changes[0].Issued != "INV-2026-00001" || r.Changes[0].OldTotal == r.Changes[0].NewTotal {
+		t.Fatalf("changes %+v", r.Changes)
+	}
+	if _, err := os.Stat(filepath.Join(r.Dir, "invoices", "DRAFT-2026-10-A-CN.pdf")); err != nil {
+		t.Errorf("no credit note draft: %v", err)
+	}
+	res, err = Issue(ctx, issueOpts(o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := numbers(res.Issued); got != "INV-2026-00003 INV-2026-00004 INV-2026-00005 INV-2026-00006" {
+		t.Fatalf("corrections issued %s", got)
+	}
+	cn, repl := res.Issued[0], res.Issued[1]
+	if cn.Kind != "credit_note" || cn.Corrects != "INV-2026-00001" || repl.Kind != "invoice" || repl.Corrects != "INV-2026-00001" {
+		t.Errorf("credit note %+v, replacement %+v", cn, repl)
+	}
+	if txt := pdfText(t, cn.PDFPath); !strings.Contains(txt, "CREDIT NOTE") || !strings.Contains(txt, "INV-2026-00001 of 2026-11-03") {
+		t.Errorf("credit note text:\n%s", txt)
+	}
+	if b, _ := os.ReadFile(first.PDFPath); string(b) != string(pdf1) {
+		t.Error("the original invoice's PDF changed")
+	}
+	// the replacement is now current: the same figures draft nothing
+	if r, err := Run(ctx, o); err != nil || len(r.Changes) != 0 {
+		t.Fatalf("after the correction: %+v %v", r.Changes, err)
+	}
+	if bad, err := Verify(ctx, o.Config); err != nil || len(bad) != 0 {
+		t.Fatalf("verify: %v %v", bad, err)
+	}
+	// tampering is found, naming the file
+	os.Chmod(repl.PDFPath, 0o644)
+	os.WriteFile(repl.PDFPath, []byte("%PDF-1.3 forged"), 0o644)
+	os.Remove(cn.JSONPath)
+	bad, err := Verify(ctx, o.Config)
+	if err != nil || len(bad) != 2 || !strings.Contains(bad[0], cn.JSONPath) && !strings.Contains(bad[1], cn.JSONPath) ||
+		!strings.Contains(strings.Join(bad, "\n"), repl.PDFPath) {
+		t.Errorf("verify after tampering: %q %v", bad, err)
+	}
+	_ = out
+}
+
+// Only ended periods are drafted or issued.
+func TestOnlyEndedPeriods(t *testing.T) {
+	o, _ := setup(t, "")
+	ctx := context.Background()
+	for _, c := range []struct {
+		label string
+		now   time.Time
+	}{
+		{"2026-12", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)},
+		{"2027-03", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)},
+		{"2026-W53", time.Date(2027, 1, 2, 12, 0, 0, 0, time.UTC)},
+	} {
+		p, err := period.Parse(c.label, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Period, o.Now = p, func() time.Time { return c.now }
+		if _, err := Run(ctx, o); err == nil || !strings.Contains(err.Error(), "has not ended: it ends at "+p.End.Format(time.RFC3339)) {
+			t.Errorf("%s on %s: %v", c.label, c.now, err)
+		}
+		if _, err := Issue(ctx, IssueOptions{Config: o.Config, Period: p, Now: o.Now}); err == nil || !strings.Contains(err.Error(), "has not ended") {
+			t.Errorf("issue %s on %s: %v", c.label, c.now, err)
+		}
+	}
+}
+
+// TestIssueKilledAnywhere stops billrun issue at random steps (each number
+// given, each file written and renamed, the directory synced, each
+// document recorded), again and again, as kills would, then lets it
+// complete, over many rounds: every number is given once, without gaps,
+// and names one document whose files are there with the digests the
+// register holds; no file is issued that the register does not hold.
+func TestIssueKilledAnywhere(t *testing.T) {
+	defer func() { fault = func(string) error { return nil } }()
+	o, out := setup(t, "")
+	o.Now = issueDay
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	// the steps of one issue, in order
+	snapshot := t.TempDir()
+	copyTree(t, out, snapshot)
+	var steps []string
+	fault = func(s string) error { steps = append(steps, s); return nil }
+	if _, err := Issue(ctx, issueOpts(o)); err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) < 12 {
+		t.Fatalf("steps %v", steps)
+	}
+	want, kills, rounds := 1000, 0, 0
+	if testing.Short() {
+		want = 30
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	killed := errors.New("killed")
+	for round := 0; kills < want && round < 3*want; round++ {
+		rounds++
+		os.RemoveAll(out)
+		copyTree(t, snapshot, out)
+		for attempt := 0; ; attempt++ {
+			n, at := 0, rng.IntN(len(steps)+1) // 0 or past the last step: no kill
+			fault = func(string) error {
+				if n++; n == at {
+					return killed
+				}
+				return nil
+			}
+			_, err := Issue(ctx, issueOpts(o))
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, killed) {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			kills++
+			checkIssued(t, o, false)
+		}
+		checkIssued(t, o, true)
+	}
+	if kills < want {
+		t.Errorf("only %d kills", kills)
+	}
+	t.Logf("%d rounds, %d kills", rounds, kills)
+}
+
+// checkIssued checks the register against the files: every issued
+// document's files are there with its digests, numbers are unique and,
+// when done, gap-free and all issued; no issued file lacks a document.
+func checkIssued(t *testing.T, o Options, done bool) {
+	t.Helper()
+	ctx := context.Background()
+	reg, err := state.Open(ctx, StateDir(o.Config, o.Config.OutDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	docs, err := reg.Documents(ctx, state.DocumentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]bool{}
+	for i, d := range docs {
+		if want := fmt.Sprintf("INV-2026-%05d", i+1); d.Number != want {
+			t.Fatalf("number %d is %s, want %s (gap or repeat)", i, d.Number, want)
+		}
+		files[d.PDFPath], files[d.JSONPath] = true, true
+		if d.Status != "issued" {
+			if done {
+				t.Fatalf("%s still %s after a complete issue", d.Number, d.Status)
+			}
+			continue
+		}
+		for _, f := range [][2]string{{d.PDFPath, d.PDFSHA256}, {d.JSONPath, d.JSONSHA256}} {
+			b, err := os.ReadFile(f[0])
+			sum := sha256.Sum256(b)
+			if err != nil || hex.EncodeToString(sum[:]) != f[1] {
+				t.Fatalf("%s issued, but %s: %v / digest %x, want %s", d.Number, f[0], err, sum, f[1])
+			}
+		}
+	}
+	if done && len(docs) != 2 {
+		t.Fatalf("%d documents, want 2", len(docs))
+	}
+	ents, _ := os.ReadDir(filepath.Join(o.Config.OutDir, "issued", o.Period.Label))
+	for _, e := range ents {
+		p := filepath.Join(o.Config.OutDir, "issued", o.Period.Label, e.Name())
+		if !files[p] && !strings.HasSuffix(p, ".tmp") {
+			t.Fatalf("%s is issued but no document of the register", p)
+		}
+	}
+}
+
+func numbers(ds []state.Document) string {
+	var n []string
+	for _, d := range ds {
+		n = append(n, d.Number)
+	}
+	slices.Sort(n)
+	return strings.Join(n, " ")
+}
+
+func pdfText(t *testing.T, path string) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext is missing (make deps installs poppler-utils)")
+		}
+		t.Skip("no pdftotext")
+	}
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	if out, err := exec.Command("cp", "-a", from+"/.", to).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v %s", err, out)
+	}
+}
+
+// A second billrun issue while one holds the state directory exits at
+// once (or waits, with Wait), and a corrupt register stops a run before
+// anything is published.
+func TestIssueLockedAndCorruptRegister(t *testing.T) {
+	o, out := setup(t, "")
+	o.Now = issueDay
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := state.Acquire(ctx, StateDir(o.Config, out), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Issue(ctx, issueOpts(o)); !errors.Is(err, state.ErrLocked) {
+		t.Errorf("issue while locked: %v", err)
+	}
+	lock.Release()
+	os.WriteFile(filepath.Join(StateDir(o.Config, out), state.RegisterFile), []byte(strings.Repeat("garbage ", 1000)), 0o644)
+	os.RemoveAll(filepath.Join(out, "2026-10"))
+	if _, err := Run(ctx, o); err == nil || !strings.Contains(err.Error(), state.RegisterFile) {
+		t.Errorf("run with a corrupt register: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "2026-10")); !os.IsNotExist(err) {
+		t.Errorf("a run published what the register could not record: %v", err)
+	}
+}

@@ -1,0 +1,219 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Document is an issued invoice or credit note as the register holds it.
+// Status "issuing" is a number given whose documents are being written:
+// the next billrun issue completes it, from Model.
+type Document struct {
+	Number, Kind, Status   string
+	CustomerID, Period     string
+	IssueDate, DueDate     string
+	Currency, Total, Taxes string // Taxes: the VAT per rate, as JSON
+	Corrects               string // the number a credit note or replacement corrects
+	ContentDigest          string // pricing.ContentDigest of the invoice
+	Model                  string // the document's data, as JSON: what its files are rendered from
+	PDFPath, PDFSHA256     string
+	JSONPath, JSONSHA256   string
+}
+
+// Draft is a document worked on and not yet issued.
+type Draft struct {
+	Period, CustomerID, Kind string
+	Corrects                 string // for a correction: the issued number it corrects
+	Status                   string // waiting or issued
+	ContentDigest, Model     string
+}
+
+const documentColumns = `number, kind, status, customer_id, period, issue_date, due_date, currency, total, taxes,
+	coalesce(corrects, ''), content_digest, model, pdf_path, coalesce(pdf_sha256, ''), json_path, coalesce(json_sha256, '')`
+
+func scanDocument(s interface{ Scan(...any) error }) (Document, error) {
+	var d Document
+	err := s.Scan(&d.Number, &d.Kind, &d.Status, &d.CustomerID, &d.Period, &d.IssueDate, &d.DueDate, &d.Currency, &d.Total, &d.Taxes,
+		&d.Corrects, &d.ContentDigest, &d.Model, &d.PDFPath, &d.PDFSHA256, &d.JSONPath, &d.JSONSHA256)
+	return d, err
+}
+
+// DocumentFilter selects documents; empty fields select all.
+type DocumentFilter struct {
+	Period, CustomerID, Status, Kind string
+}
+
+// Documents lists the documents the filter selects, by number.
+func (r *Register) Documents(ctx context.Context, f DocumentFilter) ([]Document, error) {
+	q := "SELECT " + documentColumns + " FROM documents WHERE 1 = 1"
+	var args []any
+	for col, v := range map[string]string{"period": f.Period, "customer_id": f.CustomerID, "status": f.Status, "kind": f.Kind} {
+		if v != "" {
+			q += " AND " + col + " = ?"
+			args = append(args, v)
+		}
+	}
+	rows, err := r.db.QueryContext(ctx, q+" ORDER BY period, number", args...)
+	if err != nil {
+		return nil, r.errf(err, "list documents")
+	}
+	defer rows.Close()
+	var out []Document
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, r.errf(err, "list documents")
+		}
+		out = append(out, d)
+	}
+	return out, r.errf(rows.Err(), "list documents")
+}
+
+// ErrNoDocument: no document has that number.
+var ErrNoDocument = errors.New("no such document")
+
+// Document is the document numbered number.
+func (r *Register) Document(ctx context.Context, number string) (Document, error) {
+	d, err := scanDocument(r.db.QueryRowContext(ctx, "SELECT "+documentColumns+" FROM documents WHERE number = ?", number))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("%s: %w", number, ErrNoDocument)
+	}
+	return d, r.errf(err, "read document "+number)
+}
+
+// Current is, per customer, the period's issued invoice that no credit
+// note has reversed: what a new run of the period is compared with.
+func (r *Register) Current(ctx context.Context, period string) (map[string]Document, error) {
+	rows, err := r.db.QueryContext(ctx, "SELECT "+documentColumns+` FROM documents
+		WHERE period = ? AND kind = 'invoice'
+		AND number NOT IN (SELECT corrects FROM documents WHERE kind = 'credit_note' AND corrects IS NOT NULL)`, period)
+	if err != nil {
+		return nil, r.errf(err, "read issued invoices")
+	}
+	defer rows.Close()
+	out := map[string]Document{}
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, r.errf(err, "read issued invoices")
+		}
+		out[d.CustomerID] = d
+	}
+	return out, r.errf(rows.Err(), "read issued invoices")
+}
+
+// SaveDrafts replaces the period's waiting drafts with drafts, in one
+// transaction.
+func (r *Register) SaveDrafts(ctx context.Context, period string, drafts []Draft) error {
+	tx, err := r.db.BeginTx(ctx, nil)
+	if err != nil {
+		return r.errf(err, "begin")
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "DELETE FROM drafts WHERE period = ? AND status = 'waiting'", period); err != nil {
+		return r.errf(err, "save drafts")
+	}
+	for _, d := range drafts {
+		_, err := tx.ExecContext(ctx, `INSERT INTO drafts (period, customer_id, kind, corrects, status, blocking, content_digest, model)
+			VALUES (?, ?, ?, ?, 'waiting', 0, ?, ?)
+			ON CONFLICT (period, customer_id, kind, corrects) DO UPDATE SET status = 'waiting', content_digest = excluded.content_digest, model = excluded.model`,
+			period, d.CustomerID, d.Kind, d.Corrects, d.ContentDigest, d.Model)
+		if err != nil {
+			return r.errf(err, "save drafts")
+		}
+	}
+	return r.errf(tx.Commit(), "save drafts")
+}
+
+// Drafts lists drafts by period (all periods for ""), status ("" for
+// any), in issuing order: credit notes before the invoices that replace
+// what they reverse, then by customer.
+func (r *Register) Drafts(ctx context.Context, period, status string) ([]Draft, error) {
+	q := "SELECT period, customer_id, kind, corrects, status, content_digest, model FROM drafts WHERE 1 = 1"
+	var args []any
+	if period != "" {
+		q += " AND period = ?"
+		args = append(args, period)
+	}
+	if status != "" {
+		q += " AND status = ?"
+		args = append(args, status)
+	}
+	rows, err := r.db.QueryContext(ctx, q+" ORDER BY period, customer_id, kind = 'invoice', corrects", args...)
+	if err != nil {
+		return nil, r.errf(err, "read drafts")
+	}
+	defer rows.Close()
+	var out []Draft
+	for rows.Next() {
+		var d Draft
+		if err := rows.Scan(&d.Period, &d.CustomerID, &d.Kind, &d.Corrects, &d.Status, &d.ContentDigest, &d.Model); err != nil {
+			return nil, r.errf(err, "read drafts")
+		}
+		out = append(out, d)
+	}
+	return out, r.errf(rows.Err(), "read drafts")
+}
+
+// Allocate gives the next number of sequence seq to the document that
+// build makes of it and records the document as issuing, in one
+// transaction: a number is never given without its document's data, and
+// never twice. The sequence starts at 1.
+func (r *Register) Allocate(ctx context.Context, seq string, build func(n int) (Document, error)) (Document, error) {
+	tx, err := r.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Document{}, r.errf(err, "begin")
+	}
+	defer tx.Rollback()
+	next := 1
+	err = tx.QueryRowContext(ctx, "SELECT next FROM sequences WHERE name = ?", seq).Scan(&next)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Document{}, r.errf(err, "read sequence "+seq)
+	}
+	d, err := build(next)
+	if err != nil {
+		return Document{}, err
+	}
+	var corrects any
+	if d.Corrects != "" {
+		corrects = d.Corrects
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO documents (number, kind, status, customer_id, period, issue_date, due_date, currency, total, taxes,
+		corrects, content_digest, model, pdf_path, json_path) VALUES (?, ?, 'issuing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.Number, d.Kind, d.CustomerID, d.Period, d.IssueDate, d.DueDate, d.Currency, d.Total, d.Taxes, corrects, d.ContentDigest, d.Model, d.PDFPath, d.JSONPath)
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE") {
+			return Document{}, fmt.Errorf("register %s: number %s was given before (a number format that repeats itself?)", r.path, d.Number)
+		}
+		return Document{}, r.errf(err, "record document "+d.Number)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sequences (name, next) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET next = excluded.next`, seq, next+1); err != nil {
+		return Document{}, r.errf(err, "advance sequence "+seq)
+	}
+	d.Status = "issuing"
+	return d, r.errf(tx.Commit(), "record document "+d.Number)
+}
+
+// Finish records an issuing document as issued, with its files' digests,
+// and its draft (same period, customer, kind and correction) as issued, in
+// one transaction.
+func (r *Register) Finish(ctx context.Context, d Document) error {
+	tx, err := r.db.BeginTx(ctx, nil)
+	if err != nil {
+		return r.errf(err, "begin")
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "UPDATE documents SET status = 'issued', pdf_sha256 = ?, json_sha256 = ? WHERE number = ?",
+		d.PDFSHA256, d.JSONSHA256, d.Number); err != nil {
+		return r.errf(err, "finish "+d.Number)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE drafts SET status = 'issued' WHERE period = ? AND customer_id = ? AND kind = ? AND corrects = ?",
+		d.Period, d.CustomerID, d.Kind, d.Corrects); err != nil {
+		return r.errf(err, "finish "+d.Number)
+	}
+	return r.errf(tx.Commit(), "finish "+d.Number)
+}
