@@ -51,6 +51,11 @@ func TestErrors(t *testing.T) {
 		"hosts: [{name: h}]\n":                                         "hosts[0].file: missing",
 		"vps: [{name: 'bad name'}]\n":                                  "vps[0].name",
 		"metrics: [{name: x, ds: [a], kind: counter, max_rate: -1}]\n": "max_rate",
+		"invoice: {number_prefix: \"../../x-\"}\n":                     "invoice.number_prefix: \"../../x-\" would make numbers that are not plain file names",
+		"invoice: {number_format: \"R{year}/{seq}\"}\n":                "invoice.number_format:",
+		"invoice: {number_format: \"R{year}\"}\n":                      "must hold {seq}",
+		"invoice: {number_restart: monthly}\n":                         "invoice.number_restart",
+		"issue: {after: soon}\n":                                       "issue.after",
 	}
 	for in, want := range cases {
 		p := filepath.Join(t.TempDir(), "c.yaml")

@@ -304,3 +304,20 @@ func TestIssueLockedAndCorruptRegister(t *testing.T) {
 		t.Errorf("a run published what the register could not record: %v", err)
 	}
 }
+
+// With number_restart: yearly each issue year has its own sequence from 1.
+func TestIssueYearlySequence(t *testing.T) {
+	o, _ := setup(t, "invoice: {number_format: \"R{year}-{seq:03}\", number_restart: yearly}\n")
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Issue(ctx, IssueOptions{Config: o.Config, Period: o.Period, Customers: []string{"A"}, Now: issueDay})
+	if err != nil || numbers(res.Issued) != "R2026-001" {
+		t.Fatalf("2026: %s %v", numbers(res.Issued), err)
+	}
+	res, err = Issue(ctx, IssueOptions{Config: o.Config, Period: o.Period, Now: func() time.Time { return time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC) }})
+	if err != nil || numbers(res.Issued) != "R2027-001" {
+		t.Fatalf("2027: %s %v", numbers(res.Issued), err)
+	}
+}
