@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -32,7 +33,18 @@ type InvoiceCharts struct {
 // Debian's DroidSansFallbackFull.ttf) when one is given. Creation dates are
 // the issue date and the catalog is sorted, so the bytes depend only on the
 // invoice and the fonts.
-func PDF(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte) error {
+func PDF(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte) (err error) {
+	// fpdf panics on some input (a character beyond U+FFFF, a font it
+	// cannot parse): that is this invoice's error, not the run's end.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the PDF renderer failed: %v", r)
+		}
+	}()
+	font := fontFor(inv, fallback)
+	c := *inv
+	printable(&c, font) // what the font lacks shows as '?'; Unprintable reports it
+	inv = &c
 	pdf := fpdf.New("P", "mm", "A4", "")
 	if fallback != nil && !goFontCovers(inv) {
 		pdf.AddUTF8FontFromBytes("go", "", fallback)
@@ -235,25 +247,84 @@ func goFontCovers(inv *pricing.Invoice) bool {
 	if goFont == nil {
 		return true
 	}
-	var buf sfnt.Buffer
-	texts := []string{inv.Customer.Name, inv.Issuer.Name, inv.Number}
-	texts = append(texts, inv.Customer.Address...)
-	texts = append(texts, inv.Issuer.Address...)
-	texts = append(texts, inv.Notes...)
-	for _, l := range inv.Lines {
-		texts = append(texts, l.Description, l.Unit)
+	c := *inv
+	return len(printable(&c, goFont)) == 0
+}
+
+// Unprintable lists what of the invoice's text the PDF cannot print (with
+// the Go fonts, or fallback when the invoice needs it), as "field: U+XXXX
+// 'c'"; the PDF shows each such character as '?'. A character beyond the
+// Basic Multilingual Plane (an emoji) is never printable: fpdf's UTF-8
+// fonts stop at U+FFFF.
+func Unprintable(inv *pricing.Invoice, fallback []byte) []string {
+	c := *inv
+	return printable(&c, fontFor(inv, fallback))
+}
+
+// fontFor is the font PDF sets inv in, parsed (nil: unknown, so only the
+// plane limit applies).
+func fontFor(inv *pricing.Invoice, fallback []byte) *sfnt.Font {
+	if fallback != nil && !goFontCovers(inv) {
+		f, _ := sfnt.Parse(fallback)
+		return f
 	}
-	for _, t := range texts {
-		for _, r := range t {
+	goFontOnce.Do(func() { goFont, _ = sfnt.Parse(goregular.TTF) })
+	return goFont
+}
+
+// printable replaces in inv, a shallow copy whose slices it copies before
+// changing them, every character font lacks with '?', and says which.
+func printable(inv *pricing.Invoice, font *sfnt.Font) []string {
+	var buf sfnt.Buffer
+	var lacking []string
+	fix := func(field string, s *string) {
+		if !strings.ContainsFunc(*s, func(r rune) bool { return r >= 0x80 }) {
+			return
+		}
+		out := []rune(*s)
+		changed := false
+		for i, r := range out {
 			if r < 0x80 {
 				continue
 			}
-			if g, err := goFont.GlyphIndex(&buf, r); err != nil || g == 0 {
-				return false
+			ok := r <= 0xFFFF
+			if ok && font != nil {
+				g, err := font.GlyphIndex(&buf, r)
+				ok = err == nil && g != 0
+			}
+			if !ok {
+				lacking = append(lacking, fmt.Sprintf("%s: %U %q", field, r, r))
+				out[i], changed = '?', true
 			}
 		}
+		if changed {
+			*s = string(out)
+		}
 	}
-	return true
+	fix("customer name", &inv.Customer.Name)
+	fix("issuer name", &inv.Issuer.Name)
+	fix("number", &inv.Number)
+	inv.Customer.Address = slices.Clone(inv.Customer.Address)
+	for i := range inv.Customer.Address {
+		fix("customer address", &inv.Customer.Address[i])
+	}
+	inv.Issuer.Address = slices.Clone(inv.Issuer.Address)
+	for i := range inv.Issuer.Address {
+		fix("issuer address", &inv.Issuer.Address[i])
+	}
+	fix("customer VAT ID", &inv.Customer.VATID)
+	fix("customer email", &inv.Customer.Email)
+	fix("issuer email", &inv.Issuer.Email)
+	inv.Notes = slices.Clone(inv.Notes)
+	for i := range inv.Notes {
+		fix("note", &inv.Notes[i])
+	}
+	inv.Lines = slices.Clone(inv.Lines)
+	for i := range inv.Lines {
+		fix("line description", &inv.Lines[i].Description)
+		fix("line unit", &inv.Lines[i].Unit)
+	}
+	return lacking
 }
 
 // axes draws a chart frame with a title and y labels from 0 to top.

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/internal/atomicfile"
+	"github.com/billrun/billrun/internal/inputfile"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
 )
@@ -39,11 +40,11 @@ to a single run's.`,
 func runMerge(ctx context.Context, g *globals, o mergeOptions) error {
 	var parts []*report.UsageReport
 	for _, name := range o.files {
-		f, err := os.Open(name)
+		f, _, err := inputfile.Open(name)
 		if err != nil {
 			return err
 		}
-		u, err := report.ReadUsage(f)
+		u, err := report.ReadUsage(io.LimitReader(f, maxUsageBytes))
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
@@ -63,3 +64,7 @@ func runMerge(ctx context.Context, g *globals, o mergeOptions) error {
 	}
 	return atomicfile.WriteFile(o.out, b.Bytes())
 }
+
+// maxUsageBytes bounds a usage JSON read by merge and run --usage: some
+// 8 KB per VPS with its daily series, so 2 GiB is a quarter of a million.
+const maxUsageBytes = 2 << 30

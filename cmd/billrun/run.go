@@ -3,10 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 
 	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/inputfile"
 	"github.com/billrun/billrun/internal/job"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
@@ -77,11 +78,11 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	}
 	var given *report.UsageReport
 	if o.usage != "" {
-		f, err := os.Open(o.usage)
+		f, _, err := inputfile.Open(o.usage)
 		if err != nil {
 			return err
 		}
-		given, err = report.ReadUsage(f)
+		given, err = report.ReadUsage(io.LimitReader(f, maxUsageBytes))
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.usage, err)

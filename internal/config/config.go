@@ -21,6 +21,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/image/font/sfnt"
+
 	"github.com/billrun/billrun/internal/inputfile"
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
@@ -115,6 +117,10 @@ func Load(path string) (*Config, error) {
 	}
 	return parseFile(path, b)
 }
+
+// MaxFontBytes bounds the invoice font (DroidSansFallbackFull.ttf, with
+// every CJK glyph, is 4 MB).
+const MaxFontBytes = 64 << 20
 
 // MaxBytes bounds the YAML file: yaml.v3 holds some 25 bytes of parse tree
 // per byte, so 8 MiB (about 40,000 VPS written inline) peaks near 200 MB.
@@ -242,6 +248,17 @@ func (c *Config) validate(dir string) error {
 	for _, d := range []*string{&c.StateDir, &c.OutDir, &c.Invoice.Font} {
 		if *d != "" && !filepath.IsAbs(*d) {
 			*d = filepath.Join(dir, *d)
+		}
+	}
+	if c.Invoice.Font != "" {
+		// checked now, before any number is spent: the PDF renderer
+		// panics on a file that is not a font
+		b, err := inputfile.ReadFile(c.Invoice.Font, MaxFontBytes)
+		if err != nil {
+			return fmt.Errorf("invoice.font: %w", err)
+		}
+		if _, err := sfnt.Parse(b); err != nil {
+			return fmt.Errorf("invoice.font: %s is not a TrueType font: %v", c.Invoice.Font, err)
 		}
 	}
 	slices.SortStableFunc(c.VPS, func(a, b VPS) int { return strings.Compare(a.Name, b.Name) })

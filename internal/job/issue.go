@@ -70,7 +70,7 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 	defer reg.Close()
 	var fallback []byte
 	if cfg.Invoice.Font != "" {
-		if fallback, err = inputfile.ReadFile(cfg.Invoice.Font, 64<<20); err != nil {
+		if fallback, err = inputfile.ReadFile(cfg.Invoice.Font, config.MaxFontBytes); err != nil {
 			return nil, fmt.Errorf("invoice.font: %w", err)
 		}
 	}

@@ -10,8 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"time"
+
+	"github.com/billrun/billrun/internal/inputfile"
 
 	"github.com/billrun/billrun/internal/period"
 	"github.com/billrun/billrun/internal/rrdcached"
@@ -312,22 +315,18 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 	}
 	var fallback []byte
 	if cfg.Invoice.Font != "" {
-		if fallback, err = os.ReadFile(cfg.Invoice.Font); err != nil {
+		if fallback, err = inputfile.ReadFile(cfg.Invoice.Font, config.MaxFontBytes); err != nil {
 			return nil, fmt.Errorf("invoice.font: %w", err)
-		}
-	}
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if err := write(f.name, f.fill); err != nil {
-			return nil, err
 		}
 	}
 	// PDFs are the run's heaviest work: render and write them on every
 	// core (each straight to disk, so memory does not grow with the number
 	// of customers), digests by index so the manifest's order is fixed.
+	// They go first: a customer whose PDF cannot be made is a blocking
+	// problem, and the other files list what the PDFs are.
 	pdfOut := make([]Output, len(invs))
+	pdfErr := make([]error, len(invs))
+	lacking := make([][]string, len(invs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range invs {
@@ -344,8 +343,10 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 			if invs[i].Kind == pricing.KindInvoice {
 				ch = charts(cfg, invs[i].CustomerID, fig, Threshold(cfg))
 			}
+			lacking[i] = export.Unprintable(&invs[i], fallback)
 			if err := export.PDF(&b, &invs[i], ch, fallback); err != nil {
-				return fmt.Errorf("invoice %s: %w", invs[i].Number, err)
+				pdfErr[i] = err
+				return nil
 			}
 			if err := atomicfile.WriteSynced(filepath.Join(tmp, name), b.Bytes()); err != nil {
 				return err
@@ -358,11 +359,43 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	for _, o := range pdfOut {
-		if o.Name != "" {
-			outputs = append(outputs, o)
+	blocked := map[string]bool{}
+	for i, inv := range invs {
+		for _, l := range lacking[i] {
+			problems = append(problems, pricing.Problem{CustomerID: inv.CustomerID, Problem: inv.Number + ": the PDF shows ? for " + l})
+		}
+		if pdfErr[i] != nil {
+			blocked[inv.CustomerID] = true
+			problems = append(problems, pricing.Problem{CustomerID: inv.CustomerID, Problem: "invoice not drafted: " + inv.Number + ": " + pdfErr[i].Error(), Blocking: true})
 		}
 	}
+	if len(blocked) > 0 {
+		// the customer's other documents (a credit note and its
+		// replacement go together) are dropped with it
+		for i, inv := range invs {
+			if blocked[inv.CustomerID] && pdfOut[i].Name != "" {
+				os.Remove(filepath.Join(tmp, pdfOut[i].Name))
+				pdfOut[i] = Output{}
+			}
+		}
+		invs = slices.DeleteFunc(invs, func(inv pricing.Invoice) bool { return blocked[inv.CustomerID] })
+		drafts = slices.DeleteFunc(drafts, func(d state.Draft) bool { return blocked[d.CustomerID] })
+	}
+	var pdfs []Output
+	for _, o := range pdfOut {
+		if o.Name != "" {
+			pdfs = append(pdfs, o)
+		}
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := write(f.name, f.fill); err != nil {
+			return nil, err
+		}
+	}
+	outputs = append(outputs, pdfs...)
 	man := Manifest{Version: o.Version, ConfigDigest: cfg.Digest(), Period: usage.Period, Inputs: inputs, Outputs: outputs, Problems: problems}
 	var mb bytes.Buffer
 	if err := export.JSON(&mb, man); err != nil {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/billrun/billrun/internal/inputfile"
 	_ "modernc.org/sqlite" // pure Go: the binary stays static
 )
 
@@ -160,7 +161,7 @@ func (r *Register) migrate(ctx context.Context, stateDir string) error {
 // sequence's next, so that no number is given twice. The files are left
 // where they are.
 func importJSON(ctx context.Context, tx *sql.Tx, stateDir string) error {
-	b, err := os.ReadFile(filepath.Join(stateDir, LedgerFile))
+	b, err := inputfile.ReadFile(filepath.Join(stateDir, LedgerFile), 256<<20)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
@@ -178,7 +179,7 @@ func importJSON(ctx context.Context, tx *sql.Tx, stateDir string) error {
 			}
 		}
 	}
-	b, err = os.ReadFile(filepath.Join(stateDir, legacyNumberFile))
+	b, err = inputfile.ReadFile(filepath.Join(stateDir, legacyNumberFile), 256<<20)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
