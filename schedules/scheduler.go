@@ -16,6 +16,10 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
+// BusyRetry is how soon the daemon tries again when another run holds the
+// state directory.
+var BusyRetry = 2 * time.Minute
+
 // DefaultSpec fires at 03:00 on the 1st of each month.
 const DefaultSpec = "0 3 1 * *"
 
@@ -186,7 +190,13 @@ func (s *Scheduler) Loop(ctx context.Context) error {
 				return ctx.Err()
 			}
 			if errors.Is(err, state.ErrLocked) {
-				s.Log.Warn("state directory busy; trying at the next firing", "error", err)
+				// another run (a person's billrun run, say) holds it for
+				// minutes, not a month: try again soon
+				s.Log.Warn("state directory busy; trying again", "in", BusyRetry, "error", err)
+				if err := s.Sleep(ctx, BusyRetry); err != nil {
+					return err
+				}
+				continue
 			} else {
 				s.Log.Error("catch-up failed", "error", err)
 			}

@@ -252,3 +252,41 @@ func TestLoop(t *testing.T) {
 		}
 	}
 }
+
+// A daemon that finds the state directory busy tries again in minutes,
+// not at the next firing a month later.
+func TestLoopRetriesBusySoon(t *testing.T) {
+	rec := &recorder{}
+	s, c := newScheduler(t, DefaultSpec, "UTC", period.KindMonth, time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC), rec)
+	s.Lookback = 1
+	lock, err := state.Acquire(context.Background(), s.StateDir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.fail = func(period.Period) error {
+		if lock != nil {
+			return fmt.Errorf("run: %w", state.ErrLocked)
+		}
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var slept []time.Duration
+	s.Sleep = func(ctx context.Context, d time.Duration) error {
+		slept = append(slept, d)
+		if len(slept) == 1 {
+			lock.Release() // the other run ends
+			lock = nil
+		}
+		if len(slept) == 2 {
+			cancel()
+			return ctx.Err()
+		}
+		return c.Sleep(ctx, d)
+	}
+	if err := s.Loop(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	if slept[0] != BusyRetry || strings.Join(rec.billed, ",") != "2026-10" {
+		t.Errorf("slept %v, billed %v", slept, rec.billed)
+	}
+}

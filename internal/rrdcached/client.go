@@ -57,7 +57,7 @@ func Dial(ctx context.Context, addr string) (*Client, error) {
 	if target == "" {
 		return nil, fmt.Errorf("rrdcached: empty address %q", addr)
 	}
-	var d net.Dialer
+	d := net.Dialer{Timeout: DialTimeout}
 	conn, err := d.DialContext(ctx, network, target)
 	if err != nil {
 		return nil, fmt.Errorf("rrdcached %s: %w", addr, err)
@@ -89,14 +89,21 @@ func (c *Client) path(file string) (string, error) {
 	return abs, nil
 }
 
-// deadline applies ctx to the connection for one exchange and returns a
-// function that stops watching it.
+// Every wait on a daemon is bounded: a daemon that accepts and never
+// answers ends in an error, not a hung run.
+var (
+	DialTimeout     = 10 * time.Second // connecting
+	ExchangeTimeout = 2 * time.Minute  // one command and its answer (a FLUSH waits for the writes)
+)
+
+// deadline applies ctx, and at most ExchangeTimeout, to the connection for
+// one exchange and returns a function that stops watching it.
 func (c *Client) deadline(ctx context.Context) func() {
-	if d, ok := ctx.Deadline(); ok {
-		c.conn.SetDeadline(d)
-	} else {
-		c.conn.SetDeadline(time.Time{})
+	d := time.Now().Add(ExchangeTimeout)
+	if cd, ok := ctx.Deadline(); ok && cd.Before(d) {
+		d = cd
 	}
+	c.conn.SetDeadline(d)
 	stop := context.AfterFunc(ctx, func() { c.conn.SetDeadline(time.Unix(1, 0)) })
 	return func() { stop() }
 }
@@ -254,9 +261,33 @@ func FlushFiles(ctx context.Context, flag string, files ...string) error {
 	if addr == "" || len(files) == 0 {
 		return nil
 	}
+	wait := FlushBackoff
+	for attempt := 1; ; attempt++ {
+		err := flushFiles(ctx, addr, files)
+		var ne net.Error
+		if err == nil || attempt == FlushAttempts || ctx.Err() != nil || !errors.As(err, &ne) {
+			return err
+		}
+		select { // a daemon restarting, a network blip: again, a little later
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+}
+
+// FlushAttempts and FlushBackoff are how often FlushFiles tries when the
+// network fails, and how long it waits before the second try (doubling).
+var (
+	FlushAttempts = 3
+	FlushBackoff  = time.Second
+)
+
+func flushFiles(ctx context.Context, addr string, files []string) error {
 	c, err := Dial(ctx, addr)
 	if err != nil {
-		return fmt.Errorf("rrdcached %s: %w", addr, err)
+		return err
 	}
 	defer c.Close()
 	for len(files) > 0 {

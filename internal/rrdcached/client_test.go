@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -114,5 +115,45 @@ func TestDialErrors(t *testing.T) {
 	t.Setenv("RRDCACHED_ADDRESS", "unix:/x")
 	if rrdcached.Address("") != "unix:/x" || rrdcached.Address("h:1") != "h:1" {
 		t.Error("Address does not prefer the flag over RRDCACHED_ADDRESS")
+	}
+}
+
+// A daemon that accepts and never answers, or that nobody listens for,
+// ends a flush in an error naming it, after the retries, within the
+// bounds: never a hang.
+func TestFlushBoundedWaits(t *testing.T) {
+	oldX, oldB := rrdcached.ExchangeTimeout, rrdcached.FlushBackoff
+	rrdcached.ExchangeTimeout, rrdcached.FlushBackoff = 200*time.Millisecond, 10*time.Millisecond
+	defer func() { rrdcached.ExchangeTimeout, rrdcached.FlushBackoff = oldX, oldB }()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := 0
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted++
+			defer c.Close() // held open, never answered
+		}
+	}()
+	start := time.Now()
+	err = rrdcached.FlushFiles(context.Background(), ln.Addr().String(), "a.rrd")
+	d := time.Since(start)
+	if err == nil || !strings.Contains(err.Error(), ln.Addr().String()) {
+		t.Errorf("silent daemon: %v", err)
+	}
+	if d > 3*time.Second || d < 3*rrdcached.ExchangeTimeout {
+		t.Errorf("silent daemon answered after %v (%d connections)", d, accepted)
+	}
+	// nobody listening: refused at once, retried, then the error
+	addr := ln.Addr().String()
+	ln.Close()
+	if err := rrdcached.FlushFiles(context.Background(), addr, "a.rrd"); err == nil || !strings.Contains(err.Error(), addr) {
+		t.Errorf("refused: %v", err)
 	}
 }
