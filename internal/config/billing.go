@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/billrun/billrun/internal/currency"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -103,10 +105,8 @@ type Customer struct {
 	VPS           []CustomerVPS `yaml:"vps"`
 }
 
-// validCurrency says whether s looks like an ISO 4217 code.
-func validCurrency(s string) bool {
-	return len(s) == 3 && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z' && 'A' <= s[2] && s[2] <= 'Z'
-}
+// validCurrency says whether s is an ISO 4217 code.
+func validCurrency(s string) bool { return currency.Known(s) }
 
 // validateBilling checks the billing sections; VPS names must not clash
 // with the top-level vps list (seen).

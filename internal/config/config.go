@@ -17,6 +17,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -143,16 +144,102 @@ func parseFile(path string, b []byte) (*Config, error) {
 	return c, nil
 }
 
-// decode decodes b strictly (an unknown key is an error). An empty
-// document is the defaults.
+// decode decodes b strictly: an unknown key, a second document, a
+// control character in any value and an amount that is not a plain
+// decimal are errors naming the line and the key. An empty document is
+// the defaults.
 func decode(b []byte) (*Config, error) {
-	var c Config
 	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+	var root, extra yaml.Node
+	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
+		return &Config{}, nil
+	} else if err != nil {
+		return nil, yamlError(err)
+	}
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("line %d: a second YAML document (after ---): a config file holds one", extra.Line)
+	}
+	if err := checkValues(&root, ""); err != nil {
 		return nil, err
 	}
+	var c Config
+	strict := yaml.NewDecoder(bytes.NewReader(b))
+	strict.KnownFields(true)
+	if err := strict.Decode(&c); err != nil {
+		return nil, yamlError(err)
+	}
 	return &c, nil
+}
+
+// amountKeys are the keys whose values are money or rates: decimal
+// strings (or plain numbers), never floats.
+var amountKeys = map[string]bool{"monthly_fee": true, "tax_rate": true, "included": true, "rate": true, "percent": true,
+	"included_mbps": true, "rate_per_mbps": true}
+
+// plainDecimal is an amount as billrun takes it: at most 15 digits before
+// the point and 10 after, no exponent, no NaN or infinity.
+var plainDecimal = regexp.MustCompile(`^-?[0-9]{1,15}(\.[0-9]{1,10})?$`)
+
+// checkValues walks the document: no value holds a control character
+// (a NUL in a name ends up in documents and file names), and every amount
+// is a plain decimal. key is the path to n, as errors name it.
+func checkValues(n *yaml.Node, key string) error {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			if err := checkValues(c, key); err != nil {
+				return err
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			path := k
+			if key != "" {
+				path = key + "." + k
+			}
+			if err := checkValues(n.Content[i+1], path); err != nil {
+				return err
+			}
+			if v := n.Content[i+1]; amountKeys[k] && v.Kind == yaml.ScalarNode && !plainDecimal.MatchString(v.Value) {
+				return fmt.Errorf("line %d: %s: %q is not a plain decimal amount such as \"20.00\" (at most 15 digits before the point and 10 after)", v.Line, path, v.Value)
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if err := checkValues(c, fmt.Sprintf("%s[%d]", key, i)); err != nil {
+				return err
+			}
+		}
+	case yaml.ScalarNode:
+		for _, r := range n.Value {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+				return fmt.Errorf("line %d: %s: a control character (%U) in %q", n.Line, key, r, n.Value)
+			}
+		}
+	}
+	return nil
+}
+
+var (
+	unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+	badType      = regexp.MustCompile("cannot unmarshal !!(\\w+) `([^`]*)` into (\\S+)")
+)
+
+// yamlError says yaml.v3's errors in the config's terms: "unknown key
+// incuded" rather than "field incuded not found in type
+// config.MetricPrice".
+func yamlError(err error) error {
+	msg := unknownField.ReplaceAllString(err.Error(), `unknown key "$1"`)
+	msg = badType.ReplaceAllStringFunc(msg, func(m string) string {
+		p := badType.FindStringSubmatch(m)
+		want := map[string]string{"int": "a whole number", "float64": "a number", "bool": "true or false", "string": "a string"}[p[3]]
+		if want == "" {
+			want = "what this key takes (" + strings.TrimPrefix(p[3], "config.") + ")"
+		}
+		return fmt.Sprintf("%q is not %s", p[2], want)
+	})
+	return errors.New(strings.TrimPrefix(msg, "yaml: "))
 }
 
 // Parse decodes and validates config bytes; relative paths resolve

@@ -3,6 +3,8 @@ package pricing
 import (
 	"fmt"
 
+	currencies "github.com/billrun/billrun/internal/currency"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -22,19 +24,8 @@ func (r Rounding) Round(d decimal.Decimal, places int32) decimal.Decimal {
 	return d.Round(places) // shopspring rounds half away from zero
 }
 
-// minorUnits lists ISO 4217 currencies whose minor unit is not 2 decimals.
-var minorUnits = map[string]int32{
-	"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "HUF": 2,
-	"BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3, "IQD": 3, "LYD": 3,
-}
-
 // MinorUnits is the number of decimals of a currency's minor unit.
-func MinorUnits(currency string) int32 {
-	if n, ok := minorUnits[currency]; ok {
-		return n
-	}
-	return 2
-}
+func MinorUnits(currency string) int32 { return currencies.MinorUnits(currency) }
 
 // Allocate splits total (already rounded to places) over weights with the
 // largest-remainder method: each part is rounded down to the minor unit,
