@@ -42,6 +42,9 @@ func NewUsageCSVWriter(w io.Writer, metrics []report.Metric) *UsageCSVWriter {
 		head = append(head, m.Name+"_total_"+m.Unit, m.Name+"_coverage", m.Name+"_spikes")
 	}
 	head = append(head, "p95_in_bps", "p95_out_bps", "p95_max_bps")
+	for i := range head {
+		head[i] = SafeCell(head[i]) // a unit is free text in the config
+	}
 	cw.Write(head)
 	return &UsageCSVWriter{cw}
 }

@@ -377,6 +377,9 @@ func (c *Config) resolve(p string) string {
 	return filepath.Join(c.RRDDir, p)
 }
 
+// Path is the file the config was loaded from ("" for Parse).
+func (c *Config) Path() string { return c.path }
+
 // Location is the configured time zone.
 func (c *Config) Location() *time.Location { return c.loc }
 

@@ -42,7 +42,8 @@ vps:
 
 func TestErrors(t *testing.T) {
 	cases := map[string]string{
-		"bogus_key: 1\n":  `line 1: unknown key "bogus_key"`,
+		"bogus_key: 1\n": `line 1: unknown key "bogus_key"`,
+		"metrics: [{name: \"=HYPERLINK(1)\", ds: [a], kind: counter}]\n": `metrics[0].name: invalid or duplicate name "=HYPERLINK(1)"`,
 		"lookback: abc\n": `line 1: "abc" is not a whole number`,
 		"timezone: UTC\n---\ntimezone: Mars/Olympus\n":                             "a second YAML document",
 		"vps: [{name: \"a\\u0000b\"}]\n":                                           "line 1: vps[0].name: a control character (U+0000)",

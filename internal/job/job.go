@@ -124,6 +124,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		now = time.Now
 	}
 	started := now()
+	if err := Check(cfg); err != nil {
+		return nil, err
+	}
 	if !p.Ended(now()) {
 		return nil, fmt.Errorf("period %s has not ended: it ends at %s; only ended periods are billed", p.Label, p.End.Format(time.RFC3339))
 	}

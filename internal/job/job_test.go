@@ -242,7 +242,7 @@ func TestPartialRun(t *testing.T) {
 // The workbook read back: sheets, numeric cells with formats, totals as
 // formulas with cached values equal to the invoices, text kept as text.
 func TestWorkbook(t *testing.T) {
-	o, _ := setup(t, "  - {id: EVIL, name: \"=HYPERLINK(1)\", currency: EUR, plan: p, vps: [{name: z1, file: vps-full/file.rrd}]}\n")
+	o, _ := setup(t, "  - {id: EVIL, name: \"=HYPERLINK(1)\", currency: EUR, plan: p, vps: [{name: z1, file: vps-parts/file.rrd}]}\n")
 	r, err := Run(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -349,7 +349,7 @@ func TestInvoicePDFs(t *testing.T) {
 		}
 		t.Skip("pdftotext not installed")
 	}
-	o, _ := setup(t, "  - {id: L, name: \"Łódź Hosting sp. z o.o.\", address: [\"ul. Piotrkowska 1\", \"90-001 Łódź\"], vat_id: PL1234567890, currency: EUR, plan: p, reverse_charge: true, vps: [{name: l1, file: vps-full/file.rrd, host: host-a}]}\n")
+	o, _ := setup(t, "  - {id: L, name: \"Łódź Hosting sp. z o.o.\", address: [\"ul. Piotrkowska 1\", \"90-001 Łódź\"], vat_id: PL1234567890, currency: EUR, plan: p, reverse_charge: true, vps: [{name: l1, file: vps-parts/file.rrd, host: host-a}]}\n")
 	font := "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf" // Debian fonts-droid-fallback
 	if _, err := os.Stat(font); err != nil {
 		if os.Getenv("CI") != "" {
@@ -415,5 +415,34 @@ func TestSources(t *testing.T) {
 	}
 	if Threshold(cfg) != 99.99 {
 		t.Errorf("threshold %v", Threshold(cfg))
+	}
+}
+
+// Mistakes that only show against the metrics and prices stop a run
+// before anything is written, naming the key.
+func TestCheck(t *testing.T) {
+	for name, c := range map[string]struct {
+		edit func(*config.Config)
+		want string
+	}{
+		"a unit with no conversion": {func(c *config.Config) {
+			c.Plans[0].Metrics["in"] = config.MetricPrice{Unit: "Gb", Rate: decimal.NewFromInt(1)}
+		}, "plans[0].metrics.in.unit: Gb does not convert from the metric's bytes (units: B GB GiB KB KiB MB MiB TB TiB)"},
+		"a metric nobody defines": {func(c *config.Config) {
+			c.Plans[0].Metrics["rsss"] = config.MetricPrice{Unit: "GB"}
+		}, "plans[0].metrics.rsss: no metric is named rsss (the metrics: in, out)"},
+		"one file, two VPS": {func(c *config.Config) {
+			c.Customers[1].VPS[0].File = c.Customers[0].VPS[0].File
+		}, "VPS a1 and b1 are the same file"},
+	} {
+		o, out := setup(t, "")
+		c.edit(o.Config)
+		_, err := Run(context.Background(), o)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", name, err, c.want)
+		}
+		if ents, _ := os.ReadDir(out); len(ents) != 0 {
+			t.Errorf("%s: wrote %d entries", name, len(ents))
+		}
 	}
 }

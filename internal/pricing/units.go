@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/shopspring/decimal"
 )
@@ -38,4 +39,19 @@ func Convert(total decimal.Decimal, baseUnit, unit string, periodMinutes int64) 
 		return total.Div(d), nil
 	}
 	return decimal.Zero, fmt.Errorf("no conversion from %s to %s", baseUnit, unit)
+}
+
+// Units lists the units a total in baseUnit converts to, sorted.
+func Units(baseUnit string) []string {
+	var out []string
+	for u := range conversions[baseUnit] {
+		out = append(out, u)
+	}
+	if baseUnit == "KB-minutes" {
+		for u := range monthUnits {
+			out = append(out, u)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

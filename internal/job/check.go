@@ -1,0 +1,54 @@
+package job
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/pricing"
+)
+
+// Check finds the mistakes of a config that only show against the figures
+// and prices: a plan pricing a metric no metric definition has, a billing
+// unit the metric's unit does not convert to (unit: Gb would have dropped
+// every traffic charge with a warning), and one RRD file billed under two
+// VPS names. Each is an error naming the config and the key.
+func Check(cfg *config.Config) error {
+	where := cfg.Path()
+	if where == "" {
+		where = "config"
+	}
+	units := map[string]string{}
+	var names []string
+	for _, m := range Metrics(cfg) {
+		units[m.Name] = m.Unit
+		names = append(names, m.Name)
+	}
+	for i, p := range cfg.Plans {
+		keys := make([]string, 0, len(p.Metrics))
+		for k := range p.Metrics {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			base, ok := units[k]
+			if !ok {
+				return fmt.Errorf("%s: plans[%d].metrics.%s: no metric is named %s (the metrics: %s)", where, i, k, k, strings.Join(names, ", "))
+			}
+			if u := p.Metrics[k].Unit; !slices.Contains(pricing.Units(base), u) {
+				return fmt.Errorf("%s: plans[%d].metrics.%s.unit: %s does not convert from the metric's %s (units: %s)",
+					where, i, k, u, base, strings.Join(pricing.Units(base), " "))
+			}
+		}
+	}
+	byFile := map[string]string{}
+	for _, s := range VPSSources(cfg) {
+		key := s.Daemon + "\x00" + s.File
+		if other, ok := byFile[key]; ok {
+			return fmt.Errorf("%s: VPS %s and %s are the same file %s: it would be billed twice", where, other, s.Name, s.File)
+		}
+		byFile[key] = s.Name
+	}
+	return nil
+}
