@@ -20,7 +20,7 @@ import (
 const (
 	exitOK          = 0   // success
 	exitError       = 1   // an error; for usage/sla: at least one file could not be read
-	exitUsage       = 2   // bad command line
+	exitUsage       = 64  // bad command line (EX_USAGE: 2 is the Go runtime's exit on a crash)
 	exitPartial     = 3   // billrun run: some invoices were not issued (see Problems)
 	exitLocked      = 4   // another run holds the state directory lock (--no-wait)
 	exitInterrupted = 130 // SIGINT/SIGTERM
@@ -29,9 +29,9 @@ const (
 const exitCodesHelp = `Exit status:
   0    success
   1    error (for usage and sla: at least one file could not be read; the rest are reported)
-  2    usage error (bad flags or arguments)
-  3    partial run: some invoices were not issued (see the Problems sheet and manifest)
+  3    partial run: some invoices could not be drafted (see the Problems sheet and manifest)
   4    another run holds the state directory lock (with --no-wait)
+  64   usage error (bad flags or arguments); 2 is only ever a crash of the Go runtime
   130  interrupted (SIGINT or SIGTERM)
 `
 
@@ -78,7 +78,7 @@ type globals struct {
 	logFormat      string
 }
 
-// usageError marks an error as a command-line mistake (exit 2).
+// usageError marks an error as a command-line mistake (exit 64).
 type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
