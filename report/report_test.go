@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -536,5 +537,25 @@ func TestUsageEachOrderAndStops(t *testing.T) {
 	})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// A month with a DST change at midnight has a day per local date, each
+// labelled by it (São Paulo's 2018-11-04 is the 23-hour day; this loop
+// never ended before), and a date the zone skipped has none.
+func TestDayStartsAtMidnightTransitions(t *testing.T) {
+	sp, _ := time.LoadLocation("America/Sao_Paulo")
+	days := dayStarts(period.Month(2018, time.November, sp))
+	if len(days) != 30 || time.Unix(days[3], 0).In(sp).Format("2006-01-02 15:04") != "2018-11-04 01:00" || days[4]-days[3] != 23*3600 {
+		t.Errorf("São Paulo November 2018: %d days, the 4th from %s", len(days), time.Unix(days[3], 0).In(sp))
+	}
+	apia, _ := time.LoadLocation("Pacific/Apia")
+	days = dayStarts(period.Month(2011, time.December, apia))
+	var labels []string
+	for _, d := range days {
+		labels = append(labels, time.Unix(d, 0).In(apia).Format("02"))
+	}
+	if len(days) != 30 || slices.Contains(labels, "30") || days[28]-days[27] != 24*3600 {
+		t.Errorf("Apia December 2011: %v", labels)
 	}
 }

@@ -172,12 +172,22 @@ func HostUptime(s Source, p period.Period, threshold float64) (*HostSLA, error) 
 }
 
 // dayStarts lists the starts of the calendar days of p in its zone.
+// A day is labelled by its local date and starts at that date's first
+// instant (period.DayStart): a date a zone skipped has no day.
 func dayStarts(p period.Period) []int64 {
 	var out []int64
-	for d := p.Start; d.Before(p.End); d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, d.Location()) {
-		out = append(out, d.Unix())
+	loc := p.Start.Location()
+	y, m, d := p.Start.Date()
+	for i := 0; ; i++ {
+		s, ok := period.DayStart(y, m, d+i, loc)
+		if !ok {
+			continue
+		}
+		if !s.Before(p.End) {
+			return out
+		}
+		out = append(out, max(s.Unix(), p.Start.Unix()))
 	}
-	return out
 }
 
 // spread calls fn for each day (days: starts, the last ending at end)

@@ -24,19 +24,67 @@ type Period struct {
 	Label      string // "2026-10", "2026-W43", "2026-10-05", or "START_END" for custom
 }
 
+// DayStart is the first instant of the date y-m-d in loc (m and d may be
+// out of range, as time.Date takes them). It is midnight, except where a
+// zone's clocks skip midnight (America/Sao_Paulo, 2018-11-04: the day
+// starts at 01:00), and ok is false for a date the zone skipped whole
+// (Pacific/Apia, 2011-12-30). time.Date alone would put a skipped
+// midnight on the day before.
+func DayStart(y int, m time.Month, d int, loc *time.Location) (t time.Time, ok bool) {
+	y, m, d = time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Date()
+	t = time.Date(y, m, d, 0, 0, 0, 0, loc)
+	same := func(u time.Time) bool { uy, um, ud := u.Date(); return uy == y && um == m && ud == d }
+	if same(t) {
+		// Where the clocks went back across midnight (Antarctica/Casey,
+		// 2019-03-17) the date's midnight happens twice, and time.Date
+		// may give the second: the date began in the zone period before.
+		for range 4 {
+			start, _ := t.ZoneBounds()
+			if start.IsZero() || !same(start.Add(-time.Second)) {
+				break
+			}
+			_, off := start.Add(-time.Second).Zone()
+			c := time.Date(y, m, d, 0, 0, 0, 0, time.FixedZone("", off)).In(loc)
+			if !c.Before(start) || !same(c) {
+				t = start // no zone does this since 2000 (TestDayStartEveryZone): the best bound
+				break
+			}
+			t = c
+		}
+		return t, true
+	}
+	// midnight was skipped: t is on the day before, in the zone period
+	// that ends where the clocks jumped
+	_, end := t.ZoneBounds()
+	if ey, em, ed := end.Date(); ey == y && em == m && ed == d {
+		return end, true
+	}
+	return time.Time{}, false
+}
+
+// dayOrNext is DayStart, or the start of the first date after it that
+// exists.
+func dayOrNext(y int, m time.Month, d int, loc *time.Location) time.Time {
+	for i := 0; ; i++ {
+		if t, ok := DayStart(y, m, d+i, loc); ok {
+			return t
+		}
+	}
+}
+
 // Month is the calendar month in loc: from the first instant of its first
 // day to the first instant of the next month's first day (DST-correct: Go
 // normalises a midnight that does not exist to the next valid instant).
 func Month(year int, month time.Month, loc *time.Location) Period {
-	s := time.Date(year, month, 1, 0, 0, 0, 0, loc)
-	e := time.Date(year, month+1, 1, 0, 0, 0, 0, loc)
+	s := dayOrNext(year, month, 1, loc)
+	e := dayOrNext(year, month+1, 1, loc)
 	return Period{Start: s, End: e, Kind: KindMonth, Label: s.Format("2006-01")}
 }
 
 // Day is the calendar day in loc.
 func Day(year int, month time.Month, day int, loc *time.Location) Period {
-	s := time.Date(year, month, day, 0, 0, 0, 0, loc)
-	e := time.Date(year, month, day+1, 0, 0, 0, 0, loc)
+	s := dayOrNext(year, month, day, loc)
+	e := dayOrNext(year, month, day+1, loc)
 	return Period{Start: s, End: e, Kind: KindDay, Label: s.Format("2006-01-02")}
 }
 
@@ -45,8 +93,8 @@ func ISOWeek(year, week int, loc *time.Location) Period {
 	// 4 January is always in week 1.
 	jan4 := time.Date(year, 1, 4, 0, 0, 0, 0, loc)
 	off := (int(jan4.Weekday()) + 6) % 7 // days since Monday
-	s := time.Date(year, 1, 4-off+7*(week-1), 0, 0, 0, 0, loc)
-	e := time.Date(year, 1, 4-off+7*week, 0, 0, 0, 0, loc)
+	s := dayOrNext(year, 1, 4-off+7*(week-1), loc)
+	e := dayOrNext(year, 1, 4-off+7*week, loc)
 	return Period{Start: s, End: e, Kind: KindWeek, Label: fmt.Sprintf("%04d-W%02d", year, week)}
 }
 

@@ -1,6 +1,9 @@
 package period
 
 import (
+	"io/fs"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -67,4 +70,88 @@ func TestLastCompleteAndEnded(t *testing.T) {
 	if !w53.Ended(w53.End) || w53.Ended(w53.End.Add(-time.Nanosecond)) {
 		t.Error("a period ends at its End, not before")
 	}
+}
+
+// Days next to a DST change at midnight are labelled by their local date
+// and start at its first instant; a date a zone skipped has none.
+func TestDaysAtMidnightTransitions(t *testing.T) {
+	sp, _ := time.LoadLocation("America/Sao_Paulo")
+	d, err := Parse("2018-11-04", sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Start.Format(time.RFC3339); got != "2018-11-04T01:00:00-02:00" || d.End.Sub(d.Start) != 23*time.Hour {
+		t.Errorf("São Paulo 2018-11-04: from %s, %v", got, d.End.Sub(d.Start))
+	}
+	apia, _ := time.LoadLocation("Pacific/Apia")
+	if d, _ := Parse("2011-12-29", apia); d.End.Sub(d.Start) != 24*time.Hour {
+		t.Errorf("Apia 2011-12-29 lasts %v", d.End.Sub(d.Start))
+	}
+	if _, ok := DayStart(2011, 12, 30, apia); ok {
+		t.Error("Apia 2011-12-30 exists")
+	}
+	if m, _ := Parse("2011-12", apia); m.End.Sub(m.Start) != 30*24*time.Hour {
+		t.Errorf("Apia December 2011 lasts %v", m.End.Sub(m.Start))
+	}
+}
+
+// For every zone of the tz database and every date of 2000-2030 that
+// exists in it, DayStart is on that date and is its first instant: the
+// second before it is on an earlier date.
+func TestDayStartEveryZone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("every zone")
+	}
+	zones := zoneNames(t)
+	if len(zones) < 300 {
+		t.Fatalf("only %d zones found", len(zones))
+	}
+	checked := 0
+	for _, z := range zones {
+		loc, err := time.LoadLocation(z)
+		if err != nil {
+			continue
+		}
+		// only dates next to a transition can go wrong; walk those
+		for tr := time.Date(2000, 1, 1, 0, 0, 0, 0, loc); tr.Year() < 2031; {
+			_, end := tr.ZoneBounds()
+			if end.IsZero() {
+				break
+			}
+			for _, day := range []time.Time{end.Add(-time.Hour), end, end.Add(time.Hour)} {
+				y, m, d := day.Date()
+				s, ok := DayStart(y, m, d, loc)
+				if !ok {
+					t.Fatalf("%s %d-%02d-%02d: a date that has instants has no start", z, y, m, d)
+				}
+				if sy, sm, sd := s.Date(); sy != y || sm != m || sd != d {
+					t.Fatalf("%s %d-%02d-%02d: starts at %s", z, y, m, d, s)
+				}
+				if py, pm, pd := s.Add(-time.Second).Date(); py == y && pm == m && pd == d {
+					t.Fatalf("%s %d-%02d-%02d: %s is not its first instant", z, y, m, d, s)
+				}
+				checked++
+			}
+			tr = end
+		}
+	}
+	t.Logf("%d zones, %d days at transitions", len(zones), checked)
+}
+
+// zoneNames lists the tz database's zones, from the system's zoneinfo.
+func zoneNames(t *testing.T) []string {
+	root := "/usr/share/zoneinfo"
+	var out []string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		if first := strings.Split(rel, "/")[0]; first == "posix" || first == "right" || first == "Etc" || !strings.Contains(rel, "/") {
+			return nil
+		}
+		out = append(out, rel)
+		return nil
+	})
+	return out
 }
