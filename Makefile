@@ -32,9 +32,11 @@ test: deps
 
 fuzz:
 	go test ./rrdfetch -run '^$$' -fuzz FuzzOpen -fuzztime 60s
-	go test ./config -run '^$$' -fuzz FuzzParse -fuzztime 30s
-	go test ./rrdcached -run '^$$' -fuzz FuzzParseFetch -fuzztime 30s
-	go test ./timespec -run '^$$' -fuzz FuzzResolve -fuzztime 30s
+	go test ./internal/config -run '^$$' -fuzz FuzzParse -fuzztime 30s
+	go test ./internal/config -run '^$$' -fuzz FuzzConfigWithInventory -fuzztime 30s
+	go test ./export -run '^$$' -fuzz FuzzInvoiceText -fuzztime 60s
+	go test ./internal/rrdcached -run '^$$' -fuzz FuzzParseFetch -fuzztime 30s
+	go test ./internal/timespec -run '^$$' -fuzz FuzzResolve -fuzztime 30s
 
 bench: deps
 	go test ./rrdfetch ./fleet -run '^$$' -bench . -count 6 -benchmem

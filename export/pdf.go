@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/billrun/billrun/internal/pricing"
@@ -281,8 +282,8 @@ func printable(inv *pricing.Invoice, font *sfnt.Font) []string {
 		if !strings.ContainsFunc(*s, func(r rune) bool { return r >= 0x80 }) {
 			return
 		}
-		out := []rune(*s)
-		changed := false
+		out := []rune(*s) // invalid UTF-8 becomes U+FFFD
+		changed := !utf8.ValidString(*s)
 		for i, r := range out {
 			if r < 0x80 {
 				continue

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -36,6 +38,53 @@ func FuzzParse(f *testing.F) {
 			if c.Plan(cu.Plan) == nil {
 				t.Fatalf("accepted customer %s with unknown plan %q", cu.ID, cu.Plan)
 			}
+		}
+	})
+}
+
+// FuzzConfigWithInventory: any YAML with any inventory CSV beside it loads
+// or is an error naming the file, never a panic; what loads has every VPS
+// once, by a valid name, and every customer a plan.
+func FuzzConfigWithInventory(f *testing.F) {
+	f.Add([]byte(inventoryYAML+"inventory: vps.csv\n"), []byte("vps,customer,from\na,C1,2026-10-15\nb,,\n"))
+	f.Add([]byte(inventoryYAML+"inventory: vps.csv\n"), []byte("customer,vps\nC9,x\n"))
+	f.Add([]byte("inventory: vps.csv\n"), []byte("\"vps\nx\"\n"))
+	f.Add([]byte("inventory: vps.csv\nvps: [{name: a}]\n"), []byte("vps\na\n"))
+	f.Fuzz(func(t *testing.T, y, inv []byte) {
+		if len(y)+len(inv) > 1<<16 {
+			return
+		}
+		dir := t.TempDir()
+		p := filepath.Join(dir, "billrun.yaml")
+		os.WriteFile(p, y, 0o644)
+		os.WriteFile(filepath.Join(dir, "vps.csv"), inv, 0o644)
+		c, err := Load(p)
+		if err != nil {
+			if !strings.Contains(err.Error(), p) {
+				t.Fatalf("an error that does not name the file: %v", err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		check := func(name string) {
+			if !validName(name) || seen[name] {
+				t.Fatalf("accepted VPS name %q (twice: %v)", name, seen[name])
+			}
+			seen[name] = true
+		}
+		for _, v := range c.VPS {
+			check(v.Name)
+		}
+		for _, cu := range c.Customers {
+			if c.Plan(cu.Plan) == nil {
+				t.Fatalf("customer %s without its plan", cu.ID)
+			}
+			for _, v := range cu.VPS {
+				check(v.Name)
+			}
+		}
+		if c.NumVPS() != len(seen) {
+			t.Fatalf("NumVPS %d, %d names", c.NumVPS(), len(seen))
 		}
 	})
 }

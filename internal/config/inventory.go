@@ -26,17 +26,20 @@ const maxInventoryLine = 64 << 10
 // entry in the YAML would be, and an error names the file, the line and
 // the column. seen holds the VPS names so far.
 func (c *Config) readInventory(path string, seen map[string]bool) error {
-	f, _, err := inputfile.Open(path)
+	f, st, err := inputfile.Open(path)
 	if err != nil {
 		return fmt.Errorf("inventory: %w", err)
 	}
 	defer f.Close()
+	if st.Size() > maxInventoryBytes {
+		return fmt.Errorf("inventory: %s: %d bytes, more than the %d an inventory may have", path, st.Size(), int64(maxInventoryBytes))
+	}
 	// The inventory is part of the configuration: its bytes go into the
 	// digest the manifest records.
 	h := sha256.New()
 	h.Write([]byte(c.digest))
 	defer func() { c.digest = "sha256:" + hex.EncodeToString(h.Sum(nil)) }()
-	r := csv.NewReader(&lineLimit{r: io.TeeReader(f, h), max: maxInventoryLine})
+	r := csv.NewReader(&lineLimit{r: io.TeeReader(&sizeLimit{r: f, left: maxInventoryBytes}, h), max: maxInventoryLine})
 	r.ReuseRecord = true
 	r.FieldsPerRecord = -1 // checked below, with the line named
 	header, err := r.Read()
@@ -129,6 +132,25 @@ func csvError(err error) error {
 		return fmt.Errorf("line %d, column %d: %w", pe.Line, pe.Column, pe.Err)
 	}
 	return err
+}
+
+// maxInventoryBytes bounds the inventory (some 50 bytes a VPS: 20 million
+// VPS), and with it the time it takes to read one: a file that says it
+// is empty (in /proc, say) cannot stream for ever.
+const maxInventoryBytes = 1 << 30
+
+// sizeLimit fails a read past left bytes.
+type sizeLimit struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *sizeLimit) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	if l.left -= int64(n); l.left < 0 {
+		return 0, fmt.Errorf("more than the %d bytes an inventory may have", int64(maxInventoryBytes))
+	}
+	return n, err
 }
 
 // lineLimit fails a read once a line runs past max bytes.
