@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -257,8 +256,11 @@ func (c *Config) checkCustomerVPS(v *CustomerVPS, seen map[string]bool) (key str
 	if v.File == "" {
 		v.File = v.Name + ".rrd"
 	}
-	if !filepath.IsAbs(v.File) && c.remote[v.Host] == "" {
-		v.File = filepath.Join(c.RRDDir, v.File)
+	if c.remote[v.Host] == "" {
+		v.File = c.resolve(v.File)
+		if err := c.inside(v.File); err != nil {
+			return "file", err
+		}
 	}
 	if v.Host != "" && !c.hosts[v.Host] {
 		return "host", fmt.Errorf("no host named %q", v.Host)

@@ -31,13 +31,18 @@ import (
 
 // Config is a loaded configuration.
 type Config struct {
-	Timezone        string   `yaml:"timezone"`
-	RRDDir          string   `yaml:"rrd_dir"`
-	Daemon          string   `yaml:"daemon"`
-	UptimeThreshold *float64 `yaml:"uptime_threshold"`
-	Metrics         []Metric `yaml:"metrics"`
-	Hosts           []Host   `yaml:"hosts"`
-	VPS             []VPS    `yaml:"vps"`
+	Timezone string `yaml:"timezone"`
+	RRDDir   string `yaml:"rrd_dir"`
+	Daemon   string `yaml:"daemon"`
+	// AllowOutsideRRDDir lets VPS and host files lie outside rrd_dir (an
+	// absolute path elsewhere, ../, a symlink out of it). Without it such
+	// a file is a config error: a typo or a hostile inventory does not
+	// bill whatever file it names.
+	AllowOutsideRRDDir bool     `yaml:"allow_outside_rrd_dir"`
+	UptimeThreshold    *float64 `yaml:"uptime_threshold"`
+	Metrics            []Metric `yaml:"metrics"`
+	Hosts              []Host   `yaml:"hosts"`
+	VPS                []VPS    `yaml:"vps"`
 	// Inventory is a CSV file of VPS (customer, vps, file, host, from,
 	// until) added to the vps list and the customers': a large fleet's
 	// list kept out of the YAML.
@@ -299,6 +304,9 @@ func (c *Config) validate(dir string) error {
 			continue
 		}
 		h.File = c.resolve(h.File)
+		if err := c.inside(h.File); err != nil {
+			return fmt.Errorf("hosts[%d].file: %v", i, err)
+		}
 	}
 	seen := map[string]bool{}
 	for i := range c.VPS {
@@ -363,11 +371,29 @@ func (c *Config) checkVPS(i int, v *VPS) error {
 	}
 	if c.remote[v.Host] == "" {
 		v.File = c.resolve(v.File)
+		if err := c.inside(v.File); err != nil {
+			return fmt.Errorf("vps[%d].file: %v", i, err)
+		}
 	}
 	if v.Host != "" && !c.hosts[v.Host] {
 		return fmt.Errorf("vps[%d].host: no host named %q", i, v.Host)
 	}
 	return nil
+}
+
+// inside says why file, resolved, may not be read: it lies outside
+// rrd_dir and allow_outside_rrd_dir is not set.
+func (c *Config) inside(file string) error {
+	if c.AllowOutsideRRDDir || Within(c.RRDDir, file) {
+		return nil
+	}
+	return fmt.Errorf("%s is outside rrd_dir %s (allow_outside_rrd_dir: true bills it)", file, c.RRDDir)
+}
+
+// Within reports whether path lies in dir (both clean, absolute), by name.
+func Within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
 }
 
 func (c *Config) resolve(p string) string {

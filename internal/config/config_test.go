@@ -12,6 +12,7 @@ func TestLoad(t *testing.T) {
 	p := filepath.Join(dir, "billing.yaml")
 	os.WriteFile(p, []byte(`timezone: Europe/Berlin
 rrd_dir: rrds
+allow_outside_rrd_dir: true
 hosts:
   - {name: host01, file: hosts/host01-uptime.rrd}
 vps:
@@ -44,6 +45,9 @@ func TestErrors(t *testing.T) {
 	cases := map[string]string{
 		"bogus_key: 1\n": `line 1: unknown key "bogus_key"`,
 		"metrics: [{name: \"=HYPERLINK(1)\", ds: [a], kind: counter}]\n": `metrics[0].name: invalid or duplicate name "=HYPERLINK(1)"`,
+		"vps: [{name: a, file: ../x.rrd}]\n":                             "vps[0].file: ",
+		"vps: [{name: a, file: /etc/passwd}]\n":                          "vps[0].file: /etc/passwd is outside rrd_dir",
+		"hosts: [{name: h, file: ../../h.rrd}]\n":                        "hosts[0].file: ",
 		"lookback: abc\n": `line 1: "abc" is not a whole number`,
 		"timezone: UTC\n---\ntimezone: Mars/Olympus\n":                             "a second YAML document",
 		"vps: [{name: \"a\\u0000b\"}]\n":                                           "line 1: vps[0].name: a control character (U+0000)",

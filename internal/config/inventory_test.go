@@ -11,6 +11,7 @@ import (
 
 const inventoryYAML = `timezone: Europe/Berlin
 rrd_dir: rrds
+allow_outside_rrd_dir: true
 hosts: [{name: h1, file: h1.rrd}]
 issuer: {name: I, address: [Street 1], vat_id: DE1}
 plans: [{id: p, monthly_fee: "1.00"}]

@@ -2,6 +2,7 @@ package job
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -39,6 +40,21 @@ func Check(cfg *config.Config) error {
 			if u := p.Metrics[k].Unit; !slices.Contains(pricing.Units(base), u) {
 				return fmt.Errorf("%s: plans[%d].metrics.%s.unit: %s does not convert from the metric's %s (units: %s)",
 					where, i, k, u, base, strings.Join(pricing.Units(base), " "))
+			}
+		}
+	}
+	// A symlink can lead out of rrd_dir where the names stay in it.
+	if !cfg.AllowOutsideRRDDir {
+		dir, err := filepath.EvalSymlinks(cfg.RRDDir)
+		if err != nil {
+			dir = cfg.RRDDir
+		}
+		for _, s := range append(VPSSources(cfg), HostSources(cfg)...) {
+			if s.Daemon != "" {
+				continue
+			}
+			if real, err := filepath.EvalSymlinks(s.File); err == nil && !config.Within(dir, real) {
+				return fmt.Errorf("%s: %s: %s leads to %s, outside rrd_dir (allow_outside_rrd_dir: true bills it)", where, s.Name, s.File, real)
 			}
 		}
 	}

@@ -431,6 +431,12 @@ func TestCheck(t *testing.T) {
 		"a metric nobody defines": {func(c *config.Config) {
 			c.Plans[0].Metrics["rsss"] = config.MetricPrice{Unit: "GB"}
 		}, "plans[0].metrics.rsss: no metric is named rsss (the metrics: in, out)"},
+		"a symlink out of rrd_dir": {func(c *config.Config) {
+			dir := t.TempDir()
+			target, _ := filepath.Abs(c.Customers[0].VPS[0].File)
+			os.Symlink(target, filepath.Join(dir, "a1.rrd"))
+			c.RRDDir, c.Customers[0].VPS[0].File = dir, filepath.Join(dir, "a1.rrd")
+		}, "a1.rrd leads to " + func() string { p, _ := filepath.Abs("../../report/testdata/fixtures/vps-full/file.rrd"); return p }() + ", outside rrd_dir"},
 		"one file, two VPS": {func(c *config.Config) {
 			c.Customers[1].VPS[0].File = c.Customers[0].VPS[0].File
 		}, "VPS a1 and b1 are the same file"},
