@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/billrun/billrun/internal/inputfile"
 )
 
 // Sentinel errors. Every error about a file's content or a request wraps
@@ -165,11 +167,11 @@ type File struct {
 // Open opens the named RRD file and reads its header. Only a regular file
 // is read: a FIFO or a device is refused without blocking.
 func Open(name string) (*File, error) {
-	fh, size, err := openRegular(name)
+	fh, st, err := inputfile.Open(name)
 	if err != nil {
 		return nil, err
 	}
-	f, err := newFile(fh, size, name)
+	f, err := newFile(fh, st.Size(), name)
 	if err != nil {
 		fh.Close()
 		return nil, err
