@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/billrun/billrun/rrdfetch"
 )
 
 // MetricKind says how a metric's rows turn into a total.
@@ -25,6 +27,41 @@ type Metric struct {
 	Kind    MetricKind
 	Unit    string
 	MaxRate float64 // > 0: rows whose summed value exceeds it are unknown and counted as spikes
+}
+
+// CounterLimits are the rates above which a counter metric's row is taken
+// for a counter reset (a reboot read by rrdtool as a 32- or 64-bit wrap)
+// when neither the metric's max_rate nor its data sources' max in the RRD
+// header says: 100 Gbit/s of traffic, 1,024 CPUs' ticks at USER_HZ 100.
+var CounterLimits = map[string]float64{"bytes": 1.25e10, "ticks": 1024 * 100}
+
+// limit is the rate above which a row of m is a spike, not usage: the
+// metric's max_rate; for a counter without one, the sum of its data
+// sources' max from the RRD header when each has one, else the default
+// for its unit (CounterLimits); +Inf when none applies.
+func (m Metric) limit(h *rrdfetch.Header, cols []int) float64 {
+	if m.MaxRate > 0 {
+		return m.MaxRate
+	}
+	if m.Kind != Counter {
+		return math.Inf(1)
+	}
+	sum := 0.0
+	for _, c := range cols {
+		max := h.DS[c].Max
+		if math.IsNaN(max) || math.IsInf(max, 0) || max <= 0 {
+			sum = math.NaN()
+			break
+		}
+		sum += max
+	}
+	if sum == sum {
+		return sum
+	}
+	if l, ok := CounterLimits[m.Unit]; ok {
+		return l
+	}
+	return math.Inf(1)
 }
 
 // DefaultMetrics are the seed's six (report_sum): ticks, vm, rss, disk, in, out.

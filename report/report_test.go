@@ -148,7 +148,7 @@ func TestOracle(t *testing.T) {
 	}
 	for _, c := range cases {
 		p, _ := period.Custom(c.start, c.end)
-		u, err := FileUsage(fixture(c.file), p, DefaultMetrics(), Options{})
+		u, err := FileUsage(fixture(c.file), p, unlimited(DefaultMetrics()), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -267,8 +267,19 @@ func TestProration(t *testing.T) {
 	}
 }
 
-// The counter reset is excluded by max_rate and counted; the 6-hour gap
-// lowers coverage by exactly its length.
+// unlimited is ms with no limit on any rate: the sums exactly as the seed
+// makes them, counter resets included.
+func unlimited(ms []Metric) []Metric {
+	ms = slices.Clone(ms)
+	for i := range ms {
+		ms[i].MaxRate = math.MaxFloat64
+	}
+	return ms
+}
+
+// The counter reset is excluded and counted by default (CounterLimits for
+// bytes) as by max_rate, and billed only with no limit at all; the 6-hour
+// gap lowers coverage by exactly its length.
 func TestSpikesAndGapCoverage(t *testing.T) {
 	p := oct2026(t, "UTC")
 	plain, err := FileUsage(fixture("vps-full"), p, DefaultMetrics(), Options{})
@@ -279,13 +290,21 @@ func TestSpikesAndGapCoverage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	raw, err := FileUsage(fixture("vps-full"), p, unlimited(DefaultMetrics()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	pin, _ := plain.Metrics.Get("in")
 	bin, _ := billed.Metrics.Get("in")
-	if bin.Spikes != 1 || pin.Spikes != 0 {
-		t.Errorf("spikes: %d with max_rate, %d without; want 1 and 0", bin.Spikes, pin.Spikes)
+	rin, _ := raw.Metrics.Get("in")
+	if bin.Spikes != 1 || pin.Spikes != 1 || rin.Spikes != 0 {
+		t.Errorf("spikes: %d with max_rate, %d by default, %d with no limit; want 1, 1 and 0", bin.Spikes, pin.Spikes, rin.Spikes)
 	}
-	if float64(pin.Total) < 1e19 || float64(bin.Total) > 1e13 {
-		t.Errorf("in totals %v (with the reset) and %v (without) do not show the reset excluded", pin.Total, bin.Total)
+	if float64(rin.Total) < 1e19 || float64(bin.Total) > 1e13 || pin.Total != bin.Total {
+		t.Errorf("in totals %v (no limit), %v (max_rate), %v (default) do not show the reset excluded", rin.Total, bin.Total, pin.Total)
+	}
+	if float64(pin.Coverage) >= float64(rin.Coverage) {
+		t.Errorf("the spike row should lower in's coverage: %v vs %v", pin.Coverage, rin.Coverage)
 	}
 	vm, _ := plain.Metrics.Get("vm")
 	span := float64(p.End.Unix() - p.Start.Unix())
@@ -293,9 +312,6 @@ func TestSpikesAndGapCoverage(t *testing.T) {
 	// them unknown (its interval is longer than the heartbeat).
 	if want := 1 - 22200/span; !relClose(float64(vm.Coverage), want, 1e-15) {
 		t.Errorf("vm coverage %v, want %v (a 6-hour gap)", vm.Coverage, want)
-	}
-	if float64(bin.Coverage) >= float64(pin.Coverage) {
-		t.Errorf("the spike row should lower in's coverage: %v vs %v", bin.Coverage, pin.Coverage)
 	}
 }
 

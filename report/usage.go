@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"runtime"
 	"sync"
 	"time"
@@ -278,10 +277,7 @@ func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scr
 		if err != nil {
 			return nil, fmt.Errorf("%s: metric %s: %w", s.File, m.Name, err)
 		}
-		accs[i] = acc{cols: cols, maxRate: math.Inf(1)}
-		if m.MaxRate > 0 {
-			accs[i].maxRate = m.MaxRate
-		}
+		accs[i] = acc{cols: cols, maxRate: m.limit(h, cols)}
 	}
 	start, end := p.Start.Unix(), p.End.Unix()
 	inIdx, outIdx := metricIndex(metrics, "in"), metricIndex(metrics, "out")

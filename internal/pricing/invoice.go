@@ -237,6 +237,11 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice
 			l := Line{VPS: v.Name, Kind: "usage", Unit: mp.Unit, Quantity: over, UnitPrice: mp.Rate,
 				Description: fmt.Sprintf("%s %s: %s %s used, %s included", v.Name, n, qty.String(), mp.Unit, mp.Included.String()),
 				Amount:      round.Round(over.Mul(mp.Rate), places)}
+			if m.Spikes > 0 {
+				l.Review = true
+				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: u.File,
+					Problem: fmt.Sprintf("%s: %d row(s) above the metric's limit (a counter reset?) not billed: line flagged for review", n, m.Spikes)})
+			}
 			if cov := float64(m.Coverage); math.IsNaN(cov) || cov < b.ReviewCoverage {
 				l.Review = true
 				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: u.File,
