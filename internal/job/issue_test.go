@@ -321,3 +321,35 @@ func TestIssueYearlySequence(t *testing.T) {
 		t.Fatalf("2027: %s %v", numbers(res.Issued), err)
 	}
 }
+
+// A register that cannot be written (here its journal's name is taken by
+// a directory, as a read-only or full disk would refuse it, whoever runs
+// the test) stops a run before it publishes and an issue before it
+// writes a document, with an error naming the register.
+func TestUnwritableRegister(t *testing.T) {
+	o, out := setup(t, "")
+	o.Now = issueDay
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(out, "2026-10", "manifest.json"))
+	journal := filepath.Join(StateDir(o.Config, out), state.RegisterFile+"-journal")
+	if err := os.Mkdir(journal, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	o.Config.Plans[0].MonthlyFee = decimal.RequireFromString("11.00") // a run that would publish other bytes
+	_, err := Run(ctx, o)
+	if err == nil || !strings.Contains(err.Error(), state.RegisterFile) {
+		t.Errorf("run: %v", err)
+	}
+	if after, _ := os.ReadFile(filepath.Join(out, "2026-10", "manifest.json")); string(after) != string(before) {
+		t.Error("a run published what the register could not record")
+	}
+	if _, err := Issue(ctx, issueOpts(o)); err == nil || !strings.Contains(err.Error(), state.RegisterFile) {
+		t.Errorf("issue: %v", err)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(out, "issued", "2026-10")); len(ents) != 0 {
+		t.Errorf("issue wrote %d files the register does not hold", len(ents))
+	}
+}
