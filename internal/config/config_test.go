@@ -68,6 +68,8 @@ func TestErrors(t *testing.T) {
 		"invoice: {number_prefix: \"../../x-\"}\n":                                 "invoice.number_prefix: \"../../x-\" would make numbers that are not plain file names",
 		"invoice: {number_format: \"R{year}/{seq}\"}\n":                            "invoice.number_format:",
 		"invoice: {number_format: \"R{year}\"}\n":                                  "must hold {seq}",
+		"invoice: {number_format: \"{seq}-{seq}\"}\n":                              "must hold {seq}",
+		"invoice: {number_format: \".{seq}\"}\n":                                   "not plain file names",
 		"invoice: {number_restart: monthly}\n":                                     "invoice.number_restart",
 		"issue: {after: soon}\n":                                                   "issue.after",
 	}

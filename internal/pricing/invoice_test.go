@@ -268,14 +268,6 @@ func TestDraftsAndNumbers(t *testing.T) {
 			t.Errorf("%s: %q %v, want %q", c.format, got, err, c.want)
 		}
 	}
-	for _, bad := range []string{"INV-{year}", "{seq}-{seq}", "../{seq}", "{year}/{seq}", ".{seq}", "a\x00{seq}"} {
-		if err := CheckNumberFormat(bad); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-	if err := CheckNumberFormat("INV-{year}-{seq:05}"); err != nil {
-		t.Error(err)
-	}
 }
 
 // A credit note reverses its invoice line by line, every line's quantity
@@ -285,6 +277,7 @@ func TestCreditNoteAndDigest(t *testing.T) {
 	invs, _ := buildFleet(t, t.TempDir())
 	orig := invs[0]
 	orig.Number, orig.Status, orig.IssueDate = "INV-2026-00007", StatusIssued, "2026-11-03"
+	firstAmount := orig.Lines[0].Amount
 	cn := CreditNote(orig, "DRAFT-2026-10-"+orig.CustomerID+"-CN")
 	if cn.Kind != KindCreditNote || cn.Corrects == nil || cn.Corrects.Number != "INV-2026-00007" || cn.Corrects.IssueDate != "2026-11-03" {
 		t.Fatalf("credit note %+v", cn.Corrects)
@@ -302,8 +295,8 @@ func TestCreditNoteAndDigest(t *testing.T) {
 	if !sum.Equal(cn.Subtotal) {
 		t.Errorf("lines add up to %s, subtotal %s", sum, cn.Subtotal)
 	}
-	if &cn.Lines[0] == &orig.Lines[0] || orig.Lines[0].Amount.IsNegative() && !invs[0].Lines[0].Amount.IsNegative() {
-		t.Error("the credit note shares the invoice's lines")
+	if &cn.Lines[0] == &orig.Lines[0] || !orig.Lines[0].Amount.Equal(firstAmount) || firstAmount.IsZero() {
+		t.Error("the credit note changed the invoice's lines")
 	}
 	a := invs[0]
 	a.Number, a.IssueDate, a.Status = "X", "2030-01-01", StatusIssued

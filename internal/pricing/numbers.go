@@ -20,28 +20,6 @@ func DraftID(period, customer string) string { return "DRAFT-" + period + "-" + 
 // {seq:05} (zero-padded to five digits).
 var numberToken = regexp.MustCompile(`\{(year|seq)(?::0([1-9]))?\}`)
 
-// CheckNumberFormat says what is wrong with a number format: it must hold
-// {seq} once, and what it makes must be a file name (documents are named
-// by their numbers).
-func CheckNumberFormat(format string) error {
-	if strings.Count(format, "{seq") != 1 {
-		return fmt.Errorf("%q must hold {seq} (or {seq:05}) once", format)
-	}
-	n, err := FormatNumber(format, 2026, 1)
-	if err != nil {
-		return err
-	}
-	if strings.ContainsAny(n, "/\\\x00") || strings.Contains(n, "..") || strings.HasPrefix(n, ".") {
-		return fmt.Errorf("%q makes %q, which is not a plain file name", format, n)
-	}
-	for _, r := range n {
-		if r < 0x20 || r == 0x7f {
-			return fmt.Errorf("%q holds a control character", format)
-		}
-	}
-	return nil
-}
-
 // FormatNumber is the number format with its placeholders filled.
 func FormatNumber(format string, year, seq int) (string, error) {
 	var bad error
