@@ -57,22 +57,14 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 	if !p.Ended(now()) {
 		return nil, fmt.Errorf("period %s has not ended: it ends at %s; only ended periods are issued", p.Label, p.End.Format(time.RFC3339))
 	}
-	stateDir := StateDir(cfg, cfg.OutDir)
-	lock, err := state.Acquire(ctx, stateDir, o.Wait)
+	reg, done, err := openState(ctx, StateDir(cfg, cfg.OutDir), o.Wait)
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Release()
-	reg, err := state.Open(ctx, stateDir)
+	defer done()
+	fallback, err := readFont(cfg)
 	if err != nil {
 		return nil, err
-	}
-	defer reg.Close()
-	var fallback []byte
-	if cfg.Invoice.Font != "" {
-		if fallback, err = inputfile.ReadFile(cfg.Invoice.Font, config.MaxFontBytes); err != nil {
-			return nil, fmt.Errorf("invoice.font: %w", err)
-		}
 	}
 	res := &IssueResult{}
 	issuing, err := reg.Documents(ctx, state.DocumentFilter{Status: "issuing"})

@@ -133,17 +133,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	var reg *state.Register
 	current := map[string]state.Document{}
 	if o.Record {
-		stateDir := StateDir(cfg, o.OutDir)
-		lock, err := state.Acquire(ctx, stateDir, o.Wait)
-		if err != nil {
+		var done func()
+		var err error
+		if reg, done, err = openState(ctx, StateDir(cfg, o.OutDir), o.Wait); err != nil {
 			return nil, err
 		}
-		defer lock.Release()
-		atomicfile.RemoveStale(stateDir)
-		if reg, err = state.Open(ctx, stateDir); err != nil {
-			return nil, err
-		}
-		defer reg.Close()
+		defer done()
 		ledger, err := reg.Periods(ctx)
 		if err != nil {
 			return nil, err
@@ -316,11 +311,9 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 	if err := os.Mkdir(filepath.Join(tmp, "invoices"), 0o755); err != nil {
 		return nil, err
 	}
-	var fallback []byte
-	if cfg.Invoice.Font != "" {
-		if fallback, err = inputfile.ReadFile(cfg.Invoice.Font, config.MaxFontBytes); err != nil {
-			return nil, fmt.Errorf("invoice.font: %w", err)
-		}
+	fallback, err := readFont(cfg)
+	if err != nil {
+		return nil, err
 	}
 	// PDFs are the run's heaviest work: render and write them on every
 	// core (each straight to disk, so memory does not grow with the number
@@ -431,6 +424,34 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 	}
 	return &Result{Dir: final, Invoices: invs, Problems: problems, Partial: partial, Changes: changes,
 		ManifestDigest: "sha256:" + hex.EncodeToString(sum[:])}, nil
+}
+
+// openState takes stateDir's lock (waiting for it with wait), removes the
+// temporary files a killed run left there, and opens the register; done
+// closes the register and frees the lock.
+func openState(ctx context.Context, stateDir string, wait bool) (reg *state.Register, done func(), err error) {
+	lock, err := state.Acquire(ctx, stateDir, wait)
+	if err != nil {
+		return nil, nil, err
+	}
+	atomicfile.RemoveStale(stateDir)
+	if reg, err = state.Open(ctx, stateDir); err != nil {
+		lock.Release()
+		return nil, nil, err
+	}
+	return reg, func() { reg.Close(); lock.Release() }, nil
+}
+
+// readFont is the invoice.font's bytes, nil when the config names none.
+func readFont(cfg *config.Config) ([]byte, error) {
+	if cfg.Invoice.Font == "" {
+		return nil, nil
+	}
+	b, err := inputfile.ReadFile(cfg.Invoice.Font, config.MaxFontBytes)
+	if err != nil {
+		return nil, fmt.Errorf("invoice.font: %w", err)
+	}
+	return b, nil
 }
 
 // charts gathers a customer's daily traffic (summed over its VPS) and
