@@ -1,13 +1,16 @@
 // Package schedules runs the monthly billing as a service: a cron
-// schedule wakes the daemon, a ledger in the state directory makes sure
-// every period is billed exactly once, and an advisory lock makes sure
-// only one run works on a state directory at a time.
+// schedule wakes the daemon, and the ledger in the state directory's
+// register makes sure every period is drafted once. Each run (package job)
+// takes the state directory's lock itself and records its period; a
+// period another process drafted meanwhile is skipped (ErrBilled), and a
+// busy state directory is tried again after BusyRetry. With Issue set,
+// every catch-up ends by issuing the drafts that are due.
 //
 // Cron only wakes: robfig/cron keeps no state, has no catch-up, and skips
 // a firing that falls into a DST spring-forward gap. On start and at every
-// firing the scheduler bills every complete period after the last one in
+// firing the scheduler drafts every complete period after the last one in
 // the ledger, oldest first, at most Lookback periods back; a period in the
-// ledger is never billed again. So a machine that was down on the 1st, or a
+// ledger is never drafted again by it. So a machine that was down on the 1st, or a
 // firing lost to a DST gap, is caught up at the next start or firing.
 //
 // Transient failures (rrdcached unreachable, a file missing while it is

@@ -64,14 +64,15 @@ func drafted(label string, built []pricing.Invoice, current map[string]state.Doc
 	return shown, drafts, changes, nil
 }
 
-// change says how new differs from old, the issued invoice.
-func change(old, new pricing.Invoice) Change {
-	c := Change{CustomerID: new.CustomerID, Issued: old.Number, OldTotal: old.Total.String(), NewTotal: new.Total.String()}
+// change says how cur, the new figures, differ from old, the issued
+// invoice.
+func change(old, cur pricing.Invoice) Change {
+	c := Change{CustomerID: cur.CustomerID, Issued: old.Number, OldTotal: old.Total.String(), NewTotal: cur.Total.String()}
 	amounts := map[string]string{}
 	for _, l := range old.Lines {
 		amounts[l.Description] = l.Amount.String()
 	}
-	for _, l := range new.Lines {
+	for _, l := range cur.Lines {
 		if a, ok := amounts[l.Description]; !ok {
 			c.Lines = append(c.Lines, fmt.Sprintf("%s: (none) -> %s", l.Description, l.Amount))
 		} else if a != l.Amount.String() {
