@@ -145,7 +145,7 @@ func billPeriod(ctx context.Context, g *globals, cfg *config.Config, p period.Pe
 	}
 	out := schedules.Outcome{ManifestDigest: res.ManifestDigest, FilesRead: res.FilesRead, Problems: len(res.Problems)}
 	if res.Partial {
-		return out, fmt.Errorf("partial run: some invoices were not issued (see %s/manifest.json)", res.Dir)
+		return out, fmt.Errorf("partial run: some invoices could not be drafted (see %s/manifest.json)", res.Dir)
 	}
 	return out, nil
 }

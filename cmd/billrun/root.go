@@ -21,7 +21,7 @@ const (
 	exitOK          = 0   // success
 	exitError       = 1   // an error; for usage/sla: at least one file could not be read
 	exitUsage       = 64  // bad command line (EX_USAGE: 2 is the Go runtime's exit on a crash)
-	exitPartial     = 3   // billrun run: some invoices were not issued (see Problems)
+	exitPartial     = 3   // billrun run: some invoices could not be drafted (see Problems)
 	exitLocked      = 4   // another run holds the state directory lock (--no-wait)
 	exitInterrupted = 130 // SIGINT/SIGTERM
 )

@@ -110,7 +110,7 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 	}
 	fmt.Fprintf(g.stdout, "%s: %d invoices, %d problems, manifest %s\n", res.Dir, len(res.Invoices), len(res.Problems), res.ManifestDigest)
 	if res.Partial {
-		return exitCodeError{code: exitPartial, err: fmt.Errorf("partial run: some invoices were not issued (see %s/manifest.json)", res.Dir)}
+		return exitCodeError{code: exitPartial, err: fmt.Errorf("partial run: some invoices could not be drafted (see %s/manifest.json)", res.Dir)}
 	}
 	return nil
 }
