@@ -209,3 +209,16 @@ func (p Period) Clip(from, until time.Time) (q Period, ok bool) {
 	}
 	return q, q.End.After(q.Start)
 }
+
+// Days is the number of calendar days p touches in its zone, a day begun
+// counting whole (a 23- or 25-hour day of a DST change is one day): the
+// unit a prorated fee is billed in.
+func (p Period) Days() int {
+	loc := p.Start.Location()
+	civil := func(t time.Time) time.Time {
+		t = t.In(loc)
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	first, last := civil(p.Start), civil(p.End.Add(-time.Nanosecond))
+	return int(last.Sub(first).Hours()/24) + 1
+}

@@ -155,3 +155,21 @@ func zoneNames(t *testing.T) []string {
 	})
 	return out
 }
+
+func TestDays(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	oct := Month(2026, 10, berlin) // 25 October is 25 hours long
+	if n := oct.Days(); n != 31 {
+		t.Errorf("October 2026 has %d days", n)
+	}
+	half, _ := oct.Clip(time.Date(2026, 10, 15, 0, 0, 0, 0, berlin), time.Time{})
+	if n := half.Days(); n != 17 {
+		t.Errorf("15-31 October: %d days", n)
+	}
+	if n := Month(2028, 2, time.UTC).Days(); n != 29 {
+		t.Errorf("February 2028: %d days", n)
+	}
+	if n := Day(2026, 3, 29, berlin).Days(); n != 1 {
+		t.Errorf("the 23-hour day: %d days", n)
+	}
+}
