@@ -6,7 +6,6 @@ import (
 	"math"
 	"testing"
 
-	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/report"
 	"github.com/shopspring/decimal"
 )
@@ -39,9 +38,9 @@ func TestRateFormat(t *testing.T) {
 		want   string
 	}{
 		{"20", 2, "20.00"}, {"0.5", 2, "0.50"}, {"0.005", 2, "0.005"}, {"0.0050", 2, "0.005"},
-		{"1500", 0, "1500"}, {"2.5", 0, "2.5"}, {"1.2", 3, "1.200"},
+		{"1500", 0, "1,500"}, {"2.5", 0, "2.5"}, {"1.2", 3, "1.200"},
 	} {
-		if got := rate(pricing.Line{UnitPrice: decimal.RequireFromString(c.price)}, c.places); got != c.want {
+		if got := unitPrice("en", decimal.RequireFromString(c.price), c.places); got != c.want {
 			t.Errorf("rate(%s, %d places) = %q, want %q", c.price, c.places, got, c.want)
 		}
 	}

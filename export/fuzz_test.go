@@ -2,6 +2,8 @@ package export
 
 import (
 	"bytes"
+	"encoding/xml"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +26,8 @@ func FuzzInvoiceText(f *testing.F) {
 	f.Add("Ωmega", "Кириллица", "@SUM(A1)", strings.Repeat("x", 500))
 	f.Fuzz(func(t *testing.T, name, addr, desc, note string) {
 		inv := pricing.Invoice{Number: "DRAFT-2026-10-A", Kind: pricing.KindInvoice, Status: pricing.StatusDraft, CustomerID: "A",
-			Customer: config.Party{Name: name, Address: []string{addr, name}}, Issuer: config.Party{Name: "I", Address: []string{desc}},
+			Customer: config.Party{Name: name, Address: []string{addr, name}}, Issuer: config.Issuer{Party: config.Party{Name: "I", Address: []string{desc}, City: addr, Country: "DE"}},
+			Language: "de", EInvoice: "peppol", Places: 2, Taxes: []pricing.TaxLine{{Category: "S", Rate: decimal.RequireFromString("0.19")}},
 			Currency: "EUR", PeriodStart: "2026-10-01", PeriodEnd: "2026-10-31", IssueDate: "2026-11-01", DueDate: "2026-11-15",
 			Lines: []pricing.Line{{VPS: name, Kind: "fee", Description: desc, Quantity: decimal.NewFromInt(1), Unit: note,
 				UnitPrice: decimal.NewFromInt(2), Amount: decimal.NewFromInt(2)}},
@@ -35,6 +38,25 @@ func FuzzInvoiceText(f *testing.F) {
 		}
 		if !bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")) {
 			t.Fatal("not a PDF")
+		}
+		// the e-invoices are well-formed XML whatever the text
+		for name, write := range map[string]func(io.Writer, *pricing.Invoice) error{"UBL": UBL, "CII": CII} {
+			var x bytes.Buffer
+			if err := write(&x, &inv); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			dec := xml.NewDecoder(&x)
+			for {
+				if _, err := dec.Token(); err == io.EOF {
+					break
+				} else if err != nil {
+					t.Fatalf("%s is not well-formed: %v", name, err)
+				}
+			}
+		}
+		inv.Status = pricing.StatusIssued
+		if err := FacturX(io.Discard, &inv, nil, nil); err != nil {
+			t.Fatalf("Factur-X: %v", err)
 		}
 		p := period.Month(2026, time.October, time.UTC)
 		wb := &Workbook{Period: p, Invoices: []pricing.Invoice{inv}, Usage: &report.UsageReport{}, SLA: &report.SLAReport{},

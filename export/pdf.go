@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -11,7 +12,10 @@ import (
 	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
+	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/locale"
 	"github.com/billrun/billrun/internal/pricing"
+	"github.com/billrun/billrun/internal/tax"
 	"github.com/billrun/billrun/report"
 	"github.com/shopspring/decimal"
 	"golang.org/x/image/font/gofont/gobold"
@@ -35,6 +39,12 @@ type InvoiceCharts struct {
 // the issue date and the catalog is sorted, so the bytes depend only on the
 // invoice and the fonts.
 func PDF(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte) (err error) {
+	return render(w, inv, ch, fallback, nil)
+}
+
+// render writes the PDF of inv; with facturx, the CII XML of the
+// invoice, as a Factur-X PDF/A-3 with the XML attached.
+func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte, facturx []byte) (err error) {
 	// fpdf panics on some input (a character beyond U+FFFF, a font it
 	// cannot parse): that is this invoice's error, not the run's end.
 	defer func() {
@@ -79,70 +89,85 @@ func PDF(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte) 
 	}
 	pdf.SetCreationDate(issued)
 	pdf.SetModificationDate(issued)
+	if facturx != nil {
+		pdfA3(pdf, inv, facturx, issued)
+	}
 	pdf.SetCatalogSort(true)
-	title, numberLabel := "INVOICE", "Invoice number"
+	lang := inv.Language
+	T := func(key string, args ...any) string { return locale.Text(lang, key, args...) }
+	places := pricing.MinorUnits(inv.Currency)
+	money := func(d decimal.Decimal) string { return locale.Money(lang, d, places, inv.Currency) }
+	title, numberLabel := T("invoice"), T("invoice_number")
 	if inv.Kind == pricing.KindCreditNote {
-		title, numberLabel = "CREDIT NOTE", "Credit note number"
+		title, numberLabel = T("credit_note"), T("credit_number")
 	}
 	if inv.Status == pricing.StatusDraft {
-		numberLabel = "Draft"
+		numberLabel = T("draft")
 	}
-	pdf.SetTitle(strings.ToUpper(title[:1])+strings.ToLower(title[1:])+" "+inv.Number, true)
+	pdf.SetTitle(title+" "+inv.Number, true)
 	pdf.SetCreator("billrun", true)
 	pdf.SetMargins(18, 16, 18)
-	pdf.SetAutoPageBreak(true, 18)
+	pdf.SetAutoPageBreak(true, 30)
+	pdf.AliasNbPages("{nb}")
+	pdf.SetFooterFunc(func() { footer(pdf, inv, T) })
 	pdf.AddPage()
 
 	// Issuer, top left; invoice facts, top right.
 	pdf.SetFont("go", "B", 13)
 	pdf.CellFormat(100, 7, inv.Issuer.Name, "", 2, "L", false, 0, "")
 	pdf.SetFont("go", "", 9)
-	for _, l := range inv.Issuer.Address {
+	for _, l := range addressLines(inv.Issuer.Party, inv.Customer.Country) {
 		pdf.CellFormat(100, 4.5, l, "", 2, "L", false, 0, "")
 	}
-	if inv.Issuer.VATID != "" {
-		pdf.CellFormat(100, 4.5, "VAT ID "+inv.Issuer.VATID, "", 2, "L", false, 0, "")
+	pdf.CellFormat(100, 4.5, T("vat_id")+" "+inv.Issuer.VATID, "", 2, "L", false, 0, "")
+	if inv.Issuer.TaxNumber != "" {
+		pdf.CellFormat(100, 4.5, T("tax_number")+" "+inv.Issuer.TaxNumber, "", 2, "L", false, 0, "")
 	}
 	if inv.Issuer.Email != "" {
 		pdf.CellFormat(100, 4.5, inv.Issuer.Email, "", 2, "L", false, 0, "")
 	}
-	pdf.SetXY(125, 16)
+	pdf.SetXY(115, 16)
 	pdf.SetFont("go", "B", 18)
-	pdf.CellFormat(67, 9, title, "", 2, "R", false, 0, "")
+	pdf.CellFormat(77, 9, title, "", 2, "R", false, 0, "")
 	pdf.SetFont("go", "", 9)
-	facts := [][2]string{{numberLabel, inv.Number}, {"Issue date", inv.IssueDate}, {"Due date", inv.DueDate}}
+	facts := [][2]string{{numberLabel, inv.Number}, {T("issue_date"), locale.Date(lang, inv.IssueDate)}, {T("due_date"), locale.Date(lang, inv.DueDate)}}
 	if inv.Status == pricing.StatusDraft {
 		facts = facts[:1]
+	} else if inv.Kind == pricing.KindCreditNote {
+		facts = facts[:2] // nothing is due
 	}
 	if inv.Corrects != nil {
-		facts = append(facts, [2]string{"Corrects", inv.Corrects.Number + " of " + inv.Corrects.IssueDate})
+		facts = append(facts, [2]string{T("corrects"), inv.Corrects.Number + " " + T("of") + " " + locale.Date(lang, inv.Corrects.IssueDate)})
 	}
-	facts = append(facts, [2]string{"Service period", inv.PeriodStart + " – " + inv.PeriodEnd}, [2]string{"Customer", inv.CustomerID})
+	facts = append(facts, [2]string{T("service_period"), locale.Date(lang, inv.PeriodStart) + " – " + locale.Date(lang, inv.PeriodEnd)}, [2]string{T("customer"), inv.CustomerID})
+	if inv.BuyerReference != "" {
+		facts = append(facts, [2]string{T("buyer_reference"), inv.BuyerReference})
+	}
 	for _, kv := range facts {
-		pdf.SetX(125)
-		pdf.CellFormat(30, 5, kv[0], "", 0, "L", false, 0, "")
-		pdf.CellFormat(37, 5, kv[1], "", 1, "R", false, 0, "")
+		pdf.SetX(115)
+		pdf.CellFormat(32, 5, kv[0], "", 0, "L", false, 0, "")
+		pdf.CellFormat(45, 5, kv[1], "", 1, "R", false, 0, "")
 	}
 	// Customer block.
-	pdf.SetXY(18, 62)
+	pdf.SetXY(18, 66)
 	pdf.SetFont("go", "", 8)
-	pdf.CellFormat(100, 4, "Bill to", "", 2, "L", false, 0, "")
+	pdf.CellFormat(100, 4, T("bill_to"), "", 2, "L", false, 0, "")
 	pdf.SetFont("go", "B", 11)
 	pdf.CellFormat(100, 6, inv.Customer.Name, "", 2, "L", false, 0, "")
 	pdf.SetFont("go", "", 9)
-	for _, l := range inv.Customer.Address {
+	for _, l := range addressLines(inv.Customer, inv.Issuer.Country) {
 		pdf.CellFormat(100, 4.5, l, "", 2, "L", false, 0, "")
 	}
 	if inv.Customer.VATID != "" {
-		pdf.CellFormat(100, 4.5, "VAT ID "+inv.Customer.VATID, "", 2, "L", false, 0, "")
+		pdf.CellFormat(100, 4.5, T("vat_id")+" "+inv.Customer.VATID, "", 2, "L", false, 0, "")
 	}
-	pdf.Ln(8)
+	pdf.SetY(max(pdf.GetY(), 96) + 6)
 
-	// Lines.
-	cols := []float64{88, 24, 18, 22, 22}
+	// Lines: quantity × unit price = amount on every one.
+	cols := []float64{86, 20, 18, 25, 25}
 	pdf.SetFillColor(221, 228, 238)
-	pdf.SetFont("go", "B", 9)
-	for i, h := range []string{"Description", "Quantity", "Unit", "Rate", "Amount " + inv.Currency} {
+	pdf.SetFont("go", "B", 8.5)
+	for i, h := range []string{T("description"), T("quantity"), T("unit"), T("unit_price"), T("amount") + " " + inv.Currency} {
 		align := "R"
 		if i == 0 || i == 2 {
 			align = "L"
@@ -151,21 +176,19 @@ func PDF(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte) 
 	}
 	pdf.Ln(-1)
 	pdf.SetFont("go", "", 8.5)
-	places := pricing.MinorUnits(inv.Currency)
 	for _, l := range inv.Lines {
-		desc := l.Description
-		if l.Review {
-			desc += " [review]"
+		lines := pdf.SplitLines([]byte(l.Description), cols[0]-1)
+		h := 4.6 * float64(max(1, len(lines)))
+		if pdf.GetY()+h > 297-32 {
+			pdf.AddPage()
 		}
-		lines := pdf.SplitLines([]byte(desc), cols[0]-1)
-		h := 5 * float64(max(1, len(lines)))
 		x, y := pdf.GetXY()
-		pdf.MultiCell(cols[0], 5, desc, "", "L", false)
+		pdf.MultiCell(cols[0], 4.6, l.Description, "", "L", false)
 		pdf.SetXY(x+cols[0], y)
-		pdf.CellFormat(cols[1], h, l.Quantity.String(), "", 0, "R", false, 0, "")
+		pdf.CellFormat(cols[1], h, locale.Quantity(lang, l.Quantity), "", 0, "R", false, 0, "")
 		pdf.CellFormat(cols[2], h, " "+l.Unit, "", 0, "L", false, 0, "")
-		pdf.CellFormat(cols[3], h, rate(l, places), "", 0, "R", false, 0, "")
-		pdf.CellFormat(cols[4], h, amount(l.Amount, places), "", 1, "R", false, 0, "")
+		pdf.CellFormat(cols[3], h, unitPrice(lang, l.UnitPrice, places), "", 0, "R", false, 0, "")
+		pdf.CellFormat(cols[4], h, locale.Number(lang, l.Amount, places), "", 1, "R", false, 0, "")
 		pdf.SetDrawColor(230, 230, 230)
 		pdf.Line(18, pdf.GetY(), 192, pdf.GetY())
 	}
@@ -176,39 +199,67 @@ func PDF(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte) 
 			style = "B"
 		}
 		pdf.SetFont("go", style, 9.5)
-		pdf.SetX(110)
-		pdf.CellFormat(60, 6, label, "", 0, "L", false, 0, "")
-		pdf.CellFormat(22, 6, amount(v, places), "", 1, "R", false, 0, "")
+		pdf.SetX(96)
+		pdf.CellFormat(66, 6, label, "", 0, "L", false, 0, "")
+		pdf.CellFormat(30, 6, money(v), "", 1, "R", false, 0, "")
 	}
-	sum("Fees", inv.Fees, false)
-	sum("Usage", inv.Usage, false)
-	sum("SLA credit", inv.Credit, false)
-	sum("Subtotal (taxable amount)", inv.Subtotal, true)
+	sum(T("fees"), inv.Fees, false)
+	if !inv.Usage.IsZero() {
+		sum(T("usage"), inv.Usage, false)
+	}
+	if !inv.Credit.IsZero() {
+		sum(T("sla_credit"), inv.Credit, false)
+	}
+	sum(T("net_total"), inv.Subtotal, true)
 	for _, t := range inv.Taxes {
-		sum(fmt.Sprintf("VAT %s %%", t.Rate.Mul(decimal.NewFromInt(100)).String()), t.Tax, false)
+		if t.Category == tax.Standard {
+			sum(T("vat", locale.Quantity(lang, t.Rate.Mul(decimal.NewFromInt(100))), money(t.Taxable)), t.Tax, false)
+		} else {
+			sum(T("no_vat", t.Note, money(t.Taxable)), t.Tax, false)
+		}
 	}
 	pdf.SetDrawColor(0, 0, 0)
-	pdf.Line(110, pdf.GetY(), 192, pdf.GetY())
-	sum("Total "+inv.Currency, inv.Total, true)
-	pdf.Ln(4)
+	pdf.Line(96, pdf.GetY(), 192, pdf.GetY())
+	if inv.Kind == pricing.KindCreditNote {
+		sum(T("credit_total"), inv.Total, true)
+	} else {
+		sum(T("total"), inv.Total, true)
+	}
+	pdf.Ln(3)
+	if len(inv.UsageItems) > 0 {
+		pdf.SetFont("go", "B", 8.5)
+		pdf.CellFormat(0, 5, T("usage_summary"), "", 1, "L", false, 0, "")
+		pdf.SetFont("go", "", 8)
+		for _, u := range inv.UsageItems {
+			pdf.CellFormat(0, 4.2, fmt.Sprintf("%s %s: %s %s %s, %s %s", u.VPS, u.Metric, locale.Quantity(lang, u.Used), u.Unit, T("used"),
+				locale.Quantity(lang, u.Included), T("included")), "", 1, "L", false, 0, "")
+		}
+		pdf.Ln(2)
+	}
 	pdf.SetFont("go", "", 8.5)
 	for _, n := range inv.Notes {
 		pdf.MultiCell(0, 4.5, n, "", "L", false)
 	}
 	switch {
 	case inv.Status == pricing.StatusDraft:
-		pdf.MultiCell(0, 4.5, "Draft: not an invoice. It has no number yet and is not to be paid; the issued document will be.", "", "L", false)
+		pdf.MultiCell(0, 4.5, T("draft_note"), "", "L", false)
 	case inv.Kind == pricing.KindCreditNote:
-		pdf.MultiCell(0, 4.5, fmt.Sprintf("%s %s are credited to you: this credit note reverses invoice %s of %s.",
-			amount(inv.Total.Neg(), places), inv.Currency, inv.Corrects.Number, inv.Corrects.IssueDate), "", "L", false)
+		pdf.MultiCell(0, 4.5, inv.PaymentTerms(), "", "L", false)
 	default:
-		pdf.MultiCell(0, 4.5, fmt.Sprintf("Please pay %s %s by %s, quoting invoice number %s.", amount(inv.Total, places), inv.Currency, inv.DueDate, inv.Number), "", "L", false)
+		pdf.MultiCell(0, 4.5, inv.PaymentTerms(), "", "L", false)
+		if b := inv.Issuer.Bank; b != nil {
+			bic := ""
+			if b.BIC != "" {
+				bic = ", BIC " + b.BIC
+			}
+			pdf.MultiCell(0, 4.5, T("payment", money(inv.Total), locale.Date(lang, inv.DueDate), b.Holder, b.IBAN, bic, inv.Number), "", "L", false)
+		}
 	}
 
 	if ch != nil && (len(ch.Daily) > 0 || len(ch.Uptime) > 0) {
 		pdf.AddPage()
 		pdf.SetFont("go", "B", 12)
-		pdf.CellFormat(0, 8, "Usage and availability, "+inv.PeriodStart+" – "+inv.PeriodEnd, "", 1, "L", false, 0, "")
+		pdf.CellFormat(0, 8, locale.Date(lang, inv.PeriodStart)+" – "+locale.Date(lang, inv.PeriodEnd), "", 1, "L", false, 0, "")
 		if len(ch.Daily) > 0 {
 			bandwidthChart(pdf, 18, 40, 174, 80, ch.Daily)
 		}
@@ -219,21 +270,70 @@ func PDF(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte) 
 	if err := pdf.Error(); err != nil {
 		return err
 	}
-	return pdf.Output(w)
+	if facturx == nil {
+		return pdf.Output(w)
+	}
+	var b bytes.Buffer
+	if err := pdf.Output(&b); err != nil {
+		return err
+	}
+	out, err := associate(b.Bytes())
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
 }
 
-func amount(d decimal.Decimal, places int32) string { return d.StringFixed(places) }
-
-// rate prints a line's unit price as money: at least the currency's
-// decimals (20.00, 0.50), more when the rate has them (0.005). (An SLA
-// credit's unit price is the fee it is a percentage of.)
-func rate(l pricing.Line, places int32) string {
-	s := l.UnitPrice.String()
+// unitPrice prints a unit price with at least the currency's decimals
+// (20.00, 0.50) and more when it has them (0.005).
+func unitPrice(lang string, d decimal.Decimal, places int32) string {
+	s := d.String() // without trailing zeros
 	decimals := int32(0)
 	if i := strings.IndexByte(s, '.'); i >= 0 {
 		decimals = int32(len(s) - i - 1)
 	}
-	return l.UnitPrice.StringFixed(max(places, decimals))
+	return locale.Number(lang, d, max(places, decimals))
+}
+
+// addressLines are a party's street lines, postcode and city, and its
+// country when it is not home's.
+func addressLines(p config.Party, home string) []string {
+	out := slices.Clone(p.Address)
+	out = append(out, strings.TrimSpace(p.Postcode+" "+p.City))
+	if p.Country != home {
+		out = append(out, p.Country)
+	}
+	return out
+}
+
+// footer prints, on every page, what §14 UStG and § 35a GmbHG want on a
+// company's business letters: the register entry, the managing directors,
+// the bank; and the page number.
+func footer(pdf *fpdf.Fpdf, inv *pricing.Invoice, T func(string, ...any) string) {
+	is := inv.Issuer
+	parts := []string{is.Name}
+	if r := is.Register; r != nil {
+		parts = append(parts, T("register")+": "+r.Court+" "+r.Number)
+	}
+	if len(is.ManagingDirectors) > 0 {
+		parts = append(parts, T("directors")+": "+strings.Join(is.ManagingDirectors, ", "))
+	}
+	if b := is.Bank; b != nil {
+		parts = append(parts, "IBAN "+b.IBAN)
+		if b.BIC != "" {
+			parts[len(parts)-1] += ", BIC " + b.BIC
+		}
+	}
+	pdf.SetY(-24)
+	pdf.SetDrawColor(200, 200, 200)
+	pdf.Line(18, pdf.GetY(), 192, pdf.GetY())
+	pdf.SetFont("go", "", 7)
+	pdf.SetTextColor(90, 90, 90)
+	pdf.MultiCell(150, 3.6, strings.Join(parts, " · "), "", "L", false)
+	pdf.SetXY(168, -23)
+	pdf.CellFormat(24, 3.6, T("page", pdf.PageNo(), "{nb}"), "", 0, "R", false, 0, "")
+	pdf.SetTextColor(0, 0, 0)
 }
 
 var (
@@ -312,6 +412,27 @@ func printable(inv *pricing.Invoice, font *sfnt.Font) []string {
 	inv.Issuer.Address = slices.Clone(inv.Issuer.Address)
 	for i := range inv.Issuer.Address {
 		fix("issuer address", &inv.Issuer.Address[i])
+	}
+	fix("customer city", &inv.Customer.City)
+	fix("customer postcode", &inv.Customer.Postcode)
+	fix("issuer city", &inv.Issuer.City)
+	fix("issuer postcode", &inv.Issuer.Postcode)
+	fix("issuer tax number", &inv.Issuer.TaxNumber)
+	fix("buyer reference", &inv.BuyerReference)
+	if b := inv.Issuer.Bank; b != nil {
+		c := *b
+		fix("bank account holder", &c.Holder)
+		inv.Issuer.Bank = &c
+	}
+	if r := inv.Issuer.Register; r != nil {
+		c := *r
+		fix("register court", &c.Court)
+		fix("register number", &c.Number)
+		inv.Issuer.Register = &c
+	}
+	inv.Issuer.ManagingDirectors = slices.Clone(inv.Issuer.ManagingDirectors)
+	for i := range inv.Issuer.ManagingDirectors {
+		fix("managing director", &inv.Issuer.ManagingDirectors[i])
 	}
 	fix("customer VAT ID", &inv.Customer.VATID)
 	fix("customer email", &inv.Customer.Email)

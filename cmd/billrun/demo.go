@@ -109,13 +109,37 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "\nInvoices: %d in %s (manifest %s)\n", len(res.Invoices), res.Dir, res.ManifestDigest)
-	fmt.Fprintf(g.stdout, "The same run again, byte for byte: billrun run --config %s --period %s\n", cfgPath, per.Label)
+	fmt.Fprintf(g.stdout, "\nDrafts: %d in %s (manifest %s)\n", len(res.Invoices), res.Dir, res.ManifestDigest)
+	// Issued, so every kind of document the customers get is there to
+	// look at: numbered PDFs and their e-invoices.
+	iss, err := job.Issue(ctx, job.IssueOptions{Config: cfg, Period: per, Now: func() time.Time { return per.End.AddDate(0, 0, 1) }})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "Issued: %d in %s\n", len(iss.Issued), filepath.Join(cfg.OutDir, "issued", per.Label))
+	for _, d := range iss.Issued {
+		e := d.XMLPath
+		if e == "" {
+			e = "(none)"
+		}
+		fmt.Fprintf(g.stdout, "  %s %s  %s  e-invoice %s\n", d.Number, d.CustomerID, filepath.Base(d.PDFPath), filepath.Base(e))
+	}
 	return fileErrors(g, append(u.Errors, s.Errors...))
 }
 
-// demoNames are the demo's customers: names invoices must print as written.
-var demoNames = []string{"Müller & Söhne GmbH", "Łódź Hosting sp. z o.o.", "株式会社テスト", "Ακρόπολις Α.Ε.", "Smith & Jones Ltd", "Ōsaka Café SARL"}
+// demoCustomers are the demo's customers, one of each kind of tax and
+// e-invoice in turn, with names invoices must print as written.
+var demoCustomers = []string{
+	// domestic, VAT at the German rate, XRechnung (UBL), in German
+	`name: "Müller & Söhne GmbH", address: ["Hauptstraße 5"], postcode: "80331", city: München, country: DE, vat_id: DE999999999, buyer_reference: "04011000-12345-67", endpoint: {scheme: "9930", id: DE999999999}, language: de, einvoice: xrechnung-ubl`,
+	// another EU state with a VAT ID: reverse charge, Peppol BIS 3
+	`name: "Ωmega Hosting Ltd", address: ["1 Main St"], postcode: "D02 X285", city: Dublin, country: IE, vat_id: IE1234567X, endpoint: {scheme: "9935", id: IE1234567X}, einvoice: peppol`,
+	// outside the EU: not subject to German VAT, Factur-X
+	`name: "株式会社テスト", address: ["千代田1-1"], postcode: "100-0001", city: 東京, country: JP, einvoice: facturx`,
+	`name: "Łódź Hosting sp. z o.o.", address: ["ul. Piotrkowska 1"], postcode: "90-001", city: Łódź, country: PL, vat_id: PL5250000001, language: en`,
+	`name: "Ακρόπολις Α.Ε.", address: ["Odos 1"], postcode: "105 57", city: Αθήνα, country: GR, vat_id: EL123456789`,
+	`name: "Ōsaka Café SARL", address: ["Rue du Lac 1"], postcode: "1200", city: Genève, country: CH`,
+}
 
 // cjkFont is Debian's fonts-droid-fallback, used for names the embedded Go
 // fonts cannot print when it is installed.
@@ -126,7 +150,20 @@ timezone: UTC
 rrd_dir: .
 out_dir: out
 state_dir: state
-issuer: {name: "OpenVPS Hosting GmbH", address: ["Friedrichstraße 1", "10117 Berlin", "Germany"], vat_id: DE123456789, email: billing@openvps.example}
+issuer:
+  name: "OpenVPS Hosting GmbH"
+  address: ["Friedrichstraße 1"]
+  postcode: "10117"
+  city: Berlin
+  country: DE
+  vat_id: DE123456789
+  tax_number: "37/123/45678"
+  email: billing@openvps.example
+  endpoint: {scheme: "9930", id: DE123456789}
+  bank: {iban: DE89370400440532013000, bic: COBADEFFXXX}
+  register: {court: Amtsgericht Charlottenburg, number: HRB 123456 B}
+  managing_directors: [Erika Mustermann]
+  contact: {name: Max Mustermann, phone: "+49 30 1234567", email: billing@openvps.example}
 metrics:
   - {name: ticks, ds: [vs_uticks, vs_sticks], kind: counter, unit: ticks}
   - {name: vm, ds: [vs_vm], kind: gauge, unit: KB-minutes}
@@ -134,15 +171,16 @@ metrics:
   - {name: in, ds: [vs_in], kind: counter, unit: bytes, max_rate: 1.25e9}
   - {name: out, ds: [vs_out], kind: counter, unit: bytes, max_rate: 1.25e9}
   - {name: disk, ds: [vs_disk_b_used], kind: gauge, unit: KB-minutes}
+tax: {rate: "0.19"}
 plans:
   - id: standard
+    name: "VPS Standard"
     monthly_fee: "20.00"
     prorate: true
-    tax_rate: "0.19"
     metrics:
       in: {unit: GB, included: "500", rate: "0.01"}
       out: {unit: GB, included: "500", rate: "0.01"}
-      ticks: {unit: cpu-hours, included: "720", rate: "0.005"}
+      ticks: {unit: cpu-hours, included: "720", rate: "0.01"}
       rss: {unit: GB-months, included: "0.5", rate: "2.00"}
     p95: {included_mbps: "20", rate_per_mbps: "0.50"}
     sla: {target: 99.99, credits: [{below: 99.99, percent: "10"}, {below: 99.0, percent: "25"}]}
@@ -166,22 +204,16 @@ func demoConfig(fl *fleet.Fleet, dir string, customers int) string {
 	}
 	b.WriteString("customers:\n")
 	for c := range customers {
-		name := demoNames[c%len(demoNames)]
-		if c >= len(demoNames) {
-			name = fmt.Sprintf("%s %d", name, c/len(demoNames)+1)
-		}
-		fmt.Fprintf(&b, "  - id: C%05d\n    name: %q\n    address: [\"Street %d\", \"City\"]\n    currency: EUR\n    plan: standard\n", c+1, name, c+1)
-		// the Polish customer is billed under reverse charge, which
-		// needs its VAT ID on the invoice
-		if c%len(demoNames) == 1 {
-			fmt.Fprintf(&b, "    vat_id: PL%010d\n    reverse_charge: true\n", 5250000000+c)
-		}
-		b.WriteString("    vps:\n")
+		fmt.Fprintf(&b, "  - {id: C%05d, %s, currency: EUR, plan: standard, vps: [", c+1, demoCustomers[c%len(demoCustomers)])
 		for i := c; i < len(fl.VPS); i += customers {
 			v := fl.VPS[i]
 			rel, _ := filepath.Rel(dir, v.File)
-			fmt.Fprintf(&b, "      - {name: %s, file: %s, host: %s}\n", v.Name, rel, v.Host)
+			if i > c {
+				b.WriteString(",\n      ")
+			}
+			fmt.Fprintf(&b, "{name: %s, file: %s, host: %s}", v.Name, rel, v.Host)
 		}
+		b.WriteString("]}\n")
 	}
 	return b.String()
 }

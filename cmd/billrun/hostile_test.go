@@ -14,14 +14,15 @@ import (
 const hostileYAML = `rrd_dir: rrd
 out_dir: out
 state_dir: state
-issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], vat_id: DE123456789}
+issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789}
 metrics:
   - {name: in, ds: [vs_in], kind: counter, unit: bytes}
+tax: {rate: "0.2"}
 plans:
-  - {id: p, monthly_fee: "10.00", tax_rate: "0.2"}
+  - {id: p, monthly_fee: "10.00"}
 customers:
-  - {id: A, name: "Smile 😀 GmbH", currency: EUR, plan: p, vps: [{name: a1}]}
-  - {id: B, name: "B", currency: EUR, plan: p, vps: [{name: b1}]}
+  - {id: A, country: DE, city: Berlin, name: "Smile 😀 GmbH", currency: EUR, plan: p, vps: [{name: a1}]}
+  - {id: B, country: DE, city: Berlin, name: "B", currency: EUR, plan: p, vps: [{name: b1}]}
 `
 
 // Input that is not what it claims to be — a FIFO, a device, a directory

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
+
 	"context"
 	"flag"
 	"fmt"
+	"github.com/billrun/billrun/internal/einvoicecheck"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,16 +49,20 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
-			if cond != "pdftotext" {
-				return false, fmt.Errorf("unknown condition %q", cond)
+			switch cond {
+			case "pdftotext":
+				_, err := exec.LookPath("pdftotext")
+				return err == nil || os.Getenv("CI") != "", nil
+			case "einvoice": // under CI the validator must be there: einvoice fails without it
+				return einvoicecheck.Tool() != "" || os.Getenv("CI") != "", nil
 			}
-			_, err := exec.LookPath("pdftotext")
-			return err == nil || os.Getenv("CI") != "", nil
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"golden":    cmdGolden,
 			"xlsxcells": cmdXLSXCells,
 			"pdftext":   cmdPDFText,
+			"einvoice":  cmdEInvoice,
 		},
 	})
 }
@@ -157,4 +164,31 @@ func cmdPDFText(ts *testscript.TestScript, neg bool, args []string) {
 	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", ts.MkAbs(args[0]), "-").Output()
 	ts.Check(err)
 	ts.Stdout().Write(out)
+}
+
+// cmdEInvoice: einvoice FILE... runs the official e-invoice rules
+// (../shared/einvoice/validate) on the files; it fails when one breaks a
+// rule, or, negated, when none does.
+func cmdEInvoice(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: einvoice FILE...")
+	}
+	tool := einvoicecheck.Tool()
+	if tool == "" {
+		ts.Fatalf("the e-invoice validator (../shared/einvoice/validate) is missing")
+	}
+	var files []string
+	for _, a := range args {
+		files = append(files, ts.MkAbs(a))
+	}
+	out, err := exec.Command(tool, files...).CombinedOutput()
+	ts.Logf("%s", out)
+	var ee *exec.ExitError
+	switch {
+	case err == nil && neg:
+		ts.Fatalf("every file passed the rules")
+	case err == nil, neg && errors.As(err, &ee) && ee.ExitCode() == 1:
+	default:
+		ts.Fatalf("%s: %v", tool, err)
+	}
 }

@@ -42,12 +42,13 @@ func TestRunFlushesThroughRRDcached(t *testing.T) {
 	os.WriteFile(cfg, []byte(fmt.Sprintf(`daemon: %s
 rrd_dir: %s
 out_dir: out
-issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], vat_id: DE123456789}
+issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789}
 metrics:
   - {name: in, ds: [vs_in], kind: counter, unit: bytes}
   - {name: out, ds: [vs_out], kind: counter, unit: bytes}
-plans: [{id: p, monthly_fee: "1", tax_rate: "0"}]
-customers: [{id: A, name: A, currency: EUR, plan: p, vps: [{name: v1}]}]
+tax: {rate: "0"}
+plans: [{id: p, monthly_fee: "1"}]
+customers: [{id: A, country: DE, city: Berlin, name: A, currency: EUR, plan: p, vps: [{name: v1}]}]
 `, addr, base)), 0o644)
 	var out, errb bytes.Buffer
 	if code := execute(context.Background(), []string{"run", "--config", cfg, "--period", "2026-10-01"}, &out, &errb); code != 0 {

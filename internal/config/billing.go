@@ -1,22 +1,86 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/billrun/billrun/internal/currency"
+	"github.com/billrun/billrun/internal/tax"
 
 	"github.com/shopspring/decimal"
 )
 
 // Party is an invoice's issuer or customer (EU VAT art. 226: name,
-// address and VAT identification number).
+// address and VAT identification number). Address holds the street lines;
+// postcode, city and country (ISO 3166-1 alpha-2) are apart, as EN 16931
+// e-invoices carry them.
 type Party struct {
-	Name    string   `yaml:"name" json:"name"`
-	Address []string `yaml:"address" json:"address"`
-	VATID   string   `yaml:"vat_id" json:"vat_id,omitempty"`
-	Email   string   `yaml:"email" json:"email,omitempty"`
+	Name     string   `yaml:"name" json:"name"`
+	Address  []string `yaml:"address" json:"address"`
+	Postcode string   `yaml:"postcode" json:"postcode,omitempty"`
+	City     string   `yaml:"city" json:"city,omitempty"`
+	Country  string   `yaml:"country" json:"country"`
+	VATID    string   `yaml:"vat_id" json:"vat_id,omitempty"`
+	// TaxNumber is the national tax number (German Steuernummer, §14
+	// UStG), printed next to the VAT ID.
+	TaxNumber string `yaml:"tax_number" json:"tax_number,omitempty"`
+	Email     string `yaml:"email" json:"email,omitempty"`
+	// Endpoint is the party's electronic address for e-invoices (BT-34,
+	// BT-49).
+	Endpoint *Endpoint `yaml:"endpoint" json:"endpoint,omitempty"`
+}
+
+// Endpoint is an electronic address: a scheme (EAS code list: EM for an
+// e-mail address, 0088 for a GLN, 0204 for a Leitweg-ID, 9930 for a German
+// VAT ID, …) and the address in it.
+type Endpoint struct {
+	Scheme string `yaml:"scheme" json:"scheme"`
+	ID     string `yaml:"id" json:"id"`
+}
+
+// Issuer is the party that issues the invoices, with what §14 UStG and
+// finance want on each: the bank account, the company register, the
+// managing directors and a contact.
+type Issuer struct {
+	Party             `yaml:",inline"`
+	Bank              *Bank     `yaml:"bank" json:"bank,omitempty"`
+	Register          *Register `yaml:"register" json:"register,omitempty"`
+	ManagingDirectors []string  `yaml:"managing_directors" json:"managing_directors,omitempty"`
+	Contact           *Contact  `yaml:"contact" json:"contact,omitempty"`
+}
+
+// Bank is the account customers pay to (credit transfer).
+type Bank struct {
+	IBAN   string `yaml:"iban" json:"iban"`
+	BIC    string `yaml:"bic" json:"bic,omitempty"`
+	Holder string `yaml:"holder" json:"holder"` // default: the issuer's name
+}
+
+// Register is the company's entry in a commercial register.
+type Register struct {
+	Court  string `yaml:"court" json:"court"`
+	Number string `yaml:"number" json:"number"`
+}
+
+// Contact is who a customer asks about an invoice (BG-6).
+type Contact struct {
+	Name  string `yaml:"name" json:"name"`
+	Phone string `yaml:"phone" json:"phone"`
+	Email string `yaml:"email" json:"email"`
+}
+
+// TaxSettings are the VAT rates billrun applies; which one an invoice
+// gets follows from the customer's country and VAT ID (see
+// internal/tax).
+type TaxSettings struct {
+	// Rate is the VAT rate for customers in the issuer's country (0.19).
+	Rate decimal.Decimal `yaml:"rate"`
+	// ConsumerRates are the rates for consumers (no VAT ID) in other EU
+	// states, by country code.
+	ConsumerRates map[string]decimal.Decimal `yaml:"consumer_rates"`
 }
 
 // InvoiceSettings say how invoices are numbered, dated and rounded.
@@ -74,10 +138,11 @@ type SLAPolicy struct {
 
 // Plan is what a customer pays per VPS.
 type Plan struct {
-	ID         string                 `yaml:"id"`
+	ID string `yaml:"id"`
+	// Name is how invoices call the plan (default: its id).
+	Name       string                 `yaml:"name"`
 	MonthlyFee decimal.Decimal        `yaml:"monthly_fee"`
 	Prorate    bool                   `yaml:"prorate"`
-	TaxRate    decimal.Decimal        `yaml:"tax_rate"`
 	Metrics    map[string]MetricPrice `yaml:"metrics"`
 	P95        *P95Price              `yaml:"p95"`
 	SLA        *SLAPolicy             `yaml:"sla"`
@@ -96,13 +161,29 @@ type CustomerVPS struct {
 
 // Customer is billed per period.
 type Customer struct {
-	ID            string `yaml:"id"`
-	Party         `yaml:",inline"`
-	Currency      string        `yaml:"currency"`
-	Plan          string        `yaml:"plan"`
-	ReverseCharge bool          `yaml:"reverse_charge"`
-	VPS           []CustomerVPS `yaml:"vps"`
+	ID    string `yaml:"id"`
+	Party `yaml:",inline"`
+	// BuyerReference is the customer's reference for its invoices (BT-10;
+	// the Leitweg-ID of a German public body).
+	BuyerReference string `yaml:"buyer_reference"`
+	// Language of the customer's documents: en (default) or de.
+	Language string `yaml:"language"`
+	// EInvoice is the e-invoice the customer receives with each document:
+	// xrechnung-ubl, xrechnung-cii, peppol, facturx or none (the default).
+	EInvoice string        `yaml:"einvoice"`
+	Currency string        `yaml:"currency"`
+	Plan     string        `yaml:"plan"`
+	VPS      []CustomerVPS `yaml:"vps"`
 }
+
+// E-invoice formats a customer can receive.
+const (
+	EInvoiceNone         = "none"
+	EInvoiceXRechnungUBL = "xrechnung-ubl"
+	EInvoiceXRechnungCII = "xrechnung-cii"
+	EInvoicePeppol       = "peppol"
+	EInvoiceFacturX      = "facturx"
+)
 
 // validCurrency says whether s is an ISO 4217 code.
 func validCurrency(s string) bool { return currency.Known(s) }
@@ -166,15 +247,30 @@ func (c *Config) validateBilling(seen map[string]bool) error {
 			return err
 		}
 	}
+	if c.Tax.Rate.IsNegative() || c.Tax.Rate.GreaterThan(decimal.NewFromInt(1)) {
+		return fmt.Errorf("tax.rate: %s is not in [0, 1] (0.19 for 19 %%)", c.Tax.Rate)
+	}
+	for cc, r := range c.Tax.ConsumerRates {
+		if !tax.EU(cc) || cc == c.Issuer.Country {
+			return fmt.Errorf("tax.consumer_rates.%s: not another EU member state's code", cc)
+		}
+		if r.IsNegative() || r.GreaterThan(decimal.NewFromInt(1)) {
+			return fmt.Errorf("tax.consumer_rates.%s: %s is not in [0, 1]", cc, r)
+		}
+	}
 	plans := map[string]bool{}
 	c.plans = plans
-	for i, p := range c.Plans {
+	for i := range c.Plans {
+		p := &c.Plans[i]
 		if !validID(p.ID, 64) || plans[p.ID] {
 			return fmt.Errorf("plans[%d].id: invalid or duplicate id %q", i, p.ID)
 		}
 		plans[p.ID] = true
-		if p.MonthlyFee.IsNegative() || p.TaxRate.IsNegative() || p.TaxRate.GreaterThan(decimal.NewFromInt(1)) {
-			return fmt.Errorf("plans[%d] (%s): monthly_fee must be >= 0 and tax_rate in [0, 1]", i, p.ID)
+		if p.Name == "" {
+			p.Name = p.ID
+		}
+		if p.MonthlyFee.IsNegative() {
+			return fmt.Errorf("plans[%d].monthly_fee (%s): must be >= 0", i, p.ID)
 		}
 		for name, m := range p.Metrics {
 			if m.Unit == "" || m.Included.IsNegative() || m.Rate.IsNegative() {
@@ -205,13 +301,46 @@ func (c *Config) validateBilling(seen map[string]bool) error {
 
 // checkIssuer checks what an invoice needs of its issuer.
 func (c *Config) checkIssuer() error {
+	is := &c.Issuer
 	switch {
-	case c.Issuer.Name == "":
+	case is.Name == "":
 		return fmt.Errorf("issuer.name: missing (invoices must name their issuer)")
-	case len(c.Issuer.Address) == 0:
+	case len(is.Address) == 0:
 		return fmt.Errorf("issuer.address: missing (invoices must carry the issuer's address)")
-	case c.Issuer.VATID == "":
+	case is.City == "":
+		return fmt.Errorf("issuer.city: missing (invoices must carry the issuer's address)")
+	case is.Postcode == "":
+		return fmt.Errorf("issuer.postcode: missing (invoices must carry the issuer's address)")
+	case !tax.Country(is.Country):
+		return fmt.Errorf("issuer.country: %q is not an ISO 3166 country code such as DE (the tax of every invoice depends on it)", is.Country)
+	case is.VATID == "":
 		return fmt.Errorf("issuer.vat_id: missing (invoices must carry the issuer's VAT ID)")
+	}
+	if err := tax.CheckVATID(is.VATID, is.Country); err != nil {
+		return fmt.Errorf("issuer.vat_id: %v", err)
+	}
+	if len(is.Address) > 3 {
+		return fmt.Errorf("issuer.address: %d lines; at most 3 street lines (postcode, city and country have keys of their own)", len(is.Address))
+	}
+	if err := checkEndpoint(is.Endpoint); err != nil {
+		return fmt.Errorf("issuer.endpoint: %v", err)
+	}
+	if b := is.Bank; b != nil {
+		if err := checkIBAN(b.IBAN); err != nil {
+			return fmt.Errorf("issuer.bank.iban: %v", err)
+		}
+		if b.BIC != "" && !bicPattern.MatchString(b.BIC) {
+			return fmt.Errorf("issuer.bank.bic: %q is not a BIC (8 or 11 letters and digits)", b.BIC)
+		}
+		if b.Holder == "" {
+			b.Holder = is.Name
+		}
+	}
+	if r := is.Register; r != nil && (r.Court == "" || r.Number == "") {
+		return fmt.Errorf("issuer.register: court and number, both")
+	}
+	if ct := is.Contact; ct != nil && (ct.Name == "" || ct.Phone == "" || ct.Email == "") {
+		return fmt.Errorf("issuer.contact: name, phone and email, all three")
 	}
 	return nil
 }
@@ -232,15 +361,159 @@ func (c *Config) checkCustomer(i int, cu *Customer, seen map[string]bool) error 
 	if !c.plans[cu.Plan] {
 		return fmt.Errorf("customers[%d].plan: no plan %q", i, cu.Plan)
 	}
-	// Under reverse charge the customer accounts for the VAT under its
-	// own VAT ID, which the invoice must carry (art. 226 (4)).
-	if cu.ReverseCharge && cu.VATID == "" {
-		return fmt.Errorf("customers[%d].vat_id: required with reverse_charge (the customer accounts for the VAT under it)", i)
+	if !tax.Country(cu.Country) {
+		return fmt.Errorf("customers[%d].country: %q is not an ISO 3166 country code such as DE (the invoice's tax depends on it)", i, cu.Country)
+	}
+	if cu.City == "" {
+		return fmt.Errorf("customers[%d].city: missing (invoices must carry the customer's address)", i)
+	}
+	if len(cu.Address) > 3 {
+		return fmt.Errorf("customers[%d].address: %d lines; at most 3 street lines (postcode, city and country have keys of their own)", i, len(cu.Address))
+	}
+	if cu.VATID != "" {
+		if err := tax.CheckVATID(cu.VATID, cu.Country); err != nil {
+			return fmt.Errorf("customers[%d].vat_id: %v", i, err)
+		}
+	}
+	if _, err := tax.Decide(c.Issuer.Country, cu.Country, cu.VATID, c.TaxRates()); err != nil {
+		return fmt.Errorf("customers[%d].country: %v", i, err)
+	}
+	switch cu.Language {
+	case "":
+		cu.Language = "en"
+	case "en", "de":
+	default:
+		return fmt.Errorf("customers[%d].language: %q is not en or de", i, cu.Language)
+	}
+	if err := checkEndpoint(cu.Endpoint); err != nil {
+		return fmt.Errorf("customers[%d].endpoint: %v", i, err)
+	}
+	if err := c.checkEInvoice(i, cu); err != nil {
+		return err
+	}
+	if err := c.checkPlaces(i, cu); err != nil {
+		return err
 	}
 	for j := range cu.VPS {
 		if key, err := c.checkCustomerVPS(&cu.VPS[j], seen); err != nil {
 			return fmt.Errorf("customers[%d].vps[%d].%s: %v", i, j, key, err)
 		}
+	}
+	return nil
+}
+
+// TaxRates are the configured rates, for tax.Decide.
+func (c *Config) TaxRates() tax.Rates {
+	return tax.Rates{Domestic: c.Tax.Rate, Consumer: c.Tax.ConsumerRates}
+}
+
+// checkEInvoice checks that what the customer's e-invoice format requires
+// is configured, so no document is issued that its receiver rejects.
+func (c *Config) checkEInvoice(i int, cu *Customer) error {
+	need := func(ok bool, key, why string) error {
+		if ok {
+			return nil
+		}
+		return fmt.Errorf("%s: missing; %s e-invoices require it (%s)", key, cu.EInvoice, why)
+	}
+	customer := fmt.Sprintf("customers[%d].", i)
+	var errs []error
+	switch cu.EInvoice {
+	case "":
+		cu.EInvoice = EInvoiceNone
+	case EInvoiceNone, EInvoiceFacturX:
+	case EInvoicePeppol:
+		errs = append(errs,
+			need(c.Issuer.Endpoint != nil, "issuer.endpoint", "the seller's electronic address, BT-34"),
+			need(cu.Endpoint != nil, customer+"endpoint", "the buyer's electronic address, BT-49"))
+	case EInvoiceXRechnungUBL, EInvoiceXRechnungCII:
+		errs = append(errs,
+			need(cu.BuyerReference != "", customer+"buyer_reference", "BR-DE-15: the Leitweg-ID or the buyer's reference, BT-10"),
+			need(cu.Endpoint != nil, customer+"endpoint", "the buyer's electronic address, BT-49"),
+			need(cu.Postcode != "", customer+"postcode", "BR-DE-9"),
+			need(c.Issuer.Endpoint != nil, "issuer.endpoint", "the seller's electronic address, BT-34"),
+			need(c.Issuer.Contact != nil, "issuer.contact", "BR-DE-2: the seller's contact with name, phone and email"),
+			need(c.Issuer.Bank != nil, "issuer.bank", "BR-DE-1: payment instructions"))
+	default:
+		return fmt.Errorf("%seinvoice: %q is not xrechnung-ubl, xrechnung-cii, peppol, facturx or none", customer, cu.EInvoice)
+	}
+	if cu.EInvoice == EInvoicePeppol {
+		for key, e := range map[string]*Endpoint{"issuer.endpoint": c.Issuer.Endpoint, customer + "endpoint": cu.Endpoint} {
+			if e != nil && e.Scheme == "EM" {
+				errs = append(errs, fmt.Errorf("%s.scheme: Peppol addresses are participant identifiers (0088, 9930, …), not e-mail (EM)", key))
+			}
+		}
+	}
+	// Not subject to VAT, the e-invoice may carry no VAT ID (BR-O-02):
+	// the seller is known by its register entry (BT-30, BR-CO-26) and, in
+	// XRechnung, its tax number (BR-DE-16).
+	if t, _ := tax.Decide(c.Issuer.Country, cu.Country, cu.VATID, c.TaxRates()); t.Category == tax.NotSubject && cu.EInvoice != EInvoiceNone {
+		errs = append(errs, need(c.Issuer.Register != nil, "issuer.register", "BR-CO-26: without a VAT ID the seller is identified by its register number"))
+		if cu.EInvoice == EInvoiceXRechnungUBL || cu.EInvoice == EInvoiceXRechnungCII {
+			errs = append(errs, need(c.Issuer.TaxNumber != "", "issuer.tax_number", "BR-DE-16: without a VAT ID the seller's tax number"))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkPlaces checks that the customer's plan prices in whole minor units
+// of its currency, so that every line's quantity times its unit price is
+// its amount exactly (see pricing).
+func (c *Config) checkPlaces(i int, cu *Customer) error {
+	places := currency.InvoicePlaces(cu.Currency)
+	p := c.Plan(cu.Plan)
+	check := func(key string, d decimal.Decimal) error {
+		if -d.Exponent() > places && !d.Equal(d.Round(places)) {
+			return fmt.Errorf("plans (%s).%s: %s has more decimals than customers[%d]'s currency %s bills (%d)", p.ID, key, d, i, cu.Currency, places)
+		}
+		return nil
+	}
+	errs := []error{check("monthly_fee", p.MonthlyFee)}
+	for name, m := range p.Metrics {
+		errs = append(errs, check("metrics."+name+".rate", m.Rate))
+	}
+	if p.P95 != nil {
+		errs = append(errs, check("p95.rate_per_mbps", p.P95.RatePerMbps))
+	}
+	return errors.Join(errs...)
+}
+
+// checkEndpoint checks an electronic address, when given.
+func checkEndpoint(e *Endpoint) error {
+	if e == nil {
+		return nil
+	}
+	if e.Scheme != "EM" && !(len(e.Scheme) == 4 && strings.Trim(e.Scheme, "0123456789") == "") {
+		return fmt.Errorf("scheme %q is not EM or a four-digit EAS code such as 0088", e.Scheme)
+	}
+	if e.ID == "" || len(e.ID) > 100 || strings.ContainsAny(e.ID, " \t") {
+		return fmt.Errorf("id %q is not an address (1 to 100 characters, no spaces)", e.ID)
+	}
+	return nil
+}
+
+var bicPattern = regexp.MustCompile(`^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$`)
+
+// checkIBAN checks an IBAN's form and its ISO 13616 check digits (mod 97),
+// so a typo in the account customers pay to is caught before any invoice
+// carries it.
+func checkIBAN(iban string) error {
+	if len(iban) < 15 || len(iban) > 34 || !tax.Country(iban[:2]) {
+		return fmt.Errorf("%q is not an IBAN (country code, check digits, account; no spaces)", iban)
+	}
+	r := 0
+	for _, ch := range iban[4:] + iban[:4] {
+		switch {
+		case '0' <= ch && ch <= '9':
+			r = (r*10 + int(ch-'0')) % 97
+		case 'A' <= ch && ch <= 'Z':
+			r = (r*100 + int(ch-'A'+10)) % 97
+		default:
+			return fmt.Errorf("%q is not an IBAN (capital letters and digits only, no spaces)", iban)
+		}
+	}
+	if r != 1 {
+		return fmt.Errorf("%q: its check digits are wrong (a typo?)", iban)
 	}
 	return nil
 }

@@ -11,14 +11,14 @@ import (
 const billingYAML = `timezone: Europe/Berlin
 rrd_dir: rrds
 state_dir: state
-issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1", "10115 Berlin"], vat_id: DE123456789}
+issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789}
 invoice: {number_prefix: "INV-", due_days: 14, rounding: half-even}
 hosts: [{name: host01, file: host01-uptime.rrd}]
+tax: {rate: "0.19"}
 plans:
   - id: standard
     monthly_fee: "20.00"
     prorate: true
-    tax_rate: 0.19
     metrics:
       in: {unit: GB, included: "500", rate: "0.01"}
     p95: {included_mbps: 10, rate_per_mbps: "0.50"}
@@ -26,7 +26,9 @@ plans:
 customers:
   - id: C001
     name: "Müller & Söhne GmbH"
-    address: ["Hauptstraße 5", "80331 München"]
+    address: ["Hauptstraße 5"]
+    city: München
+    country: DE
     vat_id: DE999999999
     currency: EUR
     plan: standard
@@ -43,7 +45,7 @@ func TestBilling(t *testing.T) {
 		t.Fatal(err)
 	}
 	pl := c.Plan("standard")
-	if pl == nil || pl.MonthlyFee.String() != "20" || pl.TaxRate.String() != "0.19" || pl.Metrics["in"].Rate.String() != "0.01" ||
+	if pl == nil || pl.MonthlyFee.String() != "20" || c.Tax.Rate.String() != "0.19" || pl.Name != "standard" || pl.Metrics["in"].Rate.String() != "0.01" ||
 		pl.P95.IncludedMbps.String() != "10" || pl.SLA.Credits[1].Percent.String() != "25" {
 		t.Fatalf("plan decoded as %+v", pl)
 	}
@@ -76,10 +78,31 @@ func TestBillingErrors(t *testing.T) {
 	// the parties an invoice must name (art. 226)
 	for _, c := range []struct{ old, new, want string }{
 		{`name: "OpenVPS Hosting GmbH", `, "", "issuer.name: missing"},
-		{`address: ["Street 1", "10115 Berlin"], `, "", "issuer.address: missing"},
+		{`address: ["Street 1"], `, "", "issuer.address: missing"},
 		{`, vat_id: DE123456789}`, "}", "issuer.vat_id: missing"},
-		{"    vat_id: DE999999999\n", "", ""},                                                                            // a customer's VAT ID is optional…
-		{"    vat_id: DE999999999\n", "    reverse_charge: true\n", "customers[0].vat_id: required with reverse_charge"}, // …but not under reverse charge
+		{`country: DE, vat_id`, `country: XX, vat_id`, `issuer.country: "XX" is not an ISO 3166 country code`},
+		{`vat_id: DE123456789}`, `vat_id: FR123456789}`, "issuer.vat_id: \"FR123456789\" does not start with DE"},
+		{"    vat_id: DE999999999\n", "", ""}, // a domestic customer's VAT ID is optional
+		// the tax follows the customer's country and VAT ID
+		{"    country: DE\n    vat_id: DE999999999\n", "    country: IE\n", "customers[0].country: a consumer in IE pays IE VAT (no vat_id given): set tax.consumer_rates.IE"},
+		{"    country: DE\n    vat_id: DE999999999\n", "    country: IE\n    vat_id: IE1234567X\n", ""}, // reverse charge
+		{"    country: DE\n", "    country: Germany\n", `customers[0].country: "Germany" is not an ISO 3166 country code`},
+		{"    vat_id: DE999999999\n", "    reverse_charge: true\n", "no longer set by hand"},
+		{"    prorate: true\n", "    prorate: true\n    tax_rate: \"0.19\"\n", "plans[0].tax_rate: plans no longer carry tax: set tax.rate"},
+		{`tax: {rate: "0.19"}`, `tax: {rate: "19"}`, "tax.rate: 19 is not in [0, 1]"},
+		// what an e-invoice format needs is there before any number is given
+		{"    plan: standard\n", "    plan: standard\n    einvoice: xrechnung-ubl\n", "customers[0].buyer_reference: missing; xrechnung-ubl e-invoices require it (BR-DE-15"},
+		{"    plan: standard\n", "    plan: standard\n    einvoice: peppol\n", "issuer.endpoint: missing; peppol e-invoices require it"},
+		{"    plan: standard\n", "    plan: standard\n    einvoice: zugferd\n", `customers[0].einvoice: "zugferd" is not`},
+		{"    plan: standard\n", "    plan: standard\n    language: fr\n", `customers[0].language: "fr" is not en or de`},
+		{`vat_id: DE123456789}`, `vat_id: DE123456789, endpoint: {scheme: EM, id: a@b.example}}`, ""},
+		{`vat_id: DE123456789}`, `vat_id: DE123456789, endpoint: {scheme: EM, id: a@b.example}}` + "\n#", ""},
+		{`vat_id: DE123456789}`, `vat_id: DE123456789, bank: {iban: DE89370400440532013001}}`, "issuer.bank.iban: \"DE89370400440532013001\": its check digits are wrong"},
+		{`vat_id: DE123456789}`, `vat_id: DE123456789, bank: {iban: DE89370400440532013000, bic: "COBA DE"}}`, "issuer.bank.bic"},
+		{`vat_id: DE123456789}`, `vat_id: DE123456789, bank: {iban: DE89370400440532013000}}`, ""},
+		// every line's quantity × price must be its amount in the currency
+		{"    currency: EUR\n", "    currency: JPY\n", "plans (standard).metrics.in.rate: 0.01 has more decimals than customers[0]'s currency JPY bills (0)"},
+		{`monthly_fee: "20.00"`, `monthly_fee: "20.005"`, "plans (standard).monthly_fee: 20.005 has more decimals"},
 	} {
 		y := strings.Replace(billingYAML, c.old, c.new, 1)
 		if y == billingYAML {

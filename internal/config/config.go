@@ -56,7 +56,8 @@ type Config struct {
 	StateDir       string          `yaml:"state_dir"`
 	OutDir         string          `yaml:"out_dir"`
 	ReviewCoverage *float64        `yaml:"review_coverage"`
-	Issuer         Party           `yaml:"issuer"`
+	Issuer         Issuer          `yaml:"issuer"`
+	Tax            TaxSettings     `yaml:"tax"`
 	Invoice        InvoiceSettings `yaml:"invoice"`
 	Issue          IssueSettings   `yaml:"issue"`
 	Plans          []Plan          `yaml:"plans"`
@@ -178,8 +179,15 @@ func decode(b []byte) (*Config, error) {
 
 // amountKeys are the keys whose values are money or rates: decimal
 // strings (or plain numbers), never floats.
-var amountKeys = map[string]bool{"monthly_fee": true, "tax_rate": true, "included": true, "rate": true, "percent": true,
+var amountKeys = map[string]bool{"monthly_fee": true, "included": true, "rate": true, "percent": true,
 	"included_mbps": true, "rate_per_mbps": true}
+
+// movedKeys are keys of earlier versions whose meaning moved: an old
+// config fails naming the new way rather than billing without its tax.
+var movedKeys = map[string]string{
+	"tax_rate":       "plans no longer carry tax: set tax.rate (the VAT follows each customer's country and VAT ID)",
+	"reverse_charge": "no longer set by hand: a customer in another EU state with a vat_id is billed under reverse charge",
+}
 
 // plainDecimal is an amount as billrun takes it: at most 15 digits before
 // the point and 10 after, no exponent, no NaN or infinity.
@@ -206,7 +214,10 @@ func checkValues(n *yaml.Node, key string) error {
 			if err := checkValues(n.Content[i+1], path); err != nil {
 				return err
 			}
-			if v := n.Content[i+1]; amountKeys[k] && v.Kind == yaml.ScalarNode && !plainDecimal.MatchString(v.Value) {
+			if why, ok := movedKeys[k]; ok && (strings.HasPrefix(key, "plans[") || strings.HasPrefix(key, "customers[")) {
+				return fmt.Errorf("line %d: %s: %s", n.Content[i].Line, path, why)
+			}
+			if v := n.Content[i+1]; (amountKeys[k] || key == "tax.consumer_rates") && v.Kind == yaml.ScalarNode && !plainDecimal.MatchString(v.Value) {
 				return fmt.Errorf("line %d: %s: %q is not a plain decimal amount such as \"20.00\" (at most 15 digits before the point and 10 after)", v.Line, path, v.Value)
 			}
 		}

@@ -56,7 +56,7 @@ func TestErrors(t *testing.T) {
 		"plans: [{id: p, monthly_fee: .nan}]\n":                                    `plans[0].monthly_fee: ".nan" is not a plain decimal`,
 		"plans: [{id: p, monthly_fee: 1e400}]\n":                                   `plans[0].monthly_fee: "1e400" is not a plain decimal`,
 		"plans: [{id: p, metrics: {in: {unit: GB, rate: \"0.1\", incuded: 1}}}]\n": `unknown key "incuded"`,
-		"plans: [{id: p, tax_rate: \"12345678901234567890\"}]\n":                   `plans[0].tax_rate: "12345678901234567890" is not a plain decimal`,
+		"plans: [{id: p, monthly_fee: \"12345678901234567890\"}]\n":                `plans[0].monthly_fee: "12345678901234567890" is not a plain decimal`,
 		"timezone: Mars/Olympus\n":                                                 `unknown zone "Mars/Olympus"`,
 		"vps: [{name: a}, {name: a}]\n":                                            `vps[1].name: invalid or duplicate name "a"`,
 		"vps: [{name: a, host: h9}]\n":                                             `vps[0].host: no host named "h9"`,

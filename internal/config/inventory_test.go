@@ -13,11 +13,11 @@ const inventoryYAML = `timezone: Europe/Berlin
 rrd_dir: rrds
 allow_outside_rrd_dir: true
 hosts: [{name: h1, file: h1.rrd}]
-issuer: {name: I, address: [Street 1], vat_id: DE1}
+issuer: {name: I, address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789}
 plans: [{id: p, monthly_fee: "1.00"}]
 customers:
-  - {id: C1, name: One, currency: EUR, plan: p}
-  - {id: C2, name: Two, currency: EUR, plan: p, vps: [{name: yaml1}]}
+  - {id: C1, country: DE, city: Berlin, name: One, currency: EUR, plan: p}
+  - {id: C2, country: DE, city: Berlin, name: Two, currency: EUR, plan: p, vps: [{name: yaml1}]}
 `
 
 func writeFiles(t *testing.T, files map[string]string) string {
@@ -38,8 +38,8 @@ func TestInventoryAsYAML(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		"billrun.yaml": inventoryYAML + "inventory: vps.csv\n",
 		"vps.csv":      "host,vps,customer,file,until,from\nh1,b,C1,b.rrd,,2026-10-15\n,top,,/abs/top.rrd,,\n,c,C2,,2026-11-01,\n",
-		"inline.yaml": strings.Replace(inventoryYAML, "{id: C1, name: One, currency: EUR, plan: p}",
-			"{id: C1, name: One, currency: EUR, plan: p, vps: [{name: b, file: b.rrd, host: h1, active_from: 2026-10-15}]}", 1) +
+		"inline.yaml": strings.Replace(inventoryYAML, "{id: C1, country: DE, city: Berlin, name: One, currency: EUR, plan: p}",
+			"{id: C1, country: DE, city: Berlin, name: One, currency: EUR, plan: p, vps: [{name: b, file: b.rrd, host: h1, active_from: 2026-10-15}]}", 1) +
 			"vps: [{name: top, file: /abs/top.rrd}]\n",
 	})
 	// C2's inventory VPS comes after its YAML one

@@ -40,3 +40,8 @@ func MinorUnits(code string) int32 {
 	}
 	return 2
 }
+
+// InvoicePlaces is the number of decimals invoices in code carry: its
+// minor unit, but at most 2, which is all EN 16931 allows an amount
+// (BR-DEC-*); a dinar invoice (KWD, 3) is in whole 10-fils steps.
+func InvoicePlaces(code string) int32 { return min(MinorUnits(code), 2) }

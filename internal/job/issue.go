@@ -118,7 +118,7 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 			return state.Document{Number: number, Kind: inv.Kind, CustomerID: inv.CustomerID, Period: p.Label,
 				IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency, Total: inv.Total.String(), Taxes: string(taxes),
 				Corrects: dr.Corrects, ContentDigest: dr.ContentDigest, Model: string(b),
-				PDFPath: filepath.Join(dir, number+".pdf"), JSONPath: filepath.Join(dir, number+".json")}, nil
+				PDFPath: filepath.Join(dir, number+".pdf"), JSONPath: filepath.Join(dir, number+".json"), XMLPath: xmlPath(dir, number, inv.EInvoice)}, nil
 		})
 		if err != nil {
 			return res, err
@@ -141,8 +141,21 @@ func complete(ctx context.Context, reg *state.Register, d state.Document, fallba
 	if err := json.Unmarshal([]byte(d.Model), &m); err != nil {
 		return d, fmt.Errorf("%s: its recorded data: %w", d.Number, err)
 	}
-	var pdf, js bytes.Buffer
-	if err := export.PDF(&pdf, &m.Invoice, m.Charts, fallback); err != nil {
+	var pdf, js, x bytes.Buffer
+	render := export.PDF
+	switch m.Invoice.EInvoice {
+	case config.EInvoiceFacturX:
+		render = export.FacturX // the PDF is the e-invoice
+	case config.EInvoiceXRechnungUBL, config.EInvoicePeppol:
+		if err := export.UBL(&x, &m.Invoice); err != nil {
+			return d, fmt.Errorf("%s: %w", d.Number, err)
+		}
+	case config.EInvoiceXRechnungCII:
+		if err := export.CII(&x, &m.Invoice); err != nil {
+			return d, fmt.Errorf("%s: %w", d.Number, err)
+		}
+	}
+	if err := render(&pdf, &m.Invoice, m.Charts, fallback); err != nil {
 		return d, fmt.Errorf("%s: %w", d.Number, err)
 	}
 	if err := export.JSON(&js, m.Invoice); err != nil {
@@ -158,6 +171,11 @@ func complete(ctx context.Context, reg *state.Register, d state.Document, fallba
 	if d.JSONSHA256, err = writeIssued(d.JSONPath, js.Bytes()); err != nil {
 		return d, err
 	}
+	if d.XMLPath != "" {
+		if d.XMLSHA256, err = writeIssued(d.XMLPath, x.Bytes()); err != nil {
+			return d, err
+		}
+	}
 	if err := atomicfile.SyncDir(filepath.Dir(d.PDFPath)); err != nil {
 		return d, err
 	}
@@ -169,6 +187,17 @@ func complete(ctx context.Context, reg *state.Register, d state.Document, fallba
 	}
 	d.Status = "issued"
 	return d, fault("finished")
+}
+
+// xmlPath is where a document's e-invoice is written: <number>.xml for
+// the XML formats; "" for none and for Factur-X, whose XML is inside the
+// PDF.
+func xmlPath(dir, number, format string) string {
+	switch format {
+	case config.EInvoiceXRechnungUBL, config.EInvoiceXRechnungCII, config.EInvoicePeppol:
+		return filepath.Join(dir, number+".xml")
+	}
+	return ""
 }
 
 // writeIssued writes an issued document's file read-only (temporary file,
@@ -215,7 +244,11 @@ func Verify(ctx context.Context, cfg *config.Config) ([]string, error) {
 			bad = append(bad, fmt.Sprintf("%s: being issued (billrun issue completes it)", d.Number))
 			continue
 		}
-		for _, f := range [][2]string{{d.PDFPath, d.PDFSHA256}, {d.JSONPath, d.JSONSHA256}} {
+		files := [][2]string{{d.PDFPath, d.PDFSHA256}, {d.JSONPath, d.JSONSHA256}}
+		if d.XMLPath != "" {
+			files = append(files, [2]string{d.XMLPath, d.XMLSHA256})
+		}
+		for _, f := range files {
 			b, err := inputfile.ReadFile(f[0], 1<<30)
 			if err != nil {
 				bad = append(bad, fmt.Sprintf("%s: %v", d.Number, err))

@@ -66,6 +66,7 @@ func TestIssueLifecycle(t *testing.T) {
 	}
 	// a new price: A and B change
 	o.Config.Plans[0].MonthlyFee = decimal.RequireFromString("12.00")
+	o.Config.Plans[1].MonthlyFee = decimal.RequireFromString("1600")
 	r, err = Run(ctx, o)
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"github.com/billrun/billrun/internal/period"
 
 	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/locale"
 	"github.com/billrun/billrun/internal/pricing"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -27,16 +28,18 @@ import (
 
 const cfgYAML = `timezone: UTC
 rrd_dir: ../../report/testdata/fixtures
-issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1", "10115 Berlin"], vat_id: DE123456789}
+issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789}
 metrics:
   - {name: in, ds: [vs_in], kind: counter, unit: bytes, max_rate: 1.25e9}
   - {name: out, ds: [vs_out], kind: counter, unit: bytes, max_rate: 1.25e9}
 hosts: [{name: host-a, file: host-a/file.rrd}]
+tax: {rate: "0.2"}
 plans:
-  - {id: p, monthly_fee: "10.00", tax_rate: "0.2", metrics: {in: {unit: GB, included: "100", rate: "0.02"}}}
+  - {id: p, monthly_fee: "10.00", metrics: {in: {unit: GB, included: "100", rate: "0.02"}}}
+  - {id: py, monthly_fee: "1500", metrics: {in: {unit: GB, included: "100", rate: "3"}}}
 customers:
-  - {id: A, name: "Müller & Söhne GmbH", currency: EUR, plan: p, vps: [{name: a1, file: vps-full/file.rrd, host: host-a}]}
-  - {id: B, name: "株式会社", currency: JPY, plan: p, vps: [{name: b1, file: vps-young/file.rrd}]}
+  - {id: A, country: DE, city: Berlin, name: "Müller & Söhne GmbH", currency: EUR, plan: p, vps: [{name: a1, file: vps-full/file.rrd, host: host-a}]}
+  - {id: B, country: DE, city: Berlin, name: "株式会社", currency: JPY, plan: py, vps: [{name: b1, file: vps-young/file.rrd}]}
 `
 
 func setup(t *testing.T, extra string) (Options, string) {
@@ -225,7 +228,7 @@ func TestInterruptedRun(t *testing.T) {
 }
 
 func TestPartialRun(t *testing.T) {
-	o, _ := setup(t, "  - {id: C, name: Gone, currency: EUR, plan: p, vps: [{name: c1, file: missing.rrd}]}\n")
+	o, _ := setup(t, "  - {id: C, country: DE, city: Berlin, name: Gone, currency: EUR, plan: p, vps: [{name: c1, file: missing.rrd}]}\n")
 	r, err := Run(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -242,7 +245,7 @@ func TestPartialRun(t *testing.T) {
 // The workbook read back: sheets, numeric cells with formats, totals as
 // formulas with cached values equal to the invoices, text kept as text.
 func TestWorkbook(t *testing.T) {
-	o, _ := setup(t, "  - {id: EVIL, name: \"=HYPERLINK(1)\", currency: EUR, plan: p, vps: [{name: z1, file: vps-parts/file.rrd}]}\n")
+	o, _ := setup(t, "  - {id: EVIL, country: DE, city: Berlin, name: \"=HYPERLINK(1)\", currency: EUR, plan: p, vps: [{name: z1, file: vps-parts/file.rrd}]}\n")
 	r, err := Run(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -349,7 +352,7 @@ func TestInvoicePDFs(t *testing.T) {
 		}
 		t.Skip("pdftotext not installed")
 	}
-	o, _ := setup(t, "  - {id: L, name: \"Łódź Hosting sp. z o.o.\", address: [\"ul. Piotrkowska 1\", \"90-001 Łódź\"], vat_id: PL1234567890, currency: EUR, plan: p, reverse_charge: true, vps: [{name: l1, file: vps-parts/file.rrd, host: host-a}]}\n")
+	o, _ := setup(t, "  - {id: L, country: PL, city: Łódź, name: \"Łódź Hosting sp. z o.o.\", address: [\"ul. Piotrkowska 1\"], vat_id: PL1234567890, currency: EUR, plan: p, vps: [{name: l1, file: vps-parts/file.rrd, host: host-a}]}\n")
 	font := "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf" // Debian fonts-droid-fallback
 	if _, err := os.Stat(font); err != nil {
 		if os.Getenv("CI") != "" {
@@ -370,12 +373,13 @@ func TestInvoicePDFs(t *testing.T) {
 		}
 		txt := string(out)
 		places := pricing.MinorUnits(inv.Currency)
-		want := []string{inv.Number, "DRAFT", "Draft: not an invoice", inv.Issuer.Name, inv.Total.StringFixed(places), inv.Subtotal.StringFixed(places)}
+		num := func(d decimal.Decimal) string { return locale.Number(inv.Language, d, places) }
+		want := []string{inv.Number, "DRAFT", "Draft: not an invoice", inv.Issuer.Name, num(inv.Total), num(inv.Subtotal)}
 		want = append(want, inv.Customer.Name) // 株式会社 through the fallback font
 		for _, l := range inv.Lines {
-			want = append(want, l.Amount.StringFixed(places))
+			want = append(want, num(l.Amount))
 		}
-		if inv.ReverseCharge {
+		if inv.Taxes[0].Category == "AE" {
 			want = append(want, "Reverse charge")
 		}
 		for _, w := range want {

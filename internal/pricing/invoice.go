@@ -9,27 +9,54 @@ import (
 	"github.com/billrun/billrun/internal/period"
 
 	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/currency"
+	"github.com/billrun/billrun/internal/locale"
+	"github.com/billrun/billrun/internal/tax"
 	"github.com/billrun/billrun/report"
 	"github.com/shopspring/decimal"
 )
 
-// Line is one invoice line.
+// Line is one invoice line. Quantity × UnitPrice is Amount exactly,
+// always: fees are whole months, or days at a daily price in whole minor
+// units; usage is billed in steps at which its rate comes to whole minor
+// units; an SLA credit is one credit of its amount (quantity -1).
 type Line struct {
 	VPS         string          `json:"vps"`
 	Kind        string          `json:"kind"` // fee, usage, p95, sla_credit
 	Description string          `json:"description"`
 	Quantity    decimal.Decimal `json:"quantity"`
 	Unit        string          `json:"unit"`
-	UnitPrice   decimal.Decimal `json:"unit_price"`
-	Amount      decimal.Decimal `json:"amount"`
-	Review      bool            `json:"review,omitempty"`
+	// UnitCode is the unit in UN/ECE Recommendation 20 (MON, DAY, E34 for
+	// GB, …), as e-invoices carry it.
+	UnitCode  string          `json:"unit_code"`
+	UnitPrice decimal.Decimal `json:"unit_price"`
+	Amount    decimal.Decimal `json:"amount"`
+	// Review: the line's figures need a person's look before the invoice
+	// is sent (the workbook and the run's problems say why). Customer
+	// documents never show it.
+	Review bool `json:"review,omitempty"`
 }
 
-// TaxLine is the taxable amount and tax of one VAT rate.
+// UsageItem is one priced metric of one VPS in the period: what was used
+// and what the plan includes, shown on the invoice whether or not any of
+// it is billed.
+type UsageItem struct {
+	VPS      string          `json:"vps"`
+	Metric   string          `json:"metric"`
+	Used     decimal.Decimal `json:"used"`
+	Included decimal.Decimal `json:"included"`
+	Unit     string          `json:"unit"`
+}
+
+// TaxLine is the taxable amount and tax of one VAT category and rate
+// (EN 16931 BG-23), rounded once.
 type TaxLine struct {
-	Rate    decimal.Decimal `json:"rate"`
-	Taxable decimal.Decimal `json:"taxable"`
-	Tax     decimal.Decimal `json:"tax"`
+	Category string          `json:"category"` // S, AE, O
+	Rate     decimal.Decimal `json:"rate"`
+	Taxable  decimal.Decimal `json:"taxable"`
+	Tax      decimal.Decimal `json:"tax"`
+	Reason   string          `json:"reason_code,omitempty"` // VATEX code for AE and O
+	Note     string          `json:"reason,omitempty"`      // its text, in the invoice's language
 }
 
 // VPSTotal is one VPS's share of an invoice: its lines (net), and the
@@ -61,31 +88,39 @@ type Reference struct {
 	IssueDate string `json:"issue_date"`
 }
 
-// Invoice is one customer's invoice for a period, or a credit note.
+// Invoice is one customer's invoice for a period, or a credit note. A
+// credit note's amounts are negative: it is the original, reversed.
 type Invoice struct {
-	Number        string          `json:"number"`
-	Kind          string          `json:"kind"`
-	Status        string          `json:"status"`
-	Corrects      *Reference      `json:"corrects,omitempty"`
-	CustomerID    string          `json:"customer_id"`
-	Customer      config.Party    `json:"customer"`
-	Issuer        config.Party    `json:"issuer"`
-	Currency      string          `json:"currency"`
-	PeriodStart   string          `json:"period_start"`
-	PeriodEnd     string          `json:"period_end"`
-	IssueDate     string          `json:"issue_date"`
-	DueDate       string          `json:"due_date"`
-	Lines         []Line          `json:"lines"`
-	Fees          decimal.Decimal `json:"fees"`
-	Usage         decimal.Decimal `json:"usage"`
-	Credit        decimal.Decimal `json:"sla_credit"`
-	Subtotal      decimal.Decimal `json:"subtotal"`
-	Taxes         []TaxLine       `json:"taxes"`
-	Total         decimal.Decimal `json:"total"`
-	PerVPS        []VPSTotal      `json:"per_vps"`
-	ReverseCharge bool            `json:"reverse_charge"`
-	Notes         []string        `json:"notes,omitempty"`
-	Review        bool            `json:"review"`
+	Number         string        `json:"number"`
+	Kind           string        `json:"kind"`
+	Status         string        `json:"status"`
+	Corrects       *Reference    `json:"corrects,omitempty"`
+	CustomerID     string        `json:"customer_id"`
+	Customer       config.Party  `json:"customer"`
+	BuyerReference string        `json:"buyer_reference,omitempty"`
+	Language       string        `json:"language"`
+	EInvoice       string        `json:"einvoice"`
+	Issuer         config.Issuer `json:"issuer"`
+	Currency       string        `json:"currency"`
+	// Places is the number of decimals of every amount (the currency's
+	// minor unit, at most 2).
+	Places      int32           `json:"places"`
+	DueDays     int             `json:"due_days"`
+	PeriodStart string          `json:"period_start"`
+	PeriodEnd   string          `json:"period_end"`
+	IssueDate   string          `json:"issue_date"`
+	DueDate     string          `json:"due_date"`
+	Lines       []Line          `json:"lines"`
+	UsageItems  []UsageItem     `json:"usage_summary"`
+	Fees        decimal.Decimal `json:"fees"`
+	Usage       decimal.Decimal `json:"usage"`
+	Credit      decimal.Decimal `json:"sla_credit"`
+	Subtotal    decimal.Decimal `json:"subtotal"`
+	Taxes       []TaxLine       `json:"taxes"`
+	Total       decimal.Decimal `json:"total"`
+	PerVPS      []VPSTotal      `json:"per_vps"`
+	Notes       []string        `json:"notes,omitempty"`
+	Review      bool            `json:"review"`
 }
 
 // Problem is something that kept a line or an invoice from being issued
@@ -100,10 +135,6 @@ type Problem struct {
 	Blocking bool `json:"blocking,omitempty"`
 }
 
-// ReverseChargeNote is printed on invoices where the customer accounts for
-// the VAT.
-const ReverseChargeNote = "Reverse charge: VAT to be accounted for by the recipient (Art. 196 Council Directive 2006/112/EC)."
-
 // Figures are the report results an invoice run prices, by VPS and host
 // name; Failed holds the VPS and hosts whose files could not be read.
 type Figures struct {
@@ -115,7 +146,8 @@ type Figures struct {
 // Book is what pricing needs to know: who issues, on what terms, the
 // plans and the customers.
 type Book struct {
-	Issuer         config.Party
+	Issuer         config.Issuer
+	Tax            tax.Rates
 	Settings       config.InvoiceSettings
 	Plans          []config.Plan
 	Customers      []config.Customer
@@ -124,7 +156,7 @@ type Book struct {
 
 // BookOf is cfg's book.
 func BookOf(cfg *config.Config) Book {
-	b := Book{Issuer: cfg.Issuer, Settings: cfg.Invoice, Plans: cfg.Plans, Customers: cfg.Customers}
+	b := Book{Issuer: cfg.Issuer, Tax: cfg.TaxRates(), Settings: cfg.Invoice, Plans: cfg.Plans, Customers: cfg.Customers}
 	if cfg.ReviewCoverage != nil { // always, once the config is validated
 		b.ReviewCoverage = *cfg.ReviewCoverage
 	}
@@ -162,17 +194,19 @@ func Build(b Book, p period.Period, fig Figures) ([]Invoice, []Problem) {
 func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice, []Problem, bool) {
 	plan := b.plan(cu.Plan)
 	round := Rounding(b.Settings.Rounding)
-	places := MinorUnits(cu.Currency)
+	places := currency.InvoicePlaces(cu.Currency)
+	lang := cu.Language
 	loc := p.Start.Location()
 	issue := p.End.In(loc)
 	inv := Invoice{
 		Number: DraftID(p.Label, cu.ID), Kind: KindInvoice, Status: StatusDraft,
-		CustomerID: cu.ID, Customer: cu.Party, Issuer: b.Issuer, Currency: cu.Currency,
-		PeriodStart:   p.Start.In(loc).Format("2006-01-02"),
-		PeriodEnd:     p.End.In(loc).AddDate(0, 0, -1).Format("2006-01-02"),
-		IssueDate:     issue.Format("2006-01-02"),
-		DueDate:       issue.AddDate(0, 0, b.Settings.DueDays).Format("2006-01-02"),
-		ReverseCharge: cu.ReverseCharge, Lines: []Line{},
+		CustomerID: cu.ID, Customer: cu.Party, BuyerReference: cu.BuyerReference, Language: lang, EInvoice: cu.EInvoice,
+		Issuer: b.Issuer, Currency: cu.Currency, Places: places, DueDays: b.Settings.DueDays,
+		PeriodStart: p.Start.In(loc).Format("2006-01-02"),
+		PeriodEnd:   p.End.In(loc).AddDate(0, 0, -1).Format("2006-01-02"),
+		IssueDate:   issue.Format("2006-01-02"),
+		DueDate:     issue.AddDate(0, 0, b.Settings.DueDays).Format("2006-01-02"),
+		Lines:       []Line{}, UsageItems: []UsageItem{},
 	}
 	var problems []Problem
 	for _, v := range cu.VPS {
@@ -180,38 +214,42 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice
 			continue // not this period's business
 		}
 		if e, bad := fig.Failed[v.Name]; bad {
-			problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: v.File, Problem: "invoice not issued: " + e, Blocking: true})
+			problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: v.File, Problem: "invoice not drafted: " + e, Blocking: true})
 		}
 		if v.Host != "" {
 			if e, bad := fig.Failed[v.Host]; bad {
-				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, Problem: "invoice not issued: host " + v.Host + ": " + e, Blocking: true})
+				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, Problem: "invoice not drafted: host " + v.Host + ": " + e, Blocking: true})
 			}
 		}
+	}
+	treatment, err := tax.Decide(b.Issuer.Country, cu.Country, cu.VATID, b.Tax)
+	if err != nil { // the config's validation decided it once already
+		problems = append(problems, Problem{CustomerID: cu.ID, Problem: "invoice not drafted: " + err.Error(), Blocking: true})
 	}
 	if len(problems) > 0 {
 		return inv, problems, false
 	}
 	span := p.End.Unix() - p.Start.Unix()
 	minutes := span / 60
+	days := p.Days()
 	vpsList := append([]config.CustomerVPS(nil), cu.VPS...)
 	sort.Slice(vpsList, func(a, b int) bool { return vpsList[a].Name < vpsList[b].Name })
 	for _, v := range vpsList {
 		u := fig.Usage[v.Name]
-		// Fee, prorated by active seconds.
 		w, ok := p.Clip(v.From, v.Until)
 		if !ok {
 			continue // not active in this period
 		}
-		from, until := w.Start, w.End
-		active := until.Unix() - from.Unix()
-		share := decimal.NewFromInt(1)
-		desc := fmt.Sprintf("Plan %s, %s", plan.ID, v.Name)
-		if plan.Prorate && active < span {
-			share = decimal.NewFromInt(active).Div(decimal.NewFromInt(span)).Round(6)
-			desc += fmt.Sprintf(" (active %s – %s)", from.In(loc).Format("2006-01-02"), until.In(loc).AddDate(0, 0, -1).Format("2006-01-02"))
+		fee := Line{VPS: v.Name, Kind: "fee", Quantity: decimal.NewFromInt(1), Unit: locale.Text(lang, "unit_month"), UnitCode: "MON",
+			UnitPrice: plan.MonthlyFee, Amount: plan.MonthlyFee, Description: locale.Text(lang, "fee_line", plan.Name, v.Name)}
+		if active := w.Days(); plan.Prorate && active < days {
+			// prorated as days at the daily price, in whole minor units
+			daily := round.Round(plan.MonthlyFee.Div(decimal.NewFromInt(int64(days))), places)
+			fee.Quantity, fee.Unit, fee.UnitCode, fee.UnitPrice = decimal.NewFromInt(int64(active)), locale.Text(lang, "unit_day"), "DAY", daily
+			fee.Amount = daily.Mul(fee.Quantity)
+			fee.Description = locale.Text(lang, "prorated", plan.Name, v.Name, active, days,
+				locale.Date(lang, w.Start.In(loc).Format("2006-01-02")), locale.Date(lang, w.End.In(loc).AddDate(0, 0, -1).Format("2006-01-02")))
 		}
-		fee := Line{VPS: v.Name, Kind: "fee", Description: desc, Quantity: share, Unit: "month", UnitPrice: plan.MonthlyFee,
-			Amount: round.Round(plan.MonthlyFee.Mul(share), places)}
 		inv.Lines = append(inv.Lines, fee)
 		inv.Fees = inv.Fees.Add(fee.Amount)
 		// Usage above the included quantities, metrics in name order.
@@ -233,40 +271,50 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice
 				continue
 			}
 			qty = qty.Round(3)
-			over := decimal.Max(decimal.Zero, qty.Sub(mp.Included))
-			l := Line{VPS: v.Name, Kind: "usage", Unit: mp.Unit, Quantity: over, UnitPrice: mp.Rate,
-				Description: fmt.Sprintf("%s %s: %s %s used, %s included", v.Name, n, qty.String(), mp.Unit, mp.Included.String()),
-				Amount:      round.Round(over.Mul(mp.Rate), places)}
+			inv.UsageItems = append(inv.UsageItems, UsageItem{VPS: v.Name, Metric: n, Used: qty, Included: mp.Included, Unit: mp.Unit})
+			review := false
 			if m.Spikes > 0 {
-				l.Review = true
+				review = true
 				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: u.File,
-					Problem: fmt.Sprintf("%s: %d row(s) above the metric's limit (a counter reset?) not billed: line flagged for review", n, m.Spikes)})
+					Problem: fmt.Sprintf("%s: %d row(s) above the metric's limit (a counter reset?) not billed: invoice flagged for review", n, m.Spikes)})
 			}
 			if cov := float64(m.Coverage); math.IsNaN(cov) || cov < b.ReviewCoverage {
-				l.Review = true
+				review = true
 				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: u.File,
-					Problem: fmt.Sprintf("%s coverage %.4f below %.4f: line flagged for review", n, cov, b.ReviewCoverage)})
+					Problem: fmt.Sprintf("%s coverage %.4f below %.4f: invoice flagged for review", n, cov, b.ReviewCoverage)})
 			}
+			inv.Review = inv.Review || review
+			over := billable(qty.Sub(mp.Included), mp.Rate, places)
+			if !over.IsPositive() {
+				continue // within the allowance: the usage summary shows it
+			}
+			l := Line{VPS: v.Name, Kind: "usage", Unit: mp.Unit, UnitCode: UnitCode(mp.Unit), Quantity: over, UnitPrice: mp.Rate, Review: review,
+				Description: locale.Text(lang, "usage_line", v.Name, n, locale.Quantity(lang, mp.Included), mp.Unit),
+				Amount:      over.Mul(mp.Rate)}
 			inv.Lines = append(inv.Lines, l)
 			inv.Usage = inv.Usage.Add(l.Amount)
 		}
 		if plan.P95 != nil && u.P95 != nil && !math.IsNaN(float64(u.P95.Max)) {
 			mbps := fromFloat(float64(u.P95.Max)).Div(decimal.NewFromInt(1_000_000)).Round(3)
-			over := decimal.Max(decimal.Zero, mbps.Sub(plan.P95.IncludedMbps))
-			l := Line{VPS: v.Name, Kind: "p95", Unit: "Mbps", Quantity: over, UnitPrice: plan.P95.RatePerMbps,
-				Description: fmt.Sprintf("%s 95th percentile bandwidth: %s Mbps, %s included", v.Name, mbps, plan.P95.IncludedMbps),
-				Amount:      round.Round(over.Mul(plan.P95.RatePerMbps), places)}
-			inv.Lines = append(inv.Lines, l)
-			inv.Usage = inv.Usage.Add(l.Amount)
+			over := billable(mbps.Sub(plan.P95.IncludedMbps), plan.P95.RatePerMbps, places)
+			if over.IsPositive() {
+				l := Line{VPS: v.Name, Kind: "p95", Unit: "Mbps", UnitCode: "E20", Quantity: over, UnitPrice: plan.P95.RatePerMbps,
+					Description: locale.Text(lang, "p95_line", v.Name, "max(in, out)", locale.Quantity(lang, mbps), locale.Quantity(lang, plan.P95.IncludedMbps)),
+					Amount:      over.Mul(plan.P95.RatePerMbps)}
+				inv.Lines = append(inv.Lines, l)
+				inv.Usage = inv.Usage.Add(l.Amount)
+			}
 		}
-		// SLA credit from the host's uptime.
+		// SLA credit from the host's uptime: one credit (quantity -1) of a
+		// percentage of this VPS's fee.
 		if plan.SLA != nil && v.Host != "" {
 			if h := fig.Hosts[v.Host]; h != nil && !math.IsNaN(float64(h.UptimePct)) {
 				if pct, below, ok := creditTier(plan.SLA, float64(h.UptimePct)); ok {
-					l := Line{VPS: v.Name, Kind: "sla_credit", Unit: "% of fee", Quantity: pct, UnitPrice: fee.Amount,
-						Description: fmt.Sprintf("%s SLA credit: %s uptime %s %% below %s %%", v.Name, v.Host,
-							strconv.FormatFloat(float64(h.UptimePct), 'f', 4, 64), strconv.FormatFloat(below, 'f', -1, 64)),
-						Amount: round.Round(fee.Amount.Mul(pct).Div(decimal.NewFromInt(100)), places).Neg()}
+					credit := round.Round(fee.Amount.Mul(pct).Div(decimal.NewFromInt(100)), places)
+					l := Line{VPS: v.Name, Kind: "sla_credit", Unit: locale.Text(lang, "unit_credit"), UnitCode: "C62", Quantity: decimal.NewFromInt(-1), UnitPrice: credit,
+						Description: locale.Text(lang, "sla_line", v.Name, locale.Quantity(lang, pct), locale.Number(lang, fee.Amount, places), v.Host,
+							locale.Number(lang, decimal.NewFromFloat(float64(h.UptimePct)), 4), locale.Quantity(lang, decimal.NewFromFloat(below))),
+						Amount: credit.Neg()}
 					inv.Lines = append(inv.Lines, l)
 					inv.Credit = inv.Credit.Add(l.Amount)
 				}
@@ -275,16 +323,19 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice
 	}
 	for _, l := range inv.Lines {
 		inv.Subtotal = inv.Subtotal.Add(l.Amount)
-		inv.Review = inv.Review || l.Review
 	}
-	rate := plan.TaxRate
-	if cu.ReverseCharge {
-		rate = decimal.Zero
-		inv.Notes = append(inv.Notes, ReverseChargeNote)
+	tl := TaxLine{Category: treatment.Category, Rate: treatment.Rate, Taxable: inv.Subtotal, Reason: treatment.Reason,
+		Tax: round.Round(inv.Subtotal.Mul(treatment.Rate), places)}
+	switch treatment.Category {
+	case tax.ReverseCharge:
+		tl.Note = locale.Text(lang, "reverse_short")
+		inv.Notes = append(inv.Notes, locale.Text(lang, "reverse_charge"))
+	case tax.NotSubject:
+		tl.Note = locale.Text(lang, "not_subject_short")
+		inv.Notes = append(inv.Notes, locale.Text(lang, "not_subject", b.Issuer.Country))
 	}
-	tax := round.Round(inv.Subtotal.Mul(rate), places)
-	inv.Taxes = []TaxLine{{Rate: rate, Taxable: inv.Subtotal, Tax: tax}}
-	inv.Total = inv.Subtotal.Add(tax)
+	inv.Taxes = []TaxLine{tl}
+	inv.Total = inv.Subtotal.Add(tl.Tax)
 	var weights []decimal.Decimal
 	for _, l := range inv.Lines {
 		if n := len(inv.PerVPS); n == 0 || inv.PerVPS[n-1].VPS != l.VPS {
@@ -296,7 +347,7 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice
 	for _, t := range inv.PerVPS {
 		weights = append(weights, decimal.Max(t.Net, decimal.Zero))
 	}
-	shares, err := Allocate(tax, weights, places)
+	shares, err := Allocate(tl.Tax, weights, places)
 	if err != nil {
 		problems = append(problems, Problem{CustomerID: cu.ID, Problem: "tax allocation: " + err.Error()})
 	}
@@ -307,6 +358,28 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice
 		inv.PerVPS[i].Gross = inv.PerVPS[i].Net.Add(inv.PerVPS[i].Tax)
 	}
 	return inv, problems, true
+}
+
+// billable is a quantity above the allowance as it is billed: rounded
+// (half up) to the finest step at which its rate comes to whole minor
+// units, so quantity × rate is the amount exactly (a rate of 0.05 EUR
+// bills whole units, 0.5 EUR tenths, 2 EUR hundredths), and at most
+// three decimals. The config keeps rates to the currency's places.
+func billable(over, rate decimal.Decimal, places int32) decimal.Decimal {
+	if !over.IsPositive() {
+		return decimal.Zero
+	}
+	step := places - decimals(rate)
+	return over.Round(min(max(step, 0), 3))
+}
+
+// decimals is the number of decimals d needs (0.50 needs 1).
+func decimals(d decimal.Decimal) int32 {
+	n := max(-d.Exponent(), 0)
+	for n > 0 && d.Equal(d.Round(n-1)) {
+		n--
+	}
+	return n
 }
 
 // creditTier returns the largest credit whose threshold uptime is below.

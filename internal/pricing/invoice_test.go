@@ -87,7 +87,7 @@ func TestConvert(t *testing.T) {
 
 const fleetYAML = `timezone: UTC
 rrd_dir: ../../report/testdata/fixtures
-issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1", "10115 Berlin", "Germany"], vat_id: DE123456789, email: billing@example.com}
+issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789, email: billing@example.com}
 metrics:
   - {name: ticks, ds: [vs_uticks, vs_sticks], kind: counter, unit: ticks}
   - {name: rss, ds: [vs_rss], kind: gauge, unit: KB-minutes}
@@ -96,11 +96,11 @@ metrics:
 hosts:
   - {name: host-a, file: host-a/file.rrd}
   - {name: host-b, file: host-b/file.rrd}
+tax: {rate: "0.19"}
 plans:
   - id: standard
     monthly_fee: "20.00"
     prorate: true
-    tax_rate: "0.19"
     metrics:
       in: {unit: GB, included: "100", rate: "0.05"}
       out: {unit: GB, included: "100", rate: "0.05"}
@@ -111,33 +111,41 @@ plans:
   - id: yen
     monthly_fee: "3000"
     prorate: true
-    tax_rate: "0.10"
     metrics:
       in: {unit: GiB, included: "50", rate: "7"}
 customers:
   - id: C001
     name: "Müller & Söhne GmbH"
-    address: ["Hauptstraße 5", "80331 München", "Germany"]
+    address: ["Hauptstraße 5"]
+    postcode: "80331"
+    city: München
+    country: DE
     vat_id: DE999999999
     currency: EUR
     plan: standard
     vps: [{name: m-full, file: vps-full/file.rrd, host: host-a}]
   - id: C002
     name: "Łódź Hosting sp. z o.o."
-    address: ["ul. Piotrkowska 1", "90-001 Łódź", "Poland"]
+    address: ["ul. Piotrkowska 1"]
+    postcode: "90-001"
+    city: Łódź
+    country: PL
     vat_id: PL1234567890
     currency: EUR
     plan: standard
-    reverse_charge: true
     vps: [{name: l-young, file: vps-young/file.rrd, host: host-b}]
   - id: C003
     name: "株式会社"
-    address: ["東京都千代田区1-1"]
+    address: ["千代田区1-1"]
+    city: 東京都
+    country: JP
     currency: JPY
     plan: yen
     vps: [{name: k-parts, file: vps-parts/file.rrd, active_from: 2026-10-15}]
   - id: C004
     name: "Gone Ltd"
+    city: London
+    country: GB
     currency: GBP
     plan: standard
     vps: [{name: g-missing, file: missing/file.rrd}]
@@ -219,6 +227,12 @@ func TestGoldenInvoices(t *testing.T) {
 	for _, inv := range invs {
 		s := decimal.Zero
 		for _, l := range inv.Lines {
+			if !l.Quantity.Mul(l.UnitPrice).Equal(l.Amount) {
+				t.Errorf("%s: line %q: %s × %s is not %s", inv.Number, l.Description, l.Quantity, l.UnitPrice, l.Amount)
+			}
+			if l.Amount.IsZero() && l.Kind == "usage" {
+				t.Errorf("%s: a usage line of nothing: %q", inv.Number, l.Description)
+			}
 			if !l.Amount.Equal(l.Amount.Round(MinorUnits(inv.Currency))) {
 				t.Errorf("%s: line %q not rounded to the minor unit: %s", inv.Number, l.Description, l.Amount)
 			}
@@ -235,11 +249,20 @@ func TestGoldenInvoices(t *testing.T) {
 			t.Errorf("%s: per-VPS gross adds up to %s, total %s", inv.Number, g, inv.Total)
 		}
 	}
-	if !invs[1].ReverseCharge || !invs[1].Taxes[0].Tax.IsZero() || len(invs[1].Notes) != 1 {
-		t.Errorf("reverse charge: %+v", invs[1].Taxes)
+	if c := invs[0].Taxes[0]; c.Category != "S" || c.Rate.String() != "0.19" || c.Tax.IsZero() {
+		t.Errorf("domestic: %+v", c)
 	}
-	if invs[2].Lines[0].Quantity.String() != "0.548387" { // 17 of 31 days
-		t.Errorf("prorated share %s", invs[2].Lines[0].Quantity)
+	if c := invs[1].Taxes[0]; c.Category != "AE" || c.Reason != "VATEX-EU-AE" || !c.Tax.IsZero() || len(invs[1].Notes) != 1 {
+		t.Errorf("reverse charge (PL): %+v %q", c, invs[1].Notes)
+	}
+	if c := invs[2].Taxes[0]; c.Category != "O" || c.Reason != "VATEX-EU-O" || !c.Tax.IsZero() {
+		t.Errorf("outside the EU (JP): %+v", c)
+	}
+	if l := invs[2].Lines[0]; l.Quantity.String() != "17" || l.UnitCode != "DAY" || l.UnitPrice.String() != "97" { // 3000 JPY / 31 days
+		t.Errorf("prorated fee: %s %s at %s", l.Quantity, l.UnitCode, l.UnitPrice)
+	}
+	if len(invs[0].UsageItems) != 4 {
+		t.Errorf("usage summary: %+v", invs[0].UsageItems)
 	}
 	found := false
 	for _, p := range probs {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/billrun/billrun/internal/locale"
 	"github.com/shopspring/decimal"
 )
 
@@ -80,4 +81,13 @@ func ContentDigest(inv Invoice) string {
 	b, _ := json.Marshal(inv) // plain data: cannot fail
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// PaymentTerms is the invoice's payment terms (BT-20) in its language;
+// a credit note's say that nothing is to be paid.
+func (inv *Invoice) PaymentTerms() string {
+	if inv.Kind == KindCreditNote {
+		return locale.Text(inv.Language, "credit_payment")
+	}
+	return locale.Text(inv.Language, "payment_terms", inv.DueDays)
 }

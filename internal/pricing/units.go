@@ -55,3 +55,18 @@ func Units(baseUnit string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// unitCodes are the billing units in UN/ECE Recommendation 20, as
+// e-invoices name them (BT-130); a unit not here is "one" (C62).
+var unitCodes = map[string]string{
+	"B": "AD", "KB": "2P", "MB": "4L", "GB": "E34", "TB": "E35",
+	"cpu-seconds": "SEC", "cpu-minutes": "MIN", "cpu-hours": "HUR", "Mbps": "E20",
+}
+
+// UnitCode is unit's UN/ECE Recommendation 20 code.
+func UnitCode(unit string) string {
+	if c, ok := unitCodes[unit]; ok {
+		return c
+	}
+	return "C62"
+}

@@ -21,6 +21,7 @@ type Document struct {
 	Model                  string // the document's data, as JSON: what its files are rendered from
 	PDFPath, PDFSHA256     string
 	JSONPath, JSONSHA256   string
+	XMLPath, XMLSHA256     string // the e-invoice, when it is a file of its own
 }
 
 // Draft is a document worked on and not yet issued.
@@ -32,12 +33,12 @@ type Draft struct {
 }
 
 const documentColumns = `number, kind, status, customer_id, period, issue_date, due_date, currency, total, taxes,
-	coalesce(corrects, ''), content_digest, model, pdf_path, coalesce(pdf_sha256, ''), json_path, coalesce(json_sha256, '')`
+	coalesce(corrects, ''), content_digest, model, pdf_path, coalesce(pdf_sha256, ''), json_path, coalesce(json_sha256, ''), xml_path, coalesce(xml_sha256, '')`
 
 func scanDocument(s interface{ Scan(...any) error }) (Document, error) {
 	var d Document
 	err := s.Scan(&d.Number, &d.Kind, &d.Status, &d.CustomerID, &d.Period, &d.IssueDate, &d.DueDate, &d.Currency, &d.Total, &d.Taxes,
-		&d.Corrects, &d.ContentDigest, &d.Model, &d.PDFPath, &d.PDFSHA256, &d.JSONPath, &d.JSONSHA256)
+		&d.Corrects, &d.ContentDigest, &d.Model, &d.PDFPath, &d.PDFSHA256, &d.JSONPath, &d.JSONSHA256, &d.XMLPath, &d.XMLSHA256)
 	return d, err
 }
 
@@ -182,8 +183,8 @@ func (r *Register) Allocate(ctx context.Context, seq string, build func(n int) (
 		corrects = d.Corrects
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO documents (number, kind, status, customer_id, period, issue_date, due_date, currency, total, taxes,
-		corrects, content_digest, model, pdf_path, json_path) VALUES (?, ?, 'issuing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.Number, d.Kind, d.CustomerID, d.Period, d.IssueDate, d.DueDate, d.Currency, d.Total, d.Taxes, corrects, d.ContentDigest, d.Model, d.PDFPath, d.JSONPath)
+		corrects, content_digest, model, pdf_path, json_path, xml_path) VALUES (?, ?, 'issuing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.Number, d.Kind, d.CustomerID, d.Period, d.IssueDate, d.DueDate, d.Currency, d.Total, d.Taxes, corrects, d.ContentDigest, d.Model, d.PDFPath, d.JSONPath, d.XMLPath)
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
 			return Document{}, fmt.Errorf("register %s: number %s was given before (a number format that repeats itself?)", r.path, d.Number)
@@ -207,8 +208,8 @@ func (r *Register) Finish(ctx context.Context, d Document) error {
 		return r.errf(err, "begin")
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "UPDATE documents SET status = 'issued', pdf_sha256 = ?, json_sha256 = ? WHERE number = ?",
-		d.PDFSHA256, d.JSONSHA256, d.Number); err != nil {
+	if _, err := tx.ExecContext(ctx, "UPDATE documents SET status = 'issued', pdf_sha256 = ?, json_sha256 = ?, xml_sha256 = ? WHERE number = ?",
+		d.PDFSHA256, d.JSONSHA256, d.XMLSHA256, d.Number); err != nil {
 		return r.errf(err, "finish "+d.Number)
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE drafts SET status = 'issued' WHERE period = ? AND customer_id = ? AND kind = ? AND corrects = ?",

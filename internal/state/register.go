@@ -73,6 +73,11 @@ var schema = []string{
 		customer_id TEXT NOT NULL,
 		number TEXT PRIMARY KEY
 	);`,
+	// 2: each document's e-invoice (XRechnung or Peppol XML beside the
+	// PDF; empty when the customer takes none, or when the PDF itself is
+	// the Factur-X invoice).
+	`ALTER TABLE documents ADD COLUMN xml_path TEXT NOT NULL DEFAULT '';
+	ALTER TABLE documents ADD COLUMN xml_sha256 TEXT`,
 }
 
 // Register is the state directory's SQLite database: the ledger of billed

@@ -1,0 +1,151 @@
+package export
+
+import (
+	"encoding/xml"
+	"io"
+	"strings"
+
+	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/pricing"
+	"github.com/billrun/billrun/internal/tax"
+	"github.com/shopspring/decimal"
+)
+
+// writeXML writes v as an indented UTF-8 XML document.
+func writeXML(w io.Writer, v any) error {
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// party is a document's seller or buyer as e-invoices carry it.
+type party struct {
+	name, registration, legalInfo string
+	street                        []string
+	city, postcode, country       string
+	vatID, taxNumber              string
+	endpoint                      *config.Endpoint
+	contact                       *config.Contact
+}
+
+// document is an invoice or credit note as EN 16931 sees it, the one
+// model both syntaxes (UBL, CII) are written from: amounts of a credit
+// note are positive (the credit), every figure is the invoice's own.
+type document struct {
+	spec, number, typeCode, issueDate, dueDate string
+	periodStart, periodEnd, currency, note     string
+	buyerReference, paymentTerms               string
+	credit                                     bool
+	corrects                                   *pricing.Reference
+	places                                     int32
+	seller, buyer                              party
+	payment                                    *payment
+	lines                                      []docLine
+	taxes                                      []docTax
+	lineTotal, taxTotal, grandTotal            decimal.Decimal
+}
+
+type payment struct{ code, iban, bic, holder string }
+
+type docLine struct {
+	id, name, quantity, unitCode, price, category, percent string
+	amount                                                 decimal.Decimal
+}
+
+type docTax struct {
+	category, percent, reasonCode, reason string
+	taxable, tax                          decimal.Decimal
+}
+
+// newDocument is inv as EN 16931 sees it.
+func newDocument(inv *pricing.Invoice) *document {
+	e := &document{number: inv.Number, typeCode: "380", issueDate: inv.IssueDate, dueDate: inv.DueDate,
+		periodStart: inv.PeriodStart, periodEnd: inv.PeriodEnd, currency: inv.Currency, places: inv.Places,
+		buyerReference: inv.BuyerReference, corrects: inv.Corrects, note: strings.Join(inv.Notes, " ")}
+	switch inv.EInvoice {
+	case "xrechnung-ubl", "xrechnung-cii":
+		e.spec = specXRechnung
+	case "peppol":
+		e.spec = specPeppol
+		if e.buyerReference == "" {
+			e.buyerReference = inv.CustomerID // PEPPOL-EN16931-R003 wants one
+		}
+	default:
+		e.spec = specEN16931
+	}
+	sign := decimal.NewFromInt(1)
+	if inv.Kind == pricing.KindCreditNote {
+		e.credit, e.typeCode, sign = true, "381", decimal.NewFromInt(-1)
+	}
+	category := tax.Standard
+	if len(inv.Taxes) > 0 {
+		category = inv.Taxes[0].Category
+	}
+	// Under "not subject to VAT" no VAT ID may appear (BR-O-02): the
+	// seller is identified by its tax number and register entry.
+	notSubject := category == tax.NotSubject
+	is := inv.Issuer
+	e.seller = party{name: is.Name, street: is.Address, city: is.City, postcode: is.Postcode, country: is.Country,
+		vatID: is.VATID, taxNumber: is.TaxNumber, endpoint: is.Endpoint, contact: is.Contact}
+	if notSubject {
+		e.seller.vatID = ""
+	}
+	if r := is.Register; r != nil {
+		e.seller.registration = r.Number
+		e.seller.legalInfo = r.Court + " " + r.Number
+	}
+	if len(is.ManagingDirectors) > 0 {
+		if e.seller.legalInfo != "" {
+			e.seller.legalInfo += "; "
+		}
+		e.seller.legalInfo += "Managing directors: " + strings.Join(is.ManagingDirectors, ", ")
+	}
+	cu := inv.Customer
+	e.buyer = party{name: cu.Name, street: cu.Address, city: cu.City, postcode: cu.Postcode, country: cu.Country, vatID: cu.VATID, endpoint: cu.Endpoint}
+	if notSubject {
+		e.buyer.vatID = ""
+	}
+	if b := is.Bank; b != nil {
+		code := "30" // credit transfer
+		if inv.Currency == "EUR" {
+			code = "58" // SEPA credit transfer
+		}
+		e.payment = &payment{code: code, iban: b.IBAN, bic: b.BIC, holder: b.Holder}
+	}
+	e.paymentTerms = inv.PaymentTerms()
+	for i, l := range inv.Lines {
+		t := inv.Taxes[0]
+		e.lines = append(e.lines, docLine{id: itoa(i + 1), name: l.Description, quantity: l.Quantity.Mul(sign).String(),
+			unitCode: l.UnitCode, price: l.UnitPrice.String(), category: t.Category, percent: percent(t),
+			amount: l.Amount.Mul(sign)})
+		e.lineTotal = e.lineTotal.Add(l.Amount.Mul(sign))
+	}
+	for _, t := range inv.Taxes {
+		dt := docTax{category: t.Category, percent: t.Rate.Mul(decimal.NewFromInt(100)).String(), taxable: t.Taxable.Mul(sign), tax: t.Tax.Mul(sign)}
+		if t.Category != tax.Standard {
+			dt.reasonCode, dt.reason = t.Reason, t.Note
+		}
+		e.taxes = append(e.taxes, dt)
+		e.taxTotal = e.taxTotal.Add(t.Tax.Mul(sign))
+	}
+	e.grandTotal = e.lineTotal.Add(e.taxTotal)
+	return e
+}
+
+// percent is a tax line's rate in percent (19), absent for "not subject
+// to VAT" (BR-O-05).
+func percent(t pricing.TaxLine) string {
+	if t.Category == tax.NotSubject {
+		return ""
+	}
+	return t.Rate.Mul(decimal.NewFromInt(100)).String()
+}
+
+func itoa(i int) string { return decimal.NewFromInt(int64(i)).String() }

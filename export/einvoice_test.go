@@ -1,0 +1,187 @@
+package export
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/einvoicecheck"
+	"github.com/billrun/billrun/internal/period"
+	"github.com/billrun/billrun/internal/pricing"
+	"github.com/billrun/billrun/report"
+)
+
+// matrixIssuer is an issuer with everything every format needs.
+const matrixIssuer = `timezone: Europe/Berlin
+issuer:
+  name: "OpenVPS Hosting GmbH"
+  address: ["Friedrichstraße 1"]
+  postcode: "10117"
+  city: Berlin
+  country: DE
+  vat_id: DE123456789
+  tax_number: "37/123/45678"
+  email: billing@openvps.example
+  endpoint: {scheme: "9930", id: DE123456789}
+  bank: {iban: DE89370400440532013000, bic: COBADEFFXXX}
+  register: {court: Amtsgericht Charlottenburg, number: HRB 123456 B}
+  managing_directors: [Erika Mustermann]
+  contact: {name: Max Mustermann, phone: "+49 30 1234567", email: billing@openvps.example}
+tax: {rate: "0.19"}
+hosts: [{name: h, file: h.rrd}]
+plans:
+  - {id: EUR, name: "VPS Standard", monthly_fee: "20.00", prorate: true, metrics: {in: {unit: GB, included: "100", rate: "0.05"}}, sla: {target: 99.9, credits: [{below: 99.9, percent: "10"}]}}
+  - {id: JPY, name: "VPS スタンダード", monthly_fee: "3000", prorate: true, metrics: {in: {unit: GB, included: "100", rate: "7"}}, sla: {target: 99.9, credits: [{below: 99.9, percent: "10"}]}}
+  - {id: KWD, name: "VPS Standard", monthly_fee: "6.50", prorate: true, metrics: {in: {unit: GB, included: "100", rate: "0.02"}}, sla: {target: 99.9, credits: [{below: 99.9, percent: "10"}]}}
+customers:
+`
+
+// matrixCase is a customer of each tax case.
+var matrixCases = []struct{ name, party string }{
+	{"domestic", `{name: "Müller & Söhne GmbH", address: ["Hauptstraße 5"], postcode: "80331", city: München, country: DE, vat_id: DE999999999, buyer_reference: "04011000-12345-67", endpoint: {scheme: "9930", id: DE999999999}, language: de}`},
+	{"eu-reverse", `{name: "Ωmega Ltd", address: ["1 Main St"], postcode: "D02 X285", city: Dublin, country: IE, vat_id: IE1234567X, buyer_reference: PO-77, endpoint: {scheme: "9935", id: IE1234567X}}`},
+	{"non-eu", `{name: "Acme Inc.", address: ["1 Infinite Loop", "Suite 5"], postcode: "95014", city: Cupertino, country: US, buyer_reference: "4711", endpoint: {scheme: "0060", id: "123456789"}}`},
+}
+
+var matrixFormats = []string{"xrechnung-ubl", "xrechnung-cii", "peppol", "facturx"}
+
+// matrixInvoices are an invoice and its credit note for every tax case ×
+// format × currency (EUR, JPY with no decimals, KWD with three), priced
+// from made-up figures: a full and a prorated VPS, usage above the
+// allowance, an SLA credit.
+func matrixInvoices(t *testing.T) []pricing.Invoice {
+	t.Helper()
+	var y strings.Builder
+	y.WriteString(matrixIssuer)
+	fig := pricing.Figures{Usage: map[string]*report.VPSUsage{}, Hosts: map[string]*report.HostSLA{"h": {Name: "h", UptimePct: 99.5}}}
+	n := 0
+	for _, c := range matrixCases {
+		for _, f := range matrixFormats {
+			for _, cur := range []string{"EUR", "JPY", "KWD"} {
+				n++
+				id := fmt.Sprintf("%s-%s-%s", c.name, f, cur)
+				party := strings.TrimSuffix(c.party, "}")
+				fmt.Fprintf(&y, "  - %s, id: %s, currency: %s, plan: %s, einvoice: %s, vps: [{name: a%d, host: h}, {name: b%d, active_from: 2026-10-15}]}\n", party, id, cur, cur, f, n, n)
+				for _, v := range []string{fmt.Sprintf("a%d", n), fmt.Sprintf("b%d", n)} {
+					fig.Usage[v] = &report.VPSUsage{Name: v, Metrics: report.Metrics{{Name: "in", Unit: "bytes", Total: 123.456789e9 + report.Num(n)*1e9, Coverage: 1}}}
+				}
+			}
+		}
+	}
+	y.WriteString("metrics: [{name: in, ds: [vs_in], kind: counter, unit: bytes}]\n")
+	cfg, err := config.Parse([]byte(y.String()), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := period.Month(2026, time.October, cfg.Location())
+	invs, problems := pricing.Build(pricing.BookOf(cfg), p, fig)
+	if len(invs) != n {
+		t.Fatalf("%d invoices of %d customers: %v", len(invs), n, problems)
+	}
+	var out []pricing.Invoice
+	for i, inv := range invs {
+		inv.Number, inv.Status, inv.IssueDate, inv.DueDate = fmt.Sprintf("INV-2026-%05d", 2*i+1), pricing.StatusIssued, "2026-11-02", "2026-11-16"
+		cn := pricing.CreditNote(inv, fmt.Sprintf("INV-2026-%05d", 2*i+2))
+		cn.Status, cn.IssueDate, cn.DueDate = pricing.StatusIssued, "2026-11-20", "2026-11-20"
+		out = append(out, inv, cn)
+	}
+	return out
+}
+
+// writeEInvoice writes inv's e-invoice into dir, named for its number,
+// customer and kind, and returns the file.
+func writeEInvoice(t *testing.T, dir string, inv *pricing.Invoice) string {
+	t.Helper()
+	var b bytes.Buffer
+	ext, err := ".xml", error(nil)
+	switch inv.EInvoice {
+	case "xrechnung-ubl", "peppol":
+		err = UBL(&b, inv)
+	case "xrechnung-cii":
+		err = CII(&b, inv)
+	case "facturx":
+		ext, err = ".pdf", FacturX(&b, inv, nil, nil)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", inv.Number, err)
+	}
+	f := filepath.Join(dir, inv.Number+"-"+inv.CustomerID+"-"+inv.Kind+ext)
+	if err := os.WriteFile(f, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// Every e-invoice of the matrix passes the official rules: the XSD, the
+// CEN EN 16931 schematron, and XRechnung's or Peppol's where they apply,
+// with no fatal or error rule failing.
+func TestEInvoicesValid(t *testing.T) {
+	einvoicecheck.Need(t)
+	dir := t.TempDir()
+	var files []string
+	invs := matrixInvoices(t)
+	for i := range invs {
+		files = append(files, writeEInvoice(t, dir, &invs[i]))
+	}
+	if len(files) != 72 {
+		t.Fatalf("%d documents, want 3 tax cases × 4 formats × 3 currencies × 2 kinds", len(files))
+	}
+	for f, failed := range einvoicecheck.Failures(t, files...) {
+		if len(failed) > 0 {
+			t.Errorf("%s:\n  %s", filepath.Base(f), strings.Join(failed, "\n  "))
+		}
+	}
+}
+
+// Broken on purpose, a document fails the rule that guards what was
+// broken: the check above cannot pass vacuously.
+func TestEInvoiceBrokenFails(t *testing.T) {
+	einvoicecheck.Need(t)
+	dir := t.TempDir()
+	invs := matrixInvoices(t)
+	pick := func(customer, kind string) *pricing.Invoice {
+		for i := range invs {
+			if invs[i].CustomerID == customer && invs[i].Kind == kind {
+				return &invs[i]
+			}
+		}
+		t.Fatalf("no %s %s", customer, kind)
+		return nil
+	}
+	breaks := []struct {
+		customer, kind, old, new, rule string
+	}{
+		{"domestic-xrechnung-ubl-EUR", "invoice", "<cbc:BuyerReference>04011000-12345-67</cbc:BuyerReference>", "", "BR-DE-15"},
+		{"domestic-xrechnung-cii-EUR", "invoice", "<ram:BuyerReference>04011000-12345-67</ram:BuyerReference>", "", "BR-DE-15"},
+		{"eu-reverse-peppol-EUR", "invoice", `<cbc:LineExtensionAmount currencyID="EUR">20.00</cbc:LineExtensionAmount>`, `<cbc:LineExtensionAmount currencyID="EUR">21.00</cbc:LineExtensionAmount>`, "BR-CO-10"},
+		{"non-eu-xrechnung-cii-JPY", "credit_note", "<ram:LineTotalAmount>3000</ram:LineTotalAmount>", "<ram:LineTotalAmount>3001</ram:LineTotalAmount>", "BR-CO-10"},
+		{"domestic-peppol-EUR", "invoice", `<cbc:ID>S</cbc:ID>`, `<cbc:ID>AE</cbc:ID>`, "BR-AE"},
+	}
+	var files []string
+	for i, b := range breaks {
+		f := writeEInvoice(t, dir, pick(b.customer, b.kind))
+		x, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(x, []byte(b.old)) {
+			t.Fatalf("%s has no %s", f, b.old)
+		}
+		broken := filepath.Join(dir, fmt.Sprintf("broken-%d.xml", i))
+		if err := os.WriteFile(broken, bytes.Replace(x, []byte(b.old), []byte(b.new), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, broken)
+	}
+	got := einvoicecheck.Failures(t, files...)
+	for i, b := range breaks {
+		if !strings.Contains(strings.Join(got[files[i]], "\n"), b.rule) {
+			t.Errorf("%s with %q → %q: %s did not fail; failed: %v", b.customer, b.old, b.new, b.rule, got[files[i]])
+		}
+	}
+}

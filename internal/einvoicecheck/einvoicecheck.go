@@ -1,0 +1,97 @@
+// Package einvoicecheck runs the official e-invoice rules on files, for
+// tests: ../shared/einvoice/validate next to the project (the CEN
+// EN 16931, KoSIT XRechnung and Peppol BIS 3 schematron and the XSDs), or
+// the one $BILLRUN_EINVOICE_VALIDATE names. Without it a test is skipped
+// locally and fails under CI=true, so the check never passes by being
+// absent.
+package einvoicecheck
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Tool is the validator's path, or "" when there is none.
+func Tool() string {
+	if p := os.Getenv("BILLRUN_EINVOICE_VALIDATE"); p != "" {
+		return p
+	}
+	dir, err := os.Getwd()
+	for err == nil {
+		if _, e := os.Stat(filepath.Join(dir, "go.mod")); e == nil {
+			p := filepath.Join(dir, "..", "shared", "einvoice", "validate")
+			if _, e := os.Stat(p); e == nil {
+				return p
+			}
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return ""
+}
+
+// Need is the validator, skipping t without one (failing it under CI).
+func Need(t testing.TB) string {
+	t.Helper()
+	p := Tool()
+	if p == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("the e-invoice validator (../shared/einvoice/validate, or $BILLRUN_EINVOICE_VALIDATE) is missing")
+		}
+		t.Skip("no e-invoice validator (../shared/einvoice/validate)")
+	}
+	return p
+}
+
+// Failures validates files in one run and returns, by file, the rules
+// that failed ("BR-DE-15 (fatal): …"); a valid file has none. A validator
+// that cannot run (exit 2) fails t.
+func Failures(t testing.TB, files ...string) map[string][]string {
+	t.Helper()
+	tool := Need(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	var out, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, tool, files...)
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
+		t.Fatalf("%s: %v\n%s%s", tool, err, out.String(), stderr.String())
+	}
+	res := map[string][]string{}
+	seen := map[string]bool{}
+	var cur string
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "  ") && cur != "" {
+			res[cur] = append(res[cur], strings.TrimSpace(line))
+			continue
+		}
+		for _, f := range files {
+			if strings.HasPrefix(line, f+": ") || strings.HasSuffix(f, ".pdf") && strings.Contains(line, "/"+strings.TrimSuffix(filepath.Base(f), ".pdf")+".attached.xml: ") {
+				cur, seen[f] = f, true
+				if !strings.Contains(line, ": OK") && !strings.Contains(line, " failed") {
+					res[f] = append(res[f], strings.TrimPrefix(line, f+": ")) // a PDF's own check
+				}
+			}
+		}
+	}
+	for _, f := range files {
+		if !seen[f] {
+			t.Errorf("the validator said nothing of %s:\n%s", f, out.String())
+		}
+	}
+	return res
+}
