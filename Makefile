@@ -7,17 +7,28 @@
 build:
 	CGO_ENABLED=0 go build -buildvcs=auto -o billrun ./cmd/billrun
 
-DEBS = rrdtool rrdcached python3-rrdtool poppler-utils fonts-droid-fallback
-
+# deps installs, as root with apt-get, each Debian package whose tool is
+# missing: RRDtool and rrdcached (the reference), python3-rrdtool (the
+# benchmark's peer), poppler-utils (pdftotext, pdfdetach), the CJK font, and
+# for the official e-invoice rules (../shared/einvoice/validate) nodejs,
+# npm and libxml2-utils (xmllint). Only the missing ones: a machine whose
+# node came with its own npm (NodeSource) gets no Debian npm on top.
 deps:
-	@if ! (command -v rrdtool && command -v rrdcached && command -v pdftotext && \
-	       [ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] && \
-	       /usr/bin/python3 -c 'import rrdtool') >/dev/null 2>&1; then \
+	@missing=""; \
+	command -v rrdtool >/dev/null || missing="$$missing rrdtool"; \
+	command -v rrdcached >/dev/null || missing="$$missing rrdcached"; \
+	/usr/bin/python3 -c 'import rrdtool' 2>/dev/null || missing="$$missing python3-rrdtool"; \
+	command -v pdftotext >/dev/null && command -v pdfdetach >/dev/null || missing="$$missing poppler-utils"; \
+	[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || missing="$$missing fonts-droid-fallback"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing $(DEBS)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null; \
+	    echo "installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "missing test tools; run as root or: sudo apt-get install $(DEBS)" >&2; exit 1; \
+	    echo "missing test tools; run as root or: sudo apt-get install$$missing" >&2; exit 1; \
 	  fi; \
 	fi
 

@@ -2,8 +2,10 @@ package export
 
 import (
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,9 +13,11 @@ import (
 
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/einvoicecheck"
+	"github.com/billrun/billrun/internal/locale"
 	"github.com/billrun/billrun/internal/period"
 	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/report"
+	"github.com/shopspring/decimal"
 )
 
 // matrixIssuer is an issuer with everything every format needs.
@@ -182,6 +186,60 @@ func TestEInvoiceBrokenFails(t *testing.T) {
 	for i, b := range breaks {
 		if !strings.Contains(strings.Join(got[files[i]], "\n"), b.rule) {
 			t.Errorf("%s with %q → %q: %s did not fail; failed: %v", b.customer, b.old, b.new, b.rule, got[files[i]])
+		}
+	}
+}
+
+// The PDF a person reads and the XML a machine reads say the same: the
+// number, the totals and the VAT of every category, to the cent — for a
+// Factur-X, where both are one file, in each language and currency.
+func TestPDFAndXMLAgree(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext is missing (make deps installs poppler-utils)")
+		}
+		t.Skip("no pdftotext")
+	}
+	dir := t.TempDir()
+	for _, inv := range matrixInvoices(t) {
+		if inv.EInvoice != "facturx" {
+			continue
+		}
+		f := writeEInvoice(t, dir, &inv)
+		text, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", f, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var x bytes.Buffer
+		if err := CII(&x, &inv); err != nil {
+			t.Fatal(err)
+		}
+		var sums struct {
+			Lines   string `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>SpecifiedTradeSettlementHeaderMonetarySummation>LineTotalAmount"`
+			Tax     string `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>SpecifiedTradeSettlementHeaderMonetarySummation>TaxTotalAmount"`
+			Grand   string `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>SpecifiedTradeSettlementHeaderMonetarySummation>GrandTotalAmount"`
+			ID      string `xml:"ExchangedDocument>ID"`
+			Basis   string `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>ApplicableTradeTax>BasisAmount"`
+			TaxCode string `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>ApplicableTradeTax>CategoryCode"`
+		}
+		if err := xml.Unmarshal(x.Bytes(), &sums); err != nil {
+			t.Fatal(err)
+		}
+		sign := decimal.NewFromInt(1)
+		if inv.Kind == pricing.KindCreditNote {
+			sign = sign.Neg() // the XML credits positive amounts; the PDF shows the reversal
+		}
+		places := pricing.MinorUnits(inv.Currency)
+		for what, v := range map[string]string{"net": sums.Lines, "VAT": sums.Tax, "total": sums.Grand, "taxable": sums.Basis} {
+			d := decimal.RequireFromString(v).Mul(sign)
+			// pdftotext gives the no-break space as a space
+			want := strings.ReplaceAll(locale.Money(inv.Language, d, places, inv.Currency), "\u00a0", " ")
+			if !strings.Contains(strings.ReplaceAll(string(text), "\u00a0", " "), want) {
+				t.Errorf("%s (%s %s): the XML's %s %s is not in the PDF as %q", inv.Number, inv.CustomerID, inv.Kind, what, v, want)
+			}
+		}
+		if sums.ID != inv.Number || !strings.Contains(string(text), inv.Number) || sums.TaxCode != inv.Taxes[0].Category {
+			t.Errorf("%s: XML number %s, category %s", inv.Number, sums.ID, sums.TaxCode)
 		}
 	}
 }

@@ -36,12 +36,15 @@ type documentJSON struct {
 	PDFSHA256  string          `json:"pdf_sha256"`
 	JSON       string          `json:"json"`
 	JSONSHA256 string          `json:"json_sha256"`
+	XML        string          `json:"xml,omitempty"` // the e-invoice, when it is a file of its own
+	XMLSHA256  string          `json:"xml_sha256,omitempty"`
 }
 
 func docJSON(d state.Document) documentJSON {
 	return documentJSON{Number: d.Number, Kind: d.Kind, Status: d.Status, CustomerID: d.CustomerID, Period: d.Period,
 		IssueDate: d.IssueDate, DueDate: d.DueDate, Currency: d.Currency, Total: d.Total, Taxes: json.RawMessage(d.Taxes),
-		Corrects: d.Corrects, PDF: d.PDFPath, PDFSHA256: d.PDFSHA256, JSON: d.JSONPath, JSONSHA256: d.JSONSHA256}
+		Corrects: d.Corrects, PDF: d.PDFPath, PDFSHA256: d.PDFSHA256, JSON: d.JSONPath, JSONSHA256: d.JSONSHA256,
+		XML: d.XMLPath, XMLSHA256: d.XMLSHA256}
 }
 
 func newInvoicesCmd(g *globals) *cobra.Command {
