@@ -261,10 +261,10 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 		pdf.SetFont("go", "B", 12)
 		pdf.CellFormat(0, 8, locale.Date(lang, inv.PeriodStart)+" – "+locale.Date(lang, inv.PeriodEnd), "", 1, "L", false, 0, "")
 		if len(ch.Daily) > 0 {
-			bandwidthChart(pdf, 18, 40, 174, 80, ch.Daily)
+			bandwidthChart(pdf, 18, 40, 174, 80, ch.Daily, T("traffic"))
 		}
 		if len(ch.Uptime) > 0 {
-			uptimeChart(pdf, 18, 150, 174, 80, ch.Uptime, ch.Threshold)
+			uptimeChart(pdf, 18, 150, 174, 80, ch.Uptime, ch.Threshold, T("availability"))
 		}
 	}
 	if err := pdf.Error(); err != nil {
@@ -473,13 +473,13 @@ func trimNum(v float64) string {
 }
 
 // bandwidthChart draws daily GB in and out as paired bars.
-func bandwidthChart(pdf *fpdf.Fpdf, x, y, w, h float64, days []report.DailyBytes) {
+func bandwidthChart(pdf *fpdf.Fpdf, x, y, w, h float64, days []report.DailyBytes, title string) {
 	top := 0.0
 	for _, d := range days {
 		top = math.Max(top, math.Max(float64(d.In), float64(d.Out))/1e9)
 	}
 	top = niceCeil(top)
-	axes(pdf, x, y, w, h, "Daily traffic (GB): in green, out blue", 0, top, "")
+	axes(pdf, x, y, w, h, title, 0, top, "")
 	slot := w / float64(len(days))
 	for i, d := range days {
 		for k, v := range []float64{float64(d.In) / 1e9, float64(d.Out) / 1e9} {
@@ -508,7 +508,7 @@ func dayLabels(pdf *fpdf.Fpdf, x, y, slot float64, n int, label func(int) string
 
 // uptimeChart draws the daily uptime and its 7-day moving average, with
 // degraded days shaded, on a scale from just below the lowest value to 100.
-func uptimeChart(pdf *fpdf.Fpdf, x, y, w, h float64, days []report.DailyUptime, threshold float64) {
+func uptimeChart(pdf *fpdf.Fpdf, x, y, w, h float64, days []report.DailyUptime, threshold float64, title string) {
 	lo := threshold
 	for _, d := range days {
 		if v := float64(d.UptimePct); !math.IsNaN(v) {
@@ -516,7 +516,7 @@ func uptimeChart(pdf *fpdf.Fpdf, x, y, w, h float64, days []report.DailyUptime, 
 		}
 	}
 	lo = math.Floor(lo*10-1) / 10
-	axes(pdf, x, y, w, h, "Daily availability (%): daily, 7-day average dashed, degraded days shaded", lo, 100, "")
+	axes(pdf, x, y, w, h, title, lo, 100, "")
 	slot := w / float64(len(days))
 	yOf := func(v float64) float64 { return y + h - h*(v-lo)/(100-lo) }
 	pdf.SetFillColor(250, 214, 214)

@@ -63,9 +63,8 @@ var texts = map[string]map[string]string{
 	"unit_month":        {"en": "month", "de": "Monat"},
 	"unit_day":          {"en": "days", "de": "Tage"},
 	"unit_credit":       {"en": "credit", "de": "Gutschrift"},
-	"traffic":           {"en": "Daily traffic (GB)", "de": "Täglicher Datenverkehr (GB)"},
-	"availability":      {"en": "Daily availability (%)", "de": "Tägliche Verfügbarkeit (%)"},
-	"sla_target":        {"en": "SLA target %s %%", "de": "SLA-Ziel %s %%"},
+	"traffic":           {"en": "Daily traffic (GB): in green, out blue", "de": "Täglicher Datenverkehr (GB): eingehend grün, ausgehend blau"},
+	"availability":      {"en": "Daily availability (%): daily, 7-day average dashed, degraded days shaded", "de": "Tägliche Verfügbarkeit (%): täglich, 7-Tage-Mittel gestrichelt, beeinträchtigte Tage schattiert"},
 	"page":              {"en": "Page %d of %s", "de": "Seite %d von %s"},
 }
 
