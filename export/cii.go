@@ -196,8 +196,14 @@ func ciiPartyOf(p party) ciiParty {
 	if p.contact != nil {
 		c.Contact = &ciiContact{Name: p.contact.Name, Phone: p.contact.Phone, Email: p.contact.Email}
 	}
-	for i, l := range p.street {
-		*[]*string{&c.Address.Line1, &c.Address.Line2, &c.Address.Line3}[i] = l
+	if len(p.street) > 0 {
+		c.Address.Line1 = p.street[0]
+	}
+	if len(p.street) > 1 {
+		c.Address.Line2 = p.street[1]
+	}
+	if len(p.street) > 2 {
+		c.Address.Line3 = p.street[2]
 	}
 	if p.endpoint != nil {
 		c.Endpoint = &ciiID{Scheme: p.endpoint.Scheme, Value: p.endpoint.ID}

@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/xml"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/billrun/billrun/internal/config"
@@ -70,9 +71,9 @@ func newDocument(inv *pricing.Invoice) *document {
 		periodStart: inv.PeriodStart, periodEnd: inv.PeriodEnd, currency: inv.Currency, places: inv.Places,
 		buyerReference: inv.BuyerReference, corrects: inv.Corrects, note: strings.Join(inv.Notes, " ")}
 	switch inv.EInvoice {
-	case "xrechnung-ubl", "xrechnung-cii":
+	case config.EInvoiceXRechnungUBL, config.EInvoiceXRechnungCII:
 		e.spec = specXRechnung
-	case "peppol":
+	case config.EInvoicePeppol:
 		e.spec = specPeppol
 		if e.buyerReference == "" {
 			e.buyerReference = inv.CustomerID // PEPPOL-EN16931-R003 wants one
@@ -84,13 +85,15 @@ func newDocument(inv *pricing.Invoice) *document {
 	if inv.Kind == pricing.KindCreditNote {
 		e.credit, e.typeCode, sign = true, "381", decimal.NewFromInt(-1)
 	}
-	category := tax.Standard
+	// Pricing gives an invoice one tax line: all its lines are of the
+	// customer's category.
+	lineTax := pricing.TaxLine{Category: tax.Standard}
 	if len(inv.Taxes) > 0 {
-		category = inv.Taxes[0].Category
+		lineTax = inv.Taxes[0]
 	}
 	// Under "not subject to VAT" no VAT ID may appear (BR-O-02): the
 	// seller is identified by its tax number and register entry.
-	notSubject := category == tax.NotSubject
+	notSubject := lineTax.Category == tax.NotSubject
 	is := inv.Issuer
 	e.seller = party{name: is.Name, street: is.Address, city: is.City, postcode: is.Postcode, country: is.Country,
 		vatID: is.VATID, taxNumber: is.TaxNumber, endpoint: is.Endpoint, contact: is.Contact}
@@ -121,13 +124,18 @@ func newDocument(inv *pricing.Invoice) *document {
 	}
 	e.paymentTerms = inv.PaymentTerms()
 	for i, l := range inv.Lines {
-		t := inv.Taxes[0]
-		e.lines = append(e.lines, docLine{id: itoa(i + 1), name: l.Description, quantity: l.Quantity.Mul(sign).String(),
-			unitCode: l.UnitCode, price: l.UnitPrice.String(), category: t.Category, percent: percent(t),
+		// a line of "not subject to VAT" has no rate (BR-O-05)
+		percent := lineTax.Rate.Mul(decimal.NewFromInt(100)).String()
+		if lineTax.Category == tax.NotSubject {
+			percent = ""
+		}
+		e.lines = append(e.lines, docLine{id: strconv.Itoa(i + 1), name: l.Description, quantity: l.Quantity.Mul(sign).String(),
+			unitCode: l.UnitCode, price: l.UnitPrice.String(), category: lineTax.Category, percent: percent,
 			amount: l.Amount.Mul(sign)})
 		e.lineTotal = e.lineTotal.Add(l.Amount.Mul(sign))
 	}
 	for _, t := range inv.Taxes {
+		// the breakdown keeps its rate, 0 for O too (XRechnung's BR-DE-14)
 		dt := docTax{category: t.Category, percent: t.Rate.Mul(decimal.NewFromInt(100)).String(), taxable: t.Taxable.Mul(sign), tax: t.Tax.Mul(sign)}
 		if t.Category != tax.Standard {
 			dt.reasonCode, dt.reason = t.Reason, t.Note
@@ -138,14 +146,3 @@ func newDocument(inv *pricing.Invoice) *document {
 	e.grandTotal = e.lineTotal.Add(e.taxTotal)
 	return e
 }
-
-// percent is a tax line's rate in percent (19), absent for "not subject
-// to VAT" (BR-O-05).
-func percent(t pricing.TaxLine) string {
-	if t.Category == tax.NotSubject {
-		return ""
-	}
-	return t.Rate.Mul(decimal.NewFromInt(100)).String()
-}
-
-func itoa(i int) string { return decimal.NewFromInt(int64(i)).String() }

@@ -102,7 +102,8 @@ func matrixInvoices(t *testing.T) []pricing.Invoice {
 func writeEInvoice(t *testing.T, dir string, inv *pricing.Invoice) string {
 	t.Helper()
 	var b bytes.Buffer
-	ext, err := ".xml", error(nil)
+	var err error
+	ext := ".xml"
 	switch inv.EInvoice {
 	case "xrechnung-ubl", "peppol":
 		err = UBL(&b, inv)

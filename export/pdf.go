@@ -243,11 +243,9 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	switch {
 	case inv.Status == pricing.StatusDraft:
 		pdf.MultiCell(0, 4.5, T("draft_note"), "", "L", false)
-	case inv.Kind == pricing.KindCreditNote:
-		pdf.MultiCell(0, 4.5, inv.PaymentTerms(), "", "L", false)
 	default:
 		pdf.MultiCell(0, 4.5, inv.PaymentTerms(), "", "L", false)
-		if b := inv.Issuer.Bank; b != nil {
+		if b := inv.Issuer.Bank; b != nil && inv.Kind == pricing.KindInvoice {
 			bic := ""
 			if b.BIC != "" {
 				bic = ", BIC " + b.BIC
@@ -440,6 +438,10 @@ func printable(inv *pricing.Invoice, font *sfnt.Font) []string {
 	inv.Notes = slices.Clone(inv.Notes)
 	for i := range inv.Notes {
 		fix("note", &inv.Notes[i])
+	}
+	inv.UsageItems = slices.Clone(inv.UsageItems)
+	for i := range inv.UsageItems {
+		fix("usage unit", &inv.UsageItems[i].Unit)
 	}
 	inv.Lines = slices.Clone(inv.Lines)
 	for i := range inv.Lines {

@@ -106,7 +106,6 @@ type (
 	}
 	ublItem struct {
 		Name     string         `xml:"cbc:Name"`
-		Seller   *ublScheme     `xml:"cac:SellersItemIdentification"`
 		Category ublTaxCategory `xml:"cac:ClassifiedTaxCategory"`
 	}
 	ublPrice struct {
@@ -156,11 +155,10 @@ type (
 	}
 )
 
-// UBL writes inv as a UBL 2.1 Invoice or CreditNote under spec: the
-// customer's e-invoice format, xrechnung-ubl or peppol. See EInvoice.
+// UBL writes inv as a UBL 2.1 Invoice or CreditNote, declaring the
+// specification of the customer's format (XRechnung 3.0 or Peppol BIS 3).
 func UBL(w io.Writer, inv *pricing.Invoice) error {
-	d := ublOf(newDocument(inv))
-	return writeXML(w, d)
+	return writeXML(w, ublOf(newDocument(inv)))
 }
 
 func ublOf(e *document) *ublDocument {
@@ -174,7 +172,7 @@ func ublOf(e *document) *ublDocument {
 		Customization: e.spec, Profile: peppolProcess,
 		ID: e.number, IssueDate: e.issueDate, Note: e.note, Currency: e.currency, BuyerReference: e.buyerReference,
 		Period:   ublPeriod{Start: e.periodStart, End: e.periodEnd},
-		Supplier: ublPartyOf(e.seller, e), Customer: ublPartyOf(e.buyer, e),
+		Supplier: ublPartyOf(e.seller), Customer: ublPartyOf(e.buyer),
 		PaymentTerms: e.paymentTerms,
 	}
 	d.XMLName.Local = "Invoice"
@@ -224,7 +222,7 @@ func ublCategory(cat, percent, reasonCode, reason string) ublTaxCategory {
 	return ublTaxCategory{ID: cat, Percent: percent, ReasonCode: reasonCode, Reason: reason, Scheme: ublScheme{ID: "VAT"}}
 }
 
-func ublPartyOf(p party, e *document) ublParty {
+func ublPartyOf(p party) ublParty {
 	u := ublParty{Legal: ublLegal{Name: p.name, CompanyID: p.registration, LegalForm: p.legalInfo}}
 	if p.endpoint != nil {
 		u.Endpoint = &ublID{Scheme: p.endpoint.Scheme, Value: p.endpoint.ID}

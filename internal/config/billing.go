@@ -375,7 +375,8 @@ func (c *Config) checkCustomer(i int, cu *Customer, seen map[string]bool) error 
 			return fmt.Errorf("customers[%d].vat_id: %v", i, err)
 		}
 	}
-	if _, err := tax.Decide(c.Issuer.Country, cu.Country, cu.VATID, c.TaxRates()); err != nil {
+	treatment, err := tax.Decide(c.Issuer.Country, cu.Country, cu.VATID, c.TaxRates())
+	if err != nil {
 		return fmt.Errorf("customers[%d].country: %v", i, err)
 	}
 	switch cu.Language {
@@ -388,7 +389,7 @@ func (c *Config) checkCustomer(i int, cu *Customer, seen map[string]bool) error 
 	if err := checkEndpoint(cu.Endpoint); err != nil {
 		return fmt.Errorf("customers[%d].endpoint: %v", i, err)
 	}
-	if err := c.checkEInvoice(i, cu); err != nil {
+	if err := c.checkEInvoice(i, cu, treatment); err != nil {
 		return err
 	}
 	if err := c.checkPlaces(i, cu); err != nil {
@@ -409,7 +410,7 @@ func (c *Config) TaxRates() tax.Rates {
 
 // checkEInvoice checks that what the customer's e-invoice format requires
 // is configured, so no document is issued that its receiver rejects.
-func (c *Config) checkEInvoice(i int, cu *Customer) error {
+func (c *Config) checkEInvoice(i int, cu *Customer, treatment tax.Treatment) error {
 	need := func(ok bool, key, why string) error {
 		if ok {
 			return nil
@@ -447,7 +448,7 @@ func (c *Config) checkEInvoice(i int, cu *Customer) error {
 	// Not subject to VAT, the e-invoice may carry no VAT ID (BR-O-02):
 	// the seller is known by its register entry (BT-30, BR-CO-26) and, in
 	// XRechnung, its tax number (BR-DE-16).
-	if t, _ := tax.Decide(c.Issuer.Country, cu.Country, cu.VATID, c.TaxRates()); t.Category == tax.NotSubject && cu.EInvoice != EInvoiceNone {
+	if treatment.Category == tax.NotSubject && cu.EInvoice != EInvoiceNone {
 		errs = append(errs, need(c.Issuer.Register != nil, "issuer.register", "BR-CO-26: without a VAT ID the seller is identified by its register number"))
 		if cu.EInvoice == EInvoiceXRechnungUBL || cu.EInvoice == EInvoiceXRechnungCII {
 			errs = append(errs, need(c.Issuer.TaxNumber != "", "issuer.tax_number", "BR-DE-16: without a VAT ID the seller's tax number"))
@@ -463,7 +464,7 @@ func (c *Config) checkPlaces(i int, cu *Customer) error {
 	places := currency.InvoicePlaces(cu.Currency)
 	p := c.Plan(cu.Plan)
 	check := func(key string, d decimal.Decimal) error {
-		if -d.Exponent() > places && !d.Equal(d.Round(places)) {
+		if !d.Equal(d.Round(places)) {
 			return fmt.Errorf("plans (%s).%s: %s has more decimals than customers[%d]'s currency %s bills (%d)", p.ID, key, d, i, cu.Currency, places)
 		}
 		return nil

@@ -8,8 +8,8 @@
 // turned into decimals exactly as printed in the usage JSON (shortest
 // representation), so an invoice can be recomputed from usage.json.
 //
-// Per VPS, an invoice has: the plan's monthly fee (prorated by the seconds
-// the VPS was active in the period when the plan says so); for each priced
+// Per VPS, an invoice has: the plan's monthly fee (when the plan prorates,
+// the calendar days the VPS was active at the daily price); for each priced
 // metric, the quantity in the billing unit and the part above the included
 // quantity at the plan's rate; 95th-percentile bandwidth above the
 // included Mbps; and an SLA credit, a percentage of that VPS's fee line,

@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -68,5 +69,50 @@ func TestRegisterRefusesWhatItCannotRead(t *testing.T) {
 	os.Mkdir(filepath.Join(dir, RegisterFile), 0o755)
 	if _, err := Open(ctx, dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("a directory for the register: %v", err)
+	}
+}
+
+// A register of schema 1 (before e-invoices) opens as schema 2: its
+// documents kept, each with no XML, and new documents record theirs.
+func TestRegisterMigratesToSchema2(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, RegisterFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{schema[0], "PRAGMA user_version = 1",
+		`INSERT INTO documents (number, kind, status, customer_id, period, issue_date, due_date, currency, total, taxes, content_digest, model, pdf_path, pdf_sha256, json_path, json_sha256)
+		 VALUES ('INV-1', 'invoice', 'issued', 'A', '2026-09', '2026-10-02', '2026-10-16', 'EUR', '10', '[]', 'x', '{}', 'a.pdf', 'p', 'a.json', 'j')`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	r, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var version int
+	r.db.QueryRow("PRAGMA user_version").Scan(&version)
+	docs, err := r.Documents(ctx, DocumentFilter{})
+	if err != nil || version != 2 || len(docs) != 1 || docs[0].Number != "INV-1" || docs[0].XMLPath != "" || docs[0].PDFSHA256 != "p" {
+		t.Fatalf("version %d, documents %+v, %v", version, docs, err)
+	}
+	d, err := r.Allocate(ctx, "s", func(n int) (Document, error) {
+		return Document{Number: "INV-2", Kind: "invoice", CustomerID: "A", Period: "2026-10", Taxes: "[]", Model: "{}",
+			PDFPath: "b.pdf", JSONPath: "b.json", XMLPath: "b.xml"}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.XMLSHA256 = "x2"
+	if err := r.Finish(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	docs, _ = r.Documents(ctx, DocumentFilter{Period: "2026-10"})
+	if len(docs) != 1 || docs[0].XMLPath != "b.xml" || docs[0].XMLSHA256 != "x2" {
+		t.Errorf("a new document's e-invoice: %+v", docs)
 	}
 }
