@@ -26,9 +26,21 @@ import (
 // InvoiceCharts is what the invoice's second page draws: the customer's
 // daily traffic and its hosts' daily uptime.
 type InvoiceCharts struct {
-	Daily     []report.DailyBytes  // summed over the customer's VPS
-	Uptime    []report.DailyUptime // the customer's hosts, averaged
-	Threshold float64
+	Daily  []report.DailyBytes  // summed over the customer's VPS, each on the days it was active
+	Uptime []report.DailyUptime // the customer's hosts, averaged
+	// Target is the uptime the customer's plan promises (its SLA target;
+	// without one, the operational threshold): the line drawn, and the
+	// days below it shaded.
+	Target float64 `json:"target"`
+}
+
+// BelowTarget says which days of the chart fall short of the target.
+func (ch *InvoiceCharts) BelowTarget() []bool {
+	out := make([]bool, len(ch.Uptime))
+	for i, d := range ch.Uptime {
+		out[i] = float64(d.UptimePct) < ch.Target // NaN: no data, not shaded
+	}
+	return out
 }
 
 // PDF writes one pricing. The Go fonts (golang.org/x/image/font/gofont)
@@ -262,7 +274,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 			bandwidthChart(pdf, 18, 40, 174, 80, ch.Daily, T("traffic"))
 		}
 		if len(ch.Uptime) > 0 {
-			uptimeChart(pdf, 18, 150, 174, 80, ch.Uptime, ch.Threshold, T("availability"))
+			uptimeChart(pdf, 18, 150, 174, 80, ch, T("availability", locale.Quantity(lang, decimal.NewFromFloat(ch.Target))))
 		}
 	}
 	if err := pdf.Error(); err != nil {
@@ -509,8 +521,10 @@ func dayLabels(pdf *fpdf.Fpdf, x, y, slot float64, n int, label func(int) string
 }
 
 // uptimeChart draws the daily uptime and its 7-day moving average, with
-// degraded days shaded, on a scale from just below the lowest value to 100.
-func uptimeChart(pdf *fpdf.Fpdf, x, y, w, h float64, days []report.DailyUptime, threshold float64, title string) {
+// the target as a line and the days below it shaded, on a scale from just
+// below the lowest value to 100.
+func uptimeChart(pdf *fpdf.Fpdf, x, y, w, h float64, ch *InvoiceCharts, title string) {
+	days, threshold := ch.Uptime, ch.Target
 	lo := threshold
 	for _, d := range days {
 		if v := float64(d.UptimePct); !math.IsNaN(v) {
@@ -522,8 +536,8 @@ func uptimeChart(pdf *fpdf.Fpdf, x, y, w, h float64, days []report.DailyUptime, 
 	slot := w / float64(len(days))
 	yOf := func(v float64) float64 { return y + h - h*(v-lo)/(100-lo) }
 	pdf.SetFillColor(250, 214, 214)
-	for i, d := range days {
-		if d.Degraded {
+	for i, below := range ch.BelowTarget() {
+		if below {
 			pdf.Rect(x+float64(i)*slot, y, slot, h, "F")
 		}
 	}

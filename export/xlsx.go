@@ -7,9 +7,11 @@ import (
 	"io"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/billrun/billrun/internal/period"
 
@@ -40,6 +42,9 @@ type Workbook struct {
 // depend only on the inputs: zip entries are sorted and timestamps pinned
 // to the period's end.
 func XLSX(w io.Writer, wb *Workbook) error {
+	c := *wb
+	c.Invoices = summaryOrder(wb.Invoices)
+	wb = &c
 	f := excelize.NewFile()
 	defer f.Close()
 	stamp := wb.Period.End.UTC()
@@ -89,11 +94,11 @@ func XLSX(w io.Writer, wb *Workbook) error {
 		if err != nil {
 			return fmt.Errorf("sheet %s: %w", s.name, err)
 		}
-		// The chart must join the Summary before its stream is flushed:
+		// The charts must join the Summary before its stream is flushed:
 		// added after, excelize writes the chart and its relationship but
 		// not the sheet's <drawing> element, and no application shows it.
 		if i == 0 {
-			if err := totalsChart(f, len(wb.Invoices), next+1); err != nil {
+			if err := totalsCharts(f, wb.Invoices, next+1); err != nil {
 				return err
 			}
 		}
@@ -105,19 +110,39 @@ func XLSX(w io.Writer, wb *Workbook) error {
 	return err
 }
 
-// totalsChart draws a column chart of the n invoices' totals on the
-// Summary, at row, below the table and so inside its print area (to the
-// right of the last column it was left out when printed).
-func totalsChart(f *excelize.File, n, row int) error {
-	if n == 0 {
-		return nil
+// totalsCharts draws a column chart of the invoices' totals per currency
+// on the Summary, so no axis mixes currencies, from row on, below the
+// table and so inside its print area (to the right of the last column
+// they were left out when printed). The Summary's rows are in currency
+// order (summaryOrder), so each currency's totals are one range.
+func totalsCharts(f *excelize.File, invs []pricing.Invoice, row int) error {
+	for first := 0; first < len(invs); {
+		cur := invs[first].Currency
+		last := first
+		for last+1 < len(invs) && invs[last+1].Currency == cur {
+			last++
+		}
+		if err := f.AddChart("Summary", fmt.Sprintf("B%d", row), &excelize.Chart{
+			Type:   excelize.Col,
+			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Invoice totals by customer, " + cur}}},
+			Series: []excelize.ChartSeries{{Name: "Summary!$J$1", Categories: fmt.Sprintf("Summary!$B$%d:$B$%d", first+2, last+2), Values: fmt.Sprintf("Summary!$J$%d:$J$%d", first+2, last+2)}},
+			Legend: excelize.ChartLegend{Position: "none"},
+			YAxis:  excelize.ChartAxis{Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: cur}}}},
+		}); err != nil {
+			return err
+		}
+		row += 16 // a chart is 15 rows high
+		first = last + 1
 	}
-	return f.AddChart("Summary", fmt.Sprintf("B%d", row), &excelize.Chart{
-		Type:   excelize.Col,
-		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Invoice totals by customer"}}},
-		Series: []excelize.ChartSeries{{Name: "Summary!$J$1", Categories: fmt.Sprintf("Summary!$B$2:$B$%d", n+1), Values: fmt.Sprintf("Summary!$J$2:$J$%d", n+1)}},
-		Legend: excelize.ChartLegend{Position: "none"},
-	})
+	return nil
+}
+
+// summaryOrder is the invoices as the Summary lists them: by currency,
+// then as given (by customer).
+func summaryOrder(invs []pricing.Invoice) []pricing.Invoice {
+	out := slices.Clone(invs)
+	slices.SortStableFunc(out, func(a, b pricing.Invoice) int { return strings.Compare(a.Currency, b.Currency) })
+	return out
 }
 
 type styles struct {
@@ -160,8 +185,11 @@ func newStyles(f *excelize.File) (*styles, error) {
 // formulas, so "=1+1" stays text.
 func text(s string) excelize.Cell { return excelize.Cell{Value: s} }
 
+// header writes a sheet's header row, each column at least as wide as
+// its header (bold, plus the filter button).
 func header(sw *excelize.StreamWriter, st *styles, widths []float64, names ...string) error {
 	for i, w := range widths {
+		w = max(w, float64(utf8.RuneCountInString(names[i]))*1.15+4)
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return err
 		}
@@ -222,17 +250,38 @@ func status(inv *pricing.Invoice) string {
 	return inv.Status
 }
 
+// reviews are the reasons to look at each customer's invoice before it
+// is sent: the problems that did not block it.
+func reviews(problems []pricing.Problem) map[string]string {
+	out := map[string]string{}
+	for _, p := range problems {
+		if p.Blocking || p.CustomerID == "" {
+			continue
+		}
+		why := strings.TrimSuffix(p.Problem, ": invoice flagged for review")
+		if p.VPS != "" {
+			why = p.VPS + ": " + why
+		}
+		if out[p.CustomerID] != "" {
+			why = out[p.CustomerID] + "; " + why
+		}
+		out[p.CustomerID] = why
+	}
+	return out
+}
+
 func summarySheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
-	if err := header(sw, st, []float64{10, 34, 18, 9, 12, 12, 12, 12, 12, 12, 8, 12}, "Customer", "Name", "Invoice", "Currency",
+	if err := header(sw, st, []float64{10, 34, 18, 9, 12, 12, 12, 12, 12, 12, 60, 16}, "Customer", "Name", "Invoice", "Currency",
 		"Fee", "Usage", "SLA credit", "Subtotal", "Tax", "Total", "Review", "Status"); err != nil {
 		return 0, err
 	}
+	why := reviews(wb.Problems)
 	r := 2
 	for i := range wb.Invoices {
 		inv := &wb.Invoices[i]
 		review := ""
 		if inv.Review {
-			review = "review"
+			review = why[inv.CustomerID]
 		}
 		c := inv.Currency
 		if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(inv.CustomerID), text(inv.Customer.Name), text(inv.Number), text(c),
@@ -317,19 +366,26 @@ func numCell(style int, v float64) excelize.Cell {
 }
 
 func slaSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
-	if err := header(sw, st, []float64{10, 14, 12, 12, 14, 12, 10, 44}, "Customer", "VPS", "Host", "Uptime", "Downtime min", "Coverage", "Degraded", "SLA credit"); err != nil {
+	if err := header(sw, st, []float64{10, 14, 12, 12, 14, 12, 10, 12, 9}, "Customer", "VPS", "Host", "Uptime", "Downtime min", "Coverage", "Degraded", "SLA credit", "Currency"); err != nil {
 		return 0, err
 	}
 	hosts := map[string]*report.HostSLA{}
 	for i := range wb.SLA.Hosts {
 		hosts[wb.SLA.Hosts[i].Name] = &wb.SLA.Hosts[i]
 	}
-	credit := map[string]string{}
+	type slaCredit struct {
+		amount   decimal.Decimal
+		currency string
+	}
+	credit := map[string]slaCredit{}
 	for i := range wb.Invoices {
 		inv := &wb.Invoices[i]
+		if inv.Kind != pricing.KindInvoice {
+			continue // a credit note's reversal is not a credit earned
+		}
 		for _, l := range inv.Lines {
 			if l.Kind == "sla_credit" {
-				credit[l.VPS] = l.Quantity.String() + " %"
+				credit[l.VPS] = slaCredit{l.Amount, inv.Currency}
 			}
 		}
 	}
@@ -343,7 +399,11 @@ func slaSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) 
 		} else {
 			row = append(row, text(""), text(""), text(""), text(""))
 		}
-		row = append(row, text(credit[vps]))
+		if c, ok := credit[vps]; ok {
+			row = append(row, money(st, c.currency, c.amount), text(c.currency))
+		} else {
+			row = append(row, text(""), text(""))
+		}
 		err := sw.SetRow(fmt.Sprintf("A%d", r), row)
 		r++
 		return err
@@ -363,11 +423,11 @@ func slaSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) 
 			return 0, err
 		}
 	}
-	return r, table(sw, "SLA", 8, r-1)
+	return r, table(sw, "SLA", 9, r-1)
 }
 
 func linesSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
-	if err := header(sw, st, []float64{10, 18, 14, 11, 60, 16, 10, 12, 12, 8}, "Customer", "Invoice", "VPS", "Kind", "Description", "Quantity", "Unit", "Rate", "Amount", "Review"); err != nil {
+	if err := header(sw, st, []float64{10, 18, 14, 11, 60, 16, 10, 12, 12, 9, 14}, "Customer", "Invoice", "VPS", "Kind", "Description", "Quantity", "Unit", "Unit price", "Amount", "Currency", "Review"); err != nil {
 		return 0, err
 	}
 	r := 2
@@ -376,17 +436,17 @@ func linesSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error
 		for _, l := range inv.Lines {
 			review := ""
 			if l.Review {
-				review = "review"
+				review = "needs review" // why: the Summary and Problems
 			}
 			if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(inv.CustomerID), text(inv.Number), text(l.VPS), text(l.Kind), text(l.Description),
 				excelize.Cell{StyleID: st.qty, Value: l.Quantity.InexactFloat64()}, text(l.Unit),
-				excelize.Cell{StyleID: st.qty, Value: l.UnitPrice.InexactFloat64()}, money(st, inv.Currency, l.Amount), text(review)}); err != nil {
+				excelize.Cell{StyleID: st.qty, Value: l.UnitPrice.InexactFloat64()}, money(st, inv.Currency, l.Amount), text(inv.Currency), text(review)}); err != nil {
 				return 0, err
 			}
 			r++
 		}
 	}
-	return r, table(sw, "Lines", 10, r-1)
+	return r, table(sw, "Lines", 11, r-1)
 }
 
 func problemsSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {

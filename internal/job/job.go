@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/billrun/billrun/internal/inputfile"
@@ -250,7 +251,7 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 		}
 	}
 	invs, drafts, changes, err := drafted(p.Label, built, current, func(customer string) *export.InvoiceCharts {
-		return charts(cfg, customer, fig, Threshold(cfg))
+		return charts(cfg, customer, fig)
 	})
 	if err != nil {
 		return nil, err
@@ -337,7 +338,7 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 			var b bytes.Buffer
 			var ch *export.InvoiceCharts
 			if invs[i].Kind == pricing.KindInvoice {
-				ch = charts(cfg, invs[i].CustomerID, fig, Threshold(cfg))
+				ch = charts(cfg, invs[i].CustomerID, fig)
 			}
 			lacking[i] = export.Unprintable(&invs[i], fallback)
 			if err := export.PDF(&b, &invs[i], ch, fallback); err != nil {
@@ -454,26 +455,32 @@ func readFont(cfg *config.Config) ([]byte, error) {
 	return b, nil
 }
 
-// charts gathers a customer's daily traffic (summed over its VPS) and
-// daily uptime (averaged over its VPS's hosts) for the invoice's chart page.
-func charts(cfg *config.Config, customer string, fig pricing.Figures, threshold float64) *export.InvoiceCharts {
-	ch := &export.InvoiceCharts{Threshold: threshold}
+// charts gathers a customer's daily traffic (summed over its VPS, each on
+// the days it was active) and daily uptime (averaged over its VPS's hosts),
+// against its plan's SLA target, for the invoice's chart page.
+func charts(cfg *config.Config, customer string, fig pricing.Figures) *export.InvoiceCharts {
+	threshold := Threshold(cfg)
+	ch := &export.InvoiceCharts{Target: threshold}
 	var hosts []*report.HostSLA
 	seen := map[string]bool{}
+	byDay := map[string]*report.DailyBytes{}
 	for _, cu := range cfg.Customers {
 		if cu.ID != customer {
 			continue
 		}
+		if p := cfg.Plan(cu.Plan); p != nil && p.SLA != nil && p.SLA.Target > 0 {
+			ch.Target = p.SLA.Target
+		}
 		for _, v := range cu.VPS {
 			if u := fig.Usage[v.Name]; u != nil {
-				if ch.Daily == nil {
-					ch.Daily = make([]report.DailyBytes, len(u.Daily))
-					copy(ch.Daily, u.Daily)
-				} else if len(u.Daily) == len(ch.Daily) {
-					for i := range u.Daily {
-						ch.Daily[i].In += u.Daily[i].In
-						ch.Daily[i].Out += u.Daily[i].Out
+				for _, d := range u.Daily {
+					t := byDay[d.Day]
+					if t == nil {
+						t = &report.DailyBytes{Day: d.Day}
+						byDay[d.Day] = t
 					}
+					t.In += d.In
+					t.Out += d.Out
 				}
 			}
 			if h := fig.Hosts[v.Host]; h != nil && !seen[v.Host] {
@@ -482,6 +489,10 @@ func charts(cfg *config.Config, customer string, fig pricing.Figures, threshold 
 			}
 		}
 	}
+	for _, d := range byDay {
+		ch.Daily = append(ch.Daily, *d)
+	}
+	slices.SortFunc(ch.Daily, func(a, b report.DailyBytes) int { return strings.Compare(a.Day, b.Day) })
 	if len(hosts) > 0 {
 		ch.Uptime = append([]report.DailyUptime(nil), hosts[0].Daily...)
 		if len(hosts) > 1 {

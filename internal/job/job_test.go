@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +24,7 @@ import (
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/locale"
 	"github.com/billrun/billrun/internal/pricing"
+	"github.com/billrun/billrun/report"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
@@ -309,11 +312,35 @@ func TestWorkbook(t *testing.T) {
 	if !found {
 		t.Error("no SUMIF totals row for EUR")
 	}
+	// every header fits its column; no cell holds two values
+	for _, sheet := range f.GetSheetList() {
+		rows, _ := f.GetRows(sheet)
+		for i, h := range rows[0] {
+			col, _ := excelize.ColumnNumberToName(i + 1)
+			if w, _ := f.GetColWidth(sheet, col); w < float64(len([]rune(h)))+2 {
+				t.Errorf("%s!%s1 %q is wider than its column (%.1f)", sheet, col, h, w)
+			}
+		}
+	}
+	reviewed := 0
+	for _, inv := range r.Invoices {
+		if !inv.Review {
+			continue
+		}
+		reviewed++
+		v, _ := f.GetCellValue("Summary", fmt.Sprintf("K%d", byCustomer[inv.CustomerID]))
+		if !strings.Contains(v, "below") && !strings.Contains(v, "above the metric's limit") {
+			t.Errorf("%s is for review, and the Summary's Review says %q, not why", inv.CustomerID, v)
+		}
+	}
+	if reviewed == 0 {
+		t.Error("no invoice for review: the check above checked nothing")
+	}
 	panes, _ := f.GetPanes("Lines")
 	if !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("Lines header not frozen: %+v", panes)
 	}
-	if tables, _ := f.GetTables("Lines"); len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:J") {
+	if tables, _ := f.GetTables("Lines"); len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:K") {
 		t.Errorf("Lines has no filterable table: %+v", tables)
 	}
 	// the native chart of the totals, drawn from the Summary's cells
@@ -333,8 +360,41 @@ func TestWorkbook(t *testing.T) {
 		}
 		return nil
 	}
-	if chart := part("xl/charts/chart1.xml"); !bytes.Contains(chart, []byte("<barChart>")) || !bytes.Contains(chart, []byte("Summary!$J$2:$J$4")) {
-		t.Errorf("no column chart of the Summary totals J2:J4 in the workbook: %.300s", chart)
+	// one per currency: no chart puts two currencies on its axis
+	ranges := regexp.MustCompile(`Summary!\$J\$(\d+):\$J\$(\d+)`)
+	charted := map[string]int{}
+	for i := 1; ; i++ {
+		chart := part(fmt.Sprintf("xl/charts/chart%d.xml", i))
+		if chart == nil {
+			break
+		}
+		m := ranges.FindSubmatch(chart)
+		if !bytes.Contains(chart, []byte("<barChart>")) || m == nil {
+			t.Fatalf("chart %d is not a column chart of Summary totals: %.300s", i, chart)
+		}
+		from, _ := strconv.Atoi(string(m[1]))
+		to, _ := strconv.Atoi(string(m[2]))
+		cur, _ := f.GetCellValue("Summary", fmt.Sprintf("D%d", from))
+		for row := from; row <= to; row++ {
+			if c, _ := f.GetCellValue("Summary", fmt.Sprintf("D%d", row)); c != cur {
+				t.Errorf("chart %d mixes %s and %s (rows %d-%d)", i, cur, c, from, to)
+			}
+		}
+		if !bytes.Contains(chart, []byte(cur)) {
+			t.Errorf("chart %d of %s does not name its currency", i, cur)
+		}
+		charted[cur] += to - from + 1
+	}
+	for _, inv := range r.Invoices {
+		charted[inv.Currency]--
+	}
+	for cur, n := range charted {
+		if n != 0 {
+			t.Errorf("%s: %d invoices charted more than there are", cur, n)
+		}
+	}
+	if len(charted) != 2 {
+		t.Errorf("charts of %v, want EUR and JPY", charted)
 	}
 	// …and the Summary sheet refers to its drawing, without which no
 	// application shows the chart
@@ -454,5 +514,59 @@ func TestCheck(t *testing.T) {
 		if ents, _ := os.ReadDir(out); len(ents) != 0 {
 			t.Errorf("%s: wrote %d entries", name, len(ents))
 		}
+	}
+}
+
+// The traffic chart adds every VPS on the days it was active (one that
+// starts mid-month too), and the availability chart is drawn against the
+// plan's SLA target, not the operational threshold.
+func TestCharts(t *testing.T) {
+	y := strings.Replace(cfgYAML, "plans:\n", "plans:\n  - {id: sla, monthly_fee: \"1.00\", sla: {target: 99.5}}\n", 1) +
+		"  - {id: M, country: DE, city: Berlin, name: M, currency: EUR, plan: sla, vps: [{name: m1, file: vps-parts/file.rrd, host: host-a}, {name: m2, file: vps-full/file.rrd, active_from: 2026-10-20}]}\n"
+	cfg, err := config.Parse([]byte(y), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := period.Month(2026, time.October, time.UTC)
+	u, err := report.Usage(context.Background(), VPSSources(cfg), p, Metrics(cfg), report.Options{Daily: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := report.SLA(context.Background(), HostSources(cfg), p, Threshold(cfg), report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig := pricing.Figures{Usage: map[string]*report.VPSUsage{}, Hosts: map[string]*report.HostSLA{}}
+	for i := range u.VPS {
+		fig.Usage[u.VPS[i].Name] = &u.VPS[i]
+	}
+	for i := range s.Hosts {
+		fig.Hosts[s.Hosts[i].Name] = &s.Hosts[i]
+	}
+	m1, m2 := fig.Usage["m1"].Daily, fig.Usage["m2"].Daily
+	if len(m1) != 31 || len(m2) != 12 {
+		t.Fatalf("daily series of %d and %d days", len(m1), len(m2))
+	}
+	ch := charts(cfg, "M", fig)
+	if len(ch.Daily) != 31 {
+		t.Fatalf("the chart has %d days", len(ch.Daily))
+	}
+	if ch.Daily[0] != m1[0] {
+		t.Errorf("1 October: %+v, want m1's alone %+v", ch.Daily[0], m1[0])
+	}
+	if d := ch.Daily[25]; d.Day != "2026-10-26" || d.In != m1[25].In+m2[6].In || d.Out != m1[25].Out+m2[6].Out {
+		t.Errorf("26 October: %+v, want m1 %+v + m2 %+v", d, m1[25], m2[6])
+	}
+	if ch.Target != 99.5 {
+		t.Errorf("target %v, want the plan's 99.5", ch.Target)
+	}
+	below := ch.BelowTarget()
+	for i, d := range ch.Uptime {
+		if below[i] != (float64(d.UptimePct) < 99.5) {
+			t.Errorf("%s: uptime %v shaded %v", d.Day, d.UptimePct, below[i])
+		}
+	}
+	if a := charts(cfg, "A", fig); a.Target != Threshold(cfg) {
+		t.Errorf("without an SLA the target is the threshold, not %v", a.Target)
 	}
 }
