@@ -28,14 +28,81 @@ func unkey(k int64) float64 {
 }
 
 // bandwidth collects a file's bandwidth samples, in bytes per second, as
-// order keys: in and out for each row where they count, and the larger of
-// the two (an uncounted one taken as 0) where either does.
+// order keys: in and out for each sample where they count, and the larger
+// of the two and their sum (an uncounted one taken as 0) where either
+// does. A sample is a row, or with step a fixed step the rows are
+// consolidated to.
 type bandwidth struct {
-	in, out, max []int64
+	in, out, max, sum []int64
+
+	wantSum bool
+	step    int64 // 0: a sample per row
+	bucket  bucket
+	coarse  bool // a row was coarser than step
+}
+
+// bucket is the step being consolidated: the time-weighted sums of the
+// known rates in it and the seconds they cover.
+type bucket struct {
+	k               int64 // its start / step
+	open            bool
+	inSum, outSum   float64
+	inSecs, outSecs int64
 }
 
 // reset empties bw, keeping its memory for the next file.
-func (bw *bandwidth) reset() { bw.in, bw.out, bw.max = bw.in[:0], bw.out[:0], bw.max[:0] }
+func (bw *bandwidth) reset() {
+	bw.in, bw.out, bw.max, bw.sum = bw.in[:0], bw.out[:0], bw.max[:0], bw.sum[:0]
+	bw.step, bw.bucket, bw.coarse, bw.wantSum = 0, bucket{}, false, false
+}
+
+// consolidate adds the part [lo, hi) of a row of rowStep seconds to the
+// steps it falls in, as RRDtool's AVERAGE consolidates: each step's
+// sample is the mean of the known rates over the seconds they are known.
+// Steps are aligned to the epoch, so the samples do not depend on which
+// RRA the rows came from when its rows are no coarser than the step (its
+// rows are then averages of whole steps' rows). Rows must come in time
+// order; a row coarser than the step gives each step it covers its rate.
+func (bw *bandwidth) consolidate(lo, hi, rowStep int64, in float64, inOK bool, out float64, outOK bool) {
+	if rowStep > bw.step {
+		bw.coarse = true
+	}
+	for lo < hi {
+		k := floorDiv(lo, bw.step)
+		end := min(hi, (k+1)*bw.step)
+		b := &bw.bucket
+		if !b.open || b.k != k {
+			bw.flush()
+			*b = bucket{k: k, open: true}
+		}
+		if secs := end - lo; inOK {
+			b.inSum += in * float64(secs)
+			b.inSecs += secs
+		}
+		if secs := end - lo; outOK {
+			b.outSum += out * float64(secs)
+			b.outSecs += secs
+		}
+		lo = end
+	}
+}
+
+// flush adds the step being consolidated as a sample.
+func (bw *bandwidth) flush() {
+	b := &bw.bucket
+	if !b.open {
+		return
+	}
+	var in, out float64
+	if b.inSecs > 0 {
+		in = b.inSum / float64(b.inSecs)
+	}
+	if b.outSecs > 0 {
+		out = b.outSum / float64(b.outSecs)
+	}
+	bw.add(in, b.inSecs > 0, out, b.outSecs > 0)
+	b.open = false
+}
 
 // maxKey is the key of a row's larger direction, an uncounted one taken
 // as 0 (whose key is 0); at least one of them counts.
@@ -63,11 +130,26 @@ func (bw *bandwidth) add(in float64, inOK bool, out float64, outOK bool) {
 	if inOK || outOK {
 		bw.max = append(bw.max, maxKey(ki, inOK, ko, outOK))
 	}
+	if bw.wantSum && (inOK || outOK) {
+		s := 0.0
+		if inOK {
+			s += in
+		}
+		if outOK {
+			s += out
+		}
+		bw.sum = append(bw.sum, key(s))
+	}
 }
 
 // p95 is the figures in bits per second.
 func (bw *bandwidth) p95() *P95 {
-	return &P95{In: Num(8 * percentile95(bw.in)), Out: Num(8 * percentile95(bw.out)), Max: Num(8 * percentile95(bw.max))}
+	p := &P95{In: Num(8 * percentile95(bw.in)), Out: Num(8 * percentile95(bw.out)), Max: Num(8 * percentile95(bw.max)),
+		Step: bw.step, Coarse: bw.coarse}
+	if bw.wantSum {
+		p.Sum = Num(8 * percentile95(bw.sum))
+	}
+	return p
 }
 
 // percentile95 is the nearest-rank 95th percentile of the samples whose

@@ -146,3 +146,57 @@ func TestNth(t *testing.T) {
 		}
 	}
 }
+
+// Consolidated to a fixed step, the 95th percentile does not depend on
+// which RRA the rows came from: 1-minute rows and the 10-minute rows
+// RRDtool's AVERAGE makes of them give the same samples at a 600-second
+// step (to the last bits of rounding), where taking each row as a sample
+// does not. Rows coarser than the step are flagged.
+func TestP95FixedStep(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	const minutes = 3 * 24 * 60
+	start := int64(1_790_000_000 / 600 * 600)
+	in, out := make([]float64, minutes), make([]float64, minutes)
+	for i := range in {
+		in[i], out[i] = rng.ExpFloat64()*1e6, rng.ExpFloat64()*2e6
+	}
+	fine, coarse, rows := &bandwidth{step: 600, wantSum: true}, &bandwidth{step: 600, wantSum: true}, &bandwidth{wantSum: true}
+	for i := range minutes {
+		t := start + int64(i)*60
+		fine.consolidate(t, t+60, 60, in[i], true, out[i], i%7 != 0) // some out unknown
+		rows.add(in[i], true, out[i], i%7 != 0)
+	}
+	for i := 0; i < minutes; i += 10 {
+		var si, so float64
+		ko := 0
+		for j := i; j < i+10; j++ {
+			si += in[j]
+			if j%7 != 0 {
+				so += out[j]
+				ko++
+			}
+		}
+		t := start + int64(i)*60
+		coarse.consolidate(t, t+600, 600, si/10, true, so/float64(ko), ko > 0)
+	}
+	fine.flush()
+	coarse.flush()
+	a, b, r := fine.p95(), coarse.p95(), rows.p95()
+	close := func(x, y Num) bool { return math.Abs(float64(x-y)) <= 1e-9*math.Abs(float64(y)) }
+	if !close(a.In, b.In) || !close(a.Out, b.Out) || !close(a.Max, b.Max) || !close(a.Sum, b.Sum) {
+		t.Errorf("1-minute rows at 600 s: %+v; 10-minute rows: %+v", *a, *b)
+	}
+	if close(r.Max, b.Max) {
+		t.Errorf("the rows as samples (%v) agree with the 10-minute rows (%v): the test shows nothing", r.Max, b.Max)
+	}
+	if a.Coarse || b.Coarse || a.Step != 600 || len(fine.max) != minutes/10 {
+		t.Errorf("flags %+v %+v, %d samples", *a, *b, len(fine.max))
+	}
+	// a 10-minute row at a 300-second step stands for both steps
+	c := &bandwidth{step: 300}
+	c.consolidate(start, start+600, 600, 5, true, 7, true)
+	c.flush()
+	if p := c.p95(); !p.Coarse || len(c.max) != 2 || p.Max != 56 || p.Sum != 0 {
+		t.Errorf("coarse rows: %+v, %d samples", *p, len(c.max))
+	}
+}

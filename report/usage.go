@@ -24,6 +24,14 @@ type Source struct {
 	// Daemon, when set, is the rrdcached (host:port) that serves File,
 	// a name relative to its base directory: the file lives on that host.
 	Daemon string
+	// P95Step, when set, is the step in seconds the bandwidth is
+	// consolidated to before its 95th percentile is taken (the plan's
+	// p95.step); unset, each RRA row is a sample. (32 bits, with P95Sum
+	// beside it, keep a source 8 bytes larger only: a fleet holds 100,000.)
+	P95Step int32
+	// P95Sum asks for the 95th percentile of in + out too (a plan that
+	// bills direction sum): one more selection per file, made only then.
+	P95Sum bool
 }
 
 // Window is the part of p a source was active in (empty: ok false).
@@ -88,11 +96,19 @@ func (ms Metrics) Get(name string) (MetricUsage, bool) {
 	return MetricUsage{}, false
 }
 
-// P95 is the 95th percentile of bandwidth in bits per second.
+// P95 is the 95th percentile of bandwidth in bits per second: of in, of
+// out, of the larger of the two and of their sum, per sample.
 type P95 struct {
 	In  Num `json:"in"`
 	Out Num `json:"out"`
 	Max Num `json:"max"`
+	Sum Num `json:"sum,omitempty"` // with Source.P95Sum
+	// Step is the samples' fixed step in seconds (Source.P95Step); 0:
+	// each RRA row was a sample.
+	Step int64 `json:"step,omitempty"`
+	// Coarse: some rows were coarser than Step, so their rate stands for
+	// each of the steps they cover.
+	Coarse bool `json:"coarse,omitempty"`
 }
 
 // DailyBytes is one day's in/out totals in bytes (for invoice charts).
@@ -293,6 +309,7 @@ func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scr
 	if inIdx >= 0 && outIdx >= 0 {
 		bw = &sc.bw
 		bw.reset()
+		bw.step, bw.wantSum = int64(s.P95Step), s.P95Sum
 	}
 	totals := make([]sum, len(metrics))
 	for _, part := range parts {
@@ -331,6 +348,7 @@ func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scr
 			Total: Num(totals[i].value()), Coverage: Num(float64(accs[i].cov) / span), Spikes: accs[i].spikes})
 	}
 	if bw != nil {
+		bw.flush()
 		u.P95 = bw.p95()
 	}
 	return u, nil
@@ -349,7 +367,11 @@ func bandwidthRows(d *rrdfetch.Data, part Part, ai, ao *acc, bw *bandwidth, days
 		row := d.Row(r)
 		in, inOK := ai.known(row)
 		out, outOK := ao.known(row)
-		bw.add(in, inOK, out, outOK)
+		if bw.step > 0 {
+			bw.consolidate(lo, hi, d.Step, in, inOK, out, outOK)
+		} else {
+			bw.add(in, inOK, out, outOK)
+		}
 		if days == nil {
 			continue
 		}

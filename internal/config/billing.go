@@ -118,10 +118,15 @@ type MetricPrice struct {
 	Rate     decimal.Decimal `yaml:"rate"`
 }
 
-// P95Price prices 95th-percentile bandwidth above IncludedMbps.
+// P95Price prices 95th-percentile bandwidth above IncludedMbps, as
+// providers bill it: the traffic consolidated to Step seconds (default
+// 600), then the 95th percentile of Direction: in, out, max (the larger
+// of the two per step, the default) or sum (in + out).
 type P95Price struct {
 	IncludedMbps decimal.Decimal `yaml:"included_mbps"`
 	RatePerMbps  decimal.Decimal `yaml:"rate_per_mbps"`
+	Direction    string          `yaml:"direction"`
+	Step         int64           `yaml:"step"`
 }
 
 // CreditTier: uptime below Below earns Percent of the monthly fee back.
@@ -275,6 +280,26 @@ func (c *Config) validateBilling(seen map[string]bool) error {
 		for name, m := range p.Metrics {
 			if m.Unit == "" || m.Included.IsNegative() || m.Rate.IsNegative() {
 				return fmt.Errorf("plans[%d].metrics.%s: unit required, included and rate must be >= 0", i, name)
+			}
+		}
+		if q := p.P95; q != nil {
+			switch q.Direction {
+			case "":
+				q.Direction = "max"
+			case "in", "out", "max", "sum":
+			default:
+				return fmt.Errorf("plans[%d].p95.direction: %q is not in, out, max or sum", i, q.Direction)
+			}
+			if q.Step == 0 {
+				// the seed's 10-minute RRA covers a whole month (its
+				// 1-minute one ten days), so a month's p95 at 600 s is
+				// the same whichever rows are read
+				q.Step = 600
+			}
+			// steps that divide the hour keep every step inside one hour,
+			// whatever the zone (the minute RRA's rows are whole minutes)
+			if q.Step < 60 || q.Step > 3600 || 3600%q.Step != 0 || q.Step%60 != 0 {
+				return fmt.Errorf("plans[%d].p95.step: %d is not a whole number of minutes that divides the hour (60, 300, 600, 900, 3600, …)", i, q.Step)
 			}
 		}
 		if p.SLA != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/billrun/billrun/internal/inputfile"
 )
@@ -72,9 +73,12 @@ func (c *Config) readInventory(path string, seen map[string]bool) error {
 		if len(rec) != len(header) {
 			return fmt.Errorf("%s:%d: %d fields, the header has %d", path, line, len(rec), len(header))
 		}
+		// A field is a slice of its record's one string: cloned, the
+		// fields kept (a name, a host) do not keep the whole line alive,
+		// some 5 MB over 100,000 VPS.
 		get := func(name string) string {
 			if i, ok := col[name]; ok {
-				return rec[i]
+				return strings.Clone(rec[i])
 			}
 			return ""
 		}

@@ -37,8 +37,14 @@ func VPSSources(cfg *config.Config) []report.Source {
 		out = append(out, report.Source{Name: v.Name, File: v.File, Daemon: cfg.RemoteDaemon(v.Host)})
 	}
 	for _, cu := range cfg.Customers {
+		var step int32
+		var sum bool
+		if p := cfg.Plan(cu.Plan); p != nil && p.P95 != nil {
+			step, sum = int32(p.P95.Step), p.P95.Direction == "sum" // at most 3600
+		}
 		for _, v := range cu.VPS {
-			out = append(out, report.Source{Name: v.Name, File: v.File, From: v.From, Until: v.Until, Daemon: cfg.RemoteDaemon(v.Host)})
+			out = append(out, report.Source{Name: v.Name, File: v.File, From: v.From, Until: v.Until, Daemon: cfg.RemoteDaemon(v.Host),
+				P95Step: step, P95Sum: sum})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b report.Source) int { return strings.Compare(a.Name, b.Name) })

@@ -294,13 +294,19 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice
 			inv.Lines = append(inv.Lines, l)
 			inv.Usage = inv.Usage.Add(l.Amount)
 		}
-		if plan.P95 != nil && u.P95 != nil && !math.IsNaN(float64(u.P95.Max)) {
-			mbps := fromFloat(float64(u.P95.Max)).Div(decimal.NewFromInt(1_000_000)).Round(3)
-			over := billable(mbps.Sub(plan.P95.IncludedMbps), plan.P95.RatePerMbps, places)
+		if q := plan.P95; q != nil && u.P95 != nil && !math.IsNaN(float64(p95Of(u.P95, q.Direction))) {
+			if u.P95.Coarse {
+				inv.Review = true
+				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: u.File,
+					Problem: fmt.Sprintf("p95: rows coarser than the plan's %d-second step (the period is older than the finest RRA): each stands for the steps it covers: invoice flagged for review", q.Step)})
+			}
+			mbps := fromFloat(float64(p95Of(u.P95, q.Direction))).Div(decimal.NewFromInt(1_000_000)).Round(3)
+			over := billable(mbps.Sub(q.IncludedMbps), q.RatePerMbps, places)
 			if over.IsPositive() {
-				l := Line{VPS: v.Name, Kind: "p95", Unit: "Mbps", UnitCode: "E20", Quantity: over, UnitPrice: plan.P95.RatePerMbps,
-					Description: locale.Text(lang, "p95_line", v.Name, "max(in, out)", locale.Quantity(lang, mbps), locale.Quantity(lang, plan.P95.IncludedMbps)),
-					Amount:      over.Mul(plan.P95.RatePerMbps)}
+				l := Line{VPS: v.Name, Kind: "p95", Unit: "Mbps", UnitCode: "E20", Quantity: over, UnitPrice: q.RatePerMbps,
+					Description: locale.Text(lang, "p95_line", v.Name, locale.Text(lang, "p95_"+q.Direction), q.Step/60,
+						locale.Quantity(lang, mbps), locale.Quantity(lang, q.IncludedMbps)),
+					Amount: over.Mul(q.RatePerMbps)}
 				inv.Lines = append(inv.Lines, l)
 				inv.Usage = inv.Usage.Add(l.Amount)
 			}
@@ -380,6 +386,19 @@ func decimals(d decimal.Decimal) int32 {
 		n--
 	}
 	return n
+}
+
+// p95Of is the 95th percentile of the plan's direction, in bit/s.
+func p95Of(p *report.P95, direction string) report.Num {
+	switch direction {
+	case "in":
+		return p.In
+	case "out":
+		return p.Out
+	case "sum":
+		return p.Sum
+	}
+	return p.Max
 }
 
 // creditTier returns the largest credit whose threshold uptime is below.

@@ -338,10 +338,44 @@ func TestCreditNoteAndDigest(t *testing.T) {
 func sources(cfg *config.Config) []report.Source {
 	var out []report.Source
 	for _, cu := range cfg.Customers {
+		var step int32
+		if p := cfg.Plan(cu.Plan); p.P95 != nil {
+			step = int32(p.P95.Step)
+		}
 		for _, v := range cu.VPS {
-			out = append(out, report.Source{Name: v.Name, File: v.File, From: v.From, Until: v.Until})
+			out = append(out, report.Source{Name: v.Name, File: v.File, From: v.From, Until: v.Until, P95Step: step})
 		}
 	}
 	slices.SortFunc(out, func(a, b report.Source) int { return strings.Compare(a.Name, b.Name) })
 	return out
+}
+
+// The 95th percentile is billed in the plan's direction, and the line says
+// which and at what step.
+func TestP95Direction(t *testing.T) {
+	y := strings.Replace(fleetYAML, `p95: {included_mbps: "1", rate_per_mbps: "0.75"}`, `p95: {included_mbps: "1", rate_per_mbps: "0.75", direction: DIR, step: 600}`, 1)
+	p95 := &report.P95{In: 3e6, Out: 5e6, Max: 6e6, Sum: 7e6, Step: 600}
+	for dir, want := range map[string]string{"in": "2", "out": "4", "max": "5", "sum": "6"} {
+		cfg, err := config.Parse([]byte(strings.Replace(y, "DIR", dir, 1)), ".")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := &report.VPSUsage{Name: "m-full", P95: p95}
+		invs, _ := Build(BookOf(cfg), period.Month(2026, time.October, time.UTC), Figures{Usage: map[string]*report.VPSUsage{"m-full": u, "l-young": u, "k-parts": u, "g-missing": u}})
+		var got *Line
+		for i, l := range invs[0].Lines {
+			if l.Kind == "p95" {
+				got = &invs[0].Lines[i]
+			}
+		}
+		if got == nil || got.Quantity.String() != want || !strings.Contains(got.Description, "10-minute") {
+			t.Errorf("direction %s: %+v, want %s Mbps above the included", dir, got, want)
+		}
+	}
+	if _, err := config.Parse([]byte(strings.Replace(y, "DIR", "both", 1)), "."); err == nil || !strings.Contains(err.Error(), "p95.direction") {
+		t.Errorf("direction both: %v", err)
+	}
+	if _, err := config.Parse([]byte(strings.Replace(strings.Replace(y, "DIR", "in", 1), "step: 600", "step: 420", 1)), "."); err == nil || !strings.Contains(err.Error(), "p95.step") {
+		t.Errorf("step 420: %v", err)
+	}
 }
