@@ -250,6 +250,16 @@ func status(inv *pricing.Invoice) string {
 	return inv.Status
 }
 
+// numberWidth is a column wide enough for every invoice's number (a
+// draft's DRAFT-2026-10-C00001 is longer than an issued INV-2026-00001).
+func numberWidth(invs []pricing.Invoice) float64 {
+	w := 18.0
+	for _, inv := range invs {
+		w = max(w, float64(utf8.RuneCountInString(inv.Number))*1.1+2)
+	}
+	return w
+}
+
 // reviews are the reasons to look at each customer's invoice before it
 // is sent: the problems that did not block it.
 func reviews(problems []pricing.Problem) map[string]string {
@@ -271,7 +281,7 @@ func reviews(problems []pricing.Problem) map[string]string {
 }
 
 func summarySheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
-	if err := header(sw, st, []float64{10, 34, 18, 9, 12, 12, 12, 12, 12, 12, 60, 16}, "Customer", "Name", "Invoice", "Currency",
+	if err := header(sw, st, []float64{10, 34, numberWidth(wb.Invoices), 9, 12, 12, 12, 12, 12, 12, 60, 16}, "Customer", "Name", "Invoice", "Currency",
 		"Fee", "Usage", "SLA credit", "Subtotal", "Tax", "Total", "Review", "Status"); err != nil {
 		return 0, err
 	}
@@ -427,7 +437,7 @@ func slaSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) 
 }
 
 func linesSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
-	if err := header(sw, st, []float64{10, 18, 14, 11, 60, 16, 10, 12, 12, 9, 14}, "Customer", "Invoice", "VPS", "Kind", "Description", "Quantity", "Unit", "Unit price", "Amount", "Currency", "Review"); err != nil {
+	if err := header(sw, st, []float64{10, numberWidth(wb.Invoices), 14, 11, 60, 16, 10, 12, 12, 9, 14}, "Customer", "Invoice", "VPS", "Kind", "Description", "Quantity", "Unit", "Unit price", "Amount", "Currency", "Review"); err != nil {
 		return 0, err
 	}
 	r := 2
@@ -440,7 +450,7 @@ func linesSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error
 			}
 			if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(inv.CustomerID), text(inv.Number), text(l.VPS), text(l.Kind), text(l.Description),
 				excelize.Cell{StyleID: st.qty, Value: l.Quantity.InexactFloat64()}, text(l.Unit),
-				excelize.Cell{StyleID: st.qty, Value: l.UnitPrice.InexactFloat64()}, money(st, inv.Currency, l.Amount), text(inv.Currency), text(review)}); err != nil {
+				money(st, inv.Currency, l.UnitPrice), money(st, inv.Currency, l.Amount), text(inv.Currency), text(review)}); err != nil {
 				return 0, err
 			}
 			r++
