@@ -465,7 +465,7 @@ func printable(inv *pricing.Invoice, font *sfnt.Font) []string {
 
 // axes draws a chart frame with a title and y labels from 0 to top.
 func axes(pdf *fpdf.Fpdf, x, y, w, h float64, title string, lo, hi float64, unit string) {
-	pdf.SetFont("go", "B", 10)
+	pdf.SetFont("go", "B", 9)
 	pdf.SetXY(x, y-8)
 	pdf.CellFormat(w, 6, title, "", 0, "L", false, 0, "")
 	pdf.SetDrawColor(200, 200, 200)

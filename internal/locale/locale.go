@@ -68,7 +68,7 @@ var texts = map[string]map[string]string{
 	"unit_day":          {"en": "days", "de": "Tage"},
 	"unit_credit":       {"en": "credit", "de": "Gutschrift"},
 	"traffic":           {"en": "Daily traffic (GB): in green, out blue", "de": "Täglicher Datenverkehr (GB): eingehend grün, ausgehend blau"},
-	"availability":      {"en": "Daily availability (%%): daily, 7-day average dashed, the line the SLA target %s %%, days below it shaded", "de": "Tägliche Verfügbarkeit (%%): täglich, 7-Tage-Mittel gestrichelt, die Linie das SLA-Ziel %s %%, Tage darunter schattiert"},
+	"availability":      {"en": "Daily availability (%%), dashed the 7-day mean; line: SLA target %s %%, days below it shaded", "de": "Tägliche Verfügbarkeit (%%), gestrichelt das 7-Tage-Mittel; Linie: SLA-Ziel %s %%, darunter schattiert"},
 	"page":              {"en": "Page %d of %s", "de": "Seite %d von %s"},
 }
 
