@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/billrun/billrun/internal/period"
+	"github.com/billrun/billrun/internal/rrdwrite"
 
 	"github.com/billrun/billrun/rrdfetch"
 )
@@ -351,7 +352,7 @@ func TestPartsFromSeveralRRAs(t *testing.T) {
 
 func TestHostFigures(t *testing.T) {
 	p := oct2026(t, "UTC")
-	h, err := HostUptime(fixture("host-a"), p, DefaultThreshold)
+	h, err := HostUptime(fixture("host-a"), p, DefaultThreshold, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,7 +378,7 @@ func TestHostFigures(t *testing.T) {
 	if !relClose(float64(h.Daily[6].MA7), s/7, 1e-12) {
 		t.Errorf("MA7 %v, want %v", h.Daily[6].MA7, s/7)
 	}
-	b, _ := HostUptime(fixture("host-b"), p, DefaultThreshold)
+	b, _ := HostUptime(fixture("host-b"), p, DefaultThreshold, false)
 	if want := 1 - (86400.0+300)/(31*86400); !relClose(float64(b.Coverage), want, 1e-12) { // the day, and the row after it
 		t.Errorf("host-b coverage %v, want %v", b.Coverage, want)
 	}
@@ -573,5 +574,52 @@ func TestDayStartsAtMidnightTransitions(t *testing.T) {
 	}
 	if len(days) != 30 || slices.Contains(labels, "30") || days[28]-days[27] != 24*3600 {
 		t.Errorf("Apia December 2011: %v", labels)
+	}
+}
+
+// A host whose monitoring was down with it: two hours without data in a
+// day. Left out (as rrdtool's AVERAGE leaves unknowns), the day is 100 %;
+// counted as down, the day and the period lose those two hours, the
+// minutes are downtime and a 0 % degraded run, and either way the gap's
+// minutes are reported.
+func TestUptimeGaps(t *testing.T) {
+	day := period.Day(2026, time.October, 14, time.UTC)
+	path := filepath.Join(t.TempDir(), "up.rrd")
+	spec := rrdwrite.Spec{Step: 60, DS: []rrdwrite.DS{{Name: UptimeDS, Type: "GAUGE", Heartbeat: 120, Min: 0, Max: 100}},
+		RRA: []rrdwrite.RRA{{CF: "AVERAGE", XFF: 0.5, PDPPerRow: 1, Rows: 2000}}}
+	gapFrom, gapTo := day.Start.Unix()+10*3600, day.Start.Unix()+12*3600
+	err := rrdwrite.WriteFile(path, spec, day.Start.Unix()-3600, day.End.Unix()+3600, func(ts int64, v []float64) {
+		v[0] = 100
+		if ts > gapFrom && ts <= gapTo {
+			v[0] = math.NaN()
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := Source{Name: "h", File: path}
+	ignored, err := HostUptime(src, day, DefaultThreshold, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	down, err := HostUptime(src, day, DefaultThreshold, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ignored.UptimePct != 100 || ignored.DowntimeMinutes != 0 || ignored.GapMinutes != 120 || len(ignored.Degraded) != 0 {
+		t.Errorf("gaps left out: %+v", *ignored)
+	}
+	want := 100 * 22.0 / 24
+	if math.Abs(float64(down.UptimePct)-want) > 1e-9 || down.DowntimeMinutes != 120 || down.GapMinutes != 120 || !down.GapsDown {
+		t.Errorf("gaps as downtime: uptime %v (want %v), downtime %v, gap %v", down.UptimePct, want, down.DowntimeMinutes, down.GapMinutes)
+	}
+	if len(down.Degraded) != 1 || down.Degraded[0].MinPct != 0 || down.Degraded[0].from != gapFrom || down.Degraded[0].to != gapTo {
+		t.Errorf("the gap as a degraded run: %+v", down.Degraded)
+	}
+	if len(down.Daily) != 1 || math.Abs(float64(down.Daily[0].UptimePct)-want) > 1e-9 || ignored.Daily[0].UptimePct != 100 {
+		t.Errorf("daily: %+v / %+v", down.Daily, ignored.Daily)
+	}
+	if ignored.Coverage != down.Coverage || math.Abs(float64(down.Coverage)-22.0/24) > 1e-12 {
+		t.Errorf("coverage %v %v", ignored.Coverage, down.Coverage)
 	}
 }

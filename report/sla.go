@@ -36,15 +36,19 @@ type DailyUptime struct {
 
 // HostSLA is one host's figures.
 type HostSLA struct {
-	Name            string        `json:"name"`
-	File            string        `json:"file"`
-	UptimePct       Num           `json:"uptime_pct"`
-	DowntimeMinutes Num           `json:"downtime_minutes"`
-	Coverage        Num           `json:"coverage"`
-	Degraded        []Degraded    `json:"degraded"`
-	Daily           []DailyUptime `json:"daily"`
-	RRA             []Part        `json:"rra"`
-	LastUpdate      int64         `json:"last_update"`
+	Name            string `json:"name"`
+	File            string `json:"file"`
+	UptimePct       Num    `json:"uptime_pct"`
+	DowntimeMinutes Num    `json:"downtime_minutes"`
+	// GapMinutes are the minutes of the period without data; with
+	// Options.GapsDown they are in DowntimeMinutes and count as 0 %.
+	GapMinutes Num           `json:"gap_minutes"`
+	GapsDown   bool          `json:"gaps_down,omitempty"`
+	Coverage   Num           `json:"coverage"`
+	Degraded   []Degraded    `json:"degraded"`
+	Daily      []DailyUptime `json:"daily"`
+	RRA        []Part        `json:"rra"`
+	LastUpdate int64         `json:"last_update"`
 }
 
 // Fleet is the fleet-wide figure.
@@ -68,7 +72,7 @@ func SLA(ctx context.Context, hosts []Source, p period.Period, threshold float64
 	}
 	res, errs, err := perFile(ctx, hosts, opt.Workers, func(s Source) (*HostSLA, error) {
 		defer tick(opt.Progress)
-		return HostUptime(s, p, threshold)
+		return HostUptime(s, p, threshold, opt.GapsDown)
 	})
 	if err != nil {
 		return nil, err
@@ -97,8 +101,11 @@ func SLA(ctx context.Context, hosts []Source, p period.Period, threshold float64
 
 // HostUptime computes one host's figures: uptime_pct is the mean of the
 // known rows weighted by the seconds they cover in the period; downtime
-// minutes are Σ (100 − v)/100 × covered minutes.
-func HostUptime(s Source, p period.Period, threshold float64) (*HostSLA, error) {
+// minutes are Σ (100 − v)/100 × covered minutes. With gapsDown the
+// seconds without data count as 0 % (the mean is over the whole period,
+// each day's over the whole day, and unknown rows are degraded runs of
+// 0 %), and their minutes are downtime.
+func HostUptime(s Source, p period.Period, threshold float64, gapsDown bool) (*HostSLA, error) {
 	f, parts, err := openPlanned(s, p)
 	if err != nil {
 		return nil, err
@@ -120,16 +127,20 @@ func HostUptime(s Source, p period.Period, threshold float64) (*HostSLA, error) 
 	err = readParts(f, parts, func(r row) {
 		v := r.vals[col[0]]
 		if math.IsNaN(v) {
-			open = false
-			return
+			if !gapsDown {
+				open = false
+				return
+			}
+			v = 0 // a gap counted as down: no coverage, but a degraded run
+		} else {
+			covered += r.overlap
+			weighted.add(v * float64(r.overlap))
+			down.add((100 - v) / 100 * float64(r.overlap) / 60)
+			spread(days, end, r.lo, r.hi, func(i int, o int64) {
+				daySum[i].add(v * float64(o))
+				dayCov[i] += o
+			})
 		}
-		covered += r.overlap
-		weighted.add(v * float64(r.overlap))
-		down.add((100 - v) / 100 * float64(r.overlap) / 60)
-		spread(days, end, r.lo, r.hi, func(i int, o int64) {
-			daySum[i].add(v * float64(o))
-			dayCov[i] += o
-		})
 		if v < threshold {
 			if open && deg[len(deg)-1].to == r.lo {
 				d := &deg[len(deg)-1]
@@ -151,20 +162,37 @@ func HostUptime(s Source, p period.Period, threshold float64) (*HostSLA, error) 
 		deg[i].Start = time.Unix(deg[i].from, 0).In(loc).Format(time.RFC3339)
 		deg[i].End = time.Unix(deg[i].to, 0).In(loc).Format(time.RFC3339)
 	}
+	span := end - start
+	gap := float64(span-covered) / 60
 	hs := &HostSLA{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate,
-		UptimePct: Num(math.NaN()), DowntimeMinutes: Num(down.value()),
-		Coverage: Num(float64(covered) / float64(end-start)), Degraded: deg}
+		UptimePct: Num(math.NaN()), DowntimeMinutes: Num(down.value()), GapMinutes: Num(gap), GapsDown: gapsDown,
+		Coverage: Num(float64(covered) / float64(span)), Degraded: deg}
 	if hs.Degraded == nil {
 		hs.Degraded = []Degraded{}
 	}
-	if covered > 0 {
-		hs.UptimePct = Num(weighted.value() / float64(covered))
+	// the mean is over what is known, or with gapsDown over it all, the
+	// gaps adding nothing up
+	over := func(known, all int64) float64 {
+		if gapsDown {
+			return float64(all)
+		}
+		return float64(known)
+	}
+	if gapsDown {
+		hs.DowntimeMinutes = Num(down.value() + gap)
+	}
+	if d := over(covered, span); d > 0 {
+		hs.UptimePct = Num(weighted.value() / d)
 	}
 	daily := make([]float64, len(days))
 	for i := range days {
 		daily[i] = math.NaN()
-		if dayCov[i] > 0 {
-			daily[i] = daySum[i].value() / float64(dayCov[i])
+		dayEnd := end
+		if i+1 < len(days) {
+			dayEnd = days[i+1]
+		}
+		if d := over(dayCov[i], dayEnd-days[i]); d > 0 {
+			daily[i] = daySum[i].value() / d
 		}
 	}
 	hs.Daily = dailySeries(days, daily, threshold, loc)

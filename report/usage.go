@@ -148,6 +148,11 @@ type Options struct {
 	Workers  int    // files read at once; 0 = GOMAXPROCS
 	Daily    bool   // also compute daily series (invoices)
 	Progress func() // called (from any goroutine) after each file; may be nil
+	// GapsDown (SLA): the seconds of a period a host's uptime file has
+	// no data for count as downtime (0 %), as LibreNMS and Observium
+	// count an unreachable host; unset, they are left out of the mean, as
+	// rrdtool's AVERAGE leaves unknowns out.
+	GapsDown bool
 }
 
 // Usage computes the usage of every source for p, reading files in

@@ -93,7 +93,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	s, err := report.SLA(ctx, job.HostSources(cfg), per, job.Threshold(cfg), report.Options{})
+	s, err := report.SLA(ctx, job.HostSources(cfg), per, job.Threshold(cfg), report.Options{GapsDown: job.GapsDown(cfg)})
 	if err != nil {
 		return err
 	}

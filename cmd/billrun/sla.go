@@ -18,6 +18,7 @@ type slaOptions struct {
 	format    string
 	daemon    string
 	threshold float64
+	gaps      string
 	period    periodFlags
 }
 
@@ -40,6 +41,7 @@ func newSLACmd(g *globals) *cobra.Command {
 	f.StringVar(&o.format, "format", "json", "output: json, csv or table")
 	f.StringVarP(&o.daemon, "daemon", "d", "", "rrdcached address to FLUSH files through first")
 	f.Float64Var(&o.threshold, "threshold", report.DefaultThreshold, "degraded below this uptime %")
+	f.StringVar(&o.gaps, "gaps", "", "what minutes without data count as: down or ignore (default: the config's uptime_gaps, else down)")
 	o.period.register(f)
 	return c
 }
@@ -65,7 +67,14 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 	if len(in.sources) == 0 {
 		return usagef("no uptime RRD files: give --uptime-rrd FILE or a --config with hosts")
 	}
-	rep, err := report.SLA(ctx, in.sources, in.period, threshold, report.Options{})
+	gaps := o.gaps
+	if gaps == "" && in.cfg != nil {
+		gaps = in.cfg.UptimeGaps
+	}
+	if gaps != "" && gaps != "down" && gaps != "ignore" {
+		return usagef("--gaps must be down or ignore")
+	}
+	rep, err := report.SLA(ctx, in.sources, in.period, threshold, report.Options{GapsDown: gaps != "ignore"})
 	if err != nil {
 		return err
 	}

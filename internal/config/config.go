@@ -40,9 +40,15 @@ type Config struct {
 	// bill whatever file it names.
 	AllowOutsideRRDDir bool     `yaml:"allow_outside_rrd_dir"`
 	UptimeThreshold    *float64 `yaml:"uptime_threshold"`
-	Metrics            []Metric `yaml:"metrics"`
-	Hosts              []Host   `yaml:"hosts"`
-	VPS                []VPS    `yaml:"vps"`
+	// UptimeGaps: what the seconds a host's uptime file has no data for
+	// count as: "down" (the default: monitoring that went down with its
+	// host shows no data, and LibreNMS and Observium count an unreachable
+	// host as down) or "ignore" (left out of the mean, as rrdtool's
+	// AVERAGE does).
+	UptimeGaps string   `yaml:"uptime_gaps"`
+	Metrics    []Metric `yaml:"metrics"`
+	Hosts      []Host   `yaml:"hosts"`
+	VPS        []VPS    `yaml:"vps"`
 	// Inventory is a CSV file of VPS (customer, vps, file, host, from,
 	// until) added to the vps list and the customers': a large fleet's
 	// list kept out of the YAML.
@@ -288,6 +294,13 @@ func (c *Config) validate(dir string) error {
 	}
 	if !filepath.IsAbs(c.RRDDir) {
 		c.RRDDir = filepath.Join(dir, c.RRDDir)
+	}
+	switch c.UptimeGaps {
+	case "":
+		c.UptimeGaps = "down"
+	case "down", "ignore":
+	default:
+		return fmt.Errorf("uptime_gaps: %q is not down or ignore", c.UptimeGaps)
 	}
 	if c.UptimeThreshold != nil && (*c.UptimeThreshold <= 0 || *c.UptimeThreshold > 100) {
 		return fmt.Errorf("uptime_threshold: %v is not in (0, 100]", *c.UptimeThreshold)

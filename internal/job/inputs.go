@@ -30,6 +30,9 @@ func Threshold(cfg *config.Config) float64 {
 	return *cfg.UptimeThreshold
 }
 
+// GapsDown says whether the config counts hosts' gaps as downtime.
+func GapsDown(cfg *config.Config) bool { return cfg.UptimeGaps != "ignore" }
+
 // VPSSources lists the VPS files, top-level and customers', sorted by name.
 func VPSSources(cfg *config.Config) []report.Source {
 	out := make([]report.Source, 0, cfg.NumVPS())

@@ -212,7 +212,7 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 	} else if usage, err = report.Usage(ctx, vps, p, metrics, report.Options{Daily: true, Progress: step}); err != nil {
 		return nil, err
 	}
-	sla, err := report.SLA(ctx, HostSources(cfg), p, Threshold(cfg), report.Options{Progress: step})
+	sla, err := report.SLA(ctx, HostSources(cfg), p, Threshold(cfg), report.Options{Progress: step, GapsDown: GapsDown(cfg)})
 	if err != nil {
 		return nil, err
 	}

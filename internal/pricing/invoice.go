@@ -314,6 +314,18 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice
 		// SLA credit from the host's uptime: one credit (quantity -1) of a
 		// percentage of this VPS's fee.
 		if plan.SLA != nil && v.Host != "" {
+			// minutes without uptime data move the credit either way:
+			// someone looks before the invoice goes out
+			if h := fig.Hosts[v.Host]; h != nil && h.GapMinutes > 0 {
+				how := "counted as downtime (uptime_gaps: down)"
+				if !h.GapsDown {
+					how = "left out of the uptime (uptime_gaps: ignore)"
+				}
+				inv.Review = true
+				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: h.File,
+					Problem: fmt.Sprintf("host %s: %s minutes without uptime data %s: invoice flagged for review", v.Host,
+						strconv.FormatFloat(float64(h.GapMinutes), 'f', -1, 64), how)})
+			}
 			if h := fig.Hosts[v.Host]; h != nil && !math.IsNaN(float64(h.UptimePct)) {
 				if pct, below, ok := creditTier(plan.SLA, float64(h.UptimePct)); ok {
 					credit := round.Round(fee.Amount.Mul(pct).Div(decimal.NewFromInt(100)), places)
