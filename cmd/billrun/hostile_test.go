@@ -110,6 +110,11 @@ func TestHostileInputs(t *testing.T) {
 			if strings.Contains(errb.String(), "goroutine ") || strings.Contains(errb.String(), "panic") {
 				t.Errorf("a panic: %s", errb.String())
 			}
+			// a refused input publishes nothing (the one run that succeeds
+			// comes last)
+			if _, err := os.Stat(filepath.Join(dir, "out", "2026-10")); c.code != exitOK && err == nil {
+				t.Errorf("a period was published")
+			}
 		})
 	}
 	inv, err := os.ReadFile(filepath.Join(dir, "out", "2026-10", "manifest.json"))
