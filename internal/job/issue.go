@@ -131,7 +131,61 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 		}
 		res.Issued = append(res.Issued, d)
 	}
+	// the manifest of the period, and of each whose documents this call
+	// completed: written even when nothing was issued now, so one that an
+	// interrupted issue left behind the register catches up
+	periods := map[string]bool{p.Label: true}
+	for _, d := range append(res.Recovered, res.Issued...) {
+		periods[d.Period] = true
+	}
+	for label := range periods {
+		if err := writeIssuedManifest(ctx, reg, filepath.Join(cfg.OutDir, "issued", label), label); err != nil {
+			return res, err
+		}
+	}
 	return res, nil
+}
+
+// IssuedManifestName is the manifest of a period's issued documents.
+const IssuedManifestName = "manifest.json"
+
+// IssuedDocument is one issued document in the issued manifest: its files
+// (PDF, JSON and the e-invoice XML when it is a file of its own) with
+// their SHA-256, as the register holds them.
+type IssuedDocument struct {
+	Number     string   `json:"number"`
+	Kind       string   `json:"kind"`
+	CustomerID string   `json:"customer_id"`
+	IssueDate  string   `json:"issue_date"`
+	Corrects   string   `json:"corrects,omitempty"`
+	Outputs    []Output `json:"outputs"`
+}
+
+// writeIssuedManifest writes dir's manifest.json from the register: every
+// document of period issued so far, in number order. It is rewritten
+// (atomically) as documents are added, the documents never.
+func writeIssuedManifest(ctx context.Context, reg *state.Register, dir, label string) error {
+	docs, err := reg.Documents(ctx, state.DocumentFilter{Period: label, Status: "issued"})
+	if err != nil || len(docs) == 0 {
+		return err // nothing issued yet: no directory, no manifest
+	}
+	m := struct {
+		Period    string           `json:"period"`
+		Documents []IssuedDocument `json:"documents"`
+	}{Period: label, Documents: []IssuedDocument{}}
+	for _, d := range docs {
+		e := IssuedDocument{Number: d.Number, Kind: d.Kind, CustomerID: d.CustomerID, IssueDate: d.IssueDate, Corrects: d.Corrects,
+			Outputs: []Output{{Name: filepath.Base(d.PDFPath), SHA256: d.PDFSHA256}, {Name: filepath.Base(d.JSONPath), SHA256: d.JSONSHA256}}}
+		if d.XMLPath != "" {
+			e.Outputs = append(e.Outputs, Output{Name: filepath.Base(d.XMLPath), SHA256: d.XMLSHA256})
+		}
+		m.Documents = append(m.Documents, e)
+	}
+	var b bytes.Buffer
+	if err := export.JSON(&b, m); err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(filepath.Join(dir, IssuedManifestName), b.Bytes())
 }
 
 // complete writes an issuing document's files from its recorded data and

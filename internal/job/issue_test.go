@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -238,9 +239,35 @@ func checkIssued(t *testing.T, o Options, done bool) {
 	if done && len(docs) != 2 {
 		t.Fatalf("%d documents, want 2", len(docs))
 	}
-	ents, _ := os.ReadDir(filepath.Join(o.Config.OutDir, "issued", o.Period.Label))
+	// the period's manifest lists issued documents only, with the
+	// register's digests; after a complete issue, every one of them
+	dir := filepath.Join(o.Config.OutDir, "issued", o.Period.Label)
+	files[filepath.Join(dir, IssuedManifestName)] = true
+	if b, err := os.ReadFile(filepath.Join(dir, IssuedManifestName)); err == nil {
+		var m struct{ Documents []IssuedDocument }
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("the issued manifest: %v", err)
+		}
+		issued := map[string]string{}
+		for _, d := range docs {
+			if d.Status == "issued" {
+				issued[d.Number] = d.PDFSHA256
+			}
+		}
+		for _, d := range m.Documents {
+			if sum, ok := issued[d.Number]; !ok || d.Outputs[0].SHA256 != sum {
+				t.Fatalf("the manifest lists %s, which the register does not hold issued with that PDF", d.Number)
+			}
+		}
+		if done && len(m.Documents) != len(issued) {
+			t.Fatalf("after a complete issue the manifest lists %d of %d documents", len(m.Documents), len(issued))
+		}
+	} else if done {
+		t.Fatalf("no issued manifest after a complete issue: %v", err)
+	}
+	ents, _ := os.ReadDir(dir)
 	for _, e := range ents {
-		p := filepath.Join(o.Config.OutDir, "issued", o.Period.Label, e.Name())
+		p := filepath.Join(dir, e.Name())
 		if !files[p] && !strings.HasSuffix(p, ".tmp") {
 			t.Fatalf("%s is issued but no document of the register", p)
 		}
@@ -352,5 +379,63 @@ func TestUnwritableRegister(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(filepath.Join(out, "issued", "2026-10")); len(ents) != 0 {
 		t.Errorf("issue wrote %d files the register does not hold", len(ents))
+	}
+}
+
+// Each period's issued documents are listed, with every file's digest, in
+// issued/<period>/manifest.json, rewritten as documents are added.
+func TestIssuedManifest(t *testing.T) {
+	o, out := setup(t, "")
+	o.Now = issueDay
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Issue(ctx, issueOpts(o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(out, "issued", "2026-10")
+	var m struct {
+		Period    string           `json:"period"`
+		Documents []IssuedDocument `json:"documents"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, IssuedManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Period != "2026-10" || len(m.Documents) != len(res.Issued) || len(res.Issued) == 0 {
+		t.Fatalf("manifest %+v for %d issued", m, len(res.Issued))
+	}
+	for i, d := range m.Documents {
+		if d.Number != res.Issued[i].Number || len(d.Outputs) < 2 {
+			t.Errorf("document %d: %+v", i, d)
+		}
+		for _, f := range d.Outputs {
+			body, err := os.ReadFile(filepath.Join(dir, f.Name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum := sha256.Sum256(body); hex.EncodeToString(sum[:]) != f.SHA256 {
+				t.Errorf("%s: the manifest's digest is not the file's", f.Name)
+			}
+		}
+	}
+	// a correction adds its documents to the same manifest
+	o.Config.Plans[0].MonthlyFee = decimal.RequireFromString("12.00")
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	res2, err := Issue(ctx, issueOpts(o))
+	if err != nil || len(res2.Issued) == 0 {
+		t.Fatalf("%v, %d issued", err, len(res2.Issued))
+	}
+	b, _ = os.ReadFile(filepath.Join(dir, IssuedManifestName))
+	json.Unmarshal(b, &m)
+	if len(m.Documents) != len(res.Issued)+len(res2.Issued) {
+		t.Errorf("%d documents in the manifest, %d issued", len(m.Documents), len(res.Issued)+len(res2.Issued))
 	}
 }
