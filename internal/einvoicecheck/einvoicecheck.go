@@ -12,19 +12,40 @@ import (
 	"time"
 )
 
-// Tool is the validator's path, or "" when there is none.
+// Tool is the validator's path, or "" when there is none: the one
+// $BILLRUN_EINVOICE_VALIDATE names, else ../shared/einvoice/validate next
+// to the project, or next to the repository it was cloned from (a fresh
+// clone in a temporary directory, as CI checks are rehearsed, finds it
+// there).
 func Tool() string {
 	if p := os.Getenv("BILLRUN_EINVOICE_VALIDATE"); p != "" {
 		return p
 	}
+	root := moduleRoot()
+	if root == "" {
+		return ""
+	}
+	dirs := []string{root}
+	if out, err := exec.Command("git", "-C", root, "config", "--get", "remote.origin.url").Output(); err == nil {
+		if origin := strings.TrimSpace(string(out)); filepath.IsAbs(origin) {
+			dirs = append(dirs, origin)
+		}
+	}
+	for _, d := range dirs {
+		p := filepath.Join(d, "..", "shared", "einvoice", "validate")
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p
+		}
+	}
+	return ""
+}
+
+// moduleRoot is the directory of the go.mod above the working directory.
+func moduleRoot() string {
 	dir, err := os.Getwd()
 	for err == nil {
 		if _, e := os.Stat(filepath.Join(dir, "go.mod")); e == nil {
-			p := filepath.Join(dir, "..", "shared", "einvoice", "validate")
-			if _, e := os.Stat(p); e == nil {
-				return p
-			}
-			return ""
+			return dir
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
