@@ -69,9 +69,12 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	printable(&c, font) // what the font lacks shows as '?'; Unprintable reports it
 	inv = &c
 	pdf := fpdf.New("P", "mm", "A4", "")
+	bold := "B" // the style of bold text: none in a fallback font of one weight
 	if fallback != nil && !goFontCovers(inv) {
+		// one weight: parsed and embedded once, bold text set in it too
+		// (two registrations of a 4 MB font were a third of a run's time)
 		pdf.AddUTF8FontFromBytes("go", "", fallback)
-		pdf.AddUTF8FontFromBytes("go", "B", fallback)
+		bold = ""
 	} else {
 		pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
 		pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
@@ -90,7 +93,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 		// DRAFT across every page, under the content, as text (so that
 		// pdftotext and a reader's search find it too)
 		pdf.SetHeaderFunc(func() {
-			pdf.SetFont("go", "B", 110)
+			pdf.SetFont("go", bold, 110)
 			pdf.SetTextColor(228, 228, 228)
 			pdf.TransformBegin()
 			pdf.TransformRotate(40, 105, 160)
@@ -125,7 +128,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	pdf.AddPage()
 
 	// Issuer, top left; invoice facts, top right.
-	pdf.SetFont("go", "B", 13)
+	pdf.SetFont("go", bold, 13)
 	pdf.CellFormat(100, 7, inv.Issuer.Name, "", 2, "L", false, 0, "")
 	pdf.SetFont("go", "", 9)
 	for _, l := range addressLines(inv.Issuer.Party, inv.Customer.Country) {
@@ -139,7 +142,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 		pdf.CellFormat(100, 4.5, inv.Issuer.Email, "", 2, "L", false, 0, "")
 	}
 	pdf.SetXY(115, 16)
-	pdf.SetFont("go", "B", 18)
+	pdf.SetFont("go", bold, 18)
 	pdf.CellFormat(77, 9, title, "", 2, "R", false, 0, "")
 	pdf.SetFont("go", "", 9)
 	facts := [][2]string{{numberLabel, inv.Number}, {T("issue_date"), locale.Date(lang, inv.IssueDate)}, {T("due_date"), locale.Date(lang, inv.DueDate)}}
@@ -164,7 +167,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	pdf.SetXY(18, 66)
 	pdf.SetFont("go", "", 8)
 	pdf.CellFormat(100, 4, T("bill_to"), "", 2, "L", false, 0, "")
-	pdf.SetFont("go", "B", 11)
+	pdf.SetFont("go", bold, 11)
 	pdf.CellFormat(100, 6, inv.Customer.Name, "", 2, "L", false, 0, "")
 	pdf.SetFont("go", "", 9)
 	for _, l := range addressLines(inv.Customer, inv.Issuer.Country) {
@@ -178,7 +181,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	// Lines: quantity × unit price = amount on every one.
 	cols := []float64{86, 20, 18, 25, 25}
 	pdf.SetFillColor(221, 228, 238)
-	pdf.SetFont("go", "B", 8.5)
+	pdf.SetFont("go", bold, 8.5)
 	for i, h := range []string{T("description"), T("quantity"), T("unit"), T("unit_price"), T("amount") + " " + inv.Currency} {
 		align := "R"
 		if i == 0 || i == 2 {
@@ -205,10 +208,10 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 		pdf.Line(18, pdf.GetY(), 192, pdf.GetY())
 	}
 	pdf.Ln(3)
-	sum := func(label string, v decimal.Decimal, bold bool) {
+	sum := func(label string, v decimal.Decimal, strong bool) {
 		style := ""
-		if bold {
-			style = "B"
+		if strong {
+			style = bold
 		}
 		pdf.SetFont("go", style, 9.5)
 		pdf.SetX(96)
@@ -239,7 +242,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	}
 	pdf.Ln(3)
 	if len(inv.UsageItems) > 0 {
-		pdf.SetFont("go", "B", 8.5)
+		pdf.SetFont("go", bold, 8.5)
 		pdf.CellFormat(0, 5, T("usage_summary"), "", 1, "L", false, 0, "")
 		pdf.SetFont("go", "", 8)
 		for _, u := range inv.UsageItems {
@@ -268,13 +271,20 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 
 	if ch != nil && (len(ch.Daily) > 0 || len(ch.Uptime) > 0) {
 		pdf.AddPage()
-		pdf.SetFont("go", "B", 12)
+		pdf.SetFont("go", bold, 12)
 		pdf.CellFormat(0, 8, locale.Date(lang, inv.PeriodStart)+" – "+locale.Date(lang, inv.PeriodEnd), "", 1, "L", false, 0, "")
+		title := func(y float64, text string) {
+			pdf.SetFont("go", bold, 9)
+			pdf.SetXY(18, y-8)
+			pdf.CellFormat(174, 6, text, "", 0, "L", false, 0, "")
+		}
 		if len(ch.Daily) > 0 {
-			bandwidthChart(pdf, 18, 40, 174, 80, ch.Daily, T("traffic"))
+			title(40, T("traffic"))
+			bandwidthChart(pdf, 18, 40, 174, 80, ch.Daily)
 		}
 		if len(ch.Uptime) > 0 {
-			uptimeChart(pdf, 18, 150, 174, 80, ch, T("availability", locale.Quantity(lang, decimal.NewFromFloat(ch.Target))))
+			title(150, T("availability", locale.Quantity(lang, decimal.NewFromFloat(ch.Target))))
+			uptimeChart(pdf, 18, 150, 174, 80, ch)
 		}
 	}
 	if err := pdf.Error(); err != nil {
@@ -463,11 +473,8 @@ func printable(inv *pricing.Invoice, font *sfnt.Font) []string {
 	return lacking
 }
 
-// axes draws a chart frame with a title and y labels from 0 to top.
-func axes(pdf *fpdf.Fpdf, x, y, w, h float64, title string, lo, hi float64, unit string) {
-	pdf.SetFont("go", "B", 9)
-	pdf.SetXY(x, y-8)
-	pdf.CellFormat(w, 6, title, "", 0, "L", false, 0, "")
+// axes draws a chart frame with y labels from lo to hi.
+func axes(pdf *fpdf.Fpdf, x, y, w, h float64, lo, hi float64, unit string) {
 	pdf.SetDrawColor(200, 200, 200)
 	pdf.SetLineWidth(0.2)
 	pdf.SetFont("go", "", 7)
@@ -487,13 +494,13 @@ func trimNum(v float64) string {
 }
 
 // bandwidthChart draws daily GB in and out as paired bars.
-func bandwidthChart(pdf *fpdf.Fpdf, x, y, w, h float64, days []report.DailyBytes, title string) {
+func bandwidthChart(pdf *fpdf.Fpdf, x, y, w, h float64, days []report.DailyBytes) {
 	top := 0.0
 	for _, d := range days {
 		top = math.Max(top, math.Max(float64(d.In), float64(d.Out))/1e9)
 	}
 	top = niceCeil(top)
-	axes(pdf, x, y, w, h, title, 0, top, "")
+	axes(pdf, x, y, w, h, 0, top, "")
 	slot := w / float64(len(days))
 	for i, d := range days {
 		for k, v := range []float64{float64(d.In) / 1e9, float64(d.Out) / 1e9} {
@@ -523,7 +530,7 @@ func dayLabels(pdf *fpdf.Fpdf, x, y, slot float64, n int, label func(int) string
 // uptimeChart draws the daily uptime and its 7-day moving average, with
 // the target as a line and the days below it shaded, on a scale from just
 // below the lowest value to 100.
-func uptimeChart(pdf *fpdf.Fpdf, x, y, w, h float64, ch *InvoiceCharts, title string) {
+func uptimeChart(pdf *fpdf.Fpdf, x, y, w, h float64, ch *InvoiceCharts) {
 	days, threshold := ch.Uptime, ch.Target
 	lo := threshold
 	for _, d := range days {
@@ -532,7 +539,7 @@ func uptimeChart(pdf *fpdf.Fpdf, x, y, w, h float64, ch *InvoiceCharts, title st
 		}
 	}
 	lo = math.Floor(lo*10-1) / 10
-	axes(pdf, x, y, w, h, title, lo, 100, "")
+	axes(pdf, x, y, w, h, lo, 100, "")
 	slot := w / float64(len(days))
 	yOf := func(v float64) float64 { return y + h - h*(v-lo)/(100-lo) }
 	pdf.SetFillColor(250, 214, 214)
