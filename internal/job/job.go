@@ -522,6 +522,24 @@ func givenUsage(u *report.UsageReport, p period.Period, vps []report.Source, met
 			return nil, fmt.Errorf("the usage given has no VPS %s (a shard missing from the merge?)", s.Name)
 		}
 	}
+	// the 95th percentile must be of the plan's step: one of another
+	// (a usage made with an older config) would bill another figure
+	byName := map[string]report.Source{}
+	for _, s := range vps {
+		byName[s.Name] = s
+	}
+	for _, v := range u.VPS {
+		s, ok := byName[v.Name]
+		if !ok || v.P95 == nil {
+			continue
+		}
+		if v.P95.Step != int64(s.P95Step) {
+			return nil, fmt.Errorf("the usage given has VPS %s's 95th percentile at a %d-second step, its plan bills %d seconds (0: rows): compute the usage again with this config", v.Name, v.P95.Step, s.P95Step)
+		}
+		if s.P95Sum && v.P95.Sum == 0 && v.P95.Max != 0 {
+			return nil, fmt.Errorf("the usage given has no in + out 95th percentile for VPS %s, whose plan bills it: compute the usage again with this config", v.Name)
+		}
+	}
 	units := map[string]string{}
 	for _, m := range metrics {
 		units[m.Name] = m.Unit

@@ -570,3 +570,23 @@ func TestCharts(t *testing.T) {
 		t.Errorf("without an SLA the target is the threshold, not %v", a.Target)
 	}
 }
+
+// A usage given to run was computed for the plans' 95th percentile, or is
+// refused: a figure of another step would bill another amount.
+func TestGivenUsageP95Step(t *testing.T) {
+	p := period.Month(2026, time.October, time.UTC)
+	vps := []report.Source{{Name: "a", File: "a.rrd", P95Step: 600}}
+	u := func(step int64) *report.UsageReport {
+		return &report.UsageReport{Period: report.NewPeriodJSON(p), VPS: []report.VPSUsage{{Name: "a", P95: &report.P95{Max: 1, Step: step}}}}
+	}
+	if _, err := givenUsage(u(600), p, vps, nil); err != nil {
+		t.Errorf("the plan's step refused: %v", err)
+	}
+	if _, err := givenUsage(u(0), p, vps, nil); err == nil || !strings.Contains(err.Error(), "its plan bills 600 seconds") {
+		t.Errorf("rows for a 600-second plan: %v", err)
+	}
+	vps[0].P95Sum = true
+	if _, err := givenUsage(u(600), p, vps, nil); err == nil || !strings.Contains(err.Error(), "no in + out") {
+		t.Errorf("no sum for a plan billing sum: %v", err)
+	}
+}
