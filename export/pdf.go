@@ -64,20 +64,18 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 			err = fmt.Errorf("the PDF renderer failed: %v", r)
 		}
 	}()
-	font := fontFor(inv, fallback)
 	c := *inv
-	printable(&c, font) // what the font lacks shows as '?'; Unprintable reports it
+	printable(&c, fontsFor(inv, fallback)...) // what no font has shows as '?'; Unprintable reports it
 	inv = &c
-	pdf := fpdf.New("P", "mm", "A4", "")
-	bold := "B" // the style of bold text: none in a fallback font of one weight
+	pdf := &page{Fpdf: fpdf.New("P", "mm", "A4", "")}
+	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
+	pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
 	if fallback != nil && !goFontCovers(inv) {
-		// one weight: parsed and embedded once, bold text set in it too
-		// (two registrations of a 4 MB font were a third of a run's time)
-		pdf.AddUTF8FontFromBytes("go", "", fallback)
-		bold = ""
-	} else {
-		pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
-		pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
+		// the characters the Go fonts lack (CJK) are set in the fallback
+		// font, one weight, registered once; the rest stays in the Go
+		// fonts, as the fallback has no Latin letters or digits
+		pdf.AddUTF8FontFromBytes("cjk", "", fallback)
+		pdf.mixed = true
 	}
 	// A draft's dates are what issuing would set the day after the
 	// period; the document's own date is the period's end either way.
@@ -93,7 +91,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 		// DRAFT across every page, under the content, as text (so that
 		// pdftotext and a reader's search find it too)
 		pdf.SetHeaderFunc(func() {
-			pdf.SetFont("go", bold, 110)
+			pdf.SetFont("go", "B", 110)
 			pdf.SetTextColor(228, 228, 228)
 			pdf.TransformBegin()
 			pdf.TransformRotate(40, 105, 160)
@@ -105,7 +103,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	pdf.SetCreationDate(issued)
 	pdf.SetModificationDate(issued)
 	if facturx != nil {
-		pdfA3(pdf, inv, facturx, issued)
+		pdfA3(pdf.Fpdf, inv, facturx, issued)
 	}
 	pdf.SetCatalogSort(true)
 	lang := inv.Language
@@ -128,7 +126,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	pdf.AddPage()
 
 	// Issuer, top left; invoice facts, top right.
-	pdf.SetFont("go", bold, 13)
+	pdf.SetFont("go", "B", 13)
 	pdf.CellFormat(100, 7, inv.Issuer.Name, "", 2, "L", false, 0, "")
 	pdf.SetFont("go", "", 9)
 	for _, l := range addressLines(inv.Issuer.Party, inv.Customer.Country) {
@@ -142,7 +140,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 		pdf.CellFormat(100, 4.5, inv.Issuer.Email, "", 2, "L", false, 0, "")
 	}
 	pdf.SetXY(115, 16)
-	pdf.SetFont("go", bold, 18)
+	pdf.SetFont("go", "B", 18)
 	pdf.CellFormat(77, 9, title, "", 2, "R", false, 0, "")
 	pdf.SetFont("go", "", 9)
 	facts := [][2]string{{numberLabel, inv.Number}, {T("issue_date"), locale.Date(lang, inv.IssueDate)}, {T("due_date"), locale.Date(lang, inv.DueDate)}}
@@ -167,7 +165,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	pdf.SetXY(18, 66)
 	pdf.SetFont("go", "", 8)
 	pdf.CellFormat(100, 4, T("bill_to"), "", 2, "L", false, 0, "")
-	pdf.SetFont("go", bold, 11)
+	pdf.SetFont("go", "B", 11)
 	pdf.CellFormat(100, 6, inv.Customer.Name, "", 2, "L", false, 0, "")
 	pdf.SetFont("go", "", 9)
 	for _, l := range addressLines(inv.Customer, inv.Issuer.Country) {
@@ -181,7 +179,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	// Lines: quantity × unit price = amount on every one.
 	cols := []float64{86, 20, 18, 25, 25}
 	pdf.SetFillColor(221, 228, 238)
-	pdf.SetFont("go", bold, 8.5)
+	pdf.SetFont("go", "B", 8.5)
 	for i, h := range []string{T("description"), T("quantity"), T("unit"), T("unit_price"), T("amount") + " " + inv.Currency} {
 		align := "R"
 		if i == 0 || i == 2 {
@@ -211,7 +209,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	sum := func(label string, v decimal.Decimal, strong bool) {
 		style := ""
 		if strong {
-			style = bold
+			style = "B"
 		}
 		pdf.SetFont("go", style, 9.5)
 		pdf.SetX(96)
@@ -242,7 +240,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	}
 	pdf.Ln(3)
 	if len(inv.UsageItems) > 0 {
-		pdf.SetFont("go", bold, 8.5)
+		pdf.SetFont("go", "B", 8.5)
 		pdf.CellFormat(0, 5, T("usage_summary"), "", 1, "L", false, 0, "")
 		pdf.SetFont("go", "", 8)
 		for _, u := range inv.UsageItems {
@@ -271,20 +269,20 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 
 	if ch != nil && (len(ch.Daily) > 0 || len(ch.Uptime) > 0) {
 		pdf.AddPage()
-		pdf.SetFont("go", bold, 12)
+		pdf.SetFont("go", "B", 12)
 		pdf.CellFormat(0, 8, locale.Date(lang, inv.PeriodStart)+" – "+locale.Date(lang, inv.PeriodEnd), "", 1, "L", false, 0, "")
 		title := func(y float64, text string) {
-			pdf.SetFont("go", bold, 9)
+			pdf.SetFont("go", "B", 9)
 			pdf.SetXY(18, y-8)
 			pdf.CellFormat(174, 6, text, "", 0, "L", false, 0, "")
 		}
 		if len(ch.Daily) > 0 {
 			title(40, T("traffic"))
-			bandwidthChart(pdf, 18, 40, 174, 80, ch.Daily)
+			bandwidthChart(pdf.Fpdf, 18, 40, 174, 80, ch.Daily)
 		}
 		if len(ch.Uptime) > 0 {
 			title(150, T("availability", locale.Quantity(lang, decimal.NewFromFloat(ch.Target))))
-			uptimeChart(pdf, 18, 150, 174, 80, ch)
+			uptimeChart(pdf.Fpdf, 18, 150, 174, 80, ch)
 		}
 	}
 	if err := pdf.Error(); err != nil {
@@ -330,7 +328,7 @@ func addressLines(p config.Party, home string) []string {
 // footer prints, on every page, what §14 UStG and § 35a GmbHG want on a
 // company's business letters: the register entry, the managing directors,
 // the bank; and the page number.
-func footer(pdf *fpdf.Fpdf, inv *pricing.Invoice, T func(string, ...any) string) {
+func footer(pdf *page, inv *pricing.Invoice, T func(string, ...any) string) {
 	is := inv.Issuer
 	parts := []string{is.Name}
 	if r := is.Register; r != nil {
@@ -364,12 +362,45 @@ var (
 // goFontCovers reports whether Go Regular has a glyph for every character
 // of the invoice's text.
 func goFontCovers(inv *pricing.Invoice) bool {
+	c := *inv
+	return len(printable(&c, goRegular())) == 0
+}
+
+func goRegular() *sfnt.Font {
 	goFontOnce.Do(func() { goFont, _ = sfnt.Parse(goregular.TTF) })
-	if goFont == nil {
+	return goFont
+}
+
+// goHas reports whether Go Regular has a glyph for r.
+func goHas(r rune, buf *sfnt.Buffer) bool {
+	if r < 0x80 {
 		return true
 	}
-	c := *inv
-	return len(printable(&c, goFont)) == 0
+	f := goRegular()
+	if f == nil {
+		return true
+	}
+	g, err := f.GlyphIndex(buf, r)
+	return err == nil && g != 0
+}
+
+var (
+	fallbackMu     sync.Mutex
+	fallbackBytes  *byte
+	fallbackParsed *sfnt.Font
+)
+
+// parseFallback is the fallback font parsed, once per run: every invoice
+// is given the same bytes (readFont), and a 4 MB font parsed for each was
+// two parses per invoice that needs it.
+func parseFallback(b []byte) *sfnt.Font {
+	fallbackMu.Lock()
+	defer fallbackMu.Unlock()
+	if fallbackBytes != &b[0] {
+		fallbackParsed, _ = sfnt.Parse(b)
+		fallbackBytes = &b[0]
+	}
+	return fallbackParsed
 }
 
 // Unprintable lists what of the invoice's text the PDF cannot print (with
@@ -379,23 +410,23 @@ func goFontCovers(inv *pricing.Invoice) bool {
 // fonts stop at U+FFFF.
 func Unprintable(inv *pricing.Invoice, fallback []byte) []string {
 	c := *inv
-	return printable(&c, fontFor(inv, fallback))
+	return printable(&c, fontsFor(inv, fallback)...)
 }
 
-// fontFor is the font PDF sets inv in, parsed (nil: unknown, so only the
-// plane limit applies).
-func fontFor(inv *pricing.Invoice, fallback []byte) *sfnt.Font {
-	if fallback != nil && !goFontCovers(inv) {
-		f, _ := sfnt.Parse(fallback)
-		return f
+// fontsFor are the fonts PDF sets inv in, parsed: Go Regular, and the
+// fallback when the invoice needs it.
+func fontsFor(inv *pricing.Invoice, fallback []byte) []*sfnt.Font {
+	fonts := []*sfnt.Font{goRegular()}
+	if len(fallback) > 0 && !goFontCovers(inv) {
+		fonts = append(fonts, parseFallback(fallback))
 	}
-	goFontOnce.Do(func() { goFont, _ = sfnt.Parse(goregular.TTF) })
-	return goFont
+	return fonts
 }
 
 // printable replaces in inv, a shallow copy whose slices it copies before
-// changing them, every character font lacks with '?', and says which.
-func printable(inv *pricing.Invoice, font *sfnt.Font) []string {
+// changing them, every character no font of fonts has with '?', and says
+// which.
+func printable(inv *pricing.Invoice, fonts ...*sfnt.Font) []string {
 	var buf sfnt.Buffer
 	var lacking []string
 	fix := func(field string, s *string) {
@@ -409,9 +440,18 @@ func printable(inv *pricing.Invoice, font *sfnt.Font) []string {
 				continue
 			}
 			ok := r <= 0xFFFF
-			if ok && font != nil {
-				g, err := font.GlyphIndex(&buf, r)
-				ok = err == nil && g != 0
+			if ok && len(fonts) > 0 {
+				ok = false
+				for _, f := range fonts {
+					if f == nil {
+						ok = true // unknown: only the plane limit applies
+						break
+					}
+					if g, err := f.GlyphIndex(&buf, r); err == nil && g != 0 {
+						ok = true
+						break
+					}
+				}
 			}
 			if !ok {
 				lacking = append(lacking, fmt.Sprintf("%s: %U %q", field, r, r))

@@ -117,12 +117,19 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 		return err
 	}
 	fmt.Fprintf(g.stdout, "Issued: %d in %s\n", len(iss.Issued), filepath.Join(cfg.OutDir, "issued", per.Label))
+	format := map[string]string{}
+	for _, cu := range cfg.Customers {
+		format[cu.ID] = cu.EInvoice
+	}
 	for _, d := range iss.Issued {
-		e := d.XMLPath
-		if e == "" {
-			e = "(none)"
+		e := filepath.Base(d.XMLPath)
+		switch {
+		case format[d.CustomerID] == config.EInvoiceFacturX:
+			e = "the PDF (Factur-X)"
+		case d.XMLPath == "":
+			e = "none"
 		}
-		fmt.Fprintf(g.stdout, "  %s %s  %s  e-invoice %s\n", d.Number, d.CustomerID, filepath.Base(d.PDFPath), filepath.Base(e))
+		fmt.Fprintf(g.stdout, "  %s %s  %s  e-invoice %s (%s)\n", d.Number, d.CustomerID, filepath.Base(d.PDFPath), e, format[d.CustomerID])
 	}
 	return fileErrors(g, append(u.Errors, s.Errors...))
 }
