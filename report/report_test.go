@@ -443,7 +443,7 @@ func TestActiveWindow(t *testing.T) {
 	p := oct2026(t, "UTC")
 	from := time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC)
 	s := fixture("vps-full")
-	s.From = from
+	s.From = from.Unix()
 	got, err := FileUsage(s, p, DefaultMetrics(), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -455,7 +455,7 @@ func TestActiveWindow(t *testing.T) {
 			t.Errorf("%s: %+v, want %+v", want.Metrics[i].Name, got.Metrics[i], want.Metrics[i])
 		}
 	}
-	s.From, s.Until = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), time.Time{}
+	s.From, s.Until = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC).Unix(), 0
 	if _, err := FileUsage(s, p, DefaultMetrics(), Options{}); err == nil || !strings.Contains(err.Error(), "not active") {
 		t.Errorf("a VPS active only later: %v", err)
 	}

@@ -18,9 +18,12 @@ import (
 // set, clip the period to the time the VPS was active: its usage and
 // coverage are over the clipped window only.
 type Source struct {
-	Name        string
-	File        string
-	From, Until time.Time
+	Name string
+	File string
+	// From and Until bound the VPS's active window, in Unix seconds; 0
+	// is no bound. Seconds rather than time.Time keep a source 32 bytes
+	// smaller, and usage holds one per VPS of the fleet, sorted.
+	From, Until int64
 	// Daemon, when set, is the rrdcached (host:port) that serves File,
 	// a name relative to its base directory: the file lives on that host.
 	Daemon string
@@ -34,8 +37,27 @@ type Source struct {
 	P95Sum bool
 }
 
+// Bound is t as a Source's From or Until: Unix seconds, 0 for the zero
+// time (no bound). Config refuses active dates before 1971, so 0 is never
+// a real bound.
+func Bound(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
 // Window is the part of p a source was active in (empty: ok false).
-func (s Source) Window(p period.Period) (period.Period, bool) { return p.Clip(s.From, s.Until) }
+func (s Source) Window(p period.Period) (period.Period, bool) {
+	var from, until time.Time
+	if s.From != 0 {
+		from = time.Unix(s.From, 0).In(p.Start.Location())
+	}
+	if s.Until != 0 {
+		until = time.Unix(s.Until, 0).In(p.Start.Location())
+	}
+	return p.Clip(from, until)
+}
 
 // PeriodJSON is how a period appears in every output.
 type PeriodJSON struct {

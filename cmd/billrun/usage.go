@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -86,7 +87,11 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	if in.cfg != nil {
 		metrics = job.Metrics(in.cfg)
 	}
-	in.cfg = nil // the sources are all usage needs of it: a large fleet's VPS list is garbage now
+	// The sources are all usage needs of the config. Collected now, a large
+	// fleet's VPS list does not set the heap goal of the pass, which would
+	// then grow to twice the two lists together.
+	in.cfg = nil
+	runtime.GC()
 	sources, per := in.sources, in.period
 	// JSON and CSV stream: each file's figures are written as soon as
 	// they and all before them are ready, so what is held does not grow

@@ -580,7 +580,12 @@ func (c *Config) date(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	return time.ParseInLocation("2006-01-02", s, c.loc)
+	t, err := time.ParseInLocation("2006-01-02", s, c.loc)
+	if err == nil && t.Year() < 1971 {
+		// no RRD holds data from then, and 1970-01-01 would read as no bound
+		return time.Time{}, fmt.Errorf("%s is before 1971", s)
+	}
+	return t, err
 }
 
 // Plan returns the plan with id.

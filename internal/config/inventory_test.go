@@ -88,6 +88,7 @@ func TestInventoryErrors(t *testing.T) {
 		"vps,customer\nyaml1,C1\n":             `vps.csv:2: column vps: invalid or duplicate name "yaml1"`,
 		"vps,customer,from\nx,C1,2026-13-01\n": "vps.csv:2: column from:",
 		"vps,customer,from,until\nx,C1,2026-10-02,2026-10-01\n": "vps.csv:2: column until:",
+		"vps,customer,until\nx,C1,1970-01-01\n":                 "vps.csv:2: column until: 1970-01-01 is before 1971",
 		"vps,host,customer\nx,h9,C1\n":                          `vps.csv:2: column host: no host named "h9"`,
 		"vps\n../../etc\n":                                      `vps.csv:2: column vps: invalid or duplicate name`,
 		"vps,customer\nx\n":                                     "vps.csv:2: 1 fields, the header has 2",

@@ -46,7 +46,7 @@ func VPSSources(cfg *config.Config) []report.Source {
 			step, sum = int32(p.P95.Step), p.P95.Direction == "sum" // at most 3600
 		}
 		for _, v := range cu.VPS {
-			out = append(out, report.Source{Name: v.Name, File: v.File, From: v.From, Until: v.Until, Daemon: cfg.RemoteDaemon(v.Host),
+			out = append(out, report.Source{Name: v.Name, File: v.File, From: report.Bound(v.From), Until: report.Bound(v.Until), Daemon: cfg.RemoteDaemon(v.Host),
 				P95Step: step, P95Sum: sum})
 		}
 	}

@@ -343,7 +343,7 @@ func sources(cfg *config.Config) []report.Source {
 			step = int32(p.P95.Step)
 		}
 		for _, v := range cu.VPS {
-			out = append(out, report.Source{Name: v.Name, File: v.File, From: v.From, Until: v.Until, P95Step: step})
+			out = append(out, report.Source{Name: v.Name, File: v.File, From: report.Bound(v.From), Until: report.Bound(v.Until), P95Step: step})
 		}
 	}
 	slices.SortFunc(out, func(a, b report.Source) int { return strings.Compare(a.Name, b.Name) })
