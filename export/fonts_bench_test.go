@@ -11,24 +11,35 @@ import (
 
 // BenchmarkPDFFonts is what fpdf spends on the fonts of one document, side
 // by side with the alternatives measured (docs/performance.md): the two Go
-// fonts PDF embeds, one font only (bold set another way), and page
-// compression off.
+// fonts as single-byte Windows-1252 fonts, embedded whole (what PDF does
+// for such text); as UTF-8 fonts, subset per document (what it did); one
+// UTF-8 font only (bold set another way); and UTF-8 with page compression
+// off.
 func BenchmarkPDFFonts(b *testing.B) {
-	for _, v := range []string{"two-fonts", "one-font", "two-fonts-nocompress"} {
+	for _, v := range []string{"winansi", "utf8-two-fonts", "utf8-one-font", "utf8-two-fonts-nocompress"} {
 		b.Run(v, func(b *testing.B) {
 			for b.Loop() {
-				pdf := fpdf.New("P", "mm", "A4", "")
-				if v == "two-fonts-nocompress" {
+				pdf := newPage(nil).Fpdf
+				if v != "winansi" {
+					pdf = fpdf.New("P", "mm", "A4", "")
+				}
+				if v == "utf8-two-fonts-nocompress" {
 					pdf.SetCompression(false)
 				}
-				pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
-				if v != "one-font" {
+				if v != "winansi" {
+					pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
+				}
+				if v == "utf8-two-fonts" || v == "utf8-two-fonts-nocompress" {
 					pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
+				}
+				text := "Invoice INV-2026-00001 Müller & Söhne 0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				if v == "winansi" {
+					text = toWinAnsi(text)
 				}
 				pdf.AddPage()
 				pdf.SetFont("go", "", 9)
-				pdf.CellFormat(100, 7, "Invoice INV-2026-00001 Müller & Söhne 0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ", "", 2, "L", false, 0, "")
-				if v != "one-font" {
+				pdf.CellFormat(100, 7, text, "", 2, "L", false, 0, "")
+				if v != "utf8-one-font" {
 					pdf.SetFont("go", "B", 9)
 				}
 				pdf.CellFormat(100, 7, "Total EUR 1,234.56 VAT 19 %", "", 2, "L", false, 0, "")

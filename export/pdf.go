@@ -18,7 +18,6 @@ import (
 	"github.com/billrun/billrun/internal/tax"
 	"github.com/billrun/billrun/report"
 	"github.com/shopspring/decimal"
-	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 )
@@ -67,16 +66,10 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	c := *inv
 	printable(&c, fontsFor(inv, fallback)...) // what no font has shows as '?'; Unprintable reports it
 	inv = &c
-	pdf := &page{Fpdf: fpdf.New("P", "mm", "A4", "")}
-	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes("go", "B", gobold.TTF)
-	if fallback != nil && !goFontCovers(inv) {
-		// the characters the Go fonts lack (CJK) are set in the fallback
-		// font, one weight, registered once; the rest stays in the Go
-		// fonts, as the fallback has no Latin letters or digits
-		pdf.AddUTF8FontFromBytes("cjk", "", fallback)
-		pdf.mixed = true
+	if goFontCovers(inv) {
+		fallback = nil
 	}
+	pdf := newPage(fallback)
 	// A draft's dates are what issuing would set the day after the
 	// period; the document's own date is the period's end either way.
 	dated := inv.IssueDate
@@ -190,8 +183,7 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 	pdf.Ln(-1)
 	pdf.SetFont("go", "", 8.5)
 	for _, l := range inv.Lines {
-		lines := pdf.SplitLines([]byte(l.Description), cols[0]-1)
-		h := 4.6 * float64(max(1, len(lines)))
+		h := 4.6 * float64(max(1, pdf.lines(l.Description, cols[0]-1)))
 		if pdf.GetY()+h > 297-32 {
 			pdf.AddPage()
 		}
