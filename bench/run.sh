@@ -79,7 +79,7 @@ for n in "${sizes[@]}"; do
   usage_cmd=()
   results+=("$(measure billrun-usage "$work/billrun" usage --config "$dir/billing.yaml" --period 2026-10)")
   usage_cmd=("$work/billrun" usage --config "$dir/billing.yaml" --period 2026-10)
-  results+=("$(measure billrun-run-full "$work/billrun" run --config "$dir/billing.yaml" --period 2026-10 --force)")
+  results+=("$(measure billrun-run-full "$work/billrun" run --config "$dir/billing.yaml" --period 2026-10)")
   results+=("$(measure seed-loop-python3-rrdtool /usr/bin/python3 bench/seed_loop.py sum $start $end "${files[@]}")")
   results+=("$(measure python3-rrdtool-bare-fetch /usr/bin/python3 bench/seed_loop.py fetch $start $end "${files[@]}")")
   results+=("$(measure rrdtool-fetch-shell-loop sh -c "while read -r f; do rrdtool fetch \"\$f\" AVERAGE -s $start -e $end; done < $work/files-$n")")

@@ -6,9 +6,9 @@
 // ledger.
 //
 // Publishing is one rename: a new period directory is renamed into place,
-// and one that replaces an earlier run (--force, or a run that was never
-// recorded) is swapped with it atomically (renameat2 RENAME_EXCHANGE), so
-// at every instant OUT/<period> is the old complete run or the new one.
+// and one that replaces an earlier run (drafts are drafted again freely)
+// is swapped with it atomically (renameat2 RENAME_EXCHANGE), so at every
+// instant OUT/<period> is the old complete run or the new one.
 // The files inside the temporary directory are written and synced, then
 // the directory is synced, then swapped; they need no rename of their
 // own. A temporary directory left by a killed run is removed by the next.

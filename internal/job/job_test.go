@@ -56,7 +56,7 @@ func setup(t *testing.T, extra string) (Options, string) {
 	return Options{Config: cfg, Period: period.Month(2026, time.October, time.UTC), OutDir: out, Record: true, Version: "test"}, out
 }
 
-// TestPublishKilledAtEveryStep stops a run --force at every step of
+// TestPublishKilledAtEveryStep stops a run at every step of
 // writing and publishing a period that was billed before (each output
 // file, the syncs, the swap, the removal of the old run), as a kill would,
 // and checks that the period's directory is at every such instant a whole
