@@ -46,7 +46,8 @@ measure() {
       base+=("$t")
     fi
     s=$EPOCHREALTIME
-    /usr/bin/time -f '%M' -o "$work/t" "$@" >/dev/null
+    # a program that fails is not timed: its error is reported and the run ends
+    /usr/bin/time -f '%M' -o "$work/t" "$@" >/dev/null || { echo "$name failed: $*" >&2; exit 1; }
     e=$EPOCHREALTIME
     read -r m < "$work/t"
     t=$(awk -v s="$s" -v e="$e" 'BEGIN {printf "%.4f", e - s}')
