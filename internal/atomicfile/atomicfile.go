@@ -6,6 +6,8 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
+
+	"golang.org/x/sys/unix"
 )
 
 // WriteFile writes data to a temporary file in path's directory, syncs it
@@ -77,4 +79,32 @@ func WriteSynced(path string, data []byte) error {
 		return err
 	}
 	return f.Close()
+}
+
+// WriteNew writes data to path, a new file, without syncing it: for the
+// many files of a directory that is itself published in one step, synced
+// all at once by SyncFS before it is.
+func WriteNew(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// SyncFS makes every file and directory written on dir's filesystem
+// durable, with one syncfs(2): a period's 2,000 PDFs synced one by one
+// held a core in each fsync. Since Linux 5.8 it reports a failed
+// writeback of any of them.
+func SyncFS(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return unix.Syncfs(int(d.Fd()))
 }

@@ -9,9 +9,9 @@
 // and one that replaces an earlier run (drafts are drafted again freely)
 // is swapped with it atomically (renameat2 RENAME_EXCHANGE), so at every
 // instant OUT/<period> is the old complete run or the new one.
-// The files inside the temporary directory are written and synced, then
-// the directory is synced, then swapped; they need no rename of their
-// own. A temporary directory left by a killed run is removed by the next.
+// The files inside the temporary directory are written, then synced all
+// at once with their directories (syncfs), then swapped; they need no
+// rename of their own. A temporary directory left by a killed run is removed by the next.
 //
 // Determinism: outputs carry no wall-clock time (dates derive from the
 // period), every list is sorted, so the same config, files and period give

@@ -277,7 +277,7 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 		if err := fill(&b); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		if err := atomicfile.WriteSynced(filepath.Join(tmp, name), b.Bytes()); err != nil {
+		if err := atomicfile.WriteNew(filepath.Join(tmp, name), b.Bytes()); err != nil {
 			return err
 		}
 		sum := sha256.Sum256(b.Bytes())
@@ -345,7 +345,7 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 				pdfErr[i] = err
 				return nil
 			}
-			if err := atomicfile.WriteSynced(filepath.Join(tmp, name), b.Bytes()); err != nil {
+			if err := atomicfile.WriteNew(filepath.Join(tmp, name), b.Bytes()); err != nil {
 				return err
 			}
 			sum := sha256.Sum256(b.Bytes())
@@ -398,16 +398,14 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 	if err := export.JSON(&mb, man); err != nil {
 		return nil, err
 	}
-	if err := atomicfile.WriteSynced(filepath.Join(tmp, "manifest.json"), mb.Bytes()); err != nil {
+	if err := atomicfile.WriteNew(filepath.Join(tmp, "manifest.json"), mb.Bytes()); err != nil {
 		return nil, err
 	}
 	if err := fault("manifest.json"); err != nil {
 		return nil, err
 	}
-	for _, d := range []string{filepath.Join(tmp, "invoices"), tmp} {
-		if err := atomicfile.SyncDir(d); err != nil {
-			return nil, err
-		}
+	if err := atomicfile.SyncFS(tmp); err != nil {
+		return nil, err
 	}
 	if err := fault("sync"); err != nil {
 		return nil, err
