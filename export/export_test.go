@@ -1,11 +1,17 @@
 package export
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"io"
 	"math"
+	"slices"
 	"testing"
+	"time"
 
+	"github.com/billrun/billrun/internal/period"
+	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/report"
 	"github.com/shopspring/decimal"
 )
@@ -67,15 +73,7 @@ func TestUsageWritersStreamTheSameBytes(t *testing.T) {
 		if err := JSON(&whole, rep); err != nil {
 			t.Fatal(err)
 		}
-		jw := NewUsageJSONWriter(&streamed, rep.Period)
-		for i := range rep.VPS {
-			b, err := jw.Encode(&rep.VPS[i])
-			if err != nil {
-				t.Fatal(err)
-			}
-			jw.WriteEncoded(b)
-		}
-		if err := jw.Close(rep.Errors); err != nil {
+		if err := UsageReportJSON(&streamed, rep); err != nil {
 			t.Fatal(err)
 		}
 		if whole.String() != streamed.String() {
@@ -95,5 +93,64 @@ func TestUsageWritersStreamTheSameBytes(t *testing.T) {
 		if err := cw.Flush(); err != nil || whole.String() != streamed.String() {
 			t.Errorf("streamed CSV differs (%v):\n%s\nwant:\n%s", err, streamed.String(), whole.String())
 		}
+	}
+}
+
+// invoices.json streamed is the bytes of the whole object encoded at once:
+// with invoices and problems, and with none.
+func TestInvoicesJSONStreamsTheSameBytes(t *testing.T) {
+	invs := matrixInvoices(t)
+	problems := []pricing.Problem{{CustomerID: "C1", File: "a<b>.rrd", Problem: "x & y", Blocking: true}}
+	for _, c := range []struct {
+		invs     []pricing.Invoice
+		problems []pricing.Problem
+	}{{invs, problems}, {[]pricing.Invoice{}, []pricing.Problem{}}, {invs[:1], []pricing.Problem{}}} {
+		var whole, streamed bytes.Buffer
+		if err := JSON(&whole, struct {
+			Invoices []pricing.Invoice `json:"invoices"`
+			Problems []pricing.Problem `json:"problems"`
+		}{c.invs, c.problems}); err != nil {
+			t.Fatal(err)
+		}
+		if err := InvoicesJSON(&streamed, c.invs, c.problems); err != nil {
+			t.Fatal(err)
+		}
+		if whole.String() != streamed.String() {
+			t.Errorf("%d invoices: streamed JSON differs:\n%.2000s\nwant:\n%.2000s", len(c.invs), streamed.String(), whole.String())
+		}
+	}
+}
+
+// The workbook is a zip whose parts are in name order, each stamped with
+// the period's end and intact (the reader checks each CRC-32 and size).
+func TestXLSXZip(t *testing.T) {
+	p := period.Month(2026, time.October, time.UTC)
+	wb := &Workbook{Period: p, Invoices: matrixInvoices(t), Usage: &report.UsageReport{}, SLA: &report.SLAReport{},
+		CustomerOf: map[string]string{}, HostOf: map[string]string{}}
+	var b bytes.Buffer
+	if err := XLSX(&b, wb); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		if !f.Modified.Equal(p.End) {
+			t.Errorf("%s: modified %v, want %v", f.Name, f.Modified, p.End)
+		}
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			t.Errorf("%s: %v", f.Name, err)
+		}
+		r.Close()
+	}
+	if !slices.IsSorted(names) || len(names) < 10 {
+		t.Errorf("parts %v, want them sorted", names)
 	}
 }

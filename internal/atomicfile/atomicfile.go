@@ -4,6 +4,8 @@
 package atomicfile
 
 import (
+	"bufio"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -85,11 +87,25 @@ func WriteSynced(path string, data []byte) error {
 // many files of a directory that is itself published in one step, synced
 // all at once by SyncFS before it is.
 func WriteNew(path string, data []byte) error {
+	return CreateNew(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// CreateNew is WriteNew of what fill writes, streamed to the file
+// through a buffer: a large output is never held whole.
+func CreateNew(path string, fill func(io.Writer) error) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
+	w := bufio.NewWriterSize(f, 256<<10)
+	if err := fill(w); err != nil {
+		f.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
 		f.Close()
 		return err
 	}

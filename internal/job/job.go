@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -272,26 +273,24 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 	}
 	defer os.RemoveAll(tmp) // after a swap, the old run
 	var outputs []Output
-	write := func(name string, fill func(*bytes.Buffer) error) error {
-		var b bytes.Buffer
-		if err := fill(&b); err != nil {
+	// write streams an output to its file, digesting it on the way.
+	write := func(name string, fill func(io.Writer) error) error {
+		h := sha256.New()
+		err := atomicfile.CreateNew(filepath.Join(tmp, name), func(w io.Writer) error { return fill(io.MultiWriter(w, h)) })
+		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		if err := atomicfile.WriteNew(filepath.Join(tmp, name), b.Bytes()); err != nil {
-			return err
-		}
-		sum := sha256.Sum256(b.Bytes())
-		outputs = append(outputs, Output{Name: name, SHA256: hex.EncodeToString(sum[:])})
+		outputs = append(outputs, Output{Name: name, SHA256: hex.EncodeToString(h.Sum(nil))})
 		return fault(name)
 	}
 	files := []struct {
 		name string
-		fill func(*bytes.Buffer) error
+		fill func(io.Writer) error
 	}{
-		{"usage.json", func(b *bytes.Buffer) error { return export.JSON(b, usage) }},
-		{"sla.json", func(b *bytes.Buffer) error { return export.JSON(b, sla) }},
-		{"usage.csv", func(b *bytes.Buffer) error { return export.UsageCSV(b, usage, metrics) }},
-		{"billing-" + p.Label + ".xlsx", func(b *bytes.Buffer) error {
+		{"usage.json", func(b io.Writer) error { return export.UsageReportJSON(b, usage) }},
+		{"sla.json", func(b io.Writer) error { return export.JSON(b, sla) }},
+		{"usage.csv", func(b io.Writer) error { return export.UsageCSV(b, usage, metrics) }},
+		{"billing-" + p.Label + ".xlsx", func(b io.Writer) error {
 			wb := &export.Workbook{Period: p, Invoices: invs, Problems: problems, Usage: usage, SLA: sla, Metrics: metrics,
 				CustomerOf: map[string]string{}, HostOf: map[string]string{}}
 			for _, cu := range cfg.Customers {
@@ -302,12 +301,7 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 			}
 			return export.XLSX(b, wb)
 		}},
-		{"invoices.json", func(b *bytes.Buffer) error {
-			return export.JSON(b, struct {
-				Invoices []pricing.Invoice `json:"invoices"`
-				Problems []pricing.Problem `json:"problems"`
-			}{invs, problems})
-		}},
+		{"invoices.json", func(b io.Writer) error { return export.InvoicesJSON(b, invs, problems) }},
 	}
 	if err := os.Mkdir(filepath.Join(tmp, "invoices"), 0o755); err != nil {
 		return nil, err
@@ -376,7 +370,7 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 			}
 		}
 		invs = slices.DeleteFunc(invs, func(inv pricing.Invoice) bool { return blocked[inv.CustomerID] })
-		drafts = slices.DeleteFunc(drafts, func(d state.Draft) bool { return blocked[d.CustomerID] })
+		drafts = slices.DeleteFunc(drafts, func(d pending) bool { return blocked[d.CustomerID] })
 	}
 	var pdfs []Output
 	for _, o := range pdfOut {
@@ -410,7 +404,13 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 	if err := fault("sync"); err != nil {
 		return nil, err
 	}
-	if err := save(drafts); err != nil {
+	records := make([]state.Draft, len(drafts))
+	for i, d := range drafts {
+		if records[i], err = d.record(); err != nil {
+			return nil, err
+		}
+	}
+	if err := save(records); err != nil {
 		return nil, err
 	}
 	if err := publish(tmp, final); err != nil {
