@@ -8,17 +8,17 @@ import (
 )
 
 // setMemoryLimit gives a billing run (run, catch-up, daemon, demo) a soft
-// memory limit of 128 MiB plus 18 KiB per VPS and host, unless the
-// operator set GOMEMLIMIT. PDF rendering makes some 19 MB of short-lived
-// garbage per invoice, which under Go's default alone takes a run over
-// 10,000 VPS past 400 MiB; under the limit it stays near it
-// (docs/performance.md). The limit grows with the fleet so that what a run
-// holds (some 13 KiB per VPS: usage, invoices with their summaries and
-// parties, the drafts' data) is never pressed against it, where the
-// collector would run without end.
+// memory limit of 64 MiB plus 12 KiB per VPS and host, unless the
+// operator set GOMEMLIMIT. A run holds some 10 KiB per VPS (usage with
+// daily series, invoices with their summaries and parties, the drafts'
+// models) while the PDFs make short-lived garbage; under Go's default
+// alone the heap grows to twice what is held, and a run over 10,000 VPS
+// peaks near 240 MiB, under the limit at 190 (docs/performance.md). The
+// limit grows with the fleet faster than what a run holds, so that the
+// collector is never pressed against it without end.
 func setMemoryLimit(cfg *config.Config) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	debug.SetMemoryLimit(128<<20 + int64(cfg.NumVPS()+len(cfg.Hosts))*18<<10)
+	debug.SetMemoryLimit(64<<20 + int64(cfg.NumVPS()+len(cfg.Hosts))*12<<10)
 }
