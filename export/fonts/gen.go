@@ -2,7 +2,8 @@
 
 // gen writes the definitions (widths, metrics) of the Go fonts as
 // Windows-1252 single-byte fonts, as fpdf's MakeFont makes them from the
-// TrueType files and fpdf's own code page map: go generate ./export.
+// TrueType files and fpdf's own code page map, into export/fonts:
+// go generate ./export (which runs it in export/).
 package main
 
 import (
@@ -40,7 +41,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		if err := os.WriteFile(name+".json", b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join("fonts", name+".json"), b, 0o644); err != nil {
 			log.Fatal(err)
 		}
 	}
