@@ -283,13 +283,31 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 		outputs = append(outputs, Output{Name: name, SHA256: hex.EncodeToString(h.Sum(nil))})
 		return fault(name)
 	}
-	files := []struct {
+	type file struct {
 		name string
 		fill func(io.Writer) error
-	}{
+	}
+	writeAll := func(files []file) error {
+		for _, f := range files {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := write(f.name, f.fill); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// The figures' files depend on no PDF: they are written while the
+	// PDFs are rendered (on the core the PDFs' last ones leave idle)
+	// rather than after them.
+	figures := []file{
 		{"usage.json", func(b io.Writer) error { return export.UsageReportJSON(b, usage) }},
 		{"sla.json", func(b io.Writer) error { return export.JSON(b, sla) }},
 		{"usage.csv", func(b io.Writer) error { return export.UsageCSV(b, usage, metrics) }},
+	}
+	// The billing files list the invoices drafted, known once the PDFs are.
+	billing := []file{
 		{"billing-" + p.Label + ".xlsx", func(b io.Writer) error {
 			wb := &export.Workbook{Period: p, Invoices: invs, Problems: problems, Usage: usage, SLA: sla, Metrics: metrics,
 				CustomerOf: map[string]string{}, HostOf: map[string]string{}}
@@ -313,8 +331,10 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 	// PDFs are the run's heaviest work: render and write them on every
 	// core (each straight to disk, so memory does not grow with the number
 	// of customers), digests by index so the manifest's order is fixed.
-	// They go first: a customer whose PDF cannot be made is a blocking
-	// problem, and the other files list what the PDFs are.
+	// They go before the billing files: a customer whose PDF cannot be
+	// made is a blocking problem, and those files list what the PDFs are.
+	figuresDone := make(chan error, 1)
+	go func() { figuresDone <- writeAll(figures) }()
 	pdfOut := make([]Output, len(invs))
 	pdfErr := make([]error, len(invs))
 	lacking := make([][]string, len(invs))
@@ -347,8 +367,12 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 			return fault(name)
 		})
 	}
-	if err := g.Wait(); err != nil {
+	pdfsErr := g.Wait()
+	if err := <-figuresDone; err != nil {
 		return nil, err
+	}
+	if pdfsErr != nil {
+		return nil, pdfsErr
 	}
 	blocked := map[string]bool{}
 	for i, inv := range invs {
@@ -378,13 +402,8 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 			pdfs = append(pdfs, o)
 		}
 	}
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if err := write(f.name, f.fill); err != nil {
-			return nil, err
-		}
+	if err := writeAll(billing); err != nil {
+		return nil, err
 	}
 	outputs = append(outputs, pdfs...)
 	man := Manifest{Version: o.Version, ConfigDigest: cfg.Digest(), Period: usage.Period, Inputs: inputs, Outputs: outputs, Problems: problems}

@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,7 +66,8 @@ func setup(t *testing.T, extra string) (Options, string) {
 func TestPublishKilledAtEveryStep(t *testing.T) {
 	defer func() { fault = func(string) error { return nil } }()
 	var steps []string
-	fault = func(step string) error { steps = append(steps, step); return nil }
+	var mu sync.Mutex // the PDFs and the figures' files are written on several goroutines
+	fault = func(step string) error { mu.Lock(); steps = append(steps, step); mu.Unlock(); return nil }
 	o, out := setup(t, "")
 	if _, err := Run(context.Background(), o); err != nil {
 		t.Fatal(err)
