@@ -2,12 +2,15 @@ package job
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/pricing"
+	"github.com/billrun/billrun/report"
 )
 
 // Check finds the mistakes of a config that only show against the figures
@@ -59,12 +62,30 @@ func Check(cfg *config.Config) error {
 		}
 	}
 	byFile := map[string]string{}
+	// A hard link or a symlink gives one file two names: local files are
+	// also told apart by device and inode.
+	type inode struct{ dev, ino uint64 }
+	byInode := map[inode]report.Source{}
 	for _, s := range VPSSources(cfg) {
 		key := s.Daemon + "\x00" + s.File
 		if other, ok := byFile[key]; ok {
 			return fmt.Errorf("%s: VPS %s and %s are the same file %s: it would be billed twice", where, other, s.Name, s.File)
 		}
 		byFile[key] = s.Name
+		if s.Daemon != "" {
+			continue
+		}
+		st, err := os.Stat(s.File) // a missing file is the run's to report
+		if err != nil {
+			continue
+		}
+		if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+			id := inode{uint64(sys.Dev), sys.Ino}
+			if other, ok := byInode[id]; ok {
+				return fmt.Errorf("%s: VPS %s and %s are the same file (%s and %s, linked): it would be billed twice", where, other.Name, s.Name, other.File, s.File)
+			}
+			byInode[id] = s
+		}
 	}
 	return nil
 }

@@ -506,6 +506,22 @@ func TestCheck(t *testing.T) {
 		"one file, two VPS": {func(c *config.Config) {
 			c.Customers[1].VPS[0].File = c.Customers[0].VPS[0].File
 		}, "VPS a1 and b1 are the same file"},
+		"one file, two VPS, by a hard link": {func(c *config.Config) {
+			dir := t.TempDir()
+			src, _ := os.ReadFile(c.Customers[0].VPS[0].File)
+			os.WriteFile(filepath.Join(dir, "a1.rrd"), src, 0o644)
+			os.Link(filepath.Join(dir, "a1.rrd"), filepath.Join(dir, "b1.rrd"))
+			c.AllowOutsideRRDDir = true // the files are in a temporary directory
+			c.Customers[0].VPS[0].File, c.Customers[1].VPS[0].File = filepath.Join(dir, "a1.rrd"), filepath.Join(dir, "b1.rrd")
+		}, "VPS a1 and b1 are the same file ("},
+		"one file, two VPS, by a symlink in rrd_dir": {func(c *config.Config) {
+			dir := t.TempDir()
+			src, _ := os.ReadFile(c.Customers[0].VPS[0].File)
+			os.WriteFile(filepath.Join(dir, "a1.rrd"), src, 0o644)
+			os.Symlink("a1.rrd", filepath.Join(dir, "b1.rrd"))
+			c.AllowOutsideRRDDir = true // the files are in a temporary directory
+			c.Customers[0].VPS[0].File, c.Customers[1].VPS[0].File = filepath.Join(dir, "a1.rrd"), filepath.Join(dir, "b1.rrd")
+		}, "VPS a1 and b1 are the same file ("},
 	} {
 		o, out := setup(t, "")
 		c.edit(o.Config)
