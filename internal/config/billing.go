@@ -464,9 +464,14 @@ func (c *Config) checkEInvoice(i int, cu *Customer, treatment tax.Treatment) err
 		return fmt.Errorf("%seinvoice: %q is not xrechnung-ubl, xrechnung-cii, peppol, facturx or none", customer, cu.EInvoice)
 	}
 	if cu.EInvoice == EInvoicePeppol {
-		for key, e := range map[string]*Endpoint{"issuer.endpoint": c.Issuer.Endpoint, customer + "endpoint": cu.Endpoint} {
-			if e != nil && e.Scheme == "EM" {
-				errs = append(errs, fmt.Errorf("%s.scheme: Peppol addresses are participant identifiers (0088, 9930, …), not e-mail (EM)", key))
+		for _, ep := range []struct {
+			key string
+			e   *Endpoint
+		}{{"issuer.endpoint", c.Issuer.Endpoint}, {customer + "endpoint", cu.Endpoint}} {
+			if ep.e != nil && ep.e.Scheme == "EM" {
+				errs = append(errs, fmt.Errorf("%s.scheme: Peppol addresses are participant identifiers (0088, 9930, …), not e-mail (EM)", ep.key))
+			} else if ep.e != nil && notPeppolEAS[ep.e.Scheme] {
+				errs = append(errs, fmt.Errorf("%s.scheme: %s is not a scheme Peppol BIS 3 takes", ep.key, ep.e.Scheme))
 			}
 		}
 	}
@@ -509,8 +514,8 @@ func checkEndpoint(e *Endpoint) error {
 	if e == nil {
 		return nil
 	}
-	if e.Scheme != "EM" && !(len(e.Scheme) == 4 && strings.Trim(e.Scheme, "0123456789") == "") {
-		return fmt.Errorf("scheme %q is not EM or a four-digit EAS code such as 0088", e.Scheme)
+	if e.Scheme != "EM" && !easCodes[e.Scheme] {
+		return fmt.Errorf("scheme %q is not EM or a code of the EAS code list such as 0088 or 9930", e.Scheme)
 	}
 	if e.ID == "" || len(e.ID) > 100 || strings.ContainsAny(e.ID, " \t") {
 		return fmt.Errorf("id %q is not an address (1 to 100 characters, no spaces)", e.ID)

@@ -97,6 +97,10 @@ func TestBillingErrors(t *testing.T) {
 		{"    plan: standard\n", "    plan: standard\n    language: fr\n", `customers[0].language: "fr" is not en or de`},
 		{`vat_id: DE123456789}`, `vat_id: DE123456789, endpoint: {scheme: EM, id: a@b.example}}`, ""},
 		{`vat_id: DE123456789}`, `vat_id: DE123456789, endpoint: {scheme: EM, id: a@b.example}}` + "\n#", ""},
+		{`vat_id: DE123456789}`, `vat_id: DE123456789, endpoint: {scheme: "9930", id: DE123456789}}`, ""},
+		{`vat_id: DE123456789}`, `vat_id: DE123456789, endpoint: {scheme: "0001", id: x}}`, `issuer.endpoint: scheme "0001" is not EM or a code of the EAS code list`},
+		{`vat_id: DE123456789}`, `vat_id: DE123456789, endpoint: {scheme: "0219", id: x}}` + "\n#", ""}, // CEN takes it
+		{"    plan: standard\n", "    plan: standard\n    einvoice: peppol\n    endpoint: {scheme: \"0219\", id: x}\n", "customers[0].endpoint.scheme: 0219 is not a scheme Peppol BIS 3 takes"},
 		{`vat_id: DE123456789}`, `vat_id: DE123456789, bank: {iban: DE89370400440532013001}}`, "issuer.bank.iban: \"DE89370400440532013001\": its check digits are wrong"},
 		{`vat_id: DE123456789}`, `vat_id: DE123456789, bank: {iban: DE89370400440532013000, bic: "COBA DE"}}`, "issuer.bank.bic"},
 		{`vat_id: DE123456789}`, `vat_id: DE123456789, bank: {iban: DE89370400440532013000}}`, ""},
