@@ -87,10 +87,15 @@ func WriteSynced(path string, data []byte) error {
 // many files of a directory that is itself published in one step, synced
 // all at once by SyncFS before it is.
 func WriteNew(path string, data []byte) error {
-	return CreateNew(path, func(w io.Writer) error {
-		_, err := w.Write(data)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
 		return err
-	})
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // CreateNew is WriteNew of what fill writes, streamed to the file
