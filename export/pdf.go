@@ -64,10 +64,11 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 		}
 	}()
 	c := *inv
-	printable(&c, fontsFor(inv, fallback)...) // what no font has shows as '?'; Unprintable reports it
+	fonts := fontsFor(inv, fallback)
+	printable(&c, fonts...) // what no font has shows as '?'; Unprintable reports it
 	inv = &c
-	if goFontCovers(inv) {
-		fallback = nil
+	if len(fonts) == 1 {
+		fallback = nil // the Go fonts have every character
 	}
 	pdf := newPage(fallback)
 	// A draft's dates are what issuing would set the day after the
