@@ -46,13 +46,14 @@ func Check(cfg *config.Config) error {
 			}
 		}
 	}
+	vps := VPSSources(cfg)
 	// A symlink can lead out of rrd_dir where the names stay in it.
 	if !cfg.AllowOutsideRRDDir {
 		dir, err := filepath.EvalSymlinks(cfg.RRDDir)
 		if err != nil {
 			dir = cfg.RRDDir
 		}
-		for _, s := range append(VPSSources(cfg), HostSources(cfg)...) {
+		for _, s := range append(slices.Clip(vps), HostSources(cfg)...) {
 			if s.Daemon != "" {
 				continue
 			}
@@ -66,7 +67,7 @@ func Check(cfg *config.Config) error {
 	// also told apart by device and inode.
 	type inode struct{ dev, ino uint64 }
 	byInode := map[inode]report.Source{}
-	for _, s := range VPSSources(cfg) {
+	for _, s := range vps {
 		key := s.Daemon + "\x00" + s.File
 		if other, ok := byFile[key]; ok {
 			return fmt.Errorf("%s: VPS %s and %s are the same file %s: it would be billed twice", where, other, s.Name, s.File)
