@@ -3,40 +3,116 @@ package export
 import (
 	"bytes"
 	"compress/zlib"
-	_ "embed"
+	"embed"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/text/encoding/charmap"
 )
 
-// The Go fonts are embedded in every PDF twice over, as it needs them:
+// The Go fonts are embedded in every PDF as it needs them:
 //
-//   - as single-byte fonts in the Windows-1252 code page (WinAnsiEncoding),
-//     for the text that code page has — in an invoice of western Europe,
-//     all of it. fpdf embeds such a font whole from a definition made once
-//     (fonts/*.json, by fpdf's MakeFont: go generate ./export) and the
-//     font file compressed once per run, so a document costs no font work.
-//     Subset per document as UTF-8 fonts, the two fonts were three
-//     quarters of the time of billrun run (docs/performance.md).
-//   - as UTF-8 fonts, subset per document, only in a document with text
-//     outside Windows-1252 (Polish, Czech, Greek, Cyrillic names).
+//   - as single-byte fonts in a code page (codePages), for text that one
+//     code page has whole — in an invoice of Europe, all of it. fpdf
+//     embeds such a font whole from a definition made once (fonts/*.json,
+//     by fpdf's MakeFont: go generate ./export) and the font file
+//     compressed once per run, so a document costs no font work. Every
+//     code page's definition names the same font file, which a PDF
+//     embeds once however many code pages it uses. Subset per document
+//     as UTF-8 fonts, the two fonts were three quarters of the time of
+//     billrun run (docs/performance.md).
+//   - as UTF-8 fonts, subset per document, only for text no one code page
+//     has (Polish and Greek in one name, say).
 //
 //go:generate go run fonts/gen.go
 var (
-	//go:embed fonts/goregular.json
-	goRegularDef []byte
-	//go:embed fonts/gobold.json
-	goBoldDef []byte
+	//go:embed fonts/*.json
+	fontDefs embed.FS
 
-	winAnsiOnce         sync.Once
+	goFontsOnce         sync.Once
 	goRegularZ, goBoldZ []byte
 )
 
-// winAnsiFonts are the Go fonts' files compressed, as fpdf embeds them.
-func winAnsiFonts() (regular, bold []byte) {
-	winAnsiOnce.Do(func() { goRegularZ, goBoldZ = deflate(goregular.TTF), deflate(gobold.TTF) })
+// codePage is a single-byte code page the Go fonts are set in.
+type codePage struct {
+	name   string // fpdf's name of its map, and the definitions' suffix
+	family string // the Go fonts in it, as fpdf families
+	cm     *charmap.Charmap
+}
+
+// codePages are tried in this order for a text; the first that has all
+// of it sets it. Every one is in the Go fonts whole (TestCodePages).
+var codePages = []codePage{
+	{"cp1252", "go", charmap.Windows1252},          // western Europe
+	{"iso-8859-2", "go-l2", charmap.ISO8859_2},     // central Europe: Polish, Czech, Hungarian …
+	{"cp1257", "go-baltic", charmap.Windows1257},   // the Baltic states (and Ō)
+	{"cp1253", "go-greek", charmap.Windows1253},    // Greek
+	{"cp1251", "go-cyrillic", charmap.Windows1251}, // Cyrillic
+}
+
+// latin1 is codePages[0], the page of the issuer's own words and the
+// document's fixed texts.
+var latin1 = &codePages[0]
+
+// encode is r's byte in the code page, ok false when it has none. The C1
+// controls (U+0080–U+009F) and U+FFFD are not text: they are never set.
+func (cp *codePage) encode(r rune) (byte, bool) {
+	if r >= 0x80 && r < 0xA0 || r == utf8.RuneError {
+		return 0, false
+	}
+	return cp.cm.EncodeRune(r)
+}
+
+// has says whether the code page has every character of s.
+func (cp *codePage) has(s string) bool {
+	for _, r := range s {
+		if _, ok := cp.encode(r); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// bytes is s, all of whose characters the code page has, in it ('?' for
+// a character it lacks).
+func (cp *codePage) bytes(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		c, ok := cp.encode(r)
+		if !ok {
+			c = '?'
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// pageOf is the first code page that has every character of s, nil when
+// none has.
+func pageOf(s string) *codePage {
+	for i := range codePages {
+		if codePages[i].has(s) {
+			return &codePages[i]
+		}
+	}
+	return nil
+}
+
+// def is the font definition of the Go font (goregular or gobold) in the
+// code page.
+func (cp *codePage) def(font string) []byte {
+	b, err := fontDefs.ReadFile("fonts/" + font + "-" + cp.name + ".json")
+	if err != nil {
+		panic(err) // every code page's definitions are embedded (TestCodePageFontDefs)
+	}
+	return b
+}
+
+// goFontFiles are the Go fonts' files compressed, as fpdf embeds them.
+func goFontFiles() (regular, bold []byte) {
+	goFontsOnce.Do(func() { goRegularZ, goBoldZ = deflate(goregular.TTF), deflate(gobold.TTF) })
 	return goRegularZ, goBoldZ
 }
 
@@ -46,26 +122,4 @@ func deflate(b []byte) []byte {
 	w.Write(b) // a bytes.Buffer does not fail
 	w.Close()
 	return out.Bytes()
-}
-
-// winAnsi is r's byte in Windows-1252, ok false when it has none. The C1
-// controls (U+0080–U+009F) are not text: they are never set.
-func winAnsi(r rune) (byte, bool) {
-	if r >= 0x80 && r < 0xA0 {
-		return 0, false
-	}
-	return charmap.Windows1252.EncodeRune(r)
-}
-
-// toWinAnsi is s, all of whose characters Windows-1252 has, in it.
-func toWinAnsi(s string) string {
-	b := make([]byte, 0, len(s))
-	for _, r := range s {
-		c, ok := winAnsi(r)
-		if !ok {
-			c = '?'
-		}
-		b = append(b, c)
-	}
-	return string(b)
 }

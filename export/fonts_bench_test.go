@@ -34,7 +34,7 @@ func BenchmarkPDFFonts(b *testing.B) {
 				}
 				text := "Invoice INV-2026-00001 Müller & Söhne 0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				if v == "winansi" {
-					text = toWinAnsi(text)
+					text = latin1.bytes(text)
 				}
 				pdf.AddPage()
 				pdf.SetFont("go", "", 9)

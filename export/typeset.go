@@ -7,115 +7,137 @@ import (
 	"golang.org/x/image/font/sfnt"
 )
 
-// page is the PDF being written. Its text is set in the Go fonts (family
-// "go", regular and bold), run by run in the font that has each
-// character: Windows-1252 text in the Go fonts as single-byte fonts; the
-// other characters the Go fonts have in them as UTF-8 fonts ("gou"); what
-// they lack in the fallback font ("cjk", one weight), when the invoice
-// needs it. Each UTF-8 font is added when a run first needs it. A CJK
-// fallback such as Droid Sans Fallback has no Latin letters or digits:
-// set whole in it, "Invoice 2026" would be boxes.
+// page is the PDF being written. Its text is set in the Go fonts (regular
+// and bold), run by run in the font that has each character: in a
+// single-byte code page when one has the whole text (codePages; family
+// "go" for Windows-1252); the other characters the Go fonts have in them
+// as UTF-8 fonts ("gou"); what they lack in the fallback font ("cjk", one
+// weight), when the invoice needs it. Each font but "go" is added when a
+// run first needs it. A CJK fallback such as Droid Sans Fallback has no
+// Latin letters or digits: set whole in it, "Invoice 2026" would be boxes.
 type page struct {
 	*fpdf.Fpdf
 	fallback []byte          // nil: the invoice needs no fallback font
-	added    map[string]bool // the UTF-8 fonts added, by family and style
+	added    map[string]bool // the fonts added after "go", by family and style
 }
 
-// newPage is an A4 page with the Go fonts as single-byte fonts, and
-// fallback for what they lack (nil: no fallback).
+// newPage is an A4 page with the Go fonts in Windows-1252, and fallback
+// for what they lack (nil: no fallback).
 func newPage(fallback []byte) *page {
 	p := &page{Fpdf: fpdf.New("P", "mm", "A4", ""), fallback: fallback}
-	regular, bold := winAnsiFonts()
-	p.AddFontFromBytes("go", "", goRegularDef, regular)
-	p.AddFontFromBytes("go", "B", goBoldDef, bold)
+	regular, bold := goFontFiles()
+	p.AddFontFromBytes(latin1.family, "", latin1.def("goregular"), regular)
+	p.AddFontFromBytes(latin1.family, "B", latin1.def("gobold"), bold)
 	return p
 }
 
-// class is the font a character is set in.
+// class is the kind of font a character is set in.
 type class uint8
 
 const (
-	latin    class = iota // Windows-1252: the Go fonts, single-byte
+	single   class = iota // a code page: the Go fonts, single-byte
 	wide                  // the rest of the Go fonts' characters: the Go fonts, UTF-8
 	fallback              // what the Go fonts lack: the fallback font
 )
 
-// run is a stretch of text set in one font, as that font takes it:
-// Windows-1252 bytes for latin, UTF-8 for the others.
+// run is a stretch of text set in one font, as that font takes it: the
+// code page's bytes for single, UTF-8 for the others.
 type run struct {
 	text  string
 	class class
+	cp    *codePage // single's code page
 }
 
-// runs splits s into the stretches each font sets; characters neither
-// Windows-1252 nor the Go fonts have are set in the fallback when there
-// is one.
+// runs splits s into the stretches each font sets. The Go fonts'
+// characters are set in the first code page that has them all, or, when
+// none has, Windows-1252's in it and the rest as UTF-8; characters the Go
+// fonts lack are set in the fallback when there is one.
 func (p *page) runs(s string) []run {
 	var buf sfnt.Buffer
+	inFallback := func(r rune) bool { return p.fallback != nil && !goHas(r, &buf) }
+	var goText []rune
+	for _, r := range s {
+		if !inFallback(r) {
+			goText = append(goText, r)
+		}
+	}
+	cp := pageOf(string(goText))
 	var out []run
 	for _, r := range s {
-		c, text := latin, ""
-		if b, ok := winAnsi(r); ok {
-			text = string([]byte{b})
-		} else if goHas(r, &buf) || p.fallback == nil {
-			c, text = wide, string(r)
-		} else {
-			c, text = fallback, string(r)
+		rn := run{class: single, cp: cp}
+		switch {
+		case inFallback(r):
+			rn = run{text: string(r), class: fallback}
+		case cp != nil:
+			b, _ := cp.encode(r)
+			rn.text = string([]byte{b})
+		default:
+			if b, ok := latin1.encode(r); ok {
+				rn.text, rn.cp = string([]byte{b}), latin1
+			} else {
+				rn = run{text: string(r), class: wide}
+			}
 		}
-		if n := len(out); n > 0 && out[n-1].class == c {
-			out[n-1].text += text
+		if n := len(out); n > 0 && out[n-1].class == rn.class && out[n-1].cp == rn.cp {
+			out[n-1].text += rn.text
 		} else {
-			out = append(out, run{text, c})
+			out = append(out, rn)
 		}
 	}
 	return out
 }
 
-// allLatin says whether Windows-1252 has every character of s.
-func allLatin(s string) bool {
-	for _, r := range s {
-		if _, ok := winAnsi(r); !ok {
-			return false
-		}
-	}
-	return true
-}
-
 // font sets run r's font at size, the Go fonts in style, adding the
-// UTF-8 fonts the first time a run needs them.
+// fonts the first time a run needs them.
 func (p *page) font(r run, style string, size float64) {
 	switch r.class {
-	case latin:
-		p.SetFont("go", style, size)
+	case single:
+		p.setPage(r.cp, style, size)
 	case wide:
 		ttf := goregular.TTF
 		if style == "B" {
 			ttf = gobold.TTF
 		}
-		p.add("gou", style, ttf)
+		p.add("gou", style, func() { p.AddUTF8FontFromBytes("gou", style, ttf) })
 		p.SetFont("gou", style, size)
 	case fallback:
-		p.add("cjk", "", p.fallback)
+		p.add("cjk", "", func() { p.AddUTF8FontFromBytes("cjk", "", p.fallback) })
 		p.SetFont("cjk", "", size)
 	}
 }
 
-// add adds a UTF-8 font the first time it is needed: each costs a parse
-// of the font and a subset of it per document.
-func (p *page) add(family, style string, ttf []byte) {
+// setPage sets the Go font in style in code page cp.
+func (p *page) setPage(cp *codePage, style string, size float64) {
+	if cp != latin1 {
+		p.add(cp.family, style, func() {
+			regular, bold := goFontFiles()
+			font, file := "goregular", regular
+			if style == "B" {
+				font, file = "gobold", bold
+			}
+			p.AddFontFromBytes(cp.family, style, cp.def(font), file)
+		})
+	}
+	p.SetFont(cp.family, style, size)
+}
+
+// add adds a font the first time it is needed: a UTF-8 font costs a
+// parse of the font and a subset of it per document, a single-byte one
+// the decoding of its definition.
+func (p *page) add(family, style string, add func()) {
 	if k := family + style; !p.added[k] {
 		if p.added == nil {
 			p.added = map[string]bool{}
 		}
-		p.AddUTF8FontFromBytes(family, style, ttf)
+		add()
 		p.added[k] = true
 	}
 }
 
 // CellFormat is fpdf's, with each run of s in its font.
 func (p *page) CellFormat(w, h float64, s, border string, ln int, align string, fill bool, link int, linkURL string) {
-	if allLatin(s) {
-		p.Fpdf.CellFormat(w, h, toWinAnsi(s), border, ln, align, fill, link, linkURL)
+	if latin1.has(s) {
+		p.Fpdf.CellFormat(w, h, latin1.bytes(s), border, ln, align, fill, link, linkURL)
 		return
 	}
 	rs := p.runs(s)
@@ -133,7 +155,7 @@ func (p *page) CellFormat(w, h float64, s, border string, ln int, align string, 
 	if pw, _ := p.GetPageSize(); w == 0 {
 		w = pw - right - x
 	}
-	p.SetFont("go", style, size)
+	p.SetFont(latin1.family, style, size)
 	p.Fpdf.CellFormat(w, h, "", border, 0, "", fill, link, linkURL) // the box
 	m := p.GetCellMargin()
 	cur := x + m
@@ -149,7 +171,7 @@ func (p *page) CellFormat(w, h float64, s, border string, ln int, align string, 
 		p.Fpdf.CellFormat(widths[i]+2*m, h, r.text, "", 0, "L", false, 0, "")
 		cur += widths[i]
 	}
-	p.SetFont("go", style, size)
+	p.SetFont(latin1.family, style, size)
 	switch ln {
 	case 1:
 		p.SetXY(left, y+h)
@@ -163,8 +185,8 @@ func (p *page) CellFormat(w, h float64, s, border string, ln int, align string, 
 // MultiCell is fpdf's (left-aligned, no border), with each run of s in
 // its font: written as flowing text between the cell's edges.
 func (p *page) MultiCell(w, h float64, s, border, align string, fill bool) {
-	if allLatin(s) {
-		p.Fpdf.MultiCell(w, h, toWinAnsi(s), border, align, fill)
+	if latin1.has(s) {
+		p.Fpdf.MultiCell(w, h, latin1.bytes(s), border, align, fill)
 		return
 	}
 	style := p.GetFontStyle()
@@ -181,16 +203,24 @@ func (p *page) MultiCell(w, h float64, s, border, align string, fill bool) {
 		p.font(r, style, size)
 		p.Write(h, r.text)
 	}
-	p.SetFont("go", style, size)
+	p.SetFont(latin1.family, style, size)
 	p.Ln(h)
 	p.SetLeftMargin(left)
 	p.SetRightMargin(right)
 	p.SetX(left)
 }
 
-// lines is how many lines MultiCell sets s in at width w: exact for
-// Windows-1252 text, and counting each other character as a '?' of the
-// Go font.
+// lines is how many lines MultiCell sets s in at width w: exact for text
+// one code page has, and otherwise counting each character Windows-1252
+// lacks as a '?' of the Go font.
 func (p *page) lines(s string, w float64) int {
-	return len(p.Fpdf.SplitLines([]byte(toWinAnsi(s)), w))
+	cp := pageOf(s)
+	if cp == nil || cp == latin1 {
+		return len(p.Fpdf.SplitLines([]byte(latin1.bytes(s)), w))
+	}
+	style := p.GetFontStyle()
+	size, _ := p.GetFontSize()
+	p.setPage(cp, style, size)
+	defer p.SetFont(latin1.family, style, size)
+	return len(p.Fpdf.SplitLines([]byte(cp.bytes(s)), w))
 }
