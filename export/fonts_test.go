@@ -3,50 +3,47 @@ package export
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
+	"unicode/utf8"
 
-	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 )
 
-// The committed single-byte font definitions are what fpdf's MakeFont
-// makes of the Go fonts, in every code page, in the module versions go.mod
-// names: a new version of either is caught here, not in a PDF whose widths
-// disagree with its font. Each names the one font file the PDF embeds.
+// The committed single-byte font definitions are what fonts/gen.go makes
+// with fpdf's MakeFont of the Go fonts, in every code page, in the module
+// versions go.mod names: a new version of either is caught here, not in a
+// PDF whose widths disagree with its font. Each names the one font file
+// the PDF embeds.
 func TestCodePageFontDefs(t *testing.T) {
-	dir, maps := t.TempDir(), codePageMaps(t)
-	entries, err := fontDefs.ReadDir("fonts")
+	dir := t.TempDir()
+	if out, err := exec.Command("go", "run", "fonts/gen.go", "-out", dir).CombinedOutput(); err != nil {
+		t.Fatalf("go run fonts/gen.go: %v\n%s", err, out)
+	}
+	made, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 2*len(codePages) {
-		t.Errorf("%d definitions embedded, want regular and bold in %d code pages", len(entries), len(codePages))
+	committed, err := fontDefs.ReadDir("fonts")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for name, ttf := range map[string][]byte{"goregular": goregular.TTF, "gobold": gobold.TTF} {
-		src := filepath.Join(dir, name+".ttf")
-		if err := os.WriteFile(src, ttf, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if len(made) != 2*len(codePages) || len(committed) != len(made) {
+		t.Errorf("gen made %d definitions and %d are embedded, want regular and bold in %d code pages", len(made), len(committed), len(codePages))
+	}
+	for _, name := range []string{"goregular", "gobold"} {
 		for _, cp := range codePages {
-			dst := filepath.Join(dir, cp.name)
-			os.MkdirAll(dst, 0o755)
-			if err := fpdf.MakeFont(src, filepath.Join(maps, cp.name+".map"), dst, nil, true); err != nil {
-				t.Fatal(err)
-			}
-			want, err := os.ReadFile(filepath.Join(dst, name+".json"))
+			want, err := os.ReadFile(filepath.Join(dir, name+"-"+cp.name+".json"))
 			if err != nil {
-				t.Fatal(err)
+				t.Fatal(err) // gen's code pages are not codePages
 			}
 			got := cp.def(name)
 			if !bytes.Equal(got, want) {
-				t.Errorf("export/fonts/%s-%s.json is not MakeFont's: run go generate ./export", name, cp.name)
+				t.Errorf("export/fonts/%s-%s.json is not what gen makes: run go generate ./export", name, cp.name)
 			}
 			var def struct{ File string }
 			if err := json.Unmarshal(got, &def); err != nil || def.File != name+".z" {
@@ -56,36 +53,11 @@ func TestCodePageFontDefs(t *testing.T) {
 	}
 }
 
-// codePageMaps is a directory of the code pages' maps as fonts/gen.go
-// gives them to MakeFont: billrun's in fonts/ where there is one, else
-// fpdf's.
-func codePageMaps(t *testing.T) string {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "codeberg.org/go-pdf/fpdf").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	dir := t.TempDir()
-	for _, cp := range codePages {
-		m, err := os.ReadFile(filepath.Join("fonts", cp.name+".map"))
-		if err != nil {
-			m, err = os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "font", cp.name+".map"))
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, cp.name+".map"), m, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
-// Each code page's characters are its bytes as fpdf's map (and so the
-// font's encoding) has them, and the Go fonts have a glyph for every
-// one: a byte the map gives another character would print a wrong
-// letter. The C1 controls and U+FFFD map to nothing.
+// Each code page's characters encode as their bytes, and the Go fonts
+// have a glyph for every one. The C1 controls and U+FFFD encode in none.
+// (That the fonts' encodings give the same characters, a reader checks:
+// TestCodePagesReadBack.)
 func TestCodePages(t *testing.T) {
-	maps := codePageMaps(t)
 	fonts := map[string]*sfnt.Font{}
 	for name, ttf := range map[string][]byte{"regular": goregular.TTF, "bold": gobold.TTF} {
 		f, err := sfnt.Parse(ttf)
@@ -96,26 +68,18 @@ func TestCodePages(t *testing.T) {
 	}
 	var buf sfnt.Buffer
 	for _, cp := range codePages {
-		b, err := os.ReadFile(filepath.Join(maps, cp.name+".map"))
-		if err != nil {
-			t.Fatal(err)
-		}
 		n := 0
-		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-			var c, r int
-			var glyph string
-			if _, err := fmt.Sscanf(line, "!%x U+%x %s", &c, &r, &glyph); err != nil {
-				t.Fatalf("%s.map: %q: %v", cp.name, line, err)
-			}
-			if c < 0xA0 && r >= 0x80 && r < 0xA0 || glyph == ".notdef" {
-				continue // a control or a hole: not text
+		for c := 0x20; c < 0x100; c++ {
+			r := cp.cm.DecodeByte(byte(c))
+			if r == utf8.RuneError || r >= 0x80 && r < 0xA0 || r == 0x7F {
+				continue // a hole or a control: not text
 			}
 			n++
-			if got, ok := cp.encode(rune(r)); !ok || int(got) != c {
-				t.Errorf("%s: %U is %#x, %v; the map has %#x", cp.name, r, got, ok, c)
+			if got, ok := cp.encode(r); !ok || int(got) != c {
+				t.Errorf("%s: %U is %#x, %v; want %#x", cp.name, r, got, ok, c)
 			}
 			for name, f := range fonts {
-				if g, err := f.GlyphIndex(&buf, rune(r)); err != nil || g == 0 {
+				if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
 					t.Errorf("%s: Go %s has no %U", cp.name, name, r)
 				}
 			}

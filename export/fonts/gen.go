@@ -2,18 +2,14 @@
 
 // gen writes the definitions (widths, metrics, encoding) of the Go fonts
 // as single-byte fonts in each code page billrun sets them in, as fpdf's
-// MakeFont makes them from the TrueType files and fpdf's own code page
-// maps, into export/fonts as <font>-<code page>.json. A map in
-// export/fonts replaces fpdf's: cp1253.map names Δ, Ω and μ by their
-// Greek names in the Adobe Glyph List (Deltagreek, Omegagreek, mugreek),
-// which PDF readers take for U+0394, U+03A9 and U+03BC, not for the
-// increment, ohm and micro signs as they read fpdf's Delta, Omega and mu.
-// Run it as
-// go generate ./export (which runs it in export/). The list of code pages
-// is export's codePages; TestCodePageFontDefs checks the two agree.
+// MakeFont makes them from the TrueType files and fpdf's code page maps,
+// as <font>-<code page>.json: go generate ./export (which runs it in
+// export/, writing to fonts/), or go run fonts/gen.go -out DIR.
+// TestCodePageFontDefs runs it and compares.
 package main
 
 import (
+	"flag"
 	"log"
 	"os"
 	"os/exec"
@@ -25,10 +21,23 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 )
 
+// codePages are export's codePages, by fpdf's names of their maps.
 var codePages = []string{"cp1252", "iso-8859-2", "cp1257", "cp1253", "cp1251"}
 
+// renames are glyph names of fpdf's maps that PDF readers take for
+// another character, and the Adobe Glyph List's names for the one meant:
+// the AGL reads Delta, Omega and mu as U+2206, U+2126 and U+00B5 (the
+// increment, ohm and micro signs), and pdftotext gave "Ωmega" back with
+// the ohm sign. Deltagreek, Omegagreek and mugreek are AGL names too, as
+// PDF/A-3 requires of a font's Differences.
+var renames = map[string]map[string]string{
+	"cp1253": {"U+0394 Delta": "U+0394 Deltagreek", "U+03A9 Omega": "U+03A9 Omegagreek", "U+03BC mu": "U+03BC mugreek"},
+}
+
 func main() {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "codeberg.org/go-pdf/fpdf").Output()
+	outDir := flag.String("out", "fonts", "directory to write the definitions into")
+	flag.Parse()
+	mod, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "codeberg.org/go-pdf/fpdf").Output()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -37,21 +46,25 @@ func main() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(tmp)
-	// the maps, fpdf's and billrun's over them, in one directory: MakeFont
-	// reads cp1252.map beside the one it is given
+	// the maps, renamed, in one directory: MakeFont reads cp1252.map
+	// beside the one it is given
 	maps := filepath.Join(tmp, "maps")
 	if err := os.Mkdir(maps, 0o755); err != nil {
 		log.Fatal(err)
 	}
 	for _, cp := range codePages {
-		m, err := os.ReadFile(filepath.Join("fonts", cp+".map"))
-		if err != nil {
-			m, err = os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "font", cp+".map"))
-		}
+		b, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(mod)), "font", cp+".map"))
 		if err != nil {
 			log.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(maps, cp+".map"), m, 0o644); err != nil {
+		m := string(b)
+		for from, to := range renames[cp] {
+			if !strings.Contains(m, " "+from+"\n") {
+				log.Fatalf("%s.map has no %q", cp, from)
+			}
+			m = strings.Replace(m, " "+from+"\n", " "+to+"\n", 1)
+		}
+		if err := os.WriteFile(filepath.Join(maps, cp+".map"), []byte(m), 0o644); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -74,7 +87,7 @@ func main() {
 			if err != nil {
 				log.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join("fonts", name+"-"+cp+".json"), b, 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(*outDir, name+"-"+cp+".json"), b, 0o644); err != nil {
 				log.Fatal(err)
 			}
 		}
