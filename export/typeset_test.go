@@ -232,3 +232,56 @@ func TestCodePagesReadBack(t *testing.T) {
 		}
 	}
 }
+
+// A Japanese invoice's PDF takes the fallback font cut down to its own
+// characters: the same bytes whether the cut was made for it, kept from
+// an earlier invoice with the same characters, or made after invoices
+// with others; its text reads back; and the cut font is a small part of
+// the 4 MB font.
+func TestFallbackCut(t *testing.T) {
+	fb, err := os.ReadFile(droid)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%v (make deps installs fonts-droid-fallback)", err)
+		}
+		t.Skip(err)
+	}
+	base := matrixInvoices(t)[0]
+	render := func(name string) []byte {
+		inv := base
+		inv.Customer.Name = name
+		var b bytes.Buffer
+		if err := PDF(&b, &inv, nil, fb); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	reset := func() { cutsMu.Lock(); cuts, cutsOf = nil, nil; cutsMu.Unlock() }
+	reset()
+	first := render("株式会社テスト")
+	if again := render("株式会社テスト"); !bytes.Equal(first, again) {
+		t.Error("the PDF from a kept cut differs")
+	}
+	render("東京電力株式会社")
+	if n := len(cuts); n != 2 {
+		t.Errorf("%d cuts kept for two sets of characters", n)
+	}
+	reset()
+	render("東京電力株式会社")
+	if after := render("株式会社テスト"); !bytes.Equal(first, after) {
+		t.Error("the PDF depends on the invoices rendered before it")
+	}
+	inv := base
+	inv.Customer.Name = "株式会社テスト"
+	if cut := cutFallback(fb, &inv); len(cut) > len(fb)/100 {
+		t.Errorf("the cut font is %d bytes of %d", len(cut), len(fb))
+	}
+	path := filepath.Join(t.TempDir(), "x.pdf")
+	os.WriteFile(path, first, 0o644)
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+		if err != nil || !strings.Contains(string(out), "株式会社テスト") {
+			t.Errorf("the name does not read back (%v):\n%.400s", err, out)
+		}
+	}
+}
