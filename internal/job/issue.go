@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -138,7 +139,7 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 	for _, d := range append(res.Recovered, res.Issued...) {
 		periods[d.Period] = true
 	}
-	for label := range periods {
+	for _, label := range slices.Sorted(maps.Keys(periods)) { // in order: the first to fail is always the same
 		if err := writeIssuedManifest(ctx, reg, filepath.Join(cfg.OutDir, "issued", label), label); err != nil {
 			return res, err
 		}
