@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,10 @@ func FuzzInvoiceText(f *testing.F) {
 	f.Add("Müller & Söhne GmbH", "株式会社", "=HYPERLINK(\"x\")", "Smile 😀")
 	f.Add("", "\u0000\u0007", "\uffff\U0010ffff", "a\nb\tc")
 	f.Add("Ωmega", "Кириллица", "@SUM(A1)", strings.Repeat("x", 500))
+	f.Add("Łódź Ωmega", "Ōsaka 東京", "Ακρόπολις Δμ", "株式会社テスト 1-1")
+	// with the CJK fallback too, where it is installed: its cut to the
+	// invoice's characters is made from whatever they are
+	fallback, _ := os.ReadFile(droid)
 	f.Fuzz(func(t *testing.T, name, addr, desc, note string) {
 		inv := pricing.Invoice{Number: "DRAFT-2026-10-A", Kind: pricing.KindInvoice, Status: pricing.StatusDraft, CustomerID: "A",
 			Customer: config.Party{Name: name, Address: []string{addr, name}}, Issuer: config.Issuer{Party: config.Party{Name: "I", Address: []string{desc}, City: addr, Country: "DE"}},
@@ -38,6 +43,11 @@ func FuzzInvoiceText(f *testing.F) {
 		}
 		if !bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")) {
 			t.Fatal("not a PDF")
+		}
+		if fallback != nil {
+			if err := PDF(io.Discard, &inv, nil, fallback); err != nil {
+				t.Fatalf("PDF with the fallback font: %v", err)
+			}
 		}
 		// the e-invoices are well-formed XML whatever the text
 		for name, write := range map[string]func(io.Writer, *pricing.Invoice) error{"UBL": UBL, "CII": CII} {
