@@ -30,8 +30,9 @@ func benchFile(b *testing.B) (string, period.Period) {
 }
 
 // BenchmarkFileUsage is one file's month (4,464 10-minute rows of 7 DS)
-// with the demo's metrics, next to only reading the rows it needs, the
-// floor the row loop adds to.
+// with the demo's metrics: a 95th-percentile sample per row, and per
+// 600-second step as a plan's p95.step makes them (the default), next to
+// only reading the rows it needs, the floor the row loop adds to.
 func BenchmarkFileUsage(b *testing.B) {
 	file, p := benchFile(b)
 	ms := DefaultMetrics()
@@ -40,11 +41,15 @@ func BenchmarkFileUsage(b *testing.B) {
 			ms[i].MaxRate = 1.25e9
 		}
 	}
-	for _, daily := range []bool{false, true} {
-		b.Run(map[bool]string{false: "usage", true: "usage-daily"}[daily], func(b *testing.B) {
+	for _, v := range []struct {
+		name  string
+		daily bool
+		step  int32
+	}{{"usage", false, 0}, {"usage-p95-step-600", false, 600}, {"usage-daily", true, 0}} {
+		b.Run(v.name, func(b *testing.B) {
 			var sc scratch
 			for b.Loop() {
-				if _, err := fileUsage(Source{Name: "v", File: file}, p, ms, Options{Daily: daily}, &sc); err != nil {
+				if _, err := fileUsage(Source{Name: "v", File: file, P95Step: v.step}, p, ms, Options{Daily: v.daily}, &sc); err != nil {
 					b.Fatal(err)
 				}
 			}
