@@ -15,7 +15,7 @@ runs=${RUNS:-3}
 read -r -a repeats <<<"${REPEATS:-5 10 50}"
 mkdir -p "$work"
 command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
-go build -o "$work/billrun" ./cmd/billrun
+CGO_ENABLED=0 go build -o "$work/billrun" ./cmd/billrun   # the static binary make build ships
 
 configs=()
 for n in 1000 10000; do

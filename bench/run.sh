@@ -21,7 +21,7 @@ work=${BENCH_DIR:-/tmp/billrun-bench}
 runs=${RUNS:-5}
 mkdir -p "$work"
 command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
-go build -o "$work/billrun" ./cmd/billrun
+CGO_ENABLED=0 go build -o "$work/billrun" ./cmd/billrun   # the static binary make build ships
 go build -o "$work/readfloor" ./bench/readfloor
 start=1790812800   # 2026-10-01T00:00:00Z
 end=1793491200     # 2026-11-01T00:00:00Z
