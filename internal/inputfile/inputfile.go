@@ -43,12 +43,26 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, fmt.Errorf("%s: %d bytes, more than the %d this file may have", path, st.Size(), limit)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s: more than the %d bytes this file may have", path, limit)
+	// A buffer of the size the file has now, read into in place as
+	// os.ReadFile does: io.ReadAll grows from 512 bytes, some twenty
+	// copies for the 4 MB invoice font that every config load reads. It
+	// still grows if the file does while it is read.
+	b := make([]byte, 0, st.Size()+512)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if int64(len(b)) > limit {
+			return nil, fmt.Errorf("%s: more than the %d bytes this file may have", path, limit)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
 	}
 	return b, nil
 }
