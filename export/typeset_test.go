@@ -285,3 +285,39 @@ func TestFallbackCut(t *testing.T) {
 		}
 	}
 }
+
+// A document in several code pages embeds each Go font's file once: every
+// code page's font refers to the same font file.
+func TestCodePagesShareFontFile(t *testing.T) {
+	render := func(lines ...string) []byte {
+		p := newPage(nil)
+		p.AddPage()
+		p.SetFont("go", "", 10)
+		for _, l := range lines {
+			p.CellFormat(0, 5, l, "", 1, "L", false, 0, "")
+		}
+		p.SetFont("go", "B", 10)
+		for _, l := range lines {
+			p.CellFormat(0, 5, l, "", 1, "L", false, 0, "")
+		}
+		var b bytes.Buffer
+		if err := p.Output(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	latin := render("Müller")
+	many := render("Müller", "Łódź", "Ακρόπολις", "Москва", "Ōsaka")
+	files := map[string]bool{}
+	for _, m := range regexp.MustCompile(`/FontFile2 (\d+) 0 R`).FindAllSubmatch(many, -1) {
+		files[string(m[1])] = true
+	}
+	if fonts := len(regexp.MustCompile(`/Subtype /TrueType`).FindAll(many, -1)); fonts != 10 || len(files) != 2 {
+		t.Errorf("%d single-byte fonts referring to %d font files, want 10 (two weights in five code pages) and 2", fonts, len(files))
+	}
+	// each font adds its widths, descriptor and encoding (some 2 KB); one
+	// more copy of a font file would add 69 KB
+	if extra := len(many) - len(latin); extra > 24<<10 {
+		t.Errorf("four more code pages add %d bytes", extra)
+	}
+}
