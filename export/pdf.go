@@ -387,7 +387,8 @@ func goHas(r rune, buf *sfnt.Buffer) bool {
 // Japanese invoice, cut down to its few glyphs well under one. The cut
 // depends only on those characters, so a document's bytes do too; the
 // cuts are kept for the run, by their characters, for the invoices that
-// share them.
+// share them. printable sees every text of the invoice the PDF sets (it
+// must, to keep what no font has out of it), so the cut has them all.
 func cutFallback(fallback []byte, inv *pricing.Invoice) []byte {
 	c := *inv
 	_, chars := printable(&c, goRegular())
