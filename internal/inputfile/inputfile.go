@@ -6,6 +6,7 @@
 package inputfile
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -43,26 +44,16 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, fmt.Errorf("%s: %d bytes, more than the %d this file may have", path, st.Size(), limit)
 	}
-	// A buffer of the size the file has now, read into in place as
-	// os.ReadFile does: io.ReadAll grows from 512 bytes, some twenty
-	// copies for the 4 MB invoice font that every config load reads. It
-	// still grows if the file does while it is read.
-	b := make([]byte, 0, st.Size()+512)
-	for {
-		n, err := f.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if int64(len(b)) > limit {
-			return nil, fmt.Errorf("%s: more than the %d bytes this file may have", path, limit)
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
+	// Grown to the size the file has now, the buffer is read into in
+	// place, as os.ReadFile does: from empty it would grow by copies, some
+	// twenty for the 4 MB invoice font that every config load reads.
+	var b bytes.Buffer
+	b.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := b.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return b, nil
+	if int64(b.Len()) > limit {
+		return nil, fmt.Errorf("%s: more than the %d bytes this file may have", path, limit)
+	}
+	return b.Bytes(), nil
 }

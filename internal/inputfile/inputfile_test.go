@@ -1,8 +1,10 @@
 package inputfile
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -37,5 +39,25 @@ func TestOnlyRegularFiles(t *testing.T) {
 	}
 	if b, err := ReadFile(big, 100); err != nil || len(b) != 100 {
 		t.Errorf("a file at the limit: %d bytes, %v", len(b), err)
+	}
+}
+
+// A file is read into one buffer of its size, not through copies of a
+// buffer grown as it fills (4 MB of a font cost some twenty of them).
+func TestReadFileOneBuffer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "font.ttf")
+	want := bytes.Repeat([]byte("0123456789abcdef"), 4<<20/16)
+	if err := os.WriteFile(path, want, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	got, err := ReadFile(path, 64<<20)
+	runtime.ReadMemStats(&after)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("ReadFile: %d bytes, %v", len(got), err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > uint64(len(want))+64<<10 {
+		t.Errorf("%d bytes allocated to read %d", n, len(want))
 	}
 }
