@@ -394,20 +394,19 @@ func cutFallback(fallback []byte, inv *pricing.Invoice) []byte {
 	_, chars := printable(&c, goRegular())
 	slices.Sort(chars)
 	key := string(slices.Compact(chars))
-	cutsMu.Lock()
-	if cutsOf != &fallback[0] || len(cuts) >= maxCuts {
-		cuts, cutsOf = map[string][]byte{}, &fallback[0]
+	fc := fallbackFont(fallback)
+	cut, ok := fc.cuts[key]
+	fc.Unlock()
+	if ok {
+		return cut
 	}
-	cut, ok := cuts[key]
-	cutsMu.Unlock()
-	if !ok {
-		cut = fpdf.UTF8CutFont(fallback, key)
-		cutsMu.Lock()
-		if cutsOf == &fallback[0] {
-			cuts[key] = cut
-		}
-		cutsMu.Unlock()
+	cut = fpdf.UTF8CutFont(fallback, key) // unlocked: other invoices' fonts need not wait on it
+	fc = fallbackFont(fallback)
+	if len(fc.cuts) >= maxCuts {
+		clear(fc.cuts)
 	}
+	fc.cuts[key] = cut
+	fc.Unlock()
 	return cut
 }
 
@@ -415,27 +414,37 @@ func cutFallback(fallback []byte, inv *pricing.Invoice) []byte {
 // of characters (in practice one per CJK customer).
 const maxCuts = 1024
 
-var (
-	cutsMu sync.Mutex
-	cutsOf *byte // the fallback font the cuts are of
+// fallbackState is what is worked out once for the fallback font: every
+// invoice of a run is given the same bytes (readFont), and a 4 MB font
+// parsed for each was two parses per invoice that needs it.
+type fallbackState struct {
+	sync.Mutex
+	of     *byte      // the font's bytes
+	parsed *sfnt.Font // nil until parseFallback
 	cuts   map[string][]byte
+}
 
-	fallbackMu     sync.Mutex
-	fallbackBytes  *byte
-	fallbackParsed *sfnt.Font
-)
+var fallbackCache fallbackState
 
-// parseFallback is the fallback font parsed, once per run: every invoice
-// is given the same bytes (readFont), and a 4 MB font parsed for each was
-// two parses per invoice that needs it.
-func parseFallback(b []byte) *sfnt.Font {
-	fallbackMu.Lock()
-	defer fallbackMu.Unlock()
-	if fallbackBytes != &b[0] {
-		fallbackParsed, _ = sfnt.Parse(b)
-		fallbackBytes = &b[0]
+// fallbackFont is fallbackCache locked, for the font b: emptied when it
+// held another's.
+func fallbackFont(b []byte) *fallbackState {
+	fc := &fallbackCache
+	fc.Lock()
+	if fc.of != &b[0] {
+		fc.of, fc.parsed, fc.cuts = &b[0], nil, map[string][]byte{}
 	}
-	return fallbackParsed
+	return fc
+}
+
+// parseFallback is the fallback font parsed, once per run.
+func parseFallback(b []byte) *sfnt.Font {
+	fc := fallbackFont(b)
+	defer fc.Unlock()
+	if fc.parsed == nil {
+		fc.parsed, _ = sfnt.Parse(b)
+	}
+	return fc.parsed
 }
 
 // Unprintable lists what of the invoice's text the PDF cannot print (with

@@ -256,14 +256,14 @@ func TestFallbackCut(t *testing.T) {
 		}
 		return b.Bytes()
 	}
-	reset := func() { cutsMu.Lock(); cuts, cutsOf = nil, nil; cutsMu.Unlock() }
+	reset := func() { fallbackCache.Lock(); fallbackCache.of = nil; fallbackCache.Unlock() }
 	reset()
 	first := render("株式会社テスト")
 	if again := render("株式会社テスト"); !bytes.Equal(first, again) {
 		t.Error("the PDF from a kept cut differs")
 	}
 	render("東京電力株式会社")
-	if n := len(cuts); n != 2 {
+	if n := len(fallbackCache.cuts); n != 2 {
 		t.Errorf("%d cuts kept for two sets of characters", n)
 	}
 	reset()
