@@ -87,6 +87,30 @@ func (bw *bandwidth) consolidate(lo, hi, rowStep int64, in float64, inOK bool, o
 	}
 }
 
+// whole is consolidate of a row that is one whole step (rows are
+// aligned to their step): no other row shares its step, so it is a
+// sample at once, worked out as flush would (the same operations, the
+// same bits). It skips the bucket, which cost a third of usage's CPU.
+func (bw *bandwidth) whole(in float64, inOK bool, out float64, outOK bool, secs int64) {
+	bw.flush()
+	if inOK {
+		in = mean(in, secs)
+	}
+	if outOK {
+		out = mean(out, secs)
+	}
+	bw.add(in, inOK, out, outOK)
+}
+
+// mean is a step's sample from one rate known for secs seconds, as the
+// bucket sums it and flush divides: (0 + v*secs) / secs, which is not
+// always v (and is +0 for -0).
+func mean(v float64, secs int64) float64 {
+	sum := 0.0
+	sum += v * float64(secs)
+	return sum / float64(secs)
+}
+
 // flush adds the step being consolidated as a sample.
 func (bw *bandwidth) flush() {
 	b := &bw.bucket
