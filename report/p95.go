@@ -67,6 +67,16 @@ func (bw *bandwidth) consolidate(lo, hi, rowStep int64, in float64, inOK bool, o
 	if rowStep > bw.step {
 		bw.coarse = true
 	}
+	if hi-lo == bw.step && lo%bw.step == 0 {
+		bw.whole(in, inOK, out, outOK, bw.step)
+		return
+	}
+	bw.bucketed(lo, hi, in, inOK, out, outOK)
+}
+
+// bucketed is consolidate through the bucket: a row adds its known
+// seconds to each step it falls in, which flush turns into the sample.
+func (bw *bandwidth) bucketed(lo, hi int64, in float64, inOK bool, out float64, outOK bool) {
 	for lo < hi {
 		k := floorDiv(lo, bw.step)
 		end := min(hi, (k+1)*bw.step)
@@ -87,10 +97,9 @@ func (bw *bandwidth) consolidate(lo, hi, rowStep int64, in float64, inOK bool, o
 	}
 }
 
-// whole is consolidate of a row that is one whole step (rows are
-// aligned to their step): no other row shares its step, so it is a
-// sample at once, worked out as flush would (the same operations, the
-// same bits). It skips the bucket, which cost a third of usage's CPU.
+// whole is consolidate of a part that is exactly one step: no other row
+// shares that step, so it is a sample at once, worked out as flush would
+// (the same operations, the same bits), without the bucket's bookkeeping.
 func (bw *bandwidth) whole(in float64, inOK bool, out float64, outOK bool, secs int64) {
 	bw.flush()
 	if inOK {

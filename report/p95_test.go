@@ -201,9 +201,11 @@ func TestP95FixedStep(t *testing.T) {
 	}
 }
 
-// TestWholeIsConsolidate: rows of exactly the p95 step give the same
-// samples, bit for bit, through whole as through the buckets, with -0,
-// unknowns, subnormal and huge rates among them.
+// TestWholeIsConsolidate: rows give the same samples, bit for bit,
+// through consolidate (which takes a part of exactly one step as a sample
+// at once) as through the bucket alone, with -0, unknowns, subnormal and
+// huge rates among them, and rows of the step that are not aligned to it,
+// rows cut short and rows coarser than it among the whole ones.
 func TestWholeIsConsolidate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	odd := []float64{math.Copysign(0, -1), 0, 5e-324, math.MaxFloat64 / 700, 1.0 / 3, 123456.789}
@@ -220,18 +222,40 @@ func TestWholeIsConsolidate(t *testing.T) {
 		var a, b bandwidth
 		a.step, a.wantSum = step, true
 		b.step, b.wantSum = step, true
-		for r := range int64(5000) {
+		lo, coarse := int64(1790812800), false
+		row := func(secs, rowStep int64) { // the next row, from lo
 			in, inOK := rate()
 			out, outOK := rate()
-			lo := 1790812800 + r*step
-			a.consolidate(lo, lo+step, step, in, inOK, out, outOK)
-			b.whole(in, inOK, out, outOK, step)
+			coarse = coarse || rowStep > step
+			a.bucketed(lo, lo+secs, in, inOK, out, outOK)
+			b.consolidate(lo, lo+secs, rowStep, in, inOK, out, outOK)
+			if b.coarse != coarse {
+				t.Fatalf("step %d: after a row of %d s cut to %d s, coarse %v", step, rowStep, secs, b.coarse)
+			}
+			lo += secs
+		}
+		for range 5000 { // lo is on a step's boundary
+			switch c := 1 + rng.Int64N(step-1); rng.IntN(10) {
+			case 0: // a row of the step shifted off its boundaries, then one cut short
+				row(c, step)
+				row(step, step)
+				row(step-c, step)
+			case 1: // cut short by a part's bound, then the rest
+				row(c, step)
+				row(step-c, step)
+			case 2: // coarser than the step
+				row(2*step, 2*step)
+			case 3: // coarser, cut by a bound to one whole step
+				row(step, 2*step)
+			default:
+				row(step, step)
+			}
 		}
 		a.flush()
 		b.flush()
 		for name, pair := range map[string][2][]int64{"in": {a.in, b.in}, "out": {a.out, b.out}, "max": {a.max, b.max}, "sum": {a.sum, b.sum}} {
 			if !slices.Equal(pair[0], pair[1]) {
-				t.Fatalf("step %d: %s samples differ between consolidate and whole", step, name)
+				t.Fatalf("step %d: %s samples differ between consolidate and the bucket", step, name)
 			}
 		}
 	}

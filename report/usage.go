@@ -394,9 +394,7 @@ func bandwidthRows(d *rrdfetch.Data, part Part, ai, ao *acc, bw *bandwidth, days
 		row := d.Row(r)
 		in, inOK := ai.known(row)
 		out, outOK := ao.known(row)
-		if bw.step > 0 && d.Step == bw.step && hi-lo == d.Step {
-			bw.whole(in, inOK, out, outOK, d.Step)
-		} else if bw.step > 0 {
+		if bw.step > 0 {
 			bw.consolidate(lo, hi, d.Step, in, inOK, out, outOK)
 		} else {
 			bw.add(in, inOK, out, outOK)
