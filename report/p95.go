@@ -111,6 +111,24 @@ func (bw *bandwidth) whole(in float64, inOK bool, out float64, outOK bool, secs 
 	bw.add(in, inOK, out, outOK)
 }
 
+// rows adds rows [lo, hi) of vals (nds values per row) as samples, one
+// each: rows without a step, or rows of exactly the step, which RRDtool
+// aligns to it. It is what consolidate and add do for each row, without
+// the bookkeeping a row cut by the part's bounds, or of another step,
+// needs: the same samples, in the same order, with the same bits.
+func (bw *bandwidth) rows(vals []float64, nds, lo, hi int, ai, ao *acc) {
+	bw.flush()
+	for r := lo; r < hi; r++ {
+		row := vals[r*nds : (r+1)*nds]
+		in, inOK := ai.known(row)
+		out, outOK := ao.known(row)
+		if bw.step > 0 {
+			in, out = mean(in, bw.step), mean(out, bw.step)
+		}
+		bw.add(in, inOK, out, outOK)
+	}
+}
+
 // mean is a step's sample from one rate known for secs seconds, as the
 // bucket sums it and flush divides: (0 + v*secs) / secs, which is not
 // always v (and is +0 for -0).

@@ -12,6 +12,7 @@ import (
 	"github.com/billrun/billrun/internal/period"
 
 	"github.com/billrun/billrun/internal/rrdwrite"
+	"github.com/billrun/billrun/rrdfetch"
 )
 
 // plainP95 is the 95th percentile by sorting: in, out and the larger of
@@ -256,6 +257,60 @@ func TestWholeIsConsolidate(t *testing.T) {
 		for name, pair := range map[string][2][]int64{"in": {a.in, b.in}, "out": {a.out, b.out}, "max": {a.max, b.max}, "sum": {a.sum, b.sum}} {
 			if !slices.Equal(pair[0], pair[1]) {
 				t.Fatalf("step %d: %s samples differ between consolidate and the bucket", step, name)
+			}
+		}
+	}
+}
+
+// TestRowsAreEach: a part's rows give the same samples, bit for bit and
+// in the same order, when the rows wholly inside it are taken one sample
+// each (bandwidth.rows) as when every row goes through consolidate or
+// add, with -0, unknowns, spikes, subnormal and huge rates among them, in
+// and out of one data source or two, parts cut mid-row or on a row's
+// bounds, and p95 steps equal to the rows', none, or another.
+func TestRowsAreEach(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	odd := []float64{math.Copysign(0, -1), 0, 5e-324, math.MaxFloat64 / 700, 1.0 / 3, 123456.789, 2e9, -1}
+	const nds, n, rowStep = 4, 900, 600
+	start := int64(1790812800)
+	for trial := range 40 {
+		d := &rrdfetch.Data{Start: start, End: start + n*rowStep, Step: rowStep, DSNames: make([]string, nds), Values: make([]float64, n*nds)}
+		for i := range d.Values {
+			switch rng.IntN(8) {
+			case 0:
+				d.Values[i] = math.NaN()
+			case 1:
+				d.Values[i] = odd[rng.IntN(len(odd))]
+			default:
+				d.Values[i] = rng.Float64() * math.Pow(10, float64(rng.IntN(10)))
+			}
+		}
+		part := Part{From: start + rng.Int64N(3*rowStep), To: d.End - rng.Int64N(3*rowStep)}
+		if trial%2 == 0 { // on rows' bounds
+			part.From -= (part.From - start) % rowStep
+			part.To -= (part.To - start) % rowStep
+		}
+		a := int(ceilDiv(part.From-d.Start, d.Step))
+		b := int(floorDiv(part.To-d.Start, d.Step))
+		ai, ao := &acc{cols: []int{0}, maxRate: 1e9}, &acc{cols: []int{1}, maxRate: 1e9}
+		if trial%4 == 1 {
+			ai.cols, ao.cols = []int{0, 2}, []int{1, 3}
+		}
+		for _, step := range []int64{0, rowStep, 300, 3600} {
+			var whole, each bandwidth
+			whole.step, whole.wantSum = step, true
+			each.step, each.wantSum = step, true
+			bandwidthRows(d, part, a, b, ai, ao, &whole, nil, nil, part.To)
+			bandwidthRows(d, part, 0, 0, ai, ao, &each, nil, nil, part.To) // no rows taken whole
+			whole.flush()
+			each.flush()
+			for name, pair := range map[string][2][]int64{"in": {whole.in, each.in}, "out": {whole.out, each.out}, "max": {whole.max, each.max}, "sum": {whole.sum, each.sum}} {
+				if len(pair[0]) == 0 || !slices.Equal(pair[0], pair[1]) {
+					t.Fatalf("trial %d, step %d: %d and %d %s samples, or they differ", trial, step, len(pair[0]), len(pair[1]), name)
+				}
+			}
+			if whole.coarse != each.coarse {
+				t.Fatalf("trial %d, step %d: coarse %v, each row: %v", trial, step, whole.coarse, each.coarse)
 			}
 		}
 	}

@@ -362,7 +362,7 @@ func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scr
 			totals[i].add(t)
 		}
 		if bw != nil {
-			bandwidthRows(d, part, &accs[inIdx], &accs[outIdx], bw, days, dayStart, end)
+			bandwidthRows(d, part, a, b, &accs[inIdx], &accs[outIdx], bw, days, dayStart, end)
 		}
 	}
 	u := &VPSUsage{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate, Daily: days, Metrics: make(Metrics, 0, len(metrics))}
@@ -384,35 +384,45 @@ func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scr
 // bandwidthRows adds the bandwidth samples of d's rows that overlap part
 // to bw, and their bytes to the days that start at dayStart when days is
 // not nil (the last day ends at end). in and out count as ai and ao do.
-func bandwidthRows(d *rrdfetch.Data, part Part, ai, ao *acc, bw *bandwidth, days []DailyBytes, dayStart []int64, end int64) {
-	for r := range d.Rows() {
-		t := d.Time(r)
-		lo, hi := max(t-d.Step, part.From), min(t, part.To)
-		if hi <= lo {
-			continue
+// Rows [a, b) lie wholly inside the part.
+func bandwidthRows(d *rrdfetch.Data, part Part, a, b int, ai, ao *acc, bw *bandwidth, days []DailyBytes, dayStart []int64, end int64) {
+	each := func(from, to int) {
+		for r := from; r < to; r++ {
+			t := d.Time(r)
+			lo, hi := max(t-d.Step, part.From), min(t, part.To)
+			if hi <= lo {
+				continue
+			}
+			row := d.Row(r)
+			in, inOK := ai.known(row)
+			out, outOK := ao.known(row)
+			if bw.step > 0 {
+				bw.consolidate(lo, hi, d.Step, in, inOK, out, outOK)
+			} else {
+				bw.add(in, inOK, out, outOK)
+			}
+			if days == nil {
+				continue
+			}
+			if !inOK {
+				in = 0
+			}
+			if !outOK {
+				out = 0
+			}
+			spread(dayStart, end, lo, hi, func(k int, o int64) {
+				days[k].In += Num(in * float64(o))
+				days[k].Out += Num(out * float64(o))
+			})
 		}
-		row := d.Row(r)
-		in, inOK := ai.known(row)
-		out, outOK := ao.known(row)
-		if bw.step > 0 {
-			bw.consolidate(lo, hi, d.Step, in, inOK, out, outOK)
-		} else {
-			bw.add(in, inOK, out, outOK)
-		}
-		if days == nil {
-			continue
-		}
-		if !inOK {
-			in = 0
-		}
-		if !outOK {
-			out = 0
-		}
-		spread(dayStart, end, lo, hi, func(k int, o int64) {
-			days[k].In += Num(in * float64(o))
-			days[k].Out += Num(out * float64(o))
-		})
 	}
+	if days != nil || bw.step != 0 && bw.step != d.Step {
+		each(0, d.Rows())
+		return
+	}
+	each(0, a)
+	bw.rows(d.Values, len(d.DSNames), a, b, ai, ao)
+	each(b, d.Rows())
 }
 
 // overlap calls f for each of rows [from, to) of d that overlaps part, in
