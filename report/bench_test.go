@@ -2,6 +2,8 @@ package report
 
 import (
 	"context"
+	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -72,4 +74,21 @@ func BenchmarkFileUsage(b *testing.B) {
 			f.Close()
 		}
 	})
+}
+
+// BenchmarkPercentile95 is the selection over a month of 10-minute
+// bandwidth samples (4,464, a daily cycle with noise and bursts), as
+// each file's in, out and max take it.
+func BenchmarkPercentile95(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	src := make([]int64, 4464)
+	for i := range src {
+		day := 1 + math.Sin(2*math.Pi*float64(i%144)/144)
+		src[i] = key(1e6 * day * (0.5 + rng.ExpFloat64()))
+	}
+	xs := make([]int64, len(src))
+	for b.Loop() {
+		copy(xs, src)
+		percentile95(xs)
+	}
 }

@@ -127,7 +127,7 @@ func TestNth(t *testing.T) {
 		"organ pipe": func(i, n int) int64 { return int64(min(i, n-i)) },
 	}
 	for name, g := range gens {
-		for _, n := range []int{1, 2, 3, 5, 17, 64, 257, 1000} {
+		for _, n := range []int{1, 2, 3, 5, 17, 64, 257, 1000, 2000} {
 			src := make([]int64, n)
 			for i := range src {
 				src[i] = g(i, n)
