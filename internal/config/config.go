@@ -159,45 +159,28 @@ func parseFile(path string, b []byte) (*Config, error) {
 // decode decodes b strictly: an unknown key, a second document, a
 // control character in any value and an amount that is not a plain
 // decimal are errors naming the line and the key. An empty document is
-// the defaults. The value checks walk yaml.v3's nodes, and the strict
-// decode parses b again (yaml.v3 checks unknown keys only when decoding
-// from the text): the two parses run side by side, and an error of the
-// checks comes first, as if they ran before.
+// the defaults.
 func decode(b []byte) (*Config, error) {
-	var c Config
-	strictErr := make(chan error, 1)
-	go func() {
-		strict := yaml.NewDecoder(bytes.NewReader(b))
-		strict.KnownFields(true)
-		strictErr <- strict.Decode(&c)
-	}()
-	if err := checkDocument(b); err != nil {
-		<-strictErr // c is not read while the decode may still write it
-		return nil, err
-	}
-	err := <-strictErr
-	if errors.Is(err, io.EOF) {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	var root, extra yaml.Node
+	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
 		return &Config{}, nil
 	} else if err != nil {
 		return nil, yamlError(err)
 	}
-	return &c, nil
-}
-
-// checkDocument checks that b holds at most one YAML document and that
-// its values pass checkValues.
-func checkDocument(b []byte) error {
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	var root, extra yaml.Node
-	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
-		return nil
-	} else if err != nil {
-		return yamlError(err)
-	}
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return fmt.Errorf("line %d: a second YAML document (after ---): a config file holds one", extra.Line)
+		return nil, fmt.Errorf("line %d: a second YAML document (after ---): a config file holds one", extra.Line)
 	}
-	return checkValues(&root, "")
+	if err := checkValues(&root, ""); err != nil {
+		return nil, err
+	}
+	var c Config
+	strict := yaml.NewDecoder(bytes.NewReader(b))
+	strict.KnownFields(true)
+	if err := strict.Decode(&c); err != nil {
+		return nil, yamlError(err)
+	}
+	return &c, nil
 }
 
 // amountKeys are the keys whose values are money or rates: decimal
