@@ -384,7 +384,9 @@ func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scr
 // bandwidthRows adds the bandwidth samples of d's rows that overlap part
 // to bw, and their bytes to the days that start at dayStart when days is
 // not nil (the last day ends at end). in and out count as ai and ao do.
-// Rows [a, b) lie wholly inside the part.
+// Rows [a, b) lie wholly inside the part: without days, and with no p95
+// step or the rows' own, each of them is one sample (bandwidth.rows);
+// every other row goes through consolidate, or add without a step.
 func bandwidthRows(d *rrdfetch.Data, part Part, a, b int, ai, ao *acc, bw *bandwidth, days []DailyBytes, dayStart []int64, end int64) {
 	each := func(from, to int) {
 		for r := from; r < to; r++ {
