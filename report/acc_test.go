@@ -65,7 +65,7 @@ func TestSumsAgainstPlainLoop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, parts, err := openPlanned(Source{File: file}, p)
+	f, parts, err := openPlanned(Source{File: file}, p, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

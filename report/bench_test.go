@@ -60,7 +60,7 @@ func BenchmarkFileUsage(b *testing.B) {
 	b.Run("read-only", func(b *testing.B) {
 		var buf []float64
 		for b.Loop() {
-			f, parts, err := openPlanned(Source{File: file}, p)
+			f, parts, err := openPlanned(Source{File: file}, p, Options{})
 			if err != nil {
 				b.Fatal(err)
 			}

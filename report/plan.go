@@ -2,17 +2,11 @@ package report
 
 import (
 	"cmp"
-	"context"
 	"fmt"
-	"runtime"
 	"slices"
-	"time"
 
 	"github.com/billrun/billrun/internal/period"
-
-	"github.com/billrun/billrun/internal/rrdcached"
 	"github.com/billrun/billrun/rrdfetch"
-	"golang.org/x/sync/errgroup"
 )
 
 // Part is a piece of a period read from one RRA: [From, To) in epoch
@@ -79,7 +73,7 @@ type row struct {
 
 // readParts reads the rows of every part and calls fn for each row whose
 // interval overlaps its part, in time order.
-func readParts(f rows, parts []Part, fn func(r row)) error {
+func readParts(f Rows, parts []Part, fn func(r row)) error {
 	for _, p := range parts {
 		d, err := f.ReadRRAInto(p.RRA, p.From, p.To, nil)
 		if err != nil {
@@ -115,72 +109,32 @@ func appendDSIndex(idx []int, h *rrdfetch.Header, names []string) ([]int, error)
 	return idx, nil
 }
 
-// rows is where a source's rows come from: a local file (rrdfetch) or a
-// remote one through an rrdcached daemon's INFO and FETCH.
-type rows interface {
+// Rows is an RRD whose rows a report reads: a local file (rrdfetch.File)
+// or one on another host (rrdcached.RemoteFile).
+type Rows interface {
 	Header() *rrdfetch.Header
 	ReadRRAInto(i int, start, end int64, buf []float64) (*rrdfetch.Data, error)
 	Close() error
 }
 
-// remoteTimeout bounds one remote file's INFO and FETCHes.
-const remoteTimeout = 2 * time.Minute
+// Opener opens a source's rows. It is called from several goroutines.
+type Opener func(Source) (Rows, error)
 
-// remoteFile reads a file that lives on another host through its
-// rrdcached (1.7's FETCH flushes the file first).
-type remoteFile struct {
-	c      *rrdcached.Client
-	file   string
-	h      *rrdfetch.Header
-	ctx    context.Context
-	cancel context.CancelFunc
-}
-
-func openRemote(s Source) (*remoteFile, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), remoteTimeout)
-	c, err := rrdcached.Dial(ctx, s.Daemon)
-	if err != nil {
-		cancel()
-		return nil, fmt.Errorf("%s: %w", s.File, err)
+// open opens s with opt.Open, or, without one, as a local file.
+func (opt Options) open(s Source) (Rows, error) {
+	if opt.Open != nil {
+		return opt.Open(s)
 	}
-	h, err := c.Header(ctx, s.File)
-	if err != nil {
-		c.Close()
-		cancel()
-		return nil, err
+	if s.Daemon != "" {
+		return nil, fmt.Errorf("%s: on rrdcached %s, and no opener for remote files was given", s.File, s.Daemon)
 	}
-	return &remoteFile{c: c, file: s.File, h: h, ctx: ctx, cancel: cancel}, nil
-}
-
-func (r *remoteFile) Header() *rrdfetch.Header { return r.h }
-
-func (r *remoteFile) Close() error { r.cancel(); return r.c.Close() }
-
-// ReadRRAInto fetches [start, end]; rrdcached picks the RRA itself (the
-// finest that covers start, which is what plan chose), so a different
-// step is an error rather than silently different rows.
-func (r *remoteFile) ReadRRAInto(i int, start, end int64, _ []float64) (*rrdfetch.Data, error) {
-	d, err := r.c.Fetch(r.ctx, r.file, "AVERAGE", start, end)
-	if err != nil {
-		return nil, err
-	}
-	if want := r.h.RRAStep(i); d.Step != want {
-		return nil, fmt.Errorf("%s: rrdcached answered with %d-second rows, rra[%d] has %d", r.file, d.Step, i, want)
-	}
-	d.RRA = i
-	return d, nil
+	return rrdfetch.Open(s.File)
 }
 
 // openPlanned opens a source and plans the period's parts; the caller
 // closes it.
-func openPlanned(s Source, p period.Period) (rows, []Part, error) {
-	var f rows
-	var err error
-	if s.Daemon != "" {
-		f, err = openRemote(s)
-	} else {
-		f, err = rrdfetch.Open(s.File)
-	}
+func openPlanned(s Source, p period.Period, opt Options) (Rows, []Part, error) {
+	f, err := opt.open(s)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -190,30 +144,4 @@ func openPlanned(s Source, p period.Period) (rows, []Part, error) {
 		return nil, nil, fmt.Errorf("%s: %w", s.File, err)
 	}
 	return f, parts, nil
-}
-
-// perFile runs fn over the sources with at most workers at once (0:
-// GOMAXPROCS), keeping results and per-file errors by index so the output
-// order never depends on scheduling. It fails only when ctx is done.
-func perFile[T any](ctx context.Context, sources []Source, workers int, fn func(Source) (*T, error)) ([]*T, []error, error) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	res := make([]*T, len(sources))
-	errs := make([]error, len(sources))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers)
-	for i, s := range sources {
-		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			res[i], errs[i] = fn(s)
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, nil, err
-	}
-	return res, errs, nil
 }

@@ -13,8 +13,19 @@ import (
 
 	"github.com/billrun/billrun/internal/period"
 
+	"github.com/billrun/billrun/internal/rrdcached"
 	"github.com/billrun/billrun/internal/rrdcached/rrdcachedtest"
+	"github.com/billrun/billrun/rrdfetch"
 )
+
+// openAny opens a source through its rrdcached when it names one, as
+// billrun's jobs do.
+func openAny(s Source) (Rows, error) {
+	if s.Daemon != "" {
+		return rrdcached.OpenRemote(s.Daemon, s.File)
+	}
+	return rrdfetch.Open(s.File)
+}
 
 func copyFile(t testing.TB, src, dst string) {
 	in, err := os.Open(src)
@@ -46,7 +57,7 @@ func TestRemoteFleetEqualsLocal(t *testing.T) {
 	remote := []Source{{Name: "a", File: "a.rrd", Daemon: addrA}, {Name: "parts", File: "parts.rrd", Daemon: addrA}, {Name: "b", File: "b.rrd", Daemon: addrB}}
 	local := []Source{{Name: "a", File: filepath.Join(baseA, "a.rrd")}, {Name: "parts", File: filepath.Join(baseA, "parts.rrd")}, {Name: "b", File: filepath.Join(baseB, "b.rrd")}}
 	p := oct2026(t, "Europe/Berlin")
-	ru, err := Usage(context.Background(), remote, p, billingMetrics(), Options{Daily: true})
+	ru, err := Usage(context.Background(), remote, p, billingMetrics(), Options{Daily: true, Open: openAny})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,15 +71,20 @@ func TestRemoteFleetEqualsLocal(t *testing.T) {
 			t.Errorf("%s: remote %+v %+v\nlocal %+v %+v", r.Name, r.Metrics, r.RRA, l.Metrics, l.RRA)
 		}
 	}
-	rs, _ := SLA(context.Background(), []Source{{Name: "ha", File: "uptime.rrd", Daemon: addrA}, {Name: "hb", File: "uptime.rrd", Daemon: addrB}}, p, DefaultThreshold, Options{})
+	rs, _ := SLA(context.Background(), []Source{{Name: "ha", File: "uptime.rrd", Daemon: addrA}, {Name: "hb", File: "uptime.rrd", Daemon: addrB}}, p, DefaultThreshold, Options{Open: openAny})
 	ls, _ := SLA(context.Background(), []Source{{Name: "ha", File: filepath.Join(baseA, "uptime.rrd")}, {Name: "hb", File: filepath.Join(baseB, "uptime.rrd")}}, p, DefaultThreshold, Options{})
 	if rs.Fleet.UptimePct != ls.Fleet.UptimePct || rs.Hosts[1].Coverage != ls.Hosts[1].Coverage || len(rs.Hosts[0].Degraded) != len(ls.Hosts[0].Degraded) {
 		t.Errorf("remote SLA %+v, local %+v", rs.Fleet, ls.Fleet)
 	}
 	// a file the daemon does not have is an error naming it and the daemon
-	bad, _ := Usage(context.Background(), []Source{{Name: "x", File: "nosuch.rrd", Daemon: addrB}}, p, billingMetrics(), Options{})
+	bad, _ := Usage(context.Background(), []Source{{Name: "x", File: "nosuch.rrd", Daemon: addrB}}, p, billingMetrics(), Options{Open: openAny})
 	if len(bad.Errors) != 1 || !contains(bad.Errors[0].Error, "nosuch.rrd") || !contains(bad.Errors[0].Error, addrB) {
 		t.Errorf("errors %+v", bad.Errors)
+	}
+	// without an opener, report reads no remote file: it says so
+	none, _ := Usage(context.Background(), remote[:1], p, billingMetrics(), Options{})
+	if len(none.Errors) != 1 || !contains(none.Errors[0].Error, "no opener") || !contains(none.Errors[0].Error, addrA) {
+		t.Errorf("no opener: errors %+v", none.Errors)
 	}
 }
 
@@ -92,7 +108,7 @@ func BenchmarkRemote(b *testing.B) {
 	}{{"rrdcached-fetch", remote}, {"local-file", local}} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				u, _ := Usage(context.Background(), c.src, p, DefaultMetrics(), Options{})
+				u, _ := Usage(context.Background(), c.src, p, DefaultMetrics(), Options{Open: openAny})
 				if len(u.Errors) > 0 {
 					b.Fatal(u.Errors)
 				}

@@ -352,7 +352,7 @@ func TestPartsFromSeveralRRAs(t *testing.T) {
 
 func TestHostFigures(t *testing.T) {
 	p := oct2026(t, "UTC")
-	h, err := HostUptime(fixture("host-a"), p, DefaultThreshold, false)
+	h, err := HostUptime(fixture("host-a"), p, DefaultThreshold, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,7 +378,7 @@ func TestHostFigures(t *testing.T) {
 	if !relClose(float64(h.Daily[6].MA7), s/7, 1e-12) {
 		t.Errorf("MA7 %v, want %v", h.Daily[6].MA7, s/7)
 	}
-	b, _ := HostUptime(fixture("host-b"), p, DefaultThreshold, false)
+	b, _ := HostUptime(fixture("host-b"), p, DefaultThreshold, Options{})
 	if want := 1 - (86400.0+300)/(31*86400); !relClose(float64(b.Coverage), want, 1e-12) { // the day, and the row after it
 		t.Errorf("host-b coverage %v, want %v", b.Coverage, want)
 	}
@@ -598,11 +598,11 @@ func TestUptimeGaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := Source{Name: "h", File: path}
-	ignored, err := HostUptime(src, day, DefaultThreshold, false)
+	ignored, err := HostUptime(src, day, DefaultThreshold, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	down, err := HostUptime(src, day, DefaultThreshold, true)
+	down, err := HostUptime(src, day, DefaultThreshold, Options{GapsDown: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,27 +70,23 @@ func SLA(ctx context.Context, hosts []Source, p period.Period, threshold float64
 	if math.IsNaN(threshold) || threshold <= 0 || threshold > 100 {
 		return nil, fmt.Errorf("threshold %v must be in (0, 100]", threshold)
 	}
-	res, errs, err := perFile(ctx, hosts, opt.Workers, func(s Source) (*HostSLA, error) {
-		defer tick(opt.Progress)
-		return HostUptime(s, p, threshold, opt.GapsDown)
+	out := &SLAReport{Period: NewPeriodJSON(p), Hosts: []HostSLA{}}
+	var fleet sum
+	n := 0
+	errs, err := eachFile(ctx, hosts, opt, func(s Source, _ *scratch) (*HostSLA, error) {
+		return HostUptime(s, p, threshold, opt)
+	}, func(h *HostSLA) error {
+		out.Hosts = append(out.Hosts, *h)
+		if v := float64(h.UptimePct); !math.IsNaN(v) {
+			fleet.add(v)
+			n++
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := &SLAReport{Period: NewPeriodJSON(p), Hosts: []HostSLA{}, Errors: []FileError{}}
-	var fleet sum
-	n := 0
-	for i := range hosts {
-		if errs[i] != nil {
-			out.Errors = append(out.Errors, FileError{File: hosts[i].File, Error: errs[i].Error()})
-			continue
-		}
-		out.Hosts = append(out.Hosts, *res[i])
-		if v := float64(res[i].UptimePct); !math.IsNaN(v) {
-			fleet.add(v)
-			n++
-		}
-	}
+	out.Errors = errs
 	out.Fleet.UptimePct = Num(math.NaN())
 	if n > 0 {
 		out.Fleet.UptimePct = Num(fleet.value() / float64(n))
@@ -101,12 +97,13 @@ func SLA(ctx context.Context, hosts []Source, p period.Period, threshold float64
 
 // HostUptime computes one host's figures: uptime_pct is the mean of the
 // known rows weighted by the seconds they cover in the period; downtime
-// minutes are Σ (100 − v)/100 × covered minutes. With gapsDown the
+// minutes are Σ (100 − v)/100 × covered minutes. With opt.GapsDown the
 // seconds without data count as 0 % (the mean is over the whole period,
 // each day's over the whole day, and unknown rows are degraded runs of
-// 0 %), and their minutes are downtime.
-func HostUptime(s Source, p period.Period, threshold float64, gapsDown bool) (*HostSLA, error) {
-	f, parts, err := openPlanned(s, p)
+// 0 %), and their minutes are downtime. The file is opened with opt.Open.
+func HostUptime(s Source, p period.Period, threshold float64, opt Options) (*HostSLA, error) {
+	gapsDown := opt.GapsDown
+	f, parts, err := openPlanned(s, p, opt)
 	if err != nil {
 		return nil, err
 	}

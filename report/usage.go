@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -170,6 +171,8 @@ type Options struct {
 	Workers  int    // files read at once; 0 = GOMAXPROCS
 	Daily    bool   // also compute daily series (invoices)
 	Progress func() // called (from any goroutine) after each file; may be nil
+	// Open opens a source's rows; nil opens local files only.
+	Open Opener
 	// GapsDown (SLA): the seconds of a period a host's uptime file has
 	// no data for count as downtime (0 %), as LibreNMS and Observium
 	// count an unreachable host; unset, they are left out of the mean, as
@@ -200,21 +203,45 @@ func Usage(ctx context.Context, sources []Source, p period.Period, metrics []Met
 // turns a result into what emit takes (its JSON, say); it runs in the
 // worker that read the file, so that encoding is spread over the cores
 // like the reading, and must be safe to call from several goroutines. The
-// workers run ahead of emit by at most 64 files each. The files that
-// could not be read are returned, by name, in order.
+// files that could not be read are returned, by name, in order.
 func UsageEach[T any](ctx context.Context, sources []Source, p period.Period, metrics []Metric, opt Options,
 	encode func(*VPSUsage) (T, error), emit func(T) error) ([]FileError, error) {
 	if err := ValidateMetrics(metrics); err != nil {
 		return nil, err
 	}
+	return eachFile(ctx, sources, opt, func(s Source, sc *scratch) (T, error) {
+		u, err := fileUsage(s, p, metrics, opt, sc)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		v, err := encode(u)
+		if err != nil {
+			return v, runError{err}
+		}
+		return v, nil
+	}, emit)
+}
+
+// runError is an error that ends a run rather than failing one file.
+type runError struct{ err error }
+
+func (e runError) Error() string { return e.err.Error() }
+
+// eachFile is the reports' worker pool: work runs over the sources on
+// opt.Workers goroutines (0: GOMAXPROCS), each with its own scratch, and
+// emit is handed the results in the sources' order, so no output depends
+// on scheduling. The workers run ahead of emit by at most 64 files each. A
+// work error fails its file (returned by name, in order); a runError from
+// work, an error from emit or ctx's end stops the run.
+func eachFile[T any](ctx context.Context, sources []Source, opt Options, work func(Source, *scratch) (T, error), emit func(T) error) ([]FileError, error) {
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	type result struct {
-		v     T
-		err   error
-		fatal bool // err ends the run (encode failed, or interrupted); else it is the file's
+		v   T
+		err error
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -231,13 +258,11 @@ func UsageEach[T any](ctx context.Context, sources []Source, p period.Period, me
 		wg.Go(func() {
 			var sc scratch // reused from file to file
 			for j := range jobs {
-				r := result{}
+				var r result
 				if err := ctx.Err(); err != nil {
-					r = result{err: err, fatal: true}
-				} else if u, err := fileUsage(j.s, p, metrics, opt, &sc); err != nil {
-					r.err = err
-				} else if r.v, err = encode(u); err != nil {
-					r = result{err: err, fatal: true}
+					r.err = runError{err}
+				} else {
+					r.v, r.err = work(j.s, &sc)
 				}
 				tick(opt.Progress)
 				j.c <- r
@@ -264,10 +289,11 @@ func UsageEach[T any](ctx context.Context, sources []Source, p period.Period, me
 	i := 0
 	for c := range queue {
 		r := <-c
+		var fatal runError
 		switch {
 		case stop != nil:
-		case r.fatal:
-			stop = r.err
+		case errors.As(r.err, &fatal):
+			stop = fatal.err
 		case r.err != nil:
 			failed = append(failed, FileError{File: sources[i].File, Error: r.err.Error()})
 		default:
@@ -308,7 +334,7 @@ func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scr
 	if !ok {
 		return nil, fmt.Errorf("%s: not active in %s", s.File, full.Label)
 	}
-	f, parts, err := openPlanned(s, p)
+	f, parts, err := openPlanned(s, p, opt)
 	if err != nil {
 		return nil, err
 	}

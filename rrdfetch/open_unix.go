@@ -7,6 +7,17 @@ import (
 	"syscall"
 )
 
+// openRegular opens name for reading if it is a regular file. O_NONBLOCK
+// does nothing to a regular file but keeps a FIFO from blocking the open
+// until a writer comes; the type is checked before anything is read.
+func openRegular(name string) (*os.File, int64, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	return checkRegular(f, name)
+}
+
 // writeLockProbe asks the kernel (F_GETLK, which takes no lock itself)
 // whether another process holds a write lock on f: rrdtool update and
 // rrdcached hold one while they write.

@@ -4,8 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-
-	"github.com/billrun/billrun/internal/inputfile"
+	"os"
 )
 
 // Sentinel errors. Every error about a file's content or a request wraps
@@ -167,11 +166,11 @@ type File struct {
 // Open opens the named RRD file and reads its header. Only a regular file
 // is read: a FIFO or a device is refused without blocking.
 func Open(name string) (*File, error) {
-	fh, st, err := inputfile.Open(name)
+	fh, size, err := openRegular(name)
 	if err != nil {
 		return nil, err
 	}
-	f, err := newFile(fh, st.Size(), name)
+	f, err := newFile(fh, size, name)
 	if err != nil {
 		fh.Close()
 		return nil, err
@@ -179,6 +178,21 @@ func Open(name string) (*File, error) {
 	f.closer = fh
 	f.writeLocked = writeLockProbe(fh)
 	return f, nil
+}
+
+// checkRegular returns f and its size if it is a regular file, and closes
+// it otherwise.
+func checkRegular(f *os.File, name string) (*os.File, int64, error) {
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: not a regular file (%s)", name, st.Mode().Type())
+	}
+	return f, st.Size(), nil
 }
 
 // NewFile reads an RRD from r, which holds size bytes.

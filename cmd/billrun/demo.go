@@ -89,11 +89,11 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	}
 	setMemoryLimit(cfg)
 	metrics := job.Metrics(cfg)
-	u, err := report.Usage(ctx, job.VPSSources(cfg), per, metrics, report.Options{})
+	u, err := report.Usage(ctx, job.VPSSources(cfg), per, metrics, report.Options{Open: job.OpenSource})
 	if err != nil {
 		return err
 	}
-	s, err := report.SLA(ctx, job.HostSources(cfg), per, job.Threshold(cfg), report.Options{GapsDown: job.GapsDown(cfg)})
+	s, err := report.SLA(ctx, job.HostSources(cfg), per, job.Threshold(cfg), report.Options{GapsDown: job.GapsDown(cfg), Open: job.OpenSource})
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 	if gaps != "" && gaps != "down" && gaps != "ignore" {
 		return usagef("--gaps must be down or ignore")
 	}
-	rep, err := report.SLA(ctx, in.sources, in.period, threshold, report.Options{GapsDown: gaps != "ignore"})
+	rep, err := report.SLA(ctx, in.sources, in.period, threshold, report.Options{GapsDown: gaps != "ignore", Open: job.OpenSource})
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	if err := checkFormat(o.format); err != nil {
 		return err
 	}
-	opt := report.Options{}
+	opt := report.Options{Open: job.OpenSource}
 	var keep func(report.Source) bool // nil: all of them
 	if o.shard != "" {
 		var k, n int

@@ -210,10 +210,10 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 		if usage, err = givenUsage(o.Usage, p, vps, metrics); err != nil {
 			return nil, err
 		}
-	} else if usage, err = report.Usage(ctx, vps, p, metrics, report.Options{Daily: true, Progress: step}); err != nil {
+	} else if usage, err = report.Usage(ctx, vps, p, metrics, report.Options{Daily: true, Progress: step, Open: OpenSource}); err != nil {
 		return nil, err
 	}
-	sla, err := report.SLA(ctx, HostSources(cfg), p, Threshold(cfg), report.Options{Progress: step, GapsDown: GapsDown(cfg)})
+	sla, err := report.SLA(ctx, HostSources(cfg), p, Threshold(cfg), report.Options{Progress: step, GapsDown: GapsDown(cfg), Open: OpenSource})
 	if err != nil {
 		return nil, err
 	}
