@@ -2,8 +2,9 @@
 // schedule wakes the daemon, and the ledger in the state directory's
 // register makes sure every period is drafted once. Each run (package job)
 // takes the state directory's lock itself and records its period; a
-// period another process drafted meanwhile is skipped (ErrBilled), and a
-// busy state directory is tried again after BusyRetry. With Issue set,
+// period another process drafted after Due looked is skipped (the RunFunc
+// returns state.ErrBilled), and a busy state directory is tried again
+// after BusyRetry. With Issue set,
 // every catch-up ends by issuing the drafts that are due.
 //
 // Cron only wakes: robfig/cron keeps no state, has no catch-up, and skips

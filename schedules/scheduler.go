@@ -127,7 +127,7 @@ func (s *Scheduler) CatchUp(ctx context.Context) error {
 				s.Log.Warn("metrics file not written", "error", merr)
 			}
 		}
-		if errors.Is(err, ErrBilled) {
+		if errors.Is(err, state.ErrBilled) {
 			s.Log.Info("already billed", "period", p.Label)
 			continue
 		}
@@ -146,10 +146,6 @@ func (s *Scheduler) issue(ctx context.Context) error {
 	}
 	return s.Issue(ctx)
 }
-
-// ErrBilled is what a RunFunc returns for a period that is already in the
-// ledger (another process billed it after Due looked).
-var ErrBilled = errors.New("period already billed")
 
 func lastLabel(l *state.Ledger) string {
 	if e, ok := l.Last(); ok {

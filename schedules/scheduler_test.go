@@ -58,7 +58,7 @@ func (r *recorder) run(ctx context.Context, p period.Period) (Outcome, error) {
 		return Outcome{}, err
 	}
 	if l.Has(p.Label) {
-		return Outcome{}, ErrBilled
+		return Outcome{}, state.ErrBilled
 	}
 	r.billed = append(r.billed, p.Label)
 	err = l.Record(state.Entry{Period: p.Label, Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339),

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -137,9 +136,6 @@ func billPeriod(ctx context.Context, g *globals, cfg *config.Config, p period.Pe
 	progress, done := progressBar(g.stderr)
 	res, err := job.Run(ctx, job.Options{Config: cfg, Period: p, OutDir: cfg.OutDir, Record: true, Once: true, Wait: wait, Now: g.now, Version: version, Progress: progress})
 	done()
-	if errors.Is(err, job.ErrExists) {
-		return schedules.Outcome{}, schedules.ErrBilled
-	}
 	if err != nil {
 		return schedules.Outcome{}, err
 	}

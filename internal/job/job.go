@@ -30,9 +30,6 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// ErrExists: the period is in the ledger and Once was given.
-var ErrExists = errors.New("period already billed")
-
 // Options for one run.
 type Options struct {
 	Config *config.Config
@@ -43,7 +40,7 @@ type Options struct {
 	// config's out_dir). Without it a run is a draft anywhere: no lock, no
 	// register, no corrections.
 	Record bool
-	// Once refuses (ErrExists) a period the ledger has: the scheduler's
+	// Once refuses (state.ErrBilled) a period the ledger has: the scheduler's
 	// runs. Without it a period is drafted again as often as asked.
 	Once bool
 	// AllowIncomplete bills a period some of whose inputs were last
@@ -147,7 +144,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		for _, e := range ledger {
 			if e.Period == p.Label && o.Once {
-				return nil, fmt.Errorf("%s: %w", p.Label, ErrExists)
+				return nil, fmt.Errorf("%s: %w", p.Label, state.ErrBilled)
 			}
 		}
 		if current, err = reg.Current(ctx, p.Label); err != nil {

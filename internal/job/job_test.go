@@ -25,6 +25,7 @@ import (
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/locale"
 	"github.com/billrun/billrun/internal/pricing"
+	"github.com/billrun/billrun/internal/state"
 	"github.com/billrun/billrun/report"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -168,7 +169,7 @@ func TestRunDeterministicAndGuarded(t *testing.T) {
 	}
 	once := o
 	once.Once = true // the scheduler's runs: a period the ledger has is not drafted again
-	if _, err := Run(context.Background(), once); !errors.Is(err, ErrExists) {
+	if _, err := Run(context.Background(), once); !errors.Is(err, state.ErrBilled) {
 		t.Fatalf("a scheduled run of a drafted period: %v", err)
 	}
 	// drafts are drafted again freely, to the same bytes

@@ -12,6 +12,10 @@ import (
 	"github.com/gofrs/flock"
 )
 
+// ErrBilled: the period is in the ledger already, and the caller asked to
+// draft it only once (the scheduled runs).
+var ErrBilled = errors.New("period already billed")
+
 // ErrLocked: another run holds the state directory.
 var ErrLocked = errors.New("another billrun run holds the state directory")
 
