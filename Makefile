@@ -1,17 +1,24 @@
 # The test command README gives: installs what the tests need (as root, with
 # apt-get, only when something is missing), then vets and runs every test.
-.PHONY: build deps test bench fuzz
+.PHONY: build install deps test bench fuzz
 
 # build stamps the module version and VCS revision into the binary
 # (billrun --version, manifest.json), whatever GOFLAGS says.
 build:
 	CGO_ENABLED=0 go build -buildvcs=auto -o billrun ./cmd/billrun
 
+# install puts the same binary in $GOBIN (or ~/go/bin), stamped likewise: a
+# plain `go install` is unstamped where GOFLAGS has -buildvcs=false.
+install:
+	CGO_ENABLED=0 go install -buildvcs=auto ./cmd/billrun
+
 # deps installs, as root with apt-get, each Debian package whose tool is
 # missing: RRDtool and rrdcached (the reference), python3-rrdtool (the
 # benchmark's peer), poppler-utils (pdftotext, pdfdetach), the CJK font, and
 # for the official e-invoice rules (../shared/einvoice/validate) nodejs,
-# npm and libxml2-utils (xmllint). Only the missing ones: a machine whose
+# npm and libxml2-utils (xmllint), and GNU time (the memory tests' peak of
+# billrun's own process). apt-get waits up to five minutes for another
+# apt-get's dpkg lock rather than failing at once. Only the missing ones: a machine whose
 # node came with its own npm (NodeSource) gets no Debian npm on top.
 deps:
 	@missing=""; \
@@ -23,10 +30,12 @@ deps:
 	command -v node >/dev/null || missing="$$missing nodejs"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
+	[ -x /usr/bin/time ] || missing="$$missing time"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq $$missing >/dev/null; \
 	  else \
 	    echo "missing test tools; run as root or: sudo apt-get install$$missing" >&2; exit 1; \
 	  fi; \
@@ -50,6 +59,6 @@ fuzz:
 	go test ./internal/timespec -run '^$$' -fuzz FuzzResolve -fuzztime 30s
 
 bench: deps
-	go test ./rrdfetch ./fleet -run '^$$' -bench . -count 6 -benchmem
+	go test ./rrdfetch ./report -run '^$$' -bench . -count 6 -benchmem
 	bench/run.sh
 	bench/memory.sh

@@ -43,7 +43,8 @@ var version = buildVersion()
 
 // buildVersion is what the Go toolchain stamped into the binary: the main
 // module's version ("(devel)" when it knows none) and, from a VCS
-// checkout, the revision and whether the tree had local changes.
+// checkout, the revision and whether the tree had local changes. A build
+// with neither says so, so that a manifest never names a bare "(devel)".
 func buildVersion() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -59,12 +60,15 @@ func buildVersion() string {
 			modified = s.Value
 		}
 	}
-	if rev != "" {
+	switch {
+	case rev != "":
 		v += " (vcs " + rev
 		if modified == "true" {
 			v += ", modified"
 		}
 		v += ")"
+	case v == "(devel)":
+		v += " (no VCS revision: built outside a checkout or with -buildvcs=false; make build and make install stamp it)"
 	}
 	return v
 }
