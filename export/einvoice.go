@@ -32,8 +32,8 @@ type party struct {
 	street                        []string
 	city, postcode, country       string
 	vatID, taxNumber              string
-	endpoint                      *config.Endpoint
-	contact                       *config.Contact
+	endpoint                      *pricing.Endpoint
+	contact                       *pricing.Contact
 }
 
 // document is an invoice or credit note as EN 16931 sees it, the one

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/period"
 	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/report"
@@ -31,7 +30,7 @@ func FuzzInvoiceText(f *testing.F) {
 	fallback, _ := os.ReadFile(droid)
 	f.Fuzz(func(t *testing.T, name, addr, desc, note string) {
 		inv := pricing.Invoice{Number: "DRAFT-2026-10-A", Kind: pricing.KindInvoice, Status: pricing.StatusDraft, CustomerID: "A",
-			Customer: config.Party{Name: name, Address: []string{addr, name}}, Issuer: config.Issuer{Party: config.Party{Name: "I", Address: []string{desc}, City: addr, Country: "DE"}},
+			Customer: pricing.Party{Name: name, Address: []string{addr, name}}, Issuer: pricing.Issuer{Party: pricing.Party{Name: "I", Address: []string{desc}, City: addr, Country: "DE"}},
 			Language: "de", EInvoice: "peppol", Places: 2, Taxes: []pricing.TaxLine{{Category: "S", Rate: decimal.RequireFromString("0.19")}},
 			Currency: "EUR", PeriodStart: "2026-10-01", PeriodEnd: "2026-10-31", IssueDate: "2026-11-01", DueDate: "2026-11-15",
 			Lines: []pricing.Line{{VPS: name, Kind: "fee", Description: desc, Quantity: decimal.NewFromInt(1), Unit: note,

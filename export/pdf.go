@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
-	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/locale"
 	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/internal/tax"
@@ -311,7 +310,7 @@ func unitPrice(lang string, d decimal.Decimal, places int32) string {
 
 // addressLines are a party's street lines, postcode and city, and its
 // country when it is not home's.
-func addressLines(p config.Party, home string) []string {
+func addressLines(p pricing.Party, home string) []string {
 	out := slices.Clone(p.Address)
 	out = append(out, strings.TrimSpace(p.Postcode+" "+p.City))
 	if p.Country != home {

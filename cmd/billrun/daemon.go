@@ -36,7 +36,7 @@ func newDaemonCmd(g *globals) *cobra.Command {
 		Short: "Bill every period on the config's schedule, catching up what was missed",
 		Long: `Run until SIGTERM/SIGINT: catch up now, then at every firing of the config's
 schedule (cron, default "0 3 1 * *", in the config's timezone) bill every
-complete period after the last one in the ledger (state_dir/ledger.json), at
+complete period after the last one in the ledger (state_dir/register.db), at
 most lookback periods back, oldest first.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -38,8 +38,15 @@ const exitCodesHelp = `Exit status:
 // version is the module version and VCS revision the binary was built
 // from (runtime/debug.ReadBuildInfo), e.g. "v0.0.0-20261202011800-ead49cb05e21
 // (vcs ead49cb05e21e2f6…, modified)"; a release build may set it with
-// -ldflags "-X main.version=...".
-var version = buildVersion()
+// -ldflags "-X main.version=...", which only a variable without an
+// initializer takes.
+var version string
+
+func init() {
+	if version == "" {
+		version = buildVersion()
+	}
+}
 
 // buildVersion is what the Go toolchain stamped into the binary: the main
 // module's version ("(devel)" when it knows none) and, from a VCS

@@ -18,27 +18,27 @@ import (
 // postcode, city and country (ISO 3166-1 alpha-2) are apart, as EN 16931
 // e-invoices carry them.
 type Party struct {
-	Name     string   `yaml:"name" json:"name"`
-	Address  []string `yaml:"address" json:"address"`
-	Postcode string   `yaml:"postcode" json:"postcode,omitempty"`
-	City     string   `yaml:"city" json:"city,omitempty"`
-	Country  string   `yaml:"country" json:"country"`
-	VATID    string   `yaml:"vat_id" json:"vat_id,omitempty"`
+	Name     string   `yaml:"name"`
+	Address  []string `yaml:"address"`
+	Postcode string   `yaml:"postcode"`
+	City     string   `yaml:"city"`
+	Country  string   `yaml:"country"`
+	VATID    string   `yaml:"vat_id"`
 	// TaxNumber is the national tax number (German Steuernummer, §14
 	// UStG), printed next to the VAT ID.
-	TaxNumber string `yaml:"tax_number" json:"tax_number,omitempty"`
-	Email     string `yaml:"email" json:"email,omitempty"`
+	TaxNumber string `yaml:"tax_number"`
+	Email     string `yaml:"email"`
 	// Endpoint is the party's electronic address for e-invoices (BT-34,
 	// BT-49).
-	Endpoint *Endpoint `yaml:"endpoint" json:"endpoint,omitempty"`
+	Endpoint *Endpoint `yaml:"endpoint"`
 }
 
 // Endpoint is an electronic address: a scheme (EAS code list: EM for an
 // e-mail address, 0088 for a GLN, 0204 for a Leitweg-ID, 9930 for a German
 // VAT ID, …) and the address in it.
 type Endpoint struct {
-	Scheme string `yaml:"scheme" json:"scheme"`
-	ID     string `yaml:"id" json:"id"`
+	Scheme string `yaml:"scheme"`
+	ID     string `yaml:"id"`
 }
 
 // Issuer is the party that issues the invoices, with what §14 UStG and
@@ -46,30 +46,30 @@ type Endpoint struct {
 // managing directors and a contact.
 type Issuer struct {
 	Party             `yaml:",inline"`
-	Bank              *Bank     `yaml:"bank" json:"bank,omitempty"`
-	Register          *Register `yaml:"register" json:"register,omitempty"`
-	ManagingDirectors []string  `yaml:"managing_directors" json:"managing_directors,omitempty"`
-	Contact           *Contact  `yaml:"contact" json:"contact,omitempty"`
+	Bank              *Bank     `yaml:"bank"`
+	Register          *Register `yaml:"register"`
+	ManagingDirectors []string  `yaml:"managing_directors"`
+	Contact           *Contact  `yaml:"contact"`
 }
 
 // Bank is the account customers pay to (credit transfer).
 type Bank struct {
-	IBAN   string `yaml:"iban" json:"iban"`
-	BIC    string `yaml:"bic" json:"bic,omitempty"`
-	Holder string `yaml:"holder" json:"holder"` // default: the issuer's name
+	IBAN   string `yaml:"iban"`
+	BIC    string `yaml:"bic"`
+	Holder string `yaml:"holder"` // default: the issuer's name
 }
 
 // Register is the company's entry in a commercial register.
 type Register struct {
-	Court  string `yaml:"court" json:"court"`
-	Number string `yaml:"number" json:"number"`
+	Court  string `yaml:"court"`
+	Number string `yaml:"number"`
 }
 
 // Contact is who a customer asks about an invoice (BG-6).
 type Contact struct {
-	Name  string `yaml:"name" json:"name"`
-	Phone string `yaml:"phone" json:"phone"`
-	Email string `yaml:"email" json:"email"`
+	Name  string `yaml:"name"`
+	Phone string `yaml:"phone"`
+	Email string `yaml:"email"`
 }
 
 // TaxSettings are the VAT rates billrun applies; which one an invoice

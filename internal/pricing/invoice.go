@@ -91,17 +91,17 @@ type Reference struct {
 // Invoice is one customer's invoice for a period, or a credit note. A
 // credit note's amounts are negative: it is the original, reversed.
 type Invoice struct {
-	Number         string        `json:"number"`
-	Kind           string        `json:"kind"`
-	Status         string        `json:"status"`
-	Corrects       *Reference    `json:"corrects,omitempty"`
-	CustomerID     string        `json:"customer_id"`
-	Customer       config.Party  `json:"customer"`
-	BuyerReference string        `json:"buyer_reference,omitempty"`
-	Language       string        `json:"language"`
-	EInvoice       string        `json:"einvoice"`
-	Issuer         config.Issuer `json:"issuer"`
-	Currency       string        `json:"currency"`
+	Number         string     `json:"number"`
+	Kind           string     `json:"kind"`
+	Status         string     `json:"status"`
+	Corrects       *Reference `json:"corrects,omitempty"`
+	CustomerID     string     `json:"customer_id"`
+	Customer       Party      `json:"customer"`
+	BuyerReference string     `json:"buyer_reference,omitempty"`
+	Language       string     `json:"language"`
+	EInvoice       string     `json:"einvoice"`
+	Issuer         Issuer     `json:"issuer"`
+	Currency       string     `json:"currency"`
 	// Places is the number of decimals of every amount (the currency's
 	// minor unit, at most 2).
 	Places      int32           `json:"places"`
@@ -146,7 +146,7 @@ type Figures struct {
 // Book is what pricing needs to know: who issues, on what terms, the
 // plans and the customers.
 type Book struct {
-	Issuer         config.Issuer
+	Issuer         Issuer
 	Tax            tax.Rates
 	Settings       config.InvoiceSettings
 	Plans          []config.Plan
@@ -156,7 +156,7 @@ type Book struct {
 
 // BookOf is cfg's book.
 func BookOf(cfg *config.Config) Book {
-	b := Book{Issuer: cfg.Issuer, Tax: cfg.TaxRates(), Settings: cfg.Invoice, Plans: cfg.Plans, Customers: cfg.Customers}
+	b := Book{Issuer: IssuerOf(cfg.Issuer), Tax: cfg.TaxRates(), Settings: cfg.Invoice, Plans: cfg.Plans, Customers: cfg.Customers}
 	if cfg.ReviewCoverage != nil { // always, once the config is validated
 		b.ReviewCoverage = *cfg.ReviewCoverage
 	}
@@ -200,7 +200,7 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice
 	issue := p.End.In(loc)
 	inv := Invoice{
 		Number: DraftID(p.Label, cu.ID), Kind: KindInvoice, Status: StatusDraft,
-		CustomerID: cu.ID, Customer: cu.Party, BuyerReference: cu.BuyerReference, Language: lang, EInvoice: cu.EInvoice,
+		CustomerID: cu.ID, Customer: partyOf(cu.Party), BuyerReference: cu.BuyerReference, Language: lang, EInvoice: cu.EInvoice,
 		Issuer: b.Issuer, Currency: cu.Currency, Places: places, DueDays: b.Settings.DueDays,
 		PeriodStart: p.Start.In(loc).Format("2006-01-02"),
 		PeriodEnd:   p.End.In(loc).AddDate(0, 0, -1).Format("2006-01-02"),
