@@ -54,7 +54,8 @@ fuzz:
 	go test ./rrdfetch -run '^$$' -fuzz FuzzOpen -fuzztime 60s
 	go test ./internal/config -run '^$$' -fuzz FuzzParse -fuzztime 30s
 	go test ./internal/config -run '^$$' -fuzz FuzzConfigWithInventory -fuzztime 30s
-	go test ./export -run '^$$' -fuzz FuzzInvoiceText -fuzztime 60s
+	go test ./export/document -run '^$$' -fuzz FuzzInvoiceText -fuzztime 60s
+	go test ./export -run '^$$' -fuzz FuzzWorkbookText -fuzztime 30s
 	go test ./internal/rrdcached -run '^$$' -fuzz FuzzParseFetch -fuzztime 30s
 	go test ./internal/timespec -run '^$$' -fuzz FuzzResolve -fuzztime 30s
 

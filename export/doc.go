@@ -1,5 +1,8 @@
-// Package export renders billrun's outputs: CSV and JSON of the usage and
-// SLA reports, the XLSX workbook and the PDF invoices. It writes to an
+// Package export writes the data files of a billing run: CSV and JSON of
+// the usage and SLA reports, invoices.json and the XLSX workbook. The
+// customer documents are in its two subpackages: document (the PDF
+// invoices, their typesetting and fonts, Factur-X) and einvoice (the
+// EN 16931 model in its UBL and CII syntaxes). Each writes to an
 // io.Writer; putting the bytes in place atomically is package atomicfile's
 // job.
 //

@@ -35,23 +35,6 @@ func TestUsageCSVFormulaSafe(t *testing.T) {
 	}
 }
 
-// Unit prices print as money: at least the currency's decimals, and every
-// decimal the configured rate has.
-func TestRateFormat(t *testing.T) {
-	for _, c := range []struct {
-		price  string
-		places int32
-		want   string
-	}{
-		{"20", 2, "20.00"}, {"0.5", 2, "0.50"}, {"0.005", 2, "0.005"}, {"0.0050", 2, "0.005"},
-		{"1500", 0, "1,500"}, {"2.5", 0, "2.5"}, {"1.2", 3, "1.200"},
-	} {
-		if got := unitPrice("en", decimal.RequireFromString(c.price), c.places); got != c.want {
-			t.Errorf("rate(%s, %d places) = %q, want %q", c.price, c.places, got, c.want)
-		}
-	}
-}
-
 // The streaming writers give the same bytes as writing the whole report:
 // with and without VPS, with errors, daily series, p95 and names that
 // JSON would escape by default.
@@ -99,7 +82,7 @@ func TestUsageWritersStreamTheSameBytes(t *testing.T) {
 // invoices.json streamed is the bytes of the whole object encoded at once:
 // with invoices and problems, and with none.
 func TestInvoicesJSONStreamsTheSameBytes(t *testing.T) {
-	invs := matrixInvoices(t)
+	invs := sampleInvoices()
 	problems := []pricing.Problem{{CustomerID: "C1", File: "a<b>.rrd", Problem: "x & y", Blocking: true}}
 	for _, c := range []struct {
 		invs     []pricing.Invoice
@@ -125,7 +108,7 @@ func TestInvoicesJSONStreamsTheSameBytes(t *testing.T) {
 // the period's end and intact (the reader checks each CRC-32 and size).
 func TestXLSXZip(t *testing.T) {
 	p := period.Month(2026, time.October, time.UTC)
-	wb := &Workbook{Period: p, Invoices: matrixInvoices(t), Usage: &report.UsageReport{}, SLA: &report.SLAReport{},
+	wb := &Workbook{Period: p, Invoices: sampleInvoices(), Usage: &report.UsageReport{}, SLA: &report.SLAReport{},
 		CustomerOf: map[string]string{}, HostOf: map[string]string{}}
 	var b bytes.Buffer
 	if err := XLSX(&b, wb); err != nil {
@@ -153,4 +136,26 @@ func TestXLSXZip(t *testing.T) {
 	if !slices.IsSorted(names) || len(names) < 10 {
 		t.Errorf("parts %v, want them sorted", names)
 	}
+}
+
+// sampleInvoices are an invoice with every kind of field filled, names
+// JSON would escape among them, and its credit note.
+func sampleInvoices() []pricing.Invoice {
+	one, two := decimal.NewFromInt(1), decimal.RequireFromString("20.00")
+	inv := pricing.Invoice{Number: "INV-2026-00001", Kind: pricing.KindInvoice, Status: pricing.StatusIssued, CustomerID: "C<1>",
+		Customer: pricing.Party{Name: "Müller & Söhne", Address: []string{"Hauptstraße 5"}, Country: "DE", Endpoint: &pricing.Endpoint{Scheme: "9930", ID: "DE999999999"}},
+		Issuer:   pricing.Issuer{Party: pricing.Party{Name: "I", Country: "DE"}, Bank: &pricing.Bank{IBAN: "DE89370400440532013000"}},
+		Language: "de", EInvoice: "peppol", Currency: "EUR", Places: 2, PeriodStart: "2026-10-01", PeriodEnd: "2026-10-31",
+		IssueDate: "2026-11-01", DueDate: "2026-11-15",
+		Lines:      []pricing.Line{{VPS: "v1", Kind: "fee", Description: "VPS <Standard>", Quantity: one, Unit: "month", UnitCode: "MON", UnitPrice: two, Amount: two}},
+		UsageItems: []pricing.UsageItem{{VPS: "v1", Metric: "in", Used: one, Included: two, Unit: "GB"}},
+		Fees:       two, Subtotal: two, Total: decimal.RequireFromString("23.80"),
+		Taxes:  []pricing.TaxLine{{Category: "S", Rate: decimal.RequireFromString("0.19"), Taxable: two, Tax: decimal.RequireFromString("3.80")}},
+		PerVPS: []pricing.VPSTotal{{VPS: "v1", Net: two, Tax: decimal.RequireFromString("3.80"), Gross: decimal.RequireFromString("23.80")}},
+		Notes:  []string{"a & b"}}
+	credit := inv
+	credit.Number, credit.Kind = "INV-2026-00002", pricing.KindCreditNote
+	credit.Corrects = &pricing.Reference{Number: inv.Number, IssueDate: inv.IssueDate}
+	credit.Total = inv.Total.Neg()
+	return []pricing.Invoice{inv, credit}
 }

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/billrun/billrun/export"
+	"github.com/billrun/billrun/export/document"
 	"github.com/billrun/billrun/internal/period"
 	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/internal/state"
@@ -13,8 +13,8 @@ import (
 // model is what a draft or an issued document is rendered from, as the
 // register keeps it: the invoice and its chart page.
 type model struct {
-	Invoice pricing.Invoice       `json:"invoice"`
-	Charts  *export.InvoiceCharts `json:"charts,omitempty"`
+	Invoice pricing.Invoice  `json:"invoice"`
+	Charts  *document.Charts `json:"charts,omitempty"`
 }
 
 // pending is a draft to record with its model, held as values until it
@@ -38,9 +38,9 @@ func (d pending) record() (state.Draft, error) {
 // the issued invoice. One whose figures changed gets a correction: a
 // credit note reversing the issued invoice and a replacement that refers
 // to it.
-func drafted(label string, built []pricing.Invoice, current map[string]state.Document, chartsOf func(customer string) *export.InvoiceCharts) (
+func drafted(label string, built []pricing.Invoice, current map[string]state.Document, chartsOf func(customer string) *document.Charts) (
 	shown []pricing.Invoice, drafts []pending, changes []Change, err error) {
-	add := func(inv pricing.Invoice, ch *export.InvoiceCharts, corrects string) {
+	add := func(inv pricing.Invoice, ch *document.Charts, corrects string) {
 		shown = append(shown, inv)
 		drafts = append(drafts, pending{state.Draft{Period: label, CustomerID: inv.CustomerID, Kind: inv.Kind, Corrects: corrects,
 			ContentDigest: pricing.ContentDigest(inv)}, model{Invoice: inv, Charts: ch}})

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/billrun/billrun/export"
+	"github.com/billrun/billrun/export/document"
+	"github.com/billrun/billrun/export/einvoice"
 	"github.com/billrun/billrun/internal/atomicfile"
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/inputfile"
@@ -63,7 +65,7 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 		return nil, err
 	}
 	defer done()
-	fallback, err := readFont(cfg)
+	fonts, err := readFonts(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +75,7 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 		return nil, err
 	}
 	for _, d := range issuing {
-		if d, err = complete(ctx, reg, d, fallback); err != nil {
+		if d, err = complete(ctx, reg, d, fonts); err != nil {
 			return nil, err
 		}
 		res.Recovered = append(res.Recovered, d)
@@ -127,7 +129,7 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 		if err := fault("allocated"); err != nil {
 			return res, err
 		}
-		if d, err = complete(ctx, reg, d, fallback); err != nil {
+		if d, err = complete(ctx, reg, d, fonts); err != nil {
 			return res, err
 		}
 		res.Issued = append(res.Issued, d)
@@ -191,26 +193,26 @@ func writeIssuedManifest(ctx context.Context, reg *state.Register, dir, label st
 
 // complete writes an issuing document's files from its recorded data and
 // records it as issued.
-func complete(ctx context.Context, reg *state.Register, d state.Document, fallback []byte) (state.Document, error) {
+func complete(ctx context.Context, reg *state.Register, d state.Document, fonts *document.Fonts) (state.Document, error) {
 	var m model
 	if err := json.Unmarshal([]byte(d.Model), &m); err != nil {
 		return d, fmt.Errorf("%s: its recorded data: %w", d.Number, err)
 	}
 	var pdf, js, x bytes.Buffer
-	render := export.PDF
+	render := document.PDF
 	switch m.Invoice.EInvoice {
 	case config.EInvoiceFacturX:
-		render = export.FacturX // the PDF is the e-invoice
+		render = document.FacturX // the PDF is the e-invoice
 	case config.EInvoiceXRechnungUBL, config.EInvoicePeppol:
-		if err := export.UBL(&x, &m.Invoice); err != nil {
+		if err := einvoice.UBL(&x, &m.Invoice); err != nil {
 			return d, fmt.Errorf("%s: %w", d.Number, err)
 		}
 	case config.EInvoiceXRechnungCII:
-		if err := export.CII(&x, &m.Invoice); err != nil {
+		if err := einvoice.CII(&x, &m.Invoice); err != nil {
 			return d, fmt.Errorf("%s: %w", d.Number, err)
 		}
 	}
-	if err := render(&pdf, &m.Invoice, m.Charts, fallback); err != nil {
+	if err := render(&pdf, fonts.Prepare(&m.Invoice), m.Charts); err != nil {
 		return d, fmt.Errorf("%s: %w", d.Number, err)
 	}
 	if err := export.JSON(&js, m.Invoice); err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/billrun/billrun/internal/state"
 
 	"github.com/billrun/billrun/export"
+	"github.com/billrun/billrun/export/document"
 	"github.com/billrun/billrun/internal/atomicfile"
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/pricing"
@@ -248,7 +249,7 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 			problems = append(problems, pricing.Problem{File: f, Problem: "last updated before the end of the period: billed incomplete (--allow-incomplete)"})
 		}
 	}
-	invs, drafts, changes, err := drafted(p.Label, built, current, func(customer string) *export.InvoiceCharts {
+	invs, drafts, changes, err := drafted(p.Label, built, current, func(customer string) *document.Charts {
 		return charts(cfg, customer, fig)
 	})
 	if err != nil {
@@ -321,7 +322,7 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 	if err := os.Mkdir(filepath.Join(tmp, "invoices"), 0o755); err != nil {
 		return nil, err
 	}
-	fallback, err := readFont(cfg)
+	fonts, err := readFonts(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -347,12 +348,13 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 			}
 			name := "invoices/" + invs[i].Number + ".pdf"
 			var b bytes.Buffer
-			var ch *export.InvoiceCharts
+			var ch *document.Charts
 			if invs[i].Kind == pricing.KindInvoice {
 				ch = charts(cfg, invs[i].CustomerID, fig)
 			}
-			lacking[i] = export.Unprintable(&invs[i], fallback)
-			if err := export.PDF(&b, &invs[i], ch, fallback); err != nil {
+			text := fonts.Prepare(&invs[i])
+			lacking[i] = text.Lacking
+			if err := document.PDF(&b, text, ch); err != nil {
 				pdfErr[i] = err
 				return nil
 			}
@@ -457,24 +459,25 @@ func openState(ctx context.Context, stateDir string, wait bool) (reg *state.Regi
 	return reg, func() { reg.Close(); lock.Release() }, nil
 }
 
-// readFont is the invoice.font's bytes, nil when the config names none.
-func readFont(cfg *config.Config) ([]byte, error) {
+// readFonts are the fonts of the run's documents: the Go fonts, and the
+// config's invoice.font for what they lack.
+func readFonts(cfg *config.Config) (*document.Fonts, error) {
 	if cfg.Invoice.Font == "" {
-		return nil, nil
+		return document.NewFonts(nil), nil
 	}
 	b, err := inputfile.ReadFile(cfg.Invoice.Font, config.MaxFontBytes)
 	if err != nil {
 		return nil, fmt.Errorf("invoice.font: %w", err)
 	}
-	return b, nil
+	return document.NewFonts(b), nil
 }
 
 // charts gathers a customer's daily traffic (summed over its VPS, each on
 // the days it was active) and daily uptime (averaged over its VPS's hosts),
 // against its plan's SLA target, for the invoice's chart page.
-func charts(cfg *config.Config, customer string, fig pricing.Figures) *export.InvoiceCharts {
+func charts(cfg *config.Config, customer string, fig pricing.Figures) *document.Charts {
 	threshold := Threshold(cfg)
-	ch := &export.InvoiceCharts{Target: threshold}
+	ch := &document.Charts{Target: threshold}
 	var hosts []*report.HostSLA
 	seen := map[string]bool{}
 	byDay := map[string]*report.DailyBytes{}

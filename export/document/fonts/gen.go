@@ -3,8 +3,8 @@
 // gen writes the definitions (widths, metrics, encoding) of the Go fonts
 // as single-byte fonts in each code page billrun sets them in, as fpdf's
 // MakeFont makes them from the TrueType files and fpdf's code page maps,
-// as <font>-<code page>.json: go generate ./export (which runs it in
-// export/, writing to fonts/), or go run fonts/gen.go -out DIR.
+// as <font>-<code page>.json: go generate ./export/document (which runs
+// it in export/document/, writing to fonts/), or go run fonts/gen.go -out DIR.
 // TestCodePageFontDefs runs it and compares.
 package main
 

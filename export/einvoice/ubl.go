@@ -1,4 +1,4 @@
-package export
+package einvoice
 
 import (
 	"encoding/xml"

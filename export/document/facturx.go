@@ -1,4 +1,4 @@
-package export
+package document
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
+	"github.com/billrun/billrun/export/einvoice"
 	"github.com/billrun/billrun/internal/pricing"
 )
 
@@ -25,16 +26,16 @@ var srgb []byte
 // FacturXName is the name the CII XML is attached under (Factur-X 1.0).
 const FacturXName = "factur-x.xml"
 
-// FacturX writes inv as a Factur-X 1.0 / ZUGFeRD 2.3 invoice in the
+// FacturX writes t as a Factur-X 1.0 / ZUGFeRD 2.3 invoice in the
 // EN 16931 profile: the PDF, as PDF/A-3, with its CII XML attached as
 // factur-x.xml. Both come from the same invoice, so they agree to the
 // cent.
-func FacturX(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte) error {
+func FacturX(w io.Writer, t *Text, ch *Charts) error {
 	var x bytes.Buffer
-	if err := CII(&x, inv); err != nil {
+	if err := einvoice.CII(&x, t.orig); err != nil {
 		return err
 	}
-	return render(w, inv, ch, fallback, x.Bytes())
+	return render(w, t, ch, x.Bytes())
 }
 
 // pdfA3 gives pdf what fpdf can: the attachment, the XMP metadata that

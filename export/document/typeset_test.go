@@ -1,4 +1,4 @@
-package export
+package document
 
 import (
 	"bytes"
@@ -46,14 +46,14 @@ func TestMixedRuns(t *testing.T) {
 		"Müller":           {{"M\xfcller", single, latin1}},
 		"Ōsaka 東京":         {{"\xd4saka ", single, baltic}, {"東京", fallback, nil}},
 	} {
-		if got := newPage(fb).runs(text); !slices.Equal(got, want) {
+		if got := newPage(NewFonts(fb), fb).runs(text); !slices.Equal(got, want) {
 			t.Errorf("runs(%q) = %s, want %s", text, showRuns(got), showRuns(want))
 		}
 	}
 	// fonts are the fonts selected in the page's content, in order, each
 	// once, and whether the document has a UTF-8 font (Identity-H)
 	fonts := func(text string, cell bool) ([]string, bool) {
-		p := newPage(fb)
+		p := newPage(NewFonts(fb), fb)
 		p.SetCompression(false)
 		p.AddPage()
 		p.SetFont("go", "", 10)
@@ -133,6 +133,7 @@ func TestPDFFontsEmbedded(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
+	withFallback := NewFonts(fb)
 	// the types of the fonts, sorted
 	for name, fonts := range map[string][]string{
 		"Müller & Söhne GmbH":     {"TrueType", "TrueType"},
@@ -147,7 +148,7 @@ func TestPDFFontsEmbedded(t *testing.T) {
 		inv.Customer.Name = name
 		path := filepath.Join(dir, "x.pdf")
 		var b bytes.Buffer
-		if err := FacturX(&b, &inv, nil, fb); err != nil {
+		if err := FacturX(&b, withFallback.Prepare(&inv), nil); err != nil {
 			t.Fatal(err)
 		}
 		os.WriteFile(path, b.Bytes(), 0o644)
@@ -202,7 +203,7 @@ func TestCodePagesReadBack(t *testing.T) {
 				chars = append(chars, r)
 			}
 		}
-		p := newPage(nil)
+		p := newPage(goFonts, nil)
 		p.AddPage()
 		p.SetFont("go", "", 10)
 		// every character of the code page, set in it
@@ -243,33 +244,32 @@ func TestCodePagesReadBack(t *testing.T) {
 func TestFallbackCut(t *testing.T) {
 	fb := droidFont(t)
 	base := matrixInvoices(t)[0]
-	render := func(name string) []byte {
+	render := func(fonts *Fonts, name string) []byte {
 		inv := base
 		inv.Customer.Name = name
 		var b bytes.Buffer
-		if err := PDF(&b, &inv, nil, fb); err != nil {
+		if err := PDF(&b, fonts.Prepare(&inv), nil); err != nil {
 			t.Fatal(err)
 		}
 		return b.Bytes()
 	}
-	reset := func() { fallbackCache.Lock(); fallbackCache.of = nil; fallbackCache.Unlock() }
-	reset()
-	first := render("株式会社テスト")
-	if again := render("株式会社テスト"); !bytes.Equal(first, again) {
+	fonts := NewFonts(fb)
+	first := render(fonts, "株式会社テスト")
+	if again := render(fonts, "株式会社テスト"); !bytes.Equal(first, again) {
 		t.Error("the PDF from a kept cut differs")
 	}
-	render("東京電力株式会社")
-	if n := len(fallbackCache.cuts); n != 2 {
+	render(fonts, "東京電力株式会社")
+	if n := len(fonts.cuts); n != 2 {
 		t.Errorf("%d cuts kept for two sets of characters", n)
 	}
-	reset()
-	render("東京電力株式会社")
-	if after := render("株式会社テスト"); !bytes.Equal(first, after) {
+	fresh := NewFonts(fb)
+	render(fresh, "東京電力株式会社")
+	if after := render(fresh, "株式会社テスト"); !bytes.Equal(first, after) {
 		t.Error("the PDF depends on the invoices rendered before it")
 	}
 	inv := base
 	inv.Customer.Name = "株式会社テスト"
-	if cut := cutFallback(fb, &inv); len(cut) > len(fb)/100 {
+	if cut := fonts.Prepare(&inv).fallback(); len(cut) > len(fb)/100 {
 		t.Errorf("the cut font is %d bytes of %d", len(cut), len(fb))
 	}
 	path := filepath.Join(t.TempDir(), "x.pdf")
@@ -286,7 +286,7 @@ func TestFallbackCut(t *testing.T) {
 // code page's font refers to the same font file.
 func TestCodePagesShareFontFile(t *testing.T) {
 	render := func(lines ...string) []byte {
-		p := newPage(nil)
+		p := newPage(goFonts, nil)
 		p.AddPage()
 		p.SetFont("go", "", 10)
 		for _, l := range lines {

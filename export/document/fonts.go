@@ -1,4 +1,4 @@
-package export
+package document
 
 import (
 	"bytes"
@@ -7,8 +7,10 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/sfnt"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -17,7 +19,7 @@ import (
 //   - as single-byte fonts in a code page (codePages), for text that one
 //     code page has whole — in an invoice of Europe, all of it. fpdf
 //     embeds such a font whole from a definition made once (fonts/*.json,
-//     by fpdf's MakeFont: go generate ./export) and the font file
+//     by fpdf's MakeFont: go generate ./export/document) and the font file
 //     compressed once per run, so a document costs no font work. Every
 //     code page's definition names the same font file, which a PDF
 //     embeds once however many code pages it uses. Subset per document
@@ -27,13 +29,86 @@ import (
 //     has (Polish and Greek in one name, say).
 //
 //go:generate go run fonts/gen.go
-var (
-	//go:embed fonts/*.json
-	fontDefs embed.FS
+//go:embed fonts/*.json
+var fontDefs embed.FS
 
-	goFontsOnce         sync.Once
-	goRegularZ, goBoldZ []byte
-)
+// Fonts are what every document of a run is set in, worked out once and
+// shared by the run's documents (safe for concurrent use): the Go fonts,
+// parsed to ask which characters they have and compressed as fpdf embeds
+// them, and the fallback font, parsed once and cut down for each set of
+// characters the documents set in it.
+type Fonts struct {
+	regular         *sfnt.Font // Go Regular; nil would mean: every character
+	regularZ, boldZ []byte
+	fallback        []byte            // nil: none configured
+	parsedFallback  func() *sfnt.Font // nil when it does not parse: only the plane limit applies
+	mu              sync.Mutex        // guards cuts
+	cuts            map[string][]byte // the fallback cut to a set of characters, by them
+}
+
+// NewFonts makes a run's fonts, with fallback (a TrueType font's bytes,
+// nil for none) for the characters the Go fonts lack.
+func NewFonts(fallback []byte) *Fonts {
+	f := &Fonts{regularZ: deflate(goregular.TTF), boldZ: deflate(gobold.TTF), cuts: map[string][]byte{}}
+	f.regular, _ = sfnt.Parse(goregular.TTF)
+	if len(fallback) > 0 {
+		f.fallback = fallback
+	}
+	f.parsedFallback = sync.OnceValue(func() *sfnt.Font {
+		parsed, _ := sfnt.Parse(fallback)
+		return parsed
+	})
+	return f
+}
+
+// goHas reports whether Go Regular has a glyph for r.
+func (f *Fonts) goHas(r rune, buf *sfnt.Buffer) bool {
+	if r < 0x80 || f.regular == nil {
+		return true
+	}
+	g, err := f.regular.GlyphIndex(buf, r)
+	return err == nil && g != 0
+}
+
+// fallbackHas reports whether the fallback font has a glyph for r.
+func (f *Fonts) fallbackHas(r rune, buf *sfnt.Buffer) bool {
+	if f.fallback == nil {
+		return false
+	}
+	parsed := f.parsedFallback()
+	if parsed == nil {
+		return true
+	}
+	g, err := parsed.GlyphIndex(buf, r)
+	return err == nil && g != 0
+}
+
+// cut is the fallback font cut down (fpdf's UTF8CutFont) to chars, sorted
+// and without repeats: fpdf parses a UTF-8 font for every document that
+// adds it, and Droid Sans Fallback (4 MB, 50,000 glyphs) parsed whole
+// cost each Japanese invoice some 25 ms. A cut depends only on its
+// characters, so a document's bytes do too; the cuts are kept for the
+// documents that share them, at most maxCuts.
+func (f *Fonts) cut(chars string) []byte {
+	f.mu.Lock()
+	c, ok := f.cuts[chars]
+	f.mu.Unlock()
+	if ok {
+		return c
+	}
+	c = fpdf.UTF8CutFont(f.fallback, chars) // unlocked: other documents need not wait
+	f.mu.Lock()
+	if len(f.cuts) >= maxCuts {
+		clear(f.cuts)
+	}
+	f.cuts[chars] = c
+	f.mu.Unlock()
+	return c
+}
+
+// maxCuts bounds the cuts kept: each is a few KB, one per distinct set of
+// characters (in practice one per CJK customer).
+const maxCuts = 1024
 
 // codePage is a single-byte code page the Go fonts are set in.
 type codePage struct {
@@ -108,12 +183,6 @@ func (cp *codePage) def(font string) []byte {
 		panic(err) // every code page's definitions are embedded (TestCodePageFontDefs)
 	}
 	return b
-}
-
-// goFontFiles are the Go fonts' files compressed, as fpdf embeds them.
-func goFontFiles() (regular, bold []byte) {
-	goFontsOnce.Do(func() { goRegularZ, goBoldZ = deflate(goregular.TTF), deflate(gobold.TTF) })
-	return goRegularZ, goBoldZ
 }
 
 func deflate(b []byte) []byte {

@@ -1,4 +1,4 @@
-package export
+package document
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/billrun/billrun/export/einvoice"
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/einvoicecheck"
 	"github.com/billrun/billrun/internal/locale"
@@ -106,11 +107,11 @@ func writeEInvoice(t *testing.T, dir string, inv *pricing.Invoice) string {
 	ext := ".xml"
 	switch inv.EInvoice {
 	case "xrechnung-ubl", "peppol":
-		err = UBL(&b, inv)
+		err = einvoice.UBL(&b, inv)
 	case "xrechnung-cii":
-		err = CII(&b, inv)
+		err = einvoice.CII(&b, inv)
 	case "facturx":
-		ext, err = ".pdf", FacturX(&b, inv, nil, nil)
+		ext, err = ".pdf", FacturX(&b, goFonts.Prepare(inv), nil)
 	}
 	if err != nil {
 		t.Fatalf("%s: %v", inv.Number, err)
@@ -210,7 +211,7 @@ func TestPDFAndXMLAgree(t *testing.T) {
 			pdf = x
 		} else {
 			var b bytes.Buffer
-			if err := PDF(&b, &inv, nil, nil); err != nil {
+			if err := PDF(&b, goFonts.Prepare(&inv), nil); err != nil {
 				t.Fatal(err)
 			}
 			os.WriteFile(pdf, b.Bytes(), 0o644)
@@ -222,7 +223,7 @@ func TestPDFAndXMLAgree(t *testing.T) {
 		var doc []byte
 		if inv.EInvoice == "facturx" {
 			var b bytes.Buffer
-			if err := CII(&b, &inv); err != nil {
+			if err := einvoice.CII(&b, &inv); err != nil {
 				t.Fatal(err)
 			}
 			doc = b.Bytes()

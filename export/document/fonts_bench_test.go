@@ -1,4 +1,4 @@
-package export
+package document
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func BenchmarkPDFFonts(b *testing.B) {
 		b.Run(v, func(b *testing.B) {
 			for b.Loop() {
 				single := strings.HasPrefix(v, "winansi")
-				pdf := newPage(nil).Fpdf
+				pdf := newPage(goFonts, nil).Fpdf
 				if v == "winansi-deflated" {
 					pdf.SetCompression(true)
 				}

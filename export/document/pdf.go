@@ -1,4 +1,4 @@
-package export
+package document
 
 import (
 	"bytes"
@@ -7,9 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"time"
-	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/billrun/billrun/internal/locale"
@@ -17,13 +15,11 @@ import (
 	"github.com/billrun/billrun/internal/tax"
 	"github.com/billrun/billrun/report"
 	"github.com/shopspring/decimal"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/sfnt"
 )
 
-// InvoiceCharts is what the invoice's second page draws: the customer's
+// Charts is what the invoice's second page draws: the customer's
 // daily traffic and its hosts' daily uptime.
-type InvoiceCharts struct {
+type Charts struct {
 	Daily  []report.DailyBytes  // summed over the customer's VPS, each on the days it was active
 	Uptime []report.DailyUptime // the customer's hosts, averaged
 	// Target is the uptime the customer's plan promises (its SLA target;
@@ -33,7 +29,7 @@ type InvoiceCharts struct {
 }
 
 // BelowTarget says which days of the chart fall short of the target.
-func (ch *InvoiceCharts) BelowTarget() []bool {
+func (ch *Charts) BelowTarget() []bool {
 	out := make([]bool, len(ch.Uptime))
 	for i, d := range ch.Uptime {
 		out[i] = float64(d.UptimePct) < ch.Target // NaN: no data, not shaded
@@ -41,20 +37,20 @@ func (ch *InvoiceCharts) BelowTarget() []bool {
 	return out
 }
 
-// PDF writes one pricing. The Go fonts (golang.org/x/image/font/gofont)
+// PDF writes the invoice t as a PDF. The Go fonts (golang.org/x/image/font/gofont)
 // are embedded from memory, so Latin, Greek and Cyrillic names print as
 // written. They have no CJK glyphs: an invoice with a character they lack
 // is set in fallback (a TrueType font the operator configures, e.g.
 // Debian's DroidSansFallbackFull.ttf) when one is given. Creation dates are
 // the issue date and the catalog is sorted, so the bytes depend only on the
 // invoice and the fonts.
-func PDF(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte) (err error) {
-	return render(w, inv, ch, fallback, nil)
+func PDF(w io.Writer, t *Text, ch *Charts) error {
+	return render(w, t, ch, nil)
 }
 
-// render writes the PDF of inv; with facturx, the CII XML of the
-// invoice, as a Factur-X PDF/A-3 with the XML attached.
-func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byte, facturx []byte) (err error) {
+// render writes the PDF of t; with facturx, the CII XML of the invoice,
+// as a Factur-X PDF/A-3 with the XML attached.
+func render(w io.Writer, t *Text, ch *Charts, facturx []byte) (err error) {
 	// fpdf panics on some input (a character beyond U+FFFF, a font it
 	// cannot parse): that is this invoice's error, not the run's end.
 	defer func() {
@@ -62,16 +58,8 @@ func render(w io.Writer, inv *pricing.Invoice, ch *InvoiceCharts, fallback []byt
 			err = fmt.Errorf("the PDF renderer failed: %v", r)
 		}
 	}()
-	c := *inv
-	fonts := fontsFor(inv, fallback)
-	printable(&c, fonts...) // what no font has shows as '?'; Unprintable reports it
-	inv = &c
-	if len(fonts) == 1 {
-		fallback = nil // the Go fonts have every character
-	} else {
-		fallback = cutFallback(fallback, inv)
-	}
-	pdf := newPage(fallback)
+	inv := &t.Invoice
+	pdf := newPage(t.fonts, t.fallback())
 	// A draft's dates are what issuing would set the day after the
 	// period; the document's own date is the period's end either way.
 	dated := inv.IssueDate
@@ -348,215 +336,6 @@ func footer(pdf *page, inv *pricing.Invoice, T func(string, ...any) string) {
 	pdf.SetTextColor(0, 0, 0)
 }
 
-var (
-	goFontOnce sync.Once
-	goFont     *sfnt.Font
-)
-
-// goFontCovers reports whether Go Regular has a glyph for every character
-// of the invoice's text.
-func goFontCovers(inv *pricing.Invoice) bool {
-	c := *inv
-	lacking, _ := printable(&c, goRegular())
-	return len(lacking) == 0
-}
-
-func goRegular() *sfnt.Font {
-	goFontOnce.Do(func() { goFont, _ = sfnt.Parse(goregular.TTF) })
-	return goFont
-}
-
-// goHas reports whether Go Regular has a glyph for r.
-func goHas(r rune, buf *sfnt.Buffer) bool {
-	if r < 0x80 {
-		return true
-	}
-	f := goRegular()
-	if f == nil {
-		return true
-	}
-	g, err := f.GlyphIndex(buf, r)
-	return err == nil && g != 0
-}
-
-// cutFallback is the fallback font cut down (by fpdf's UTF8CutFont) to
-// the characters of inv the Go fonts lack, which is all the PDF sets in
-// it. fpdf parses a UTF-8 font for every document that adds it: parsed
-// whole, Droid Sans Fallback (4 MB, 50,000 glyphs) took 25 ms of each
-// Japanese invoice, cut down to its few glyphs well under one. The cut
-// depends only on those characters, so a document's bytes do too; the
-// cuts are kept for the run, by their characters, for the invoices that
-// share them. printable sees every text of the invoice the PDF sets (it
-// must, to keep what no font has out of it), so the cut has them all.
-func cutFallback(fallback []byte, inv *pricing.Invoice) []byte {
-	c := *inv
-	_, chars := printable(&c, goRegular())
-	slices.Sort(chars)
-	key := string(slices.Compact(chars))
-	fc := fallbackFont(fallback)
-	cut, ok := fc.cuts[key]
-	fc.Unlock()
-	if ok {
-		return cut
-	}
-	cut = fpdf.UTF8CutFont(fallback, key) // unlocked: other invoices' fonts need not wait on it
-	fc = fallbackFont(fallback)
-	if len(fc.cuts) >= maxCuts {
-		clear(fc.cuts)
-	}
-	fc.cuts[key] = cut
-	fc.Unlock()
-	return cut
-}
-
-// maxCuts bounds the cuts kept: each is a few KB, one per distinct set
-// of characters (in practice one per CJK customer).
-const maxCuts = 1024
-
-// fallbackState is what is worked out once for the fallback font: every
-// invoice of a run is given the same bytes (readFont), and a 4 MB font
-// parsed for each was two parses per invoice that needs it.
-type fallbackState struct {
-	sync.Mutex
-	of     *byte      // the font's bytes
-	parsed *sfnt.Font // nil until parseFallback
-	cuts   map[string][]byte
-}
-
-var fallbackCache fallbackState
-
-// fallbackFont is fallbackCache locked, for the font b: emptied when it
-// held another's.
-func fallbackFont(b []byte) *fallbackState {
-	fc := &fallbackCache
-	fc.Lock()
-	if fc.of != &b[0] {
-		fc.of, fc.parsed, fc.cuts = &b[0], nil, map[string][]byte{}
-	}
-	return fc
-}
-
-// parseFallback is the fallback font parsed, once per run.
-func parseFallback(b []byte) *sfnt.Font {
-	fc := fallbackFont(b)
-	defer fc.Unlock()
-	if fc.parsed == nil {
-		fc.parsed, _ = sfnt.Parse(b)
-	}
-	return fc.parsed
-}
-
-// Unprintable lists what of the invoice's text the PDF cannot print (with
-// the Go fonts, or fallback when the invoice needs it), as "field: U+XXXX
-// 'c'"; the PDF shows each such character as '?'. A character beyond the
-// Basic Multilingual Plane (an emoji) is never printable: fpdf's UTF-8
-// fonts stop at U+FFFF.
-func Unprintable(inv *pricing.Invoice, fallback []byte) []string {
-	c := *inv
-	lacking, _ := printable(&c, fontsFor(inv, fallback)...)
-	return lacking
-}
-
-// fontsFor are the fonts PDF sets inv in, parsed: Go Regular, and the
-// fallback when the invoice needs it.
-func fontsFor(inv *pricing.Invoice, fallback []byte) []*sfnt.Font {
-	fonts := []*sfnt.Font{goRegular()}
-	if len(fallback) > 0 && !goFontCovers(inv) {
-		fonts = append(fonts, parseFallback(fallback))
-	}
-	return fonts
-}
-
-// printable replaces in inv, a shallow copy whose slices it copies before
-// changing them, every character no font of fonts has with '?', and says
-// which: as "field: U+XXXX 'c'", and the characters themselves.
-func printable(inv *pricing.Invoice, fonts ...*sfnt.Font) (lacking []string, chars []rune) {
-	var buf sfnt.Buffer
-	fix := func(field string, s *string) {
-		if !strings.ContainsFunc(*s, func(r rune) bool { return r >= 0x80 }) {
-			return
-		}
-		out := []rune(*s) // invalid UTF-8 becomes U+FFFD
-		changed := !utf8.ValidString(*s)
-		for i, r := range out {
-			if r < 0x80 {
-				continue
-			}
-			ok := r <= 0xFFFF
-			if ok && len(fonts) > 0 {
-				ok = false
-				for _, f := range fonts {
-					if f == nil {
-						ok = true // unknown: only the plane limit applies
-						break
-					}
-					if g, err := f.GlyphIndex(&buf, r); err == nil && g != 0 {
-						ok = true
-						break
-					}
-				}
-			}
-			if !ok {
-				lacking = append(lacking, fmt.Sprintf("%s: %U %q", field, r, r))
-				chars = append(chars, r)
-				out[i], changed = '?', true
-			}
-		}
-		if changed {
-			*s = string(out)
-		}
-	}
-	fix("customer name", &inv.Customer.Name)
-	fix("issuer name", &inv.Issuer.Name)
-	fix("number", &inv.Number)
-	inv.Customer.Address = slices.Clone(inv.Customer.Address)
-	for i := range inv.Customer.Address {
-		fix("customer address", &inv.Customer.Address[i])
-	}
-	inv.Issuer.Address = slices.Clone(inv.Issuer.Address)
-	for i := range inv.Issuer.Address {
-		fix("issuer address", &inv.Issuer.Address[i])
-	}
-	fix("customer city", &inv.Customer.City)
-	fix("customer postcode", &inv.Customer.Postcode)
-	fix("issuer city", &inv.Issuer.City)
-	fix("issuer postcode", &inv.Issuer.Postcode)
-	fix("issuer tax number", &inv.Issuer.TaxNumber)
-	fix("buyer reference", &inv.BuyerReference)
-	if b := inv.Issuer.Bank; b != nil {
-		c := *b
-		fix("bank account holder", &c.Holder)
-		inv.Issuer.Bank = &c
-	}
-	if r := inv.Issuer.Register; r != nil {
-		c := *r
-		fix("register court", &c.Court)
-		fix("register number", &c.Number)
-		inv.Issuer.Register = &c
-	}
-	inv.Issuer.ManagingDirectors = slices.Clone(inv.Issuer.ManagingDirectors)
-	for i := range inv.Issuer.ManagingDirectors {
-		fix("managing director", &inv.Issuer.ManagingDirectors[i])
-	}
-	fix("customer VAT ID", &inv.Customer.VATID)
-	fix("customer email", &inv.Customer.Email)
-	fix("issuer email", &inv.Issuer.Email)
-	inv.Notes = slices.Clone(inv.Notes)
-	for i := range inv.Notes {
-		fix("note", &inv.Notes[i])
-	}
-	inv.UsageItems = slices.Clone(inv.UsageItems)
-	for i := range inv.UsageItems {
-		fix("usage unit", &inv.UsageItems[i].Unit)
-	}
-	inv.Lines = slices.Clone(inv.Lines)
-	for i := range inv.Lines {
-		fix("line description", &inv.Lines[i].Description)
-		fix("line unit", &inv.Lines[i].Unit)
-	}
-	return lacking, chars
-}
-
 // axes draws a chart frame with y labels from lo to hi.
 func axes(pdf *fpdf.Fpdf, x, y, w, h float64, lo, hi float64, unit string) {
 	pdf.SetDrawColor(200, 200, 200)
@@ -614,7 +393,7 @@ func dayLabels(pdf *fpdf.Fpdf, x, y, slot float64, n int, label func(int) string
 // uptimeChart draws the daily uptime and its 7-day moving average, with
 // the target as a line and the days below it shaded, on a scale from just
 // below the lowest value to 100.
-func uptimeChart(pdf *fpdf.Fpdf, x, y, w, h float64, ch *InvoiceCharts) {
+func uptimeChart(pdf *fpdf.Fpdf, x, y, w, h float64, ch *Charts) {
 	days, threshold := ch.Uptime, ch.Target
 	lo := threshold
 	for _, d := range days {

@@ -1,4 +1,4 @@
-package export
+package document
 
 import (
 	"codeberg.org/go-pdf/fpdf"
@@ -17,22 +17,22 @@ import (
 // Latin letters or digits: set whole in it, "Invoice 2026" would be boxes.
 type page struct {
 	*fpdf.Fpdf
+	fonts    *Fonts
 	fallback []byte          // nil: the invoice needs no fallback font
 	added    map[string]bool // the fonts added after "go", by family and style
 }
 
 // newPage is an A4 page with the Go fonts in Windows-1252, and fallback
 // for what they lack (nil: no fallback).
-func newPage(fallback []byte) *page {
-	p := &page{Fpdf: fpdf.New("P", "mm", "A4", ""), fallback: fallback}
+func newPage(fonts *Fonts, fallback []byte) *page {
+	p := &page{Fpdf: fpdf.New("P", "mm", "A4", ""), fonts: fonts, fallback: fallback}
 	// Page contents are written as they are, not deflated: fpdf makes a
 	// zlib writer (about 1 MB of tables) for every stream it compresses,
 	// which was over a quarter of billrun run's CPU, to save some 4.5 KB
 	// a page.
 	p.SetCompression(false)
-	regular, bold := goFontFiles()
-	p.AddFontFromBytes(latin1.family, "", latin1.def("goregular"), regular)
-	p.AddFontFromBytes(latin1.family, "B", latin1.def("gobold"), bold)
+	p.AddFontFromBytes(latin1.family, "", latin1.def("goregular"), fonts.regularZ)
+	p.AddFontFromBytes(latin1.family, "B", latin1.def("gobold"), fonts.boldZ)
 	return p
 }
 
@@ -59,7 +59,7 @@ type run struct {
 // fonts lack are set in the fallback when there is one.
 func (p *page) runs(s string) []run {
 	var buf sfnt.Buffer
-	inFallback := func(r rune) bool { return p.fallback != nil && !goHas(r, &buf) }
+	inFallback := func(r rune) bool { return p.fallback != nil && !p.fonts.goHas(r, &buf) }
 	var goText []rune
 	for _, r := range s {
 		if !inFallback(r) {
@@ -115,10 +115,9 @@ func (p *page) font(r run, style string, size float64) {
 func (p *page) setPage(cp *codePage, style string, size float64) {
 	if cp != latin1 {
 		p.add(cp.family, style, func() {
-			regular, bold := goFontFiles()
-			font, file := "goregular", regular
+			font, file := "goregular", p.fonts.regularZ
 			if style == "B" {
-				font, file = "gobold", bold
+				font, file = "gobold", p.fonts.boldZ
 			}
 			p.AddFontFromBytes(cp.family, style, cp.def(font), file)
 		})

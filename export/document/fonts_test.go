@@ -1,4 +1,4 @@
-package export
+package document
 
 import (
 	"bytes"
@@ -43,7 +43,7 @@ func TestCodePageFontDefs(t *testing.T) {
 			}
 			got := cp.def(name)
 			if !bytes.Equal(got, want) {
-				t.Errorf("export/fonts/%s-%s.json is not what gen makes: run go generate ./export", name, cp.name)
+				t.Errorf("export/document/fonts/%s-%s.json is not what gen makes: run go generate ./export/document", name, cp.name)
 			}
 			var def struct{ File string }
 			if err := json.Unmarshal(got, &def); err != nil || def.File != name+".z" {
