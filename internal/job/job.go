@@ -1,18 +1,12 @@
 package job
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -22,13 +16,11 @@ import (
 	"github.com/billrun/billrun/internal/rrdcached"
 	"github.com/billrun/billrun/internal/state"
 
-	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/export/document"
 	"github.com/billrun/billrun/internal/atomicfile"
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/report"
-	"golang.org/x/sync/errgroup"
 )
 
 // Options for one run.
@@ -183,264 +175,6 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("%s was drafted and published but not recorded in the ledger (a scheduled run drafts it again): %w", res.Dir, err)
 	}
 	return res, nil
-}
-
-// bill computes, renders and publishes the period, under the lock when
-// it is recorded. current is each customer's issued invoice, which a
-// draft that bills differently corrects; it returns the drafts to record.
-func bill(ctx context.Context, o Options, current map[string]state.Document, save func([]state.Draft) error) (*Result, error) {
-	cfg, p := o.Config, o.Period
-	final := filepath.Join(o.OutDir, p.Label)
-	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
-		return nil, err
-	}
-	removeStale(o.OutDir, p.Label)
-
-	metrics := Metrics(cfg)
-	var err error
-	vps := VPSSources(cfg)
-	var step func()
-	if o.Progress != nil {
-		step = o.Progress(len(vps) + len(cfg.Hosts))
-	}
-	var usage *report.UsageReport
-	if o.Usage != nil {
-		if usage, err = givenUsage(o.Usage, p, vps, metrics); err != nil {
-			return nil, err
-		}
-	} else if usage, err = report.Usage(ctx, vps, p, metrics, report.Options{Daily: true, Progress: step, Open: OpenSource}); err != nil {
-		return nil, err
-	}
-	sla, err := report.SLA(ctx, HostSources(cfg), p, Threshold(cfg), report.Options{Progress: step, GapsDown: GapsDown(cfg), Open: OpenSource})
-	if err != nil {
-		return nil, err
-	}
-	fig := pricing.Figures{Usage: map[string]*report.VPSUsage{}, Hosts: map[string]*report.HostSLA{}, Failed: map[string]string{}}
-	inputs := []Input{}
-	for i := range usage.VPS {
-		u := &usage.VPS[i]
-		fig.Usage[u.Name] = u
-		inputs = append(inputs, Input{Kind: "vps", Name: u.Name, Path: u.File, Size: size(u.File), LastUpdate: u.LastUpdate, RRA: u.RRA})
-	}
-	for i := range sla.Hosts {
-		h := &sla.Hosts[i]
-		fig.Hosts[h.Name] = h
-		inputs = append(inputs, Input{Kind: "host", Name: h.Name, Path: h.File, Size: size(h.File), LastUpdate: h.LastUpdate, RRA: h.RRA})
-	}
-	names := map[string]string{}
-	for _, s := range vps {
-		names[s.File] = s.Name
-	}
-	for _, s := range HostSources(cfg) {
-		names[s.File] = s.Name
-	}
-	for _, e := range append(usage.Errors, sla.Errors...) {
-		fig.Failed[names[e.File]] = e.Error
-		inputs = append(inputs, Input{Kind: "unreadable", Name: names[e.File], Path: e.File, Error: e.Error})
-	}
-	sort.SliceStable(inputs, func(a, b int) bool { return inputs[a].Path < inputs[b].Path })
-
-	built, problems := pricing.Build(pricing.BookOf(cfg), p, fig)
-	if late := lateInputs(inputs, p); len(late) > 0 {
-		if !o.AllowIncomplete {
-			return nil, fmt.Errorf("%d input(s) were last updated before the end of %s (first: %s); bill it anyway with --allow-incomplete", len(late), p.Label, late[0])
-		}
-		for _, f := range late {
-			problems = append(problems, pricing.Problem{File: f, Problem: "last updated before the end of the period: billed incomplete (--allow-incomplete)"})
-		}
-	}
-	invs, drafts, changes, err := drafted(p.Label, built, current, func(customer string) *document.Charts {
-		return charts(cfg, customer, fig)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if problems == nil {
-		problems = []pricing.Problem{}
-	}
-	if invs == nil {
-		invs = []pricing.Invoice{}
-	}
-
-	tmp, err := os.MkdirTemp(o.OutDir, "."+p.Label+".tmp-")
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it private
-		return nil, err
-	}
-	defer os.RemoveAll(tmp) // after a swap, the old run
-	var outputs []Output
-	// write streams an output to its file, digesting it on the way.
-	write := func(name string, fill func(io.Writer) error) error {
-		h := sha256.New()
-		err := atomicfile.CreateNew(filepath.Join(tmp, name), func(w io.Writer) error { return fill(io.MultiWriter(w, h)) })
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		outputs = append(outputs, Output{Name: name, SHA256: hex.EncodeToString(h.Sum(nil))})
-		return fault(name)
-	}
-	type file struct {
-		name string
-		fill func(io.Writer) error
-	}
-	writeAll := func(files []file) error {
-		for _, f := range files {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := write(f.name, f.fill); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	// The figures' files depend on no PDF: they are written while the
-	// PDFs are rendered (on the core the PDFs' last ones leave idle)
-	// rather than after them.
-	figures := []file{
-		{"usage.json", func(b io.Writer) error { return export.UsageReportJSON(b, usage) }},
-		{"sla.json", func(b io.Writer) error { return export.JSON(b, sla) }},
-		{"usage.csv", func(b io.Writer) error { return export.UsageCSV(b, usage, metrics) }},
-	}
-	// The billing files list the invoices drafted, known once the PDFs are.
-	billing := []file{
-		{"billing-" + p.Label + ".xlsx", func(b io.Writer) error {
-			wb := &export.Workbook{Period: p, Invoices: invs, Problems: problems, Usage: usage, SLA: sla, Metrics: metrics,
-				CustomerOf: map[string]string{}, HostOf: map[string]string{}}
-			for _, cu := range cfg.Customers {
-				for _, v := range cu.VPS {
-					wb.CustomerOf[v.Name] = cu.ID
-					wb.HostOf[v.Name] = v.Host
-				}
-			}
-			return export.XLSX(b, wb)
-		}},
-		{"invoices.json", func(b io.Writer) error { return export.InvoicesJSON(b, invs, problems) }},
-	}
-	if err := os.Mkdir(filepath.Join(tmp, "invoices"), 0o755); err != nil {
-		return nil, err
-	}
-	fonts, err := readFonts(cfg)
-	if err != nil {
-		return nil, err
-	}
-	// PDFs are the run's heaviest work: render and write them on every
-	// core (each straight to disk, so memory does not grow with the number
-	// of customers), digests by index so the manifest's order is fixed.
-	// They go before the billing files: a customer whose PDF cannot be
-	// made is a blocking problem, and those files list what the PDFs are.
-	figuresDone := make(chan error, 1)
-	go func() { figuresDone <- writeAll(figures) }()
-	pdfOut := make([]Output, len(invs))
-	pdfErr := make([]error, len(invs))
-	lacking := make([][]string, len(invs))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i := range invs {
-		if invs[i].Status != pricing.StatusDraft {
-			continue // an issued invoice the run did not change: its documents are issued/
-		}
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			name := "invoices/" + invs[i].Number + ".pdf"
-			var b bytes.Buffer
-			var ch *document.Charts
-			if invs[i].Kind == pricing.KindInvoice {
-				ch = charts(cfg, invs[i].CustomerID, fig)
-			}
-			text := fonts.Prepare(&invs[i])
-			lacking[i] = text.Lacking
-			if err := document.PDF(&b, text, ch); err != nil {
-				pdfErr[i] = err
-				return nil
-			}
-			if err := atomicfile.WriteNew(filepath.Join(tmp, name), b.Bytes()); err != nil {
-				return err
-			}
-			sum := sha256.Sum256(b.Bytes())
-			pdfOut[i] = Output{Name: name, SHA256: hex.EncodeToString(sum[:])}
-			return fault(name)
-		})
-	}
-	pdfsErr := g.Wait()
-	if err := <-figuresDone; err != nil {
-		return nil, err
-	}
-	if pdfsErr != nil {
-		return nil, pdfsErr
-	}
-	blocked := map[string]bool{}
-	for i, inv := range invs {
-		for _, l := range lacking[i] {
-			problems = append(problems, pricing.Problem{CustomerID: inv.CustomerID, Problem: inv.Number + ": the PDF shows ? for " + l})
-		}
-		if pdfErr[i] != nil {
-			blocked[inv.CustomerID] = true
-			problems = append(problems, pricing.Problem{CustomerID: inv.CustomerID, Problem: "invoice not drafted: " + inv.Number + ": " + pdfErr[i].Error(), Blocking: true})
-		}
-	}
-	if len(blocked) > 0 {
-		// the customer's other documents (a credit note and its
-		// replacement go together) are dropped with it
-		for i, inv := range invs {
-			if blocked[inv.CustomerID] && pdfOut[i].Name != "" {
-				os.Remove(filepath.Join(tmp, pdfOut[i].Name))
-				pdfOut[i] = Output{}
-			}
-		}
-		invs = slices.DeleteFunc(invs, func(inv pricing.Invoice) bool { return blocked[inv.CustomerID] })
-		drafts = slices.DeleteFunc(drafts, func(d pending) bool { return blocked[d.CustomerID] })
-	}
-	var pdfs []Output
-	for _, o := range pdfOut {
-		if o.Name != "" {
-			pdfs = append(pdfs, o)
-		}
-	}
-	if err := writeAll(billing); err != nil {
-		return nil, err
-	}
-	outputs = append(outputs, pdfs...)
-	man := Manifest{Version: o.Version, ConfigDigest: cfg.Digest(), Period: usage.Period, Inputs: inputs, Outputs: outputs, Problems: problems}
-	var mb bytes.Buffer
-	if err := export.JSON(&mb, man); err != nil {
-		return nil, err
-	}
-	if err := atomicfile.WriteNew(filepath.Join(tmp, "manifest.json"), mb.Bytes()); err != nil {
-		return nil, err
-	}
-	if err := fault("manifest.json"); err != nil {
-		return nil, err
-	}
-	if err := atomicfile.SyncFS(tmp); err != nil {
-		return nil, err
-	}
-	if err := fault("sync"); err != nil {
-		return nil, err
-	}
-	records := make([]state.Draft, len(drafts))
-	for i, d := range drafts {
-		if records[i], err = d.record(); err != nil {
-			return nil, err
-		}
-	}
-	if err := save(records); err != nil {
-		return nil, err
-	}
-	if err := publish(tmp, final); err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(mb.Bytes())
-	partial := false
-	for _, pr := range problems {
-		partial = partial || pr.Blocking
-	}
-	return &Result{Dir: final, Invoices: invs, Problems: problems, Partial: partial, Changes: changes,
-		ManifestDigest: "sha256:" + hex.EncodeToString(sum[:])}, nil
 }
 
 // openState takes stateDir's lock (waiting for it with wait), removes the
