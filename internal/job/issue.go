@@ -92,44 +92,8 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		var m model
-		if err := json.Unmarshal([]byte(dr.Model), &m); err != nil {
-			return res, fmt.Errorf("draft of %s for %s: %w", dr.CustomerID, p.Label, err)
-		}
-		seq := state.LegacySequence
-		if cfg.Invoice.NumberRestart == "yearly" {
-			seq += "-" + strconv.Itoa(today.Year())
-		}
-		d, err := reg.Allocate(ctx, seq, func(n int) (state.Document, error) {
-			number, err := pricing.FormatNumber(cfg.Invoice.NumberFormat, today.Year(), n)
-			if err != nil {
-				return state.Document{}, err
-			}
-			inv := m.Invoice
-			inv.Number, inv.Status = number, pricing.StatusIssued
-			inv.IssueDate = today.Format("2006-01-02")
-			inv.DueDate = today.AddDate(0, 0, cfg.Invoice.DueDays).Format("2006-01-02")
-			if inv.Kind == pricing.KindCreditNote {
-				inv.DueDate = inv.IssueDate // nothing to pay
-			}
-			b, err := json.Marshal(model{Invoice: inv, Charts: m.Charts})
-			if err != nil {
-				return state.Document{}, err
-			}
-			taxes, _ := json.Marshal(inv.Taxes)
-			dir := filepath.Join(cfg.OutDir, "issued", p.Label)
-			return state.Document{Number: number, Kind: inv.Kind, CustomerID: inv.CustomerID, Period: p.Label,
-				IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency, Total: inv.Total.String(), Taxes: string(taxes),
-				Corrects: dr.Corrects, ContentDigest: dr.ContentDigest, Model: string(b),
-				PDFPath: filepath.Join(dir, number+".pdf"), JSONPath: filepath.Join(dir, number+".json"), XMLPath: xmlPath(dir, number, inv.EInvoice)}, nil
-		})
+		d, err := issueDraft(ctx, reg, cfg, dr, today, fonts)
 		if err != nil {
-			return res, err
-		}
-		if err := fault("allocated"); err != nil {
-			return res, err
-		}
-		if d, err = complete(ctx, reg, d, fonts); err != nil {
 			return res, err
 		}
 		res.Issued = append(res.Issued, d)
@@ -147,6 +111,55 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// issueDraft gives a draft its number and issue date, recorded as issuing
+// in one transaction, then writes its files and records it as issued.
+func issueDraft(ctx context.Context, reg *state.Register, cfg *config.Config, dr state.Draft, today time.Time, fonts *document.Fonts) (state.Document, error) {
+	var m model
+	if err := json.Unmarshal([]byte(dr.Model), &m); err != nil {
+		return state.Document{}, fmt.Errorf("draft of %s for %s: %w", dr.CustomerID, dr.Period, err)
+	}
+	seq := state.LegacySequence
+	if cfg.Invoice.NumberRestart == "yearly" {
+		seq += "-" + strconv.Itoa(today.Year())
+	}
+	d, err := reg.Allocate(ctx, seq, func(n int) (state.Document, error) {
+		number, err := pricing.FormatNumber(cfg.Invoice.NumberFormat, today.Year(), n)
+		if err != nil {
+			return state.Document{}, err
+		}
+		return issuedDocument(cfg, dr, m, number, today)
+	})
+	if err != nil {
+		return state.Document{}, err
+	}
+	if err := fault("allocated"); err != nil {
+		return state.Document{}, err
+	}
+	return complete(ctx, reg, d, fonts)
+}
+
+// issuedDocument is the register's row of draft dr issued today as number:
+// its model, numbered and dated, and where its files go.
+func issuedDocument(cfg *config.Config, dr state.Draft, m model, number string, today time.Time) (state.Document, error) {
+	inv := m.Invoice
+	inv.Number, inv.Status = number, pricing.StatusIssued
+	inv.IssueDate = today.Format("2006-01-02")
+	inv.DueDate = today.AddDate(0, 0, cfg.Invoice.DueDays).Format("2006-01-02")
+	if inv.Kind == pricing.KindCreditNote {
+		inv.DueDate = inv.IssueDate // nothing to pay
+	}
+	b, err := json.Marshal(model{Invoice: inv, Charts: m.Charts})
+	if err != nil {
+		return state.Document{}, err
+	}
+	taxes, _ := json.Marshal(inv.Taxes)
+	dir := filepath.Join(cfg.OutDir, "issued", dr.Period)
+	return state.Document{Number: number, Kind: inv.Kind, CustomerID: inv.CustomerID, Period: dr.Period,
+		IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency, Total: inv.Total.String(), Taxes: string(taxes),
+		Corrects: dr.Corrects, ContentDigest: dr.ContentDigest, Model: string(b),
+		PDFPath: filepath.Join(dir, number+".pdf"), JSONPath: filepath.Join(dir, number+".json"), XMLPath: xmlPath(dir, number, inv.EInvoice)}, nil
 }
 
 // IssuedManifestName is the manifest of a period's issued documents.
