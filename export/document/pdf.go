@@ -59,7 +59,52 @@ func render(w io.Writer, t *Text, ch *Charts, facturx []byte) (err error) {
 		}
 	}()
 	inv := &t.Invoice
-	pdf := newPage(t.fonts, t.fallback())
+	s := &sheet{pdf: newPage(t.fonts, t.fallback()), inv: inv, lang: inv.Language, places: pricing.MinorUnits(inv.Currency)}
+	if err := s.setUp(facturx); err != nil {
+		return err
+	}
+	s.header()
+	s.buyer()
+	s.lines()
+	s.totals()
+	s.notes()
+	s.charts(ch)
+	return s.output(w, facturx)
+}
+
+// sheet is one document being set: its page, its invoice, and the
+// language and decimals its texts and amounts are printed in.
+type sheet struct {
+	pdf    *page
+	inv    *pricing.Invoice
+	lang   string
+	places int32
+}
+
+// T is the text key in the document's language.
+func (s *sheet) T(key string, args ...any) string { return locale.Text(s.lang, key, args...) }
+
+// money is an amount in the document's currency and language.
+func (s *sheet) money(d decimal.Decimal) string {
+	return locale.Money(s.lang, d, s.places, s.inv.Currency)
+}
+
+// titles are the document's title and the label of its number.
+func (s *sheet) titles() (title, numberLabel string) {
+	title, numberLabel = s.T("invoice"), s.T("invoice_number")
+	if s.inv.Kind == pricing.KindCreditNote {
+		title, numberLabel = s.T("credit_note"), s.T("credit_number")
+	}
+	if s.inv.Status == pricing.StatusDraft {
+		numberLabel = s.T("draft")
+	}
+	return title, numberLabel
+}
+
+// setUp dates the document, marks a draft as such on every page, makes a
+// Factur-X document PDF/A-3, and opens the first page.
+func (s *sheet) setUp(facturx []byte) error {
+	pdf, inv := s.pdf, s.inv
 	// A draft's dates are what issuing would set the day after the
 	// period; the document's own date is the period's end either way.
 	dated := inv.IssueDate
@@ -89,26 +134,21 @@ func render(w io.Writer, t *Text, ch *Charts, facturx []byte) (err error) {
 		pdfA3(pdf.Fpdf, inv, facturx, issued)
 	}
 	pdf.SetCatalogSort(true)
-	lang := inv.Language
-	T := func(key string, args ...any) string { return locale.Text(lang, key, args...) }
-	places := pricing.MinorUnits(inv.Currency)
-	money := func(d decimal.Decimal) string { return locale.Money(lang, d, places, inv.Currency) }
-	title, numberLabel := T("invoice"), T("invoice_number")
-	if inv.Kind == pricing.KindCreditNote {
-		title, numberLabel = T("credit_note"), T("credit_number")
-	}
-	if inv.Status == pricing.StatusDraft {
-		numberLabel = T("draft")
-	}
+	title, _ := s.titles()
 	pdf.SetTitle(title+" "+inv.Number, true)
 	pdf.SetCreator("billrun", true)
 	pdf.SetMargins(18, 16, 18)
 	pdf.SetAutoPageBreak(true, 30)
 	pdf.AliasNbPages("{nb}")
-	pdf.SetFooterFunc(func() { footer(pdf, inv, T) })
+	pdf.SetFooterFunc(s.footer)
 	pdf.AddPage()
+	return nil
+}
 
-	// Issuer, top left; invoice facts, top right.
+// header sets the issuer, top left, and the document's facts, top right.
+func (s *sheet) header() {
+	pdf, inv, lang, T := s.pdf, s.inv, s.lang, s.T
+	title, numberLabel := s.titles()
 	pdf.SetFont("go", "B", 13)
 	pdf.CellFormat(100, 7, inv.Issuer.Name, "", 2, "L", false, 0, "")
 	pdf.SetFont("go", "", 9)
@@ -144,7 +184,11 @@ func render(w io.Writer, t *Text, ch *Charts, facturx []byte) (err error) {
 		pdf.CellFormat(32, 5, kv[0], "", 0, "L", false, 0, "")
 		pdf.CellFormat(45, 5, kv[1], "", 1, "R", false, 0, "")
 	}
-	// Customer block.
+}
+
+// buyer sets the customer's block.
+func (s *sheet) buyer() {
+	pdf, inv, T := s.pdf, s.inv, s.T
 	pdf.SetXY(18, 66)
 	pdf.SetFont("go", "", 8)
 	pdf.CellFormat(100, 4, T("bill_to"), "", 2, "L", false, 0, "")
@@ -158,8 +202,12 @@ func render(w io.Writer, t *Text, ch *Charts, facturx []byte) (err error) {
 		pdf.CellFormat(100, 4.5, T("vat_id")+" "+inv.Customer.VATID, "", 2, "L", false, 0, "")
 	}
 	pdf.SetY(max(pdf.GetY(), 96) + 6)
+}
 
-	// Lines: quantity × unit price = amount on every one.
+// lines sets the table of lines: quantity × unit price = amount on
+// every one.
+func (s *sheet) lines() {
+	pdf, inv, lang, T, places := s.pdf, s.inv, s.lang, s.T, s.places
 	cols := []float64{86, 20, 18, 25, 25}
 	pdf.SetFillColor(221, 228, 238)
 	pdf.SetFont("go", "B", 8.5)
@@ -187,6 +235,11 @@ func render(w io.Writer, t *Text, ch *Charts, facturx []byte) (err error) {
 		pdf.SetDrawColor(230, 230, 230)
 		pdf.Line(18, pdf.GetY(), 192, pdf.GetY())
 	}
+}
+
+// totals sets the sums: fees, usage, credit, net, each VAT, the total.
+func (s *sheet) totals() {
+	pdf, inv, lang, T, money := s.pdf, s.inv, s.lang, s.T, s.money
 	pdf.Ln(3)
 	sum := func(label string, v decimal.Decimal, strong bool) {
 		style := ""
@@ -220,6 +273,12 @@ func render(w io.Writer, t *Text, ch *Charts, facturx []byte) (err error) {
 	} else {
 		sum(T("total"), inv.Total, true)
 	}
+}
+
+// notes sets the usage summary, the notes, and what a draft is or how
+// to pay.
+func (s *sheet) notes() {
+	pdf, inv, lang, T, money := s.pdf, s.inv, s.lang, s.T, s.money
 	pdf.Ln(3)
 	if len(inv.UsageItems) > 0 {
 		pdf.SetFont("go", "B", 8.5)
@@ -248,7 +307,12 @@ func render(w io.Writer, t *Text, ch *Charts, facturx []byte) (err error) {
 			pdf.MultiCell(0, 4.5, T("payment", money(inv.Total), locale.Date(lang, inv.DueDate), b.Holder, b.IBAN, bic, inv.Number), "", "L", false)
 		}
 	}
+}
 
+// charts sets the chart page: daily traffic and uptime, when there are
+// any.
+func (s *sheet) charts(ch *Charts) {
+	pdf, inv, lang, T := s.pdf, s.inv, s.lang, s.T
 	if ch != nil && (len(ch.Daily) > 0 || len(ch.Uptime) > 0) {
 		pdf.AddPage()
 		pdf.SetFont("go", "B", 12)
@@ -267,6 +331,12 @@ func render(w io.Writer, t *Text, ch *Charts, facturx []byte) (err error) {
 			uptimeChart(pdf.Fpdf, 18, 150, 174, 80, ch)
 		}
 	}
+}
+
+// output writes the document, made Factur-X by associate when facturx
+// is given.
+func (s *sheet) output(w io.Writer, facturx []byte) error {
+	pdf := s.pdf
 	if err := pdf.Error(); err != nil {
 		return err
 	}
@@ -310,8 +380,9 @@ func addressLines(p pricing.Party, home string) []string {
 // footer prints, on every page, what §14 UStG and § 35a GmbHG want on a
 // company's business letters: the register entry, the managing directors,
 // the bank; and the page number.
-func footer(pdf *page, inv *pricing.Invoice, T func(string, ...any) string) {
-	is := inv.Issuer
+func (s *sheet) footer() {
+	pdf, T := s.pdf, s.T
+	is := s.inv.Issuer
 	parts := []string{is.Name}
 	if r := is.Register; r != nil {
 		parts = append(parts, T("register")+": "+r.Court+" "+r.Number)
