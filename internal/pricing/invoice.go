@@ -2,7 +2,9 @@ package pricing
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -191,170 +193,237 @@ func Build(b Book, p period.Period, fig Figures) ([]Invoice, []Problem) {
 	return out, problems
 }
 
-func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice, []Problem, bool) {
-	plan := b.plan(cu.Plan)
-	round := Rounding(b.Settings.Rounding)
-	places := currency.InvoicePlaces(cu.Currency)
-	lang := cu.Language
-	loc := p.Start.Location()
-	issue := p.End.In(loc)
-	inv := Invoice{
-		Number: DraftID(p.Label, cu.ID), Kind: KindInvoice, Status: StatusDraft,
-		CustomerID: cu.ID, Customer: partyOf(cu.Party), BuyerReference: cu.BuyerReference, Language: lang, EInvoice: cu.EInvoice,
-		Issuer: b.Issuer, Currency: cu.Currency, Places: places, DueDays: b.Settings.DueDays,
-		PeriodStart: p.Start.In(loc).Format("2006-01-02"),
-		PeriodEnd:   p.End.In(loc).AddDate(0, 0, -1).Format("2006-01-02"),
-		IssueDate:   issue.Format("2006-01-02"),
-		DueDate:     issue.AddDate(0, 0, b.Settings.DueDays).Format("2006-01-02"),
-		Lines:       []Line{}, UsageItems: []UsageItem{},
+// pricer prices one customer's invoice for a period, line by line; the
+// lines and the problems met on the way accumulate in it.
+type pricer struct {
+	b        Book
+	p        period.Period
+	fig      Figures
+	cu       config.Customer
+	plan     *config.Plan
+	round    Rounding
+	places   int32
+	lang     string
+	inv      Invoice
+	problems []Problem
+}
+
+// buildOne prices cu: a fee per active VPS, its usage and 95th percentile
+// above what the plan includes, its SLA credit, then the taxes. ok is
+// false when a file it needs could not be read or its tax treatment not
+// decided: the problems say why.
+func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (inv Invoice, problems []Problem, ok bool) {
+	pr := &pricer{b: b, p: p, fig: fig, cu: cu, plan: b.plan(cu.Plan), round: Rounding(b.Settings.Rounding),
+		places: currency.InvoicePlaces(cu.Currency), lang: cu.Language}
+	pr.inv = pr.empty()
+	treatment, ok := pr.blockers()
+	if !ok {
+		return pr.inv, pr.problems, false
 	}
-	var problems []Problem
-	for _, v := range cu.VPS {
-		if _, active := p.Clip(v.From, v.Until); !active {
-			continue // not this period's business
-		}
-		if e, bad := fig.Failed[v.Name]; bad {
-			problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: v.File, Problem: "invoice not drafted: " + e, Blocking: true})
-		}
-		if v.Host != "" {
-			if e, bad := fig.Failed[v.Host]; bad {
-				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, Problem: "invoice not drafted: host " + v.Host + ": " + e, Blocking: true})
-			}
-		}
-	}
-	treatment, err := tax.Decide(b.Issuer.Country, cu.Country, cu.VATID, b.Tax)
-	if err != nil { // the config's validation decided it once already
-		problems = append(problems, Problem{CustomerID: cu.ID, Problem: "invoice not drafted: " + err.Error(), Blocking: true})
-	}
-	if len(problems) > 0 {
-		return inv, problems, false
-	}
-	span := p.End.Unix() - p.Start.Unix()
-	minutes := span / 60
-	days := p.Days()
 	vpsList := append([]config.CustomerVPS(nil), cu.VPS...)
 	sort.Slice(vpsList, func(a, b int) bool { return vpsList[a].Name < vpsList[b].Name })
 	for _, v := range vpsList {
+		w, active := p.Clip(v.From, v.Until)
+		if !active {
+			continue
+		}
 		u := fig.Usage[v.Name]
-		w, ok := p.Clip(v.From, v.Until)
-		if !ok {
-			continue // not active in this period
+		fee := pr.fee(v, w)
+		pr.usage(v, u)
+		pr.p95(v, u)
+		pr.slaCredit(v, fee)
+	}
+	pr.taxes(treatment)
+	pr.perVPS()
+	return pr.inv, pr.problems, true
+}
+
+// empty is the customer's invoice without lines: who, what period, when.
+func (pr *pricer) empty() Invoice {
+	cu, p := pr.cu, pr.p
+	loc := p.Start.Location()
+	issue := p.End.In(loc)
+	return Invoice{
+		Number: DraftID(p.Label, cu.ID), Kind: KindInvoice, Status: StatusDraft,
+		CustomerID: cu.ID, Customer: partyOf(cu.Party), BuyerReference: cu.BuyerReference, Language: pr.lang, EInvoice: cu.EInvoice,
+		Issuer: pr.b.Issuer, Currency: cu.Currency, Places: pr.places, DueDays: pr.b.Settings.DueDays,
+		PeriodStart: p.Start.In(loc).Format("2006-01-02"),
+		PeriodEnd:   p.End.In(loc).AddDate(0, 0, -1).Format("2006-01-02"),
+		IssueDate:   issue.Format("2006-01-02"),
+		DueDate:     issue.AddDate(0, 0, pr.b.Settings.DueDays).Format("2006-01-02"),
+		Lines:       []Line{}, UsageItems: []UsageItem{},
+	}
+}
+
+// blockers notes what keeps the invoice from being drafted: a file of an
+// active VPS, or of its host, that could not be read, and a tax treatment
+// that cannot be decided. ok is false when there is any.
+func (pr *pricer) blockers() (treatment tax.Treatment, ok bool) {
+	cu := pr.cu
+	for _, v := range cu.VPS {
+		if _, active := pr.p.Clip(v.From, v.Until); !active {
+			continue // not this period's business
 		}
-		fee := Line{VPS: v.Name, Kind: "fee", Quantity: decimal.NewFromInt(1), Unit: locale.Text(lang, "unit_month"), UnitCode: "MON",
-			UnitPrice: plan.MonthlyFee, Amount: plan.MonthlyFee, Description: locale.Text(lang, "fee_line", plan.Name, v.Name)}
-		if active := w.Days(); plan.Prorate && active < days {
-			// prorated as days at the daily price, in whole minor units
-			daily := round.Round(plan.MonthlyFee.Div(decimal.NewFromInt(int64(days))), places)
-			fee.Quantity, fee.Unit, fee.UnitCode, fee.UnitPrice = decimal.NewFromInt(int64(active)), locale.Text(lang, "unit_day"), "DAY", daily
-			fee.Amount = daily.Mul(fee.Quantity)
-			fee.Description = locale.Text(lang, "prorated", plan.Name, v.Name, active, days,
-				locale.Date(lang, w.Start.In(loc).Format("2006-01-02")), locale.Date(lang, w.End.In(loc).AddDate(0, 0, -1).Format("2006-01-02")))
+		if e, bad := pr.fig.Failed[v.Name]; bad {
+			pr.problems = append(pr.problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: v.File, Problem: "invoice not drafted: " + e, Blocking: true})
 		}
-		inv.Lines = append(inv.Lines, fee)
-		inv.Fees = inv.Fees.Add(fee.Amount)
-		// Usage above the included quantities, metrics in name order.
-		names := make([]string, 0, len(plan.Metrics))
-		for n := range plan.Metrics {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			mp := plan.Metrics[n]
-			m, ok := u.Metrics.Get(n)
-			if !ok {
-				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, Problem: "plan prices metric " + n + ", which the report does not have"})
-				continue
-			}
-			qty, err := Convert(fromFloat(float64(m.Total)), m.Unit, mp.Unit, minutes)
-			if err != nil {
-				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, Problem: err.Error()})
-				continue
-			}
-			qty = qty.Round(3)
-			inv.UsageItems = append(inv.UsageItems, UsageItem{VPS: v.Name, Metric: n, Used: qty, Included: mp.Included, Unit: mp.Unit})
-			review := false
-			if m.Spikes > 0 {
-				review = true
-				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: u.File,
-					Problem: fmt.Sprintf("%s: %d row(s) above the metric's limit (a counter reset?) not billed: invoice flagged for review", n, m.Spikes)})
-			}
-			if cov := float64(m.Coverage); math.IsNaN(cov) || cov < b.ReviewCoverage {
-				review = true
-				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: u.File,
-					Problem: fmt.Sprintf("%s coverage %.4f below %.4f: invoice flagged for review", n, cov, b.ReviewCoverage)})
-			}
-			inv.Review = inv.Review || review
-			over := billable(qty.Sub(mp.Included), mp.Rate, places)
-			if !over.IsPositive() {
-				continue // within the allowance: the usage summary shows it
-			}
-			l := Line{VPS: v.Name, Kind: "usage", Unit: mp.Unit, UnitCode: UnitCode(mp.Unit), Quantity: over, UnitPrice: mp.Rate, Review: review,
-				Description: locale.Text(lang, "usage_line", v.Name, n, locale.Quantity(lang, mp.Included), mp.Unit),
-				Amount:      over.Mul(mp.Rate)}
-			inv.Lines = append(inv.Lines, l)
-			inv.Usage = inv.Usage.Add(l.Amount)
-		}
-		if q := plan.P95; q != nil && u.P95 != nil && !math.IsNaN(float64(p95Of(u.P95, q.Direction))) {
-			if u.P95.Coarse {
-				inv.Review = true
-				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: u.File,
-					Problem: fmt.Sprintf("p95: rows coarser than the plan's %d-second step (the period is older than the finest RRA): each stands for the steps it covers: invoice flagged for review", q.Step)})
-			}
-			mbps := fromFloat(float64(p95Of(u.P95, q.Direction))).Div(decimal.NewFromInt(1_000_000)).Round(3)
-			over := billable(mbps.Sub(q.IncludedMbps), q.RatePerMbps, places)
-			if over.IsPositive() {
-				l := Line{VPS: v.Name, Kind: "p95", Unit: "Mbps", UnitCode: "E20", Quantity: over, UnitPrice: q.RatePerMbps,
-					Description: locale.Text(lang, "p95_line", v.Name, locale.Text(lang, "p95_"+q.Direction), q.Step/60,
-						locale.Quantity(lang, mbps), locale.Quantity(lang, q.IncludedMbps)),
-					Amount: over.Mul(q.RatePerMbps)}
-				inv.Lines = append(inv.Lines, l)
-				inv.Usage = inv.Usage.Add(l.Amount)
-			}
-		}
-		// SLA credit from the host's uptime: one credit (quantity -1) of a
-		// percentage of this VPS's fee.
-		if plan.SLA != nil && v.Host != "" {
-			// minutes without uptime data move the credit either way:
-			// someone looks before the invoice goes out
-			if h := fig.Hosts[v.Host]; h != nil && h.GapMinutes > 0 {
-				how := "counted as downtime (uptime_gaps: down)"
-				if !h.GapsDown {
-					how = "left out of the uptime (uptime_gaps: ignore)"
-				}
-				inv.Review = true
-				problems = append(problems, Problem{CustomerID: cu.ID, VPS: v.Name, File: h.File,
-					Problem: fmt.Sprintf("host %s: %s minutes without uptime data %s: invoice flagged for review", v.Host,
-						strconv.FormatFloat(float64(h.GapMinutes), 'f', -1, 64), how)})
-			}
-			if h := fig.Hosts[v.Host]; h != nil && !math.IsNaN(float64(h.UptimePct)) {
-				if pct, below, ok := creditTier(plan.SLA, float64(h.UptimePct)); ok {
-					credit := round.Round(fee.Amount.Mul(pct).Div(decimal.NewFromInt(100)), places)
-					l := Line{VPS: v.Name, Kind: "sla_credit", Unit: locale.Text(lang, "unit_credit"), UnitCode: "C62", Quantity: decimal.NewFromInt(-1), UnitPrice: credit,
-						Description: locale.Text(lang, "sla_line", v.Name, locale.Quantity(lang, pct), locale.Number(lang, fee.Amount, places), v.Host,
-							locale.Number(lang, decimal.NewFromFloat(float64(h.UptimePct)), 4), locale.Quantity(lang, decimal.NewFromFloat(below))),
-						Amount: credit.Neg()}
-					inv.Lines = append(inv.Lines, l)
-					inv.Credit = inv.Credit.Add(l.Amount)
-				}
+		if v.Host != "" {
+			if e, bad := pr.fig.Failed[v.Host]; bad {
+				pr.problems = append(pr.problems, Problem{CustomerID: cu.ID, VPS: v.Name, Problem: "invoice not drafted: host " + v.Host + ": " + e, Blocking: true})
 			}
 		}
 	}
+	treatment, err := tax.Decide(pr.b.Issuer.Country, cu.Country, cu.VATID, pr.b.Tax)
+	if err != nil { // the config's validation decided it once already
+		pr.problems = append(pr.problems, Problem{CustomerID: cu.ID, Problem: "invoice not drafted: " + err.Error(), Blocking: true})
+	}
+	return treatment, len(pr.problems) == 0
+}
+
+// fee adds the plan's monthly fee for v, active in w: a whole month, or,
+// when the plan prorates and v was active fewer days, those days at the
+// daily price in whole minor units.
+func (pr *pricer) fee(v config.CustomerVPS, w period.Period) Line {
+	plan, lang, loc := pr.plan, pr.lang, pr.p.Start.Location()
+	fee := Line{VPS: v.Name, Kind: "fee", Quantity: decimal.NewFromInt(1), Unit: locale.Text(lang, "unit_month"), UnitCode: "MON",
+		UnitPrice: plan.MonthlyFee, Amount: plan.MonthlyFee, Description: locale.Text(lang, "fee_line", plan.Name, v.Name)}
+	if active, days := w.Days(), pr.p.Days(); plan.Prorate && active < days {
+		daily := pr.round.Round(plan.MonthlyFee.Div(decimal.NewFromInt(int64(days))), pr.places)
+		fee.Quantity, fee.Unit, fee.UnitCode, fee.UnitPrice = decimal.NewFromInt(int64(active)), locale.Text(lang, "unit_day"), "DAY", daily
+		fee.Amount = daily.Mul(fee.Quantity)
+		fee.Description = locale.Text(lang, "prorated", plan.Name, v.Name, active, days,
+			locale.Date(lang, w.Start.In(loc).Format("2006-01-02")), locale.Date(lang, w.End.In(loc).AddDate(0, 0, -1).Format("2006-01-02")))
+	}
+	pr.inv.Lines = append(pr.inv.Lines, fee)
+	pr.inv.Fees = pr.inv.Fees.Add(fee.Amount)
+	return fee
+}
+
+// usage adds, for each metric the plan prices (in name order), the usage
+// summary's item and a line for what is above the included quantity;
+// spikes and low coverage flag the invoice for review.
+func (pr *pricer) usage(v config.CustomerVPS, u *report.VPSUsage) {
+	names := slices.Sorted(maps.Keys(pr.plan.Metrics))
+	minutes := (pr.p.End.Unix() - pr.p.Start.Unix()) / 60
+	for _, n := range names {
+		mp := pr.plan.Metrics[n]
+		m, ok := u.Metrics.Get(n)
+		if !ok {
+			pr.problem(v, "", "plan prices metric "+n+", which the report does not have")
+			continue
+		}
+		qty, err := Convert(fromFloat(float64(m.Total)), m.Unit, mp.Unit, minutes)
+		if err != nil {
+			pr.problem(v, "", err.Error())
+			continue
+		}
+		qty = qty.Round(3)
+		pr.inv.UsageItems = append(pr.inv.UsageItems, UsageItem{VPS: v.Name, Metric: n, Used: qty, Included: mp.Included, Unit: mp.Unit})
+		review := false
+		if m.Spikes > 0 {
+			review = true
+			pr.problem(v, u.File, fmt.Sprintf("%s: %d row(s) above the metric's limit (a counter reset?) not billed: invoice flagged for review", n, m.Spikes))
+		}
+		if cov := float64(m.Coverage); math.IsNaN(cov) || cov < pr.b.ReviewCoverage {
+			review = true
+			pr.problem(v, u.File, fmt.Sprintf("%s coverage %.4f below %.4f: invoice flagged for review", n, cov, pr.b.ReviewCoverage))
+		}
+		pr.inv.Review = pr.inv.Review || review
+		over := billable(qty.Sub(mp.Included), mp.Rate, pr.places)
+		if !over.IsPositive() {
+			continue // within the allowance: the usage summary shows it
+		}
+		l := Line{VPS: v.Name, Kind: "usage", Unit: mp.Unit, UnitCode: UnitCode(mp.Unit), Quantity: over, UnitPrice: mp.Rate, Review: review,
+			Description: locale.Text(pr.lang, "usage_line", v.Name, n, locale.Quantity(pr.lang, mp.Included), mp.Unit),
+			Amount:      over.Mul(mp.Rate)}
+		pr.inv.Lines = append(pr.inv.Lines, l)
+		pr.inv.Usage = pr.inv.Usage.Add(l.Amount)
+	}
+}
+
+// p95 adds a line for the 95th percentile of bandwidth above the plan's
+// included Mbps; rows coarser than the plan's step flag the invoice.
+func (pr *pricer) p95(v config.CustomerVPS, u *report.VPSUsage) {
+	q := pr.plan.P95
+	if q == nil || u.P95 == nil || math.IsNaN(float64(p95Of(u.P95, q.Direction))) {
+		return
+	}
+	if u.P95.Coarse {
+		pr.inv.Review = true
+		pr.problem(v, u.File, fmt.Sprintf("p95: rows coarser than the plan's %d-second step (the period is older than the finest RRA): each stands for the steps it covers: invoice flagged for review", q.Step))
+	}
+	mbps := fromFloat(float64(p95Of(u.P95, q.Direction))).Div(decimal.NewFromInt(1_000_000)).Round(3)
+	over := billable(mbps.Sub(q.IncludedMbps), q.RatePerMbps, pr.places)
+	if !over.IsPositive() {
+		return
+	}
+	l := Line{VPS: v.Name, Kind: "p95", Unit: "Mbps", UnitCode: "E20", Quantity: over, UnitPrice: q.RatePerMbps,
+		Description: locale.Text(pr.lang, "p95_line", v.Name, locale.Text(pr.lang, "p95_"+q.Direction), q.Step/60,
+			locale.Quantity(pr.lang, mbps), locale.Quantity(pr.lang, q.IncludedMbps)),
+		Amount: over.Mul(q.RatePerMbps)}
+	pr.inv.Lines = append(pr.inv.Lines, l)
+	pr.inv.Usage = pr.inv.Usage.Add(l.Amount)
+}
+
+// slaCredit adds the SLA credit from v's host's uptime: one credit
+// (quantity -1) of a percentage of v's fee. Minutes without uptime data
+// move the credit either way, so they flag the invoice for review.
+func (pr *pricer) slaCredit(v config.CustomerVPS, fee Line) {
+	h := pr.fig.Hosts[v.Host]
+	if pr.plan.SLA == nil || v.Host == "" || h == nil {
+		return
+	}
+	lang := pr.lang
+	if h.GapMinutes > 0 {
+		how := "counted as downtime (uptime_gaps: down)"
+		if !h.GapsDown {
+			how = "left out of the uptime (uptime_gaps: ignore)"
+		}
+		pr.inv.Review = true
+		pr.problem(v, h.File, fmt.Sprintf("host %s: %s minutes without uptime data %s: invoice flagged for review", v.Host,
+			strconv.FormatFloat(float64(h.GapMinutes), 'f', -1, 64), how))
+	}
+	if math.IsNaN(float64(h.UptimePct)) {
+		return
+	}
+	pct, below, ok := creditTier(pr.plan.SLA, float64(h.UptimePct))
+	if !ok {
+		return
+	}
+	credit := pr.round.Round(fee.Amount.Mul(pct).Div(decimal.NewFromInt(100)), pr.places)
+	l := Line{VPS: v.Name, Kind: "sla_credit", Unit: locale.Text(lang, "unit_credit"), UnitCode: "C62", Quantity: decimal.NewFromInt(-1), UnitPrice: credit,
+		Description: locale.Text(lang, "sla_line", v.Name, locale.Quantity(lang, pct), locale.Number(lang, fee.Amount, pr.places), v.Host,
+			locale.Number(lang, decimal.NewFromFloat(float64(h.UptimePct)), 4), locale.Quantity(lang, decimal.NewFromFloat(below))),
+		Amount: credit.Neg()}
+	pr.inv.Lines = append(pr.inv.Lines, l)
+	pr.inv.Credit = pr.inv.Credit.Add(l.Amount)
+}
+
+// taxes adds up the lines and taxes the sum, rounded once, with the
+// treatment's note.
+func (pr *pricer) taxes(treatment tax.Treatment) {
+	inv := &pr.inv
 	for _, l := range inv.Lines {
 		inv.Subtotal = inv.Subtotal.Add(l.Amount)
 	}
 	tl := TaxLine{Category: treatment.Category, Rate: treatment.Rate, Taxable: inv.Subtotal, Reason: treatment.Reason,
-		Tax: round.Round(inv.Subtotal.Mul(treatment.Rate), places)}
+		Tax: pr.round.Round(inv.Subtotal.Mul(treatment.Rate), pr.places)}
 	switch treatment.Category {
 	case tax.ReverseCharge:
-		tl.Note = locale.Text(lang, "reverse_short")
-		inv.Notes = append(inv.Notes, locale.Text(lang, "reverse_charge"))
+		tl.Note = locale.Text(pr.lang, "reverse_short")
+		inv.Notes = append(inv.Notes, locale.Text(pr.lang, "reverse_charge"))
 	case tax.NotSubject:
-		tl.Note = locale.Text(lang, "not_subject_short")
-		inv.Notes = append(inv.Notes, locale.Text(lang, "not_subject", b.Issuer.Country))
+		tl.Note = locale.Text(pr.lang, "not_subject_short")
+		inv.Notes = append(inv.Notes, locale.Text(pr.lang, "not_subject", pr.b.Issuer.Country))
 	}
 	inv.Taxes = []TaxLine{tl}
 	inv.Total = inv.Subtotal.Add(tl.Tax)
-	var weights []decimal.Decimal
+}
+
+// perVPS shares the invoice out by VPS: each VPS's lines, and the tax
+// allocated by largest remainder so the shares add up exactly.
+func (pr *pricer) perVPS() {
+	inv := &pr.inv
 	for _, l := range inv.Lines {
 		if n := len(inv.PerVPS); n == 0 || inv.PerVPS[n-1].VPS != l.VPS {
 			inv.PerVPS = append(inv.PerVPS, VPSTotal{VPS: l.VPS})
@@ -362,12 +431,13 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice
 		t := &inv.PerVPS[len(inv.PerVPS)-1]
 		t.Net = t.Net.Add(l.Amount)
 	}
+	var weights []decimal.Decimal
 	for _, t := range inv.PerVPS {
 		weights = append(weights, decimal.Max(t.Net, decimal.Zero))
 	}
-	shares, err := Allocate(tl.Tax, weights, places)
+	shares, err := Allocate(inv.Taxes[0].Tax, weights, pr.places)
 	if err != nil {
-		problems = append(problems, Problem{CustomerID: cu.ID, Problem: "tax allocation: " + err.Error()})
+		pr.problems = append(pr.problems, Problem{CustomerID: pr.cu.ID, Problem: "tax allocation: " + err.Error()})
 	}
 	for i := range inv.PerVPS {
 		if shares != nil {
@@ -375,7 +445,11 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (Invoice
 		}
 		inv.PerVPS[i].Gross = inv.PerVPS[i].Net.Add(inv.PerVPS[i].Tax)
 	}
-	return inv, problems, true
+}
+
+// problem notes a problem with v's figures (from file, when known).
+func (pr *pricer) problem(v config.CustomerVPS, file, text string) {
+	pr.problems = append(pr.problems, Problem{CustomerID: pr.cu.ID, VPS: v.Name, File: file, Problem: text})
 }
 
 // billable is a quantity above the allowance as it is billed: rounded
