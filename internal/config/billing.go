@@ -193,9 +193,52 @@ const (
 // validCurrency says whether s is an ISO 4217 code.
 func validCurrency(s string) bool { return currency.Known(s) }
 
-// validateBilling checks the billing sections; VPS names must not clash
-// with the top-level vps list (seen).
+// validateBilling checks the billing sections, filling in their
+// defaults; VPS names must not clash with the top-level vps list (seen).
 func (c *Config) validateBilling(seen map[string]bool) error {
+	if err := c.checkInvoiceSettings(); err != nil {
+		return err
+	}
+	// An invoice must name its issuer, with address and VAT ID (Directive
+	// 2006/112/EC art. 226 (3), (5)): without them billrun would issue
+	// documents that are not invoices.
+	if len(c.Customers) > 0 {
+		if err := c.checkIssuer(); err != nil {
+			return err
+		}
+	}
+	if err := c.checkTax(); err != nil {
+		return err
+	}
+	plans := map[string]bool{}
+	c.plans = plans
+	for i := range c.Plans {
+		p := &c.Plans[i]
+		if !validID(p.ID, 64) || plans[p.ID] {
+			return fmt.Errorf("plans[%d].id: invalid or duplicate id %q", i, p.ID)
+		}
+		plans[p.ID] = true
+		if err := checkPlan(i, p); err != nil {
+			return err
+		}
+	}
+	ids := map[string]bool{}
+	for i := range c.Customers {
+		cu := &c.Customers[i]
+		if ids[cu.ID] {
+			return fmt.Errorf("customers[%d].id: invalid or duplicate id %q", i, cu.ID)
+		}
+		ids[cu.ID] = true
+		if err := c.checkCustomer(i, cu, seen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkInvoiceSettings checks how invoices are numbered, rounded, dated
+// and issued, and when they are flagged, filling in the defaults.
+func (c *Config) checkInvoiceSettings() error {
 	if c.Invoice.NumberPrefix == "" {
 		c.Invoice.NumberPrefix = "INV-"
 	}
@@ -244,14 +287,11 @@ func (c *Config) validateBilling(seen map[string]bool) error {
 	} else if *c.ReviewCoverage < 0 || *c.ReviewCoverage > 1 {
 		return fmt.Errorf("review_coverage: %v is not in [0, 1]", *c.ReviewCoverage)
 	}
-	// An invoice must name its issuer, with address and VAT ID (Directive
-	// 2006/112/EC art. 226 (3), (5)): without them billrun would issue
-	// documents that are not invoices.
-	if len(c.Customers) > 0 {
-		if err := c.checkIssuer(); err != nil {
-			return err
-		}
-	}
+	return nil
+}
+
+// checkTax checks the VAT rates.
+func (c *Config) checkTax() error {
 	if c.Tax.Rate.IsNegative() || c.Tax.Rate.GreaterThan(decimal.NewFromInt(1)) {
 		return fmt.Errorf("tax.rate: %s is not in [0, 1] (0.19 for 19 %%)", c.Tax.Rate)
 	}
@@ -263,62 +303,47 @@ func (c *Config) validateBilling(seen map[string]bool) error {
 			return fmt.Errorf("tax.consumer_rates.%s: %s is not in [0, 1]", cc, r)
 		}
 	}
-	plans := map[string]bool{}
-	c.plans = plans
-	for i := range c.Plans {
-		p := &c.Plans[i]
-		if !validID(p.ID, 64) || plans[p.ID] {
-			return fmt.Errorf("plans[%d].id: invalid or duplicate id %q", i, p.ID)
-		}
-		plans[p.ID] = true
-		if p.Name == "" {
-			p.Name = p.ID
-		}
-		if p.MonthlyFee.IsNegative() {
-			return fmt.Errorf("plans[%d].monthly_fee (%s): must be >= 0", i, p.ID)
-		}
-		for name, m := range p.Metrics {
-			if m.Unit == "" || m.Included.IsNegative() || m.Rate.IsNegative() {
-				return fmt.Errorf("plans[%d].metrics.%s: unit required, included and rate must be >= 0", i, name)
-			}
-		}
-		if q := p.P95; q != nil {
-			switch q.Direction {
-			case "":
-				q.Direction = "max"
-			case "in", "out", "max", "sum":
-			default:
-				return fmt.Errorf("plans[%d].p95.direction: %q is not in, out, max or sum", i, q.Direction)
-			}
-			if q.Step == 0 {
-				// the seed's 10-minute RRA covers a whole month (its
-				// 1-minute one ten days), so a month's p95 at 600 s is
-				// the same whichever rows are read
-				q.Step = 600
-			}
-			// steps that divide the hour keep every step inside one hour,
-			// whatever the zone (the minute RRA's rows are whole minutes)
-			if q.Step < 60 || q.Step > 3600 || 3600%q.Step != 0 || q.Step%60 != 0 {
-				return fmt.Errorf("plans[%d].p95.step: %d is not a whole number of minutes that divides the hour (60, 300, 600, 900, 3600, …)", i, q.Step)
-			}
-		}
-		if p.SLA != nil {
-			for j, t := range p.SLA.Credits {
-				if t.Below <= 0 || t.Below > 100 || t.Percent.IsNegative() || t.Percent.GreaterThan(decimal.NewFromInt(100)) {
-					return fmt.Errorf("plans[%d].sla.credits[%d]: below in (0, 100], percent in [0, 100]", i, j)
-				}
-			}
+	return nil
+}
+
+// checkPlan checks plans[i], filling in its defaults.
+func checkPlan(i int, p *Plan) error {
+	if p.Name == "" {
+		p.Name = p.ID
+	}
+	if p.MonthlyFee.IsNegative() {
+		return fmt.Errorf("plans[%d].monthly_fee (%s): must be >= 0", i, p.ID)
+	}
+	for name, m := range p.Metrics {
+		if m.Unit == "" || m.Included.IsNegative() || m.Rate.IsNegative() {
+			return fmt.Errorf("plans[%d].metrics.%s: unit required, included and rate must be >= 0", i, name)
 		}
 	}
-	ids := map[string]bool{}
-	for i := range c.Customers {
-		cu := &c.Customers[i]
-		if ids[cu.ID] {
-			return fmt.Errorf("customers[%d].id: invalid or duplicate id %q", i, cu.ID)
+	if q := p.P95; q != nil {
+		switch q.Direction {
+		case "":
+			q.Direction = "max"
+		case "in", "out", "max", "sum":
+		default:
+			return fmt.Errorf("plans[%d].p95.direction: %q is not in, out, max or sum", i, q.Direction)
 		}
-		ids[cu.ID] = true
-		if err := c.checkCustomer(i, cu, seen); err != nil {
-			return err
+		if q.Step == 0 {
+			// the seed's 10-minute RRA covers a whole month (its
+			// 1-minute one ten days), so a month's p95 at 600 s is
+			// the same whichever rows are read
+			q.Step = 600
+		}
+		// steps that divide the hour keep every step inside one hour,
+		// whatever the zone (the minute RRA's rows are whole minutes)
+		if q.Step < 60 || q.Step > 3600 || 3600%q.Step != 0 || q.Step%60 != 0 {
+			return fmt.Errorf("plans[%d].p95.step: %d is not a whole number of minutes that divides the hour (60, 300, 600, 900, 3600, …)", i, q.Step)
+		}
+	}
+	if p.SLA != nil {
+		for j, t := range p.SLA.Credits {
+			if t.Below <= 0 || t.Below > 100 || t.Percent.IsNegative() || t.Percent.GreaterThan(decimal.NewFromInt(100)) {
+				return fmt.Errorf("plans[%d].sla.credits[%d]: below in (0, 100], percent in [0, 100]", i, j)
+			}
 		}
 	}
 	return nil

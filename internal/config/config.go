@@ -280,7 +280,48 @@ func Parse(b []byte, dir string) (*Config, error) {
 	return c, nil
 }
 
+// validate checks the config read from dir, filling in the defaults and
+// resolving its file names.
 func (c *Config) validate(dir string) error {
+	if err := c.checkReports(dir); err != nil {
+		return err
+	}
+	if err := c.checkHosts(); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for i := range c.VPS {
+		v := &c.VPS[i]
+		if seen[v.Name] {
+			return fmt.Errorf("vps[%d].name: invalid or duplicate name %q", i, v.Name)
+		}
+		if err := c.checkVPS(i, v); err != nil {
+			return err
+		}
+		seen[v.Name] = true
+	}
+	if err := c.validateBilling(seen); err != nil {
+		return err
+	}
+	if c.Inventory != "" {
+		c.Inventory = inventoryPath(c.Inventory, dir)
+		if err := c.readInventory(c.Inventory, seen); err != nil {
+			return err
+		}
+	}
+	if err := c.checkSchedule(); err != nil {
+		return err
+	}
+	if err := c.checkPaths(dir); err != nil {
+		return err
+	}
+	slices.SortStableFunc(c.VPS, func(a, b VPS) int { return strings.Compare(a.Name, b.Name) })
+	return nil
+}
+
+// checkReports checks what the figures are computed in and from: the
+// zone, the RRD directory, the uptime settings and the metrics.
+func (c *Config) checkReports(dir string) error {
 	if c.Timezone == "" {
 		c.Timezone = "UTC"
 	}
@@ -305,9 +346,11 @@ func (c *Config) validate(dir string) error {
 	if c.UptimeThreshold != nil && (*c.UptimeThreshold <= 0 || *c.UptimeThreshold > 100) {
 		return fmt.Errorf("uptime_threshold: %v is not in (0, 100]", *c.UptimeThreshold)
 	}
-	if err := c.checkMetrics(); err != nil {
-		return err
-	}
+	return c.checkMetrics()
+}
+
+// checkHosts checks the hosts and resolves their uptime files.
+func (c *Config) checkHosts() error {
 	hosts := map[string]bool{}
 	c.hosts = hosts
 	c.remote = map[string]string{}
@@ -332,26 +375,12 @@ func (c *Config) validate(dir string) error {
 			return fmt.Errorf("hosts[%d].file: %v", i, err)
 		}
 	}
-	seen := map[string]bool{}
-	for i := range c.VPS {
-		v := &c.VPS[i]
-		if seen[v.Name] {
-			return fmt.Errorf("vps[%d].name: invalid or duplicate name %q", i, v.Name)
-		}
-		if err := c.checkVPS(i, v); err != nil {
-			return err
-		}
-		seen[v.Name] = true
-	}
-	if err := c.validateBilling(seen); err != nil {
-		return err
-	}
-	if c.Inventory != "" {
-		c.Inventory = inventoryPath(c.Inventory, dir)
-		if err := c.readInventory(c.Inventory, seen); err != nil {
-			return err
-		}
-	}
+	return nil
+}
+
+// checkSchedule checks when the scheduled runs fire and how far back
+// they catch up.
+func (c *Config) checkSchedule() error {
 	if c.Lookback == 0 {
 		c.Lookback = 3
 	}
@@ -364,6 +393,12 @@ func (c *Config) validate(dir string) error {
 	if _, err := cron.ParseStandard(c.Schedule); err != nil {
 		return fmt.Errorf("schedule: %q: %v", c.Schedule, err)
 	}
+	return nil
+}
+
+// checkPaths resolves the state and output directories and the invoice
+// font against dir, and checks that the font is one.
+func (c *Config) checkPaths(dir string) error {
 	for _, d := range []*string{&c.StateDir, &c.OutDir, &c.Invoice.Font} {
 		if *d != "" && !filepath.IsAbs(*d) {
 			*d = filepath.Join(dir, *d)
@@ -380,7 +415,6 @@ func (c *Config) validate(dir string) error {
 			return fmt.Errorf("invoice.font: %s is not a TrueType font: %v", c.Invoice.Font, err)
 		}
 	}
-	slices.SortStableFunc(c.VPS, func(a, b VPS) int { return strings.Compare(a.Name, b.Name) })
 	return nil
 }
 
