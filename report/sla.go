@@ -102,98 +102,118 @@ func SLA(ctx context.Context, hosts []Source, p period.Period, threshold float64
 // each day's over the whole day, and unknown rows are degraded runs of
 // 0 %), and their minutes are downtime. The file is opened with opt.Open.
 func HostUptime(s Source, p period.Period, threshold float64, opt Options) (*HostSLA, error) {
-	gapsDown := opt.GapsDown
 	f, parts, err := openPlanned(s, p, opt)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	h := f.Header()
-	start, end := p.Start.Unix(), p.End.Unix()
 	col, err := appendDSIndex(nil, h, []string{UptimeDS})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.File, err)
 	}
-	days := dayStarts(p)
-	daySum := make([]sum, len(days))
-	dayCov := make([]int64, len(days))
-	var weighted, down sum
-	var covered int64
-	var deg []Degraded
-	open := false
-	err = readParts(f, parts, func(r row) {
-		v := r.vals[col[0]]
-		if math.IsNaN(v) {
-			if !gapsDown {
-				open = false
-				return
-			}
-			v = 0 // a gap counted as down: no coverage, but a degraded run
-		} else {
-			covered += r.overlap
-			weighted.add(v * float64(r.overlap))
-			down.add((100 - v) / 100 * float64(r.overlap) / 60)
-			spread(days, end, r.lo, r.hi, func(i int, o int64) {
-				daySum[i].add(v * float64(o))
-				dayCov[i] += o
-			})
-		}
-		if v < threshold {
-			if open && deg[len(deg)-1].to == r.lo {
-				d := &deg[len(deg)-1]
-				d.to = r.hi
-				d.MinPct = Num(math.Min(float64(d.MinPct), v))
-			} else {
-				deg = append(deg, Degraded{from: r.lo, to: r.hi, MinPct: Num(v)})
-			}
-			open = true
-		} else {
-			open = false
-		}
-	})
-	if err != nil {
+	u := newUptime(p, threshold, opt.GapsDown)
+	if err := readParts(f, parts, func(r row) { u.add(r, r.vals[col[0]]) }); err != nil {
 		return nil, fmt.Errorf("%s: %w", s.File, err)
 	}
-	loc := p.Start.Location()
-	for i := range deg {
-		deg[i].Start = time.Unix(deg[i].from, 0).In(loc).Format(time.RFC3339)
-		deg[i].End = time.Unix(deg[i].to, 0).In(loc).Format(time.RFC3339)
+	hs := u.figures(p)
+	hs.Name, hs.File, hs.RRA, hs.LastUpdate = s.Name, s.File, parts, h.LastUpdate
+	return hs, nil
+}
+
+// uptime accumulates a host's rows over a period: the weighted sums of
+// the whole period and of each day, and the degraded runs.
+type uptime struct {
+	threshold      float64
+	gapsDown       bool
+	end            int64
+	days           []int64 // each day's first second
+	daySum         []sum
+	dayCov         []int64
+	weighted, down sum
+	covered        int64
+	deg            []Degraded
+	open           bool // the last row was below the threshold
+}
+
+func newUptime(p period.Period, threshold float64, gapsDown bool) *uptime {
+	days := dayStarts(p)
+	return &uptime{threshold: threshold, gapsDown: gapsDown, end: p.End.Unix(), days: days,
+		daySum: make([]sum, len(days)), dayCov: make([]int64, len(days))}
+}
+
+// add counts row r, whose value is v (NaN: unknown).
+func (u *uptime) add(r row, v float64) {
+	if math.IsNaN(v) {
+		if !u.gapsDown {
+			u.open = false
+			return
+		}
+		v = 0 // a gap counted as down: no coverage, but a degraded run
+	} else {
+		u.covered += r.overlap
+		u.weighted.add(v * float64(r.overlap))
+		u.down.add((100 - v) / 100 * float64(r.overlap) / 60)
+		spread(u.days, u.end, r.lo, r.hi, func(i int, o int64) {
+			u.daySum[i].add(v * float64(o))
+			u.dayCov[i] += o
+		})
 	}
-	span := end - start
-	gap := float64(span-covered) / 60
-	hs := &HostSLA{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate,
-		UptimePct: Num(math.NaN()), DowntimeMinutes: Num(down.value()), GapMinutes: Num(gap), GapsDown: gapsDown,
-		Coverage: Num(float64(covered) / float64(span)), Degraded: deg}
+	if v >= u.threshold {
+		u.open = false
+		return
+	}
+	if n := len(u.deg); u.open && u.deg[n-1].to == r.lo {
+		d := &u.deg[n-1]
+		d.to = r.hi
+		d.MinPct = Num(math.Min(float64(d.MinPct), v))
+	} else {
+		u.deg = append(u.deg, Degraded{from: r.lo, to: r.hi, MinPct: Num(v)})
+	}
+	u.open = true
+}
+
+// figures are the host's figures for p from what was added: the mean is
+// over what is known, or with gapsDown over it all, the gaps adding
+// nothing up.
+func (u *uptime) figures(p period.Period) *HostSLA {
+	loc := p.Start.Location()
+	for i := range u.deg {
+		u.deg[i].Start = time.Unix(u.deg[i].from, 0).In(loc).Format(time.RFC3339)
+		u.deg[i].End = time.Unix(u.deg[i].to, 0).In(loc).Format(time.RFC3339)
+	}
+	span := u.end - p.Start.Unix()
+	gap := float64(span-u.covered) / 60
+	hs := &HostSLA{UptimePct: Num(math.NaN()), DowntimeMinutes: Num(u.down.value()), GapMinutes: Num(gap), GapsDown: u.gapsDown,
+		Coverage: Num(float64(u.covered) / float64(span)), Degraded: u.deg}
 	if hs.Degraded == nil {
 		hs.Degraded = []Degraded{}
 	}
-	// the mean is over what is known, or with gapsDown over it all, the
-	// gaps adding nothing up
 	over := func(known, all int64) float64 {
-		if gapsDown {
+		if u.gapsDown {
 			return float64(all)
 		}
 		return float64(known)
 	}
-	if gapsDown {
-		hs.DowntimeMinutes = Num(down.value() + gap)
+	if u.gapsDown {
+		hs.DowntimeMinutes = Num(u.down.value() + gap)
 	}
-	if d := over(covered, span); d > 0 {
-		hs.UptimePct = Num(weighted.value() / d)
+	if d := over(u.covered, span); d > 0 {
+		hs.UptimePct = Num(u.weighted.value() / d)
 	}
-	daily := make([]float64, len(days))
-	for i := range days {
+	daily := make([]float64, len(u.days))
+	for i := range u.days {
 		daily[i] = math.NaN()
-		dayEnd := end
-		if i+1 < len(days) {
-			dayEnd = days[i+1]
+		dayEnd := u.end
+		if i+1 < len(u.days) {
+			dayEnd = u.days[i+1]
 		}
-		if d := over(dayCov[i], dayEnd-days[i]); d > 0 {
-			daily[i] = daySum[i].value() / d
+		if d := over(u.dayCov[i], dayEnd-u.days[i]); d > 0 {
+			daily[i] = u.daySum[i].value() / d
 		}
 	}
-	hs.Daily = dailySeries(days, daily, threshold, loc)
-	return hs, nil
+	hs.Daily = dailySeries(u.days, daily, u.threshold, loc)
+	return hs
 }
 
 // dayStarts lists the starts of the calendar days of p in its zone.
