@@ -25,6 +25,7 @@ import (
 	"github.com/billrun/billrun/internal/rrdwrite"
 
 	"github.com/billrun/billrun/rrdfetch"
+	"github.com/rogpeppe/go-internal/diff"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -56,19 +57,7 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Fatalf("%v (run go test ./report -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < max(len(gl), len(wl)); i++ {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("%s differs at line %d:\n  want %s\n  got  %s", path, i+1, w, g)
-			}
-		}
+		t.Fatalf("%s differs:\n%s", path, diff.Diff(path, want, "got", got))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/billrun/billrun/rrdfetch"
+	"github.com/rogpeppe/go-internal/diff"
 )
 
 // needRRDtool returns the rrdtool binary. In CI (CI set) its absence is a
@@ -154,7 +155,7 @@ func TestDifferential(t *testing.T) {
 				got.WriteString(l.String() + "\n")
 			}
 			if got.String() != want {
-				t.Errorf("info differs\n%s\n%s", lineDiff(want, got.String()), repro())
+				t.Errorf("info differs\n%s\n%s", diff.Diff("rrdtool", []byte(want), "rrdfetch", []byte(got.String())), repro())
 			}
 			last := f.Header().LastUpdate
 			compared, refused := 0, 0
@@ -212,33 +213,9 @@ func TestDifferential(t *testing.T) {
 					t.Fatal(err)
 				}
 				if buf.String() != want {
-					t.Fatalf("window %d: %s differs\n%s\n%s", w, cmd, lineDiff(want, buf.String()), repro())
+					t.Fatalf("window %d: %s differs\n%s\n%s", w, cmd, diff.Diff("rrdtool", []byte(want), "rrdfetch", buf.Bytes()), repro())
 				}
 			}
 		})
 	}
-}
-
-// lineDiff shows the first differing lines.
-func lineDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	shown := 0
-	for i := 0; i < max(len(wl), len(gl)) && shown < 6; i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			fmt.Fprintf(&b, "line %d:\n  rrdtool:  %q\n  rrdfetch: %q\n", i+1, w, g)
-			shown++
-		}
-	}
-	if len(wl) != len(gl) {
-		fmt.Fprintf(&b, "rrdtool printed %d lines, rrdfetch %d\n", len(wl), len(gl))
-	}
-	return b.String()
 }

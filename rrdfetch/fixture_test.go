@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/diff"
 )
 
 var update = flag.Bool("update", false, "regenerate testdata expectations with the installed rrdtool and rebuild the hand-made layout fixtures")
@@ -115,12 +117,12 @@ func TestFixtures(t *testing.T) {
 			for i, l := range lines {
 				want := readFile(t, filepath.Join(dir, "expected", fmt.Sprintf("%02d.txt", i)))
 				if got := fetchText(t, f, l); got != want {
-					t.Errorf("fetch %s: differs from rrdtool's output\n%s", l, firstDiff(want, got))
+					t.Errorf("fetch %s: differs from rrdtool's output\n%s", l, diff.Diff("rrdtool", []byte(want), "rrdfetch", []byte(got)))
 				}
 			}
 			want := readFile(t, filepath.Join(dir, "info.txt"))
 			if got := infoText(f.Header(), "file.rrd"); got != want {
-				t.Errorf("info differs from rrdtool's\n%s", firstDiff(want, got))
+				t.Errorf("info differs from rrdtool's\n%s", diff.Diff("rrdtool", []byte(want), "rrdfetch", []byte(got)))
 			}
 		})
 	}
@@ -173,7 +175,7 @@ func TestForeignLayouts(t *testing.T) {
 			for i, l := range lines {
 				want := readFile(t, filepath.Join(src, "expected", fmt.Sprintf("%02d.txt", i)))
 				if got := fetchText(t, f, l); got != want {
-					t.Errorf("fetch %s differs\n%s", l, firstDiff(want, got))
+					t.Errorf("fetch %s differs\n%s", l, diff.Diff("rrdtool", []byte(want), "rrdfetch", []byte(got)))
 				}
 			}
 			// info agrees except for the lines that describe the layout.
@@ -189,7 +191,7 @@ func TestForeignLayouts(t *testing.T) {
 				return strings.Join(keep, "\n")
 			}
 			if skip(got) != skip(want) {
-				t.Errorf("info differs\n%s", firstDiff(skip(want), skip(got)))
+				t.Errorf("info differs\n%s", diff.Diff("rrdtool", []byte(skip(want)), "rrdfetch", []byte(skip(got))))
 			}
 			if f.Header().VersionString != fl.version {
 				t.Errorf("version %s, want %s", f.Header().VersionString, fl.version)
@@ -374,23 +376,6 @@ func readFileBytes(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-func firstDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < max(len(wl), len(gl)); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("line %d:\n  want %q\n  got  %q", i+1, w, g)
-		}
-	}
-	return "(same lines)"
 }
 
 func errorsAs(err error, target **FormatError) bool {

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"errors"
-
 	"context"
+	"errors"
 	"flag"
 	"fmt"
-	"github.com/billrun/billrun/internal/einvoicecheck"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,9 +12,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
+	"github.com/billrun/billrun/internal/einvoicecheck"
+	"github.com/rogpeppe/go-internal/diff"
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestMain(m *testing.M) {
@@ -100,26 +99,8 @@ func cmdGolden(ts *testscript.TestScript, neg bool, args []string) {
 	want, err := os.ReadFile(path)
 	ts.Check(err)
 	if got != string(want) {
-		ts.Fatalf("%s differs from %s (go test ./cmd/billrun -run TestScript -update rewrites it):\n%s", args[0], path, firstDiff(string(want), got))
+		ts.Fatalf("%s differs from %s (go test ./cmd/billrun -run TestScript -update rewrites it):\n%s", args[0], path, diff.Diff(path, want, args[0], []byte(got)))
 	}
-}
-
-// firstDiff shows the first line where got differs from want.
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\n want %q\n got  %q", i+1, a, b)
-		}
-	}
-	return "(same lines)"
 }
 
 // cmdXLSXCells: xlsxcells FILE prints every non-empty cell of every sheet,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/report"
+	"github.com/rogpeppe/go-internal/diff"
 	"github.com/shopspring/decimal"
 )
 
@@ -212,13 +213,7 @@ func TestGoldenInvoices(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := range min(len(gl), len(wl)) {
-			if gl[i] != wl[i] {
-				t.Fatalf("%s line %d:\n want %s\n got  %s", path, i+1, wl[i], gl[i])
-			}
-		}
-		t.Fatalf("%s: length differs", path)
+		t.Fatalf("%s differs:\n%s", path, diff.Diff(path, want, "got", got))
 	}
 	// Invariants, whatever the golden says.
 	if len(invs) != 3 {

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/diff"
 )
 
 func needRRDtool(t testing.TB) {
@@ -137,7 +139,7 @@ func TestAgainstRRDtool(t *testing.T) {
 			compare := func(stage string) {
 				da, db := dumpComparable(run(t, "dump", a)), dumpComparable(run(t, "dump", b))
 				if da != db {
-					t.Fatalf("%s: rrdtool dump differs\n%s\nreproduce: %s", stage, lineDiff(da, db), repro)
+					t.Fatalf("%s: rrdtool dump differs\n%s\nreproduce: %s", stage, diff.Diff("rrdtool", []byte(da), "rrdwrite", []byte(db)), repro)
 				}
 			}
 			compare("after write")
@@ -164,21 +166,4 @@ func TestAgainstRRDtool(t *testing.T) {
 			}
 		})
 	}
-}
-
-func lineDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := 0; i < max(len(al), len(bl)); i++ {
-		var x, y string
-		if i < len(al) {
-			x = al[i]
-		}
-		if i < len(bl) {
-			y = bl[i]
-		}
-		if x != y {
-			return fmt.Sprintf("line %d:\n  rrdtool:  %s\n  rrdwrite: %s", i+1, x, y)
-		}
-	}
-	return ""
 }
