@@ -67,16 +67,8 @@ func (bw *bandwidth) consolidate(lo, hi, rowStep int64, in float64, inOK bool, o
 	if rowStep > bw.step {
 		bw.coarse = true
 	}
-	if hi-lo == bw.step && lo%bw.step == 0 {
-		bw.whole(in, inOK, out, outOK, bw.step)
-		return
-	}
-	bw.bucketed(lo, hi, in, inOK, out, outOK)
-}
-
-// bucketed is consolidate through the bucket: a row adds its known
-// seconds to each step it falls in, which flush turns into the sample.
-func (bw *bandwidth) bucketed(lo, hi int64, in float64, inOK bool, out float64, outOK bool) {
+	// a row adds its known seconds to each step it falls in, which flush
+	// turns into the sample
 	for lo < hi {
 		k := floorDiv(lo, bw.step)
 		end := min(hi, (k+1)*bw.step)
@@ -95,20 +87,6 @@ func (bw *bandwidth) bucketed(lo, hi int64, in float64, inOK bool, out float64, 
 		}
 		lo = end
 	}
-}
-
-// whole is consolidate of a part that is exactly one step: no other row
-// shares that step, so it is a sample at once, worked out as flush would
-// (the same operations, the same bits), without the bucket's bookkeeping.
-func (bw *bandwidth) whole(in float64, inOK bool, out float64, outOK bool, secs int64) {
-	bw.flush()
-	if inOK {
-		in = mean(in, secs)
-	}
-	if outOK {
-		out = mean(out, secs)
-	}
-	bw.add(in, inOK, out, outOK)
 }
 
 // rows adds rows [lo, hi) of vals (nds values per row) as samples, one
@@ -228,13 +206,9 @@ func nth(xs []int64, k int) int64 { return nthWithin(xs, k, 4*bits.Len(uint(len(
 
 // nthWithin is quickselect with a partition without branches on the
 // values: which side a value goes to is as good as random, so a branch on
-// it is mispredicted about half the time (measured: 3.5× slower over 256
-// to 500 values that differ from call to call). The pivot of a large range
-// is taken from a sample of it, a little nearer the middle than k's rank
-// (samplePivot), so that a 95th percentile is found in one pass over the
-// values and short ones over the top tenth; a small range's pivot is the
-// median of three. When no value lies below the pivot, the values equal
-// to it are set aside in one more pass, so ties cannot make it quadratic.
+// it is mispredicted about half the time. The pivot is the median of
+// three. When no value lies below the pivot, the values equal to it are
+// set aside in one more pass, so ties cannot make it quadratic.
 // After rounds rounds, which pivots that split well never need, it sorts
 // what is left: the time is O(n log n) whatever the values.
 func nthWithin(xs []int64, k, rounds int) int64 {
@@ -244,11 +218,7 @@ func nthWithin(xs []int64, k, rounds int) int64 {
 			slices.Sort(xs[lo : hi+1])
 			break
 		}
-		if hi-lo >= sampled {
-			samplePivot(xs[lo:hi+1], k-lo)
-		} else {
-			medianOfThree(xs, lo, hi)
-		}
+		medianOfThree(xs, lo, hi)
 		pivot := xs[hi]
 		i := lo + partition(xs[lo:hi], pivot, false)
 		ties := i == lo
@@ -267,37 +237,6 @@ func nthWithin(xs []int64, k, rounds int) int64 {
 		}
 	}
 	return xs[k]
-}
-
-// sampled is the size from which a range's pivot comes from a sample.
-const sampled = 512
-
-// samplePivot moves to the end of s the pivot for finding its k-th
-// smallest value: of 31 values spread evenly over s, the one whose rank
-// among them is k's, moved 4 ranks towards the middle (three standard
-// deviations of a sample's rank at the 95th percentile), so that the
-// values the next round keeps, those on k's side of it, are few and still
-// hold k.
-func samplePivot(s []int64, k int) {
-	const m, shift = 31, 4
-	var sample [m]int64
-	step := (len(s) - 1) / (m - 1)
-	for i := range sample {
-		sample[i] = s[i*step]
-	}
-	slices.Sort(sample[:])
-	j := k * m / len(s)
-	if k > len(s)/2 {
-		j = max(j-shift, 0)
-	} else {
-		j = min(j+shift, m-1)
-	}
-	for i := range sample { // where that value is
-		if s[i*step] == sample[j] {
-			s[i*step], s[len(s)-1] = s[len(s)-1], s[i*step]
-			return
-		}
-	}
 }
 
 // medianOfThree moves the median of xs[lo], xs[mid] and xs[hi] to xs[hi].

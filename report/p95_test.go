@@ -202,66 +202,6 @@ func TestP95FixedStep(t *testing.T) {
 	}
 }
 
-// TestWholeIsConsolidate: rows give the same samples, bit for bit,
-// through consolidate (which takes a part of exactly one step as a sample
-// at once) as through the bucket alone, with -0, unknowns, subnormal and
-// huge rates among them, and rows of the step that are not aligned to it,
-// rows cut short and rows coarser than it among the whole ones.
-func TestWholeIsConsolidate(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	odd := []float64{math.Copysign(0, -1), 0, 5e-324, math.MaxFloat64 / 700, 1.0 / 3, 123456.789}
-	rate := func() (float64, bool) {
-		switch rng.IntN(8) {
-		case 0:
-			return math.NaN(), false
-		case 1:
-			return odd[rng.IntN(len(odd))], true
-		}
-		return rng.Float64() * math.Pow(10, float64(rng.IntN(12))), true
-	}
-	for _, step := range []int64{60, 300, 600, 3600} {
-		var a, b bandwidth
-		a.step, a.wantSum = step, true
-		b.step, b.wantSum = step, true
-		lo, coarse := int64(1790812800), false
-		row := func(secs, rowStep int64) { // the next row, from lo
-			in, inOK := rate()
-			out, outOK := rate()
-			coarse = coarse || rowStep > step
-			a.bucketed(lo, lo+secs, in, inOK, out, outOK)
-			b.consolidate(lo, lo+secs, rowStep, in, inOK, out, outOK)
-			if b.coarse != coarse {
-				t.Fatalf("step %d: after a row of %d s cut to %d s, coarse %v", step, rowStep, secs, b.coarse)
-			}
-			lo += secs
-		}
-		for range 5000 { // lo is on a step's boundary
-			switch c := 1 + rng.Int64N(step-1); rng.IntN(10) {
-			case 0: // a row of the step shifted off its boundaries, then one cut short
-				row(c, step)
-				row(step, step)
-				row(step-c, step)
-			case 1: // cut short by a part's bound, then the rest
-				row(c, step)
-				row(step-c, step)
-			case 2: // coarser than the step
-				row(2*step, 2*step)
-			case 3: // coarser, cut by a bound to one whole step
-				row(step, 2*step)
-			default:
-				row(step, step)
-			}
-		}
-		a.flush()
-		b.flush()
-		for name, pair := range map[string][2][]int64{"in": {a.in, b.in}, "out": {a.out, b.out}, "max": {a.max, b.max}, "sum": {a.sum, b.sum}} {
-			if !slices.Equal(pair[0], pair[1]) {
-				t.Fatalf("step %d: %s samples differ between consolidate and the bucket", step, name)
-			}
-		}
-	}
-}
-
 // TestRowsAreEach: a part's rows give the same samples, bit for bit and
 // in the same order, when the rows wholly inside it are taken one sample
 // each (bandwidth.rows) as when every row goes through consolidate or
