@@ -59,7 +59,11 @@ fuzz:
 	go test ./internal/rrdcached -run '^$$' -fuzz FuzzParseFetch -fuzztime 30s
 	go test ./internal/timespec -run '^$$' -fuzz FuzzResolve -fuzztime 30s
 
+# bench: the Go benchmarks, then billrun beside its peers over demo fleets
+# (SIZES, default 1000 10000; BASE=REV adds billrun built at REV, side by
+# side), then memory against fleet size (docs/performance.md).
+SIZES ?= 1000 10000
 bench: deps
 	go test ./rrdfetch ./report -run '^$$' -bench . -count 6 -benchmem
-	bench/run.sh
-	bench/memory.sh
+	BASE=$(BASE) bench/run.sh $(SIZES)
+	SIZES="$(SIZES)" bench/memory.sh

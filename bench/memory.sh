@@ -6,7 +6,8 @@
 # and over configs that list the 10,000 files 5, 10 and 50 times
 # (bench/repeat_config.py): 50,000, 100,000 and 500,000 VPS. Prints a
 # table and writes memory.json.
-# Usage: bench/memory.sh   (RUNS=3; REPEATS="5 10 50"; BENCH_DIR)
+# Usage: bench/memory.sh   (RUNS=3; SIZES="1000 10000", the largest
+# repeated; REPEATS="5 10 50"; BENCH_DIR)
 # Needs: Go, python3, GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,9 @@ command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null;
 CGO_ENABLED=0 go build -o "$work/billrun" ./cmd/billrun   # the static binary make build ships
 
 configs=()
-for n in 1000 10000; do
+read -r -a sizes <<<"${SIZES:-1000 10000}"
+largest=${sizes[${#sizes[@]}-1]}
+for n in "${sizes[@]}"; do
   dir=$work/fleet-$n
   if [ ! -f "$dir/billing.yaml" ]; then
     "$work/billrun" demo --out "$dir" --vps "$n" --hosts 4 --customers $((n / 5)) --period 2026-10 --history-days 100 >/dev/null
@@ -26,9 +29,9 @@ for n in 1000 10000; do
   configs+=("$n:$dir/billing.yaml")
 done
 for k in "${repeats[@]}"; do
-  cfg=$work/fleet-10000/billing-x$k.yaml
-  [ -f "$cfg" ] || python3 bench/repeat_config.py "$work/fleet-10000/billing.yaml" "$k" "$cfg"
-  configs+=("$((10000 * k)):$cfg")
+  cfg=$work/fleet-$largest/billing-x$k.yaml
+  [ -f "$cfg" ] || python3 bench/repeat_config.py "$work/fleet-$largest/billing.yaml" "$k" "$cfg"
+  configs+=("$((largest * k)):$cfg")
 done
 
 json="["

@@ -11,7 +11,10 @@
 # rest. Each run of another program follows a run of billrun usage, and
 # its ratio is to those usage runs (see measure). Prints a table and writes
 # results.json.
-# Usage: bench/run.sh [N_FILES...]   (default: 1000 10000; RUNS=5; BENCH_DIR)
+# With BASE=REV (a git revision), billrun built at REV is timed beside
+# the working tree's, usage and run, each run of one next to a run of the
+# other: the side-by-side figures a change is judged by.
+# Usage: bench/run.sh [N_FILES...]   (default: 1000 10000; RUNS=5; BENCH_DIR; BASE)
 # Needs: Go, rrdtool, python3-rrdtool (make deps), GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +25,12 @@ runs=${RUNS:-5}
 mkdir -p "$work"
 command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
 CGO_ENABLED=0 go build -o "$work/billrun" ./cmd/billrun   # the static binary make build ships
+if [ -n "${BASE:-}" ]; then
+  rm -rf "$work/base-src"
+  git worktree add -f --detach "$work/base-src" "$BASE" >/dev/null
+  (cd "$work/base-src" && CGO_ENABLED=0 go build -o "$work/billrun-base" ./cmd/billrun)
+  git worktree remove --force "$work/base-src"
+fi
 go build -o "$work/readfloor" ./bench/readfloor
 start=1790812800   # 2026-10-01T00:00:00Z
 end=1793491200     # 2026-11-01T00:00:00Z
@@ -62,7 +71,9 @@ measure() {
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 json="["
-printf '%-8s %-34s %10s %10s %12s\n' files program "median s" "x usage" "peak RSS MiB"
+# ratio: to the runs of billrun usage beside it (an @BASE run: to this
+# tree's run or usage beside it)
+printf '%-8s %-34s %10s %10s %12s\n' files program "median s" "ratio" "peak RSS MiB"
 for n in "${sizes[@]}"; do
   dir=$work/fleet-$n
   if [ ! -f "$dir/billing.yaml" ]; then
@@ -84,6 +95,14 @@ for n in "${sizes[@]}"; do
   # (the demo has issued its invoices, which a run in out_dir would leave
   # alone), and the register is not touched
   results+=("$(measure billrun-run-full "$work/billrun" run --config "$dir/billing.yaml" --period 2026-10 --out "$work/run-out-$n")")
+  if [ -n "${BASE:-}" ]; then
+    # each run of the base follows a run of this tree's usage: its ratio
+    # is base / this tree
+    results+=("$(measure "billrun-usage@$BASE" "$work/billrun-base" usage --config "$dir/billing.yaml" --period 2026-10)")
+    usage_cmd=("$work/billrun" run --config "$dir/billing.yaml" --period 2026-10 --out "$work/run-out-$n")
+    results+=("$(measure "billrun-run-full@$BASE" "$work/billrun-base" run --config "$dir/billing.yaml" --period 2026-10 --out "$work/run-base-$n")")
+    usage_cmd=("$work/billrun" usage --config "$dir/billing.yaml" --period 2026-10)
+  fi
   results+=("$(measure seed-loop-python3-rrdtool /usr/bin/python3 bench/seed_loop.py sum $start $end "${files[@]}")")
   results+=("$(measure python3-rrdtool-bare-fetch /usr/bin/python3 bench/seed_loop.py fetch $start $end "${files[@]}")")
   results+=("$(measure rrdtool-fetch-shell-loop sh -c "while read -r f; do rrdtool fetch \"\$f\" AVERAGE -s $start -e $end; done < $work/files-$n")")
