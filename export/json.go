@@ -20,8 +20,8 @@ func JSON(w io.Writer, v any) error {
 }
 
 // UsageReportJSON writes rep as JSON does, a VPS at a time: encoded
-// whole, a 10,000-VPS month with daily series is 50 MB held twice over
-// (the encoder's buffer and its copy), the peak of a billing run.
+// whole, a large fleet's month with daily series would be held twice over
+// (the encoder's buffer and its copy), a billing run's peak of memory.
 func UsageReportJSON(w io.Writer, rep *report.UsageReport) error {
 	u := NewUsageJSONWriter(w, rep.Period)
 	for i := range rep.VPS {
@@ -37,8 +37,8 @@ func UsageReportJSON(w io.Writer, rep *report.UsageReport) error {
 }
 
 // InvoicesJSON writes invoices.json, {"invoices": [...], "problems":
-// [...]}, as JSON does, an invoice at a time: 2,000 invoices are 20 MB of
-// JSON, held twice over when encoded whole.
+// [...]}, as JSON does, an invoice at a time, so that the whole is never
+// held twice over as it would be encoded at once.
 func InvoicesJSON(w io.Writer, invs []pricing.Invoice, problems []pricing.Problem) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString("{\n  \"invoices\": [")

@@ -479,9 +479,9 @@ func problemsSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, er
 // sortedZip collects the workbook's parts and writes them in name order
 // with a fixed timestamp: excelize's own order follows map iteration. Each
 // part is compressed as it is written, as archive/zip would (level 5), and
-// held so: held uncompressed, a 10,000-VPS workbook's sheets were 100 MB,
-// the peak of a billing run. [Content_Types].xml, small, is held as it is:
-// its entries are sorted at the end.
+// held so, since a large fleet's sheets held uncompressed would be a
+// billing run's peak of memory. [Content_Types].xml, small, is held as it
+// is: its entries are sorted at the end.
 type sortedZip struct {
 	w            io.Writer
 	stamp        time.Time
@@ -523,8 +523,8 @@ func (z *sortedZip) add(name string) (*zipEntry, error) {
 	return e, nil
 }
 
-// finish ends the part being written: its flate writer's state (some
-// 1 MB) is not held for the rest.
+// finish ends the part being written, so that its flate writer's state
+// is not held for the rest.
 func (z *sortedZip) finish() error {
 	if z.open == nil {
 		return nil

@@ -12,8 +12,7 @@ import (
 // operator set GOMEMLIMIT. A run holds some 10 KiB per VPS (usage with
 // daily series, invoices with their summaries and parties, the drafts'
 // models) while the PDFs make short-lived garbage; under Go's default
-// alone the heap grows to twice what is held, and a run over 10,000 VPS
-// peaks near 240 MiB, under the limit at 190 (docs/performance.md). The
+// alone the heap grows to twice what is held (docs/performance.md). The
 // limit grows with the fleet faster than what a run holds, so that the
 // collector is never pressed against it without end.
 func setMemoryLimit(cfg *config.Config) {

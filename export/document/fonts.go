@@ -23,8 +23,8 @@ import (
 //     compressed once per run, so a document costs no font work. Every
 //     code page's definition names the same font file, which a PDF
 //     embeds once however many code pages it uses. Subset per document
-//     as UTF-8 fonts, the two fonts were three quarters of the time of
-//     billrun run (docs/performance.md).
+//     as UTF-8 fonts, the two fonts were most of billrun run's time
+//     (docs/performance.md).
 //   - as UTF-8 fonts, subset per document, only for text no one code page
 //     has (Polish and Greek in one name, say).
 //
@@ -85,10 +85,10 @@ func (f *Fonts) fallbackHas(r rune, buf *sfnt.Buffer) bool {
 
 // cut is the fallback font cut down (fpdf's UTF8CutFont) to chars, sorted
 // and without repeats: fpdf parses a UTF-8 font for every document that
-// adds it, and Droid Sans Fallback (4 MB, 50,000 glyphs) parsed whole
-// cost each Japanese invoice some 25 ms. A cut depends only on its
-// characters, so a document's bytes do too; the cuts are kept for the
-// documents that share them, at most maxCuts.
+// adds it, and a CJK font parsed whole would cost each such document more
+// than the rest of it. A cut depends only on its characters, so a
+// document's bytes do too; the cuts are kept for the documents that share
+// them, at most maxCuts.
 func (f *Fonts) cut(chars string) []byte {
 	f.mu.Lock()
 	c, ok := f.cuts[chars]

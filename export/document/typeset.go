@@ -27,9 +27,8 @@ type page struct {
 func newPage(fonts *Fonts, fallback []byte) *page {
 	p := &page{Fpdf: fpdf.New("P", "mm", "A4", ""), fonts: fonts, fallback: fallback}
 	// Page contents are written as they are, not deflated: fpdf makes a
-	// zlib writer (about 1 MB of tables) for every stream it compresses,
-	// which was over a quarter of billrun run's CPU, to save some 4.5 KB
-	// a page.
+	// new zlib writer for every stream it compresses, which costs far more
+	// than the few KB a page it saves (docs/performance.md).
 	p.SetCompression(false)
 	p.AddFontFromBytes(latin1.family, "", latin1.def("goregular"), fonts.regularZ)
 	p.AddFontFromBytes(latin1.family, "B", latin1.def("gobold"), fonts.boldZ)

@@ -75,8 +75,7 @@ func (c *Config) readInventory(path string, seen map[string]bool) error {
 			return fmt.Errorf("%s:%d: %d fields, the header has %d", path, line, len(rec), len(header))
 		}
 		// A field is a slice of its record's one string: cloned, the
-		// fields kept (a name, a host) do not keep the whole line alive,
-		// some 5 MB over 100,000 VPS.
+		// fields kept (a name, a host) do not keep the whole line alive.
 		get := func(name string) string {
 			if i, ok := col[name]; ok {
 				return strings.Clone(rec[i])

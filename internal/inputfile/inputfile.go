@@ -45,8 +45,7 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %d bytes, more than the %d this file may have", path, st.Size(), limit)
 	}
 	// Grown to the size the file has now, the buffer is read into in
-	// place, as os.ReadFile does: from empty it would grow by copies, some
-	// twenty for the 4 MB invoice font that every config load reads.
+	// place, as os.ReadFile does: from empty it would grow by copies.
 	var b bytes.Buffer
 	b.Grow(int(st.Size()) + bytes.MinRead)
 	if _, err := b.ReadFrom(io.LimitReader(f, limit+1)); err != nil {

@@ -18,8 +18,7 @@ type model struct {
 }
 
 // pending is a draft to record with its model, held as values until it
-// is saved: marshalled as it was drafted, 2,000 models were 16 MB held
-// through the rendering.
+// is saved, so that the models' JSON is not held through the rendering.
 type pending struct {
 	state.Draft // without its Model
 	model       model

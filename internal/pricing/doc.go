@@ -1,5 +1,6 @@
-// Package invoice turns usage and SLA figures into invoices: plans, rates,
-// SLA credits, tax, and gap-free invoice numbers.
+// Package pricing turns usage and SLA figures into invoices: plans, rates,
+// SLA credits, tax, and the invoice model (Invoice, with its own parties)
+// that every document and the register are made from.
 //
 // Money is exact decimal (shopspring/decimal). Every line amount is rounded
 // once, to the currency's minor unit (half-up by default, half-even when
@@ -17,8 +18,9 @@
 // A line whose data covers less than review_coverage of the period is
 // flagged for review instead of being billed silently on less data.
 //
-// Invoice numbers are PREFIX-YEAR-NNNNN, one sequence without gaps,
-// allocated once per (period, customer) and recorded in the state
-// directory, so a rerun of a period reuses them. Numbering assumes one run
-// at a time per state directory (the scheduler's lock guarantees it).
+// Invoices are built as drafts (DraftID); the number a draft gets when it
+// is issued (FormatNumber, from the config's number_format) is allocated
+// by the register (internal/state), gap-free, once per document. A
+// changed figure after issue is corrected by a credit note (CreditNote)
+// and a replacement, never by changing what was issued.
 package pricing

@@ -176,8 +176,8 @@ func (b Book) plan(id string) *config.Plan {
 
 // Build prices every customer of the book for p. A customer with a VPS (or its
 // host) whose file could not be read gets no invoice; the reason is in the
-// problems. Invoices are in customer-id order, without numbers (see
-// Numbers).
+// problems. Invoices are in customer-id order, numbered as drafts
+// (DraftID): a number is given only when a draft is issued.
 func Build(b Book, p period.Period, fig Figures) ([]Invoice, []Problem) {
 	customers := append([]config.Customer(nil), b.Customers...)
 	sort.Slice(customers, func(a, b int) bool { return customers[a].ID < customers[b].ID })

@@ -33,7 +33,7 @@ type Spec struct {
 }
 
 // validDSName says whether s is a DS name rrdtool accepts: 1 to 19 of
-// [-a-zA-Z0-9_] (checked by hand: the regexp cost 0.1 ms of every start).
+// [-a-zA-Z0-9_], checked by hand so that no start compiles a regexp.
 func validDSName(s string) bool {
 	if len(s) == 0 || len(s) > 19 {
 		return false
