@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/job"
 	"github.com/spf13/cobra"
 )
@@ -38,17 +37,7 @@ files' digests. An issue interrupted at any point is completed by the next.`,
 }
 
 func runIssue(ctx context.Context, g *globals, o issueOptions) error {
-	if o.config == "" {
-		return usagef("--config is required")
-	}
-	if o.period.period == "" {
-		return usagef("--period is required")
-	}
-	cfg, err := config.Load(o.config)
-	if err != nil {
-		return err
-	}
-	per, err := o.period.resolve(cfg)
+	cfg, per, err := configPeriod(o.config, &o.period)
 	if err != nil {
 		return err
 	}

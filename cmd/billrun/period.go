@@ -74,3 +74,21 @@ func parseInstant(s string, loc *time.Location) (time.Time, error) {
 	}
 	return t.In(loc), nil
 }
+
+// configPeriod loads the config a billing command requires and resolves
+// its required --period in the config's zone: what run and issue start
+// with.
+func configPeriod(file string, p *periodFlags) (*config.Config, period.Period, error) {
+	if file == "" {
+		return nil, period.Period{}, usagef("--config is required")
+	}
+	if p.period == "" {
+		return nil, period.Period{}, usagef("--period is required")
+	}
+	cfg, err := config.Load(file)
+	if err != nil {
+		return nil, period.Period{}, err
+	}
+	per, err := p.resolve(cfg)
+	return cfg, per, err
+}

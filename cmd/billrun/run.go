@@ -6,7 +6,6 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/inputfile"
 	"github.com/billrun/billrun/internal/job"
 	"github.com/billrun/billrun/report"
@@ -51,21 +50,11 @@ Exit status 3 when some customer's invoice could not be drafted.`,
 }
 
 func runRun(ctx context.Context, g *globals, o runOptions) error {
-	if o.config == "" {
-		return usagef("--config is required")
-	}
-	if o.period.period == "" {
-		return usagef("--period is required")
-	}
-	cfg, err := config.Load(o.config)
+	cfg, per, err := configPeriod(o.config, &o.period)
 	if err != nil {
 		return err
 	}
 	setMemoryLimit(cfg)
-	per, err := o.period.resolve(cfg)
-	if err != nil {
-		return err
-	}
 	out := o.out
 	if out == "" {
 		out = cfg.OutDir

@@ -67,26 +67,15 @@ func RemoveStale(dir string) {
 // WriteSynced writes data to path, a new file, and syncs it: for files
 // inside a directory that is itself published in one step, which need no
 // rename of their own.
-func WriteSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
+func WriteSynced(path string, data []byte) error { return writeNew(path, data, true) }
 
 // WriteNew writes data to path, a new file, without syncing it: for the
 // many files of a directory that is itself published in one step, synced
 // all at once by SyncFS before it is.
-func WriteNew(path string, data []byte) error {
+func WriteNew(path string, data []byte) error { return writeNew(path, data, false) }
+
+// writeNew writes data to path, a new file, synced when sync is set.
+func writeNew(path string, data []byte, sync bool) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
@@ -94,6 +83,12 @@ func WriteNew(path string, data []byte) error {
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err
+	}
+	if sync {
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	return f.Close()
 }
