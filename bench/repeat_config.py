@@ -18,4 +18,6 @@ head, customers = text[:i], text[i + len("customers:\n"):]
 with open(out, "w", encoding="utf-8") as f:
     f.write(head + "customers:\n")
     for r in range(k):
-        f.write(customers.replace("  - id: C", f"  - id: R{r}C").replace("{name: vps", f"{{name: r{r}vps"))
+        # block ("  - id: C…") or flow ("  - {id: C…", as billrun demo writes)
+        renamed = customers.replace("  - id: C", f"  - id: R{r}C").replace("  - {id: C", f"  - {{id: R{r}C")
+        f.write(renamed.replace("{name: vps", f"{{name: r{r}vps"))
