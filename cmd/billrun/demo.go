@@ -62,32 +62,10 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 		}
 		per = p
 	}
-	dir, err := filepath.Abs(o.out)
+	cfg, err := writeDemoFleet(ctx, g, o, per)
 	if err != nil {
 		return err
 	}
-	g.log.Info("generating fleet", "dir", dir, "vps", o.vps, "hosts", o.hosts, "period", per.Label)
-	from := per.Start.AddDate(0, 0, -2)
-	if o.historyDays > 0 {
-		if o.historyDays > 3660 {
-			return usagef("--history-days must be at most 3660")
-		}
-		from = per.End.AddDate(0, 0, 1-o.historyDays)
-	}
-	fl, err := fleet.Generate(ctx, fleet.Options{Dir: dir, VPS: o.vps, Hosts: o.hosts,
-		Start: from, End: per.End.AddDate(0, 0, 1), Seed: o.seed})
-	if err != nil {
-		return err
-	}
-	cfgPath := filepath.Join(dir, "billing.yaml")
-	if err := os.WriteFile(cfgPath, []byte(demoConfig(fl, dir, o.customers)), 0o644); err != nil {
-		return err
-	}
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		return err
-	}
-	setMemoryLimit(cfg)
 	metrics := job.Metrics(cfg)
 	u, err := report.Usage(ctx, job.VPSSources(cfg), per, metrics, report.Options{Open: job.OpenSource})
 	if err != nil {
@@ -97,7 +75,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "billrun demo: %d VPS of %d customers on %d hosts in %s (config %s)\n\nUsage\n", o.vps, o.customers, o.hosts, dir, cfgPath)
+	fmt.Fprintf(g.stdout, "billrun demo: %d VPS of %d customers on %d hosts in %s (config %s)\n\nUsage\n", o.vps, o.customers, o.hosts, filepath.Dir(cfg.Path()), cfg.Path())
 	if err := writeUsageTable(g.stdout, u, metrics); err != nil {
 		return err
 	}
@@ -105,6 +83,47 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err := writeSLATable(g.stdout, s); err != nil {
 		return err
 	}
+	if err := demoBill(ctx, g, cfg, per); err != nil {
+		return err
+	}
+	return fileErrors(g, append(u.Errors, s.Errors...))
+}
+
+// writeDemoFleet writes the demo's RRD files for per and its config, and
+// loads the config.
+func writeDemoFleet(ctx context.Context, g *globals, o demoOptions, per period.Period) (*config.Config, error) {
+	dir, err := filepath.Abs(o.out)
+	if err != nil {
+		return nil, err
+	}
+	g.log.Info("generating fleet", "dir", dir, "vps", o.vps, "hosts", o.hosts, "period", per.Label)
+	from := per.Start.AddDate(0, 0, -2)
+	if o.historyDays > 0 {
+		if o.historyDays > 3660 {
+			return nil, usagef("--history-days must be at most 3660")
+		}
+		from = per.End.AddDate(0, 0, 1-o.historyDays)
+	}
+	fl, err := fleet.Generate(ctx, fleet.Options{Dir: dir, VPS: o.vps, Hosts: o.hosts,
+		Start: from, End: per.End.AddDate(0, 0, 1), Seed: o.seed})
+	if err != nil {
+		return nil, err
+	}
+	cfgPath := filepath.Join(dir, "billing.yaml")
+	if err := os.WriteFile(cfgPath, []byte(demoConfig(fl, dir, o.customers)), 0o644); err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	setMemoryLimit(cfg)
+	return cfg, nil
+}
+
+// demoBill drafts the demo's month and issues it, so that every kind of
+// document the customers get is there to look at, and lists them.
+func demoBill(ctx context.Context, g *globals, cfg *config.Config, per period.Period) error {
 	res, err := job.Run(ctx, job.Options{Config: cfg, Period: per, OutDir: cfg.OutDir, Record: true, Version: version})
 	if err != nil {
 		return err
@@ -131,7 +150,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 		}
 		fmt.Fprintf(g.stdout, "  %s %s  %s  e-invoice %s (%s)\n", d.Number, d.CustomerID, filepath.Base(d.PDFPath), e, format[d.CustomerID])
 	}
-	return fileErrors(g, append(u.Errors, s.Errors...))
+	return nil
 }
 
 // demoCustomers are the demo's customers, one of each kind of tax and
