@@ -66,6 +66,9 @@ type PeriodJSON struct {
 	End        string `json:"end"`
 	StartEpoch int64  `json:"start_epoch"`
 	EndEpoch   int64  `json:"end_epoch"`
+	// UntilNow: the period asked for had not ended, and the report stops
+	// at the time it was made (billrun usage and sla --until-now).
+	UntilNow bool `json:"until_now,omitempty"`
 }
 
 // NewPeriodJSON is p as every output shows it.

@@ -15,6 +15,7 @@ import (
 // an explicit [start, end).
 type periodFlags struct {
 	period, tz, start, end string
+	untilNow               bool
 }
 
 func (p *periodFlags) register(f *pflag.FlagSet) {
@@ -22,6 +23,26 @@ func (p *periodFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&p.tz, "tz", "", "IANA time zone of --period (default: the config's timezone, else UTC)")
 	f.StringVar(&p.start, "start", "", "period start (RFC 3339 or epoch seconds), with --end")
 	f.StringVar(&p.end, "end", "", "period end, exclusive (RFC 3339 or epoch seconds)")
+	f.BoolVar(&p.untilNow, "until-now", false, "a period not yet ended: report it up to now, and say so (until_now in JSON)")
+}
+
+// ended is per if it has ended at now. One that has not is refused, or
+// with --until-now cut at now (untilNow true): figures of a period still
+// running would read as final.
+func (p *periodFlags) ended(per period.Period, now time.Time) (_ period.Period, untilNow bool, err error) {
+	if per.Ended(now) {
+		return per, false, nil
+	}
+	span := per.Start.Format(time.RFC3339) + " – " + per.End.Format(time.RFC3339)
+	if !p.untilNow {
+		return per, false, fmt.Errorf("the period %s has not ended: it ends at %s; only ended periods are reported (--until-now reports it up to now)",
+			span, per.End.Format(time.RFC3339))
+	}
+	cut, err := period.Custom(per.Start, time.Unix(now.Unix(), 0).In(per.Start.Location()))
+	if err != nil {
+		return per, false, fmt.Errorf("the period %s has not begun", span)
+	}
+	return cut, true, nil
 }
 
 func (p *periodFlags) resolve(cfg *config.Config) (period.Period, error) {

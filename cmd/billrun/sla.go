@@ -57,7 +57,7 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 	if threshold <= 0 || threshold > 100 {
 		return usagef("--threshold must be in (0, 100]")
 	}
-	in, err := prepare(ctx, o.config, job.HostSources, &o.period, o.daemon, o.files, nil)
+	in, err := prepare(ctx, o.config, job.HostSources, &o.period, g.now(), o.daemon, o.files, nil)
 	if err != nil {
 		return err
 	}
@@ -78,6 +78,7 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 	if err != nil {
 		return err
 	}
+	rep.Period.UntilNow = in.untilNow
 	switch o.format {
 	case "json":
 		err = export.JSON(g.stdout, rep)
@@ -93,7 +94,7 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 }
 
 func writeSLATable(w io.Writer, rep *report.SLAReport) error {
-	fmt.Fprintf(w, "period %s – %s\n", rep.Period.Start, rep.Period.End)
+	writePeriodLine(w, rep.Period)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "host\tuptime %\tdowntime min\tcoverage\tdegraded\t")
 	for _, h := range rep.Hosts {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/billrun/billrun/internal/job"
 	"github.com/billrun/billrun/internal/period"
@@ -76,7 +77,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 		keep = func(s report.Source) bool { return report.InShard(s.Name, k, n) }
 		opt.Daily = true // a shard feeds billrun run, whose invoices chart daily traffic
 	}
-	in, err := prepare(ctx, o.config, job.VPSSources, &o.period, o.daemon, o.files, keep)
+	in, err := prepare(ctx, o.config, job.VPSSources, &o.period, g.now(), o.daemon, o.files, keep)
 	if err != nil {
 		return err
 	}
@@ -93,13 +94,15 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	in.cfg = nil
 	runtime.GC()
 	sources, per := in.sources, in.period
+	periodJSON := report.NewPeriodJSON(per)
+	periodJSON.UntilNow = in.untilNow
 	// JSON and CSV stream: each file's figures are written as soon as
 	// they and all before them are ready, so what is held does not grow
 	// with the fleet. The table aligns its columns over all rows.
 	var failed []report.FileError
 	switch o.format {
 	case "json":
-		jw := export.NewUsageJSONWriter(g.stdout, report.NewPeriodJSON(per))
+		jw := export.NewUsageJSONWriter(g.stdout, periodJSON)
 		if failed, err = report.UsageEach(ctx, sources, per, metrics, opt, jw.Encode, jw.WriteEncoded); err == nil {
 			err = jw.Close(failed)
 		}
@@ -111,7 +114,7 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 	default:
 		var rep *report.UsageReport
 		if rep, err = report.Usage(ctx, sources, per, metrics, opt); err == nil {
-			failed = rep.Errors
+			failed, rep.Period = rep.Errors, periodJSON
 			err = writeUsageTable(g.stdout, rep, metrics)
 		}
 	}
@@ -125,9 +128,10 @@ func runUsage(ctx context.Context, g *globals, o usageOptions) error {
 // the period, and the sources: the config's, then the command line's
 // files.
 type inputs struct {
-	cfg     *config.Config
-	period  period.Period
-	sources []report.Source
+	cfg      *config.Config
+	period   period.Period
+	untilNow bool // the period asked for had not ended: cut at now
+	sources  []report.Source
 }
 
 // prepare loads the config and takes its sources with of, resolves the
@@ -135,7 +139,7 @@ type inputs struct {
 // says yes to (all when keep is nil), and flushes the local ones through
 // rrdcached (--daemon, else the config's daemon, else $RRDCACHED_ADDRESS).
 func prepare(ctx context.Context, cfgPath string, of func(*config.Config) []report.Source,
-	pf *periodFlags, daemon string, files []string, keep func(report.Source) bool) (*inputs, error) {
+	pf *periodFlags, now time.Time, daemon string, files []string, keep func(report.Source) bool) (*inputs, error) {
 	in := &inputs{}
 	var all []report.Source
 	if cfgPath != "" {
@@ -147,6 +151,9 @@ func prepare(ctx context.Context, cfgPath string, of func(*config.Config) []repo
 	}
 	var err error
 	if in.period, err = pf.resolve(in.cfg); err != nil {
+		return nil, err
+	}
+	if in.period, in.untilNow, err = pf.ended(in.period, now); err != nil {
 		return nil, err
 	}
 	for _, f := range files {
@@ -186,7 +193,7 @@ func fileErrors(g *globals, errs []report.FileError) error {
 }
 
 func writeUsageTable(w io.Writer, rep *report.UsageReport, metrics []report.Metric) error {
-	fmt.Fprintf(w, "period %s – %s\n", rep.Period.Start, rep.Period.End)
+	writePeriodLine(w, rep.Period)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	head := "name\t"
 	for _, m := range metrics {
@@ -206,4 +213,14 @@ func writeUsageTable(w io.Writer, rep *report.UsageReport, metrics []report.Metr
 		fmt.Fprintln(tw, line)
 	}
 	return tw.Flush()
+}
+
+// writePeriodLine is a table's first line: the period, and whether it
+// stops at now.
+func writePeriodLine(w io.Writer, p report.PeriodJSON) {
+	fmt.Fprintf(w, "period %s – %s", p.Start, p.End)
+	if p.UntilNow {
+		fmt.Fprint(w, " (not ended: until now)")
+	}
+	fmt.Fprintln(w)
 }
