@@ -64,3 +64,29 @@ func TestRunLockedExit4(t *testing.T) {
 		t.Errorf("message %q", errb.String())
 	}
 }
+
+// An unknown value of a closed flag is a usage error (64), not an empty
+// answer: --status, --format and --customer of invoices, --customer of
+// issue.
+func TestClosedFlagsExit64(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "b.yaml")
+	os.WriteFile(cfg, []byte(`out_dir: out
+state_dir: state
+issuer: {name: I, address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789}
+tax: {rate: "0.19"}
+plans: [{id: p, monthly_fee: "10.00"}]
+customers: [{id: A, name: A, city: Berlin, country: DE, currency: EUR, plan: p}]
+`), 0o644)
+	for _, args := range [][]string{
+		{"invoices", "--config", cfg, "--status", "bogus"},
+		{"invoices", "--config", cfg, "--format", "xml"},
+		{"invoices", "--config", cfg, "--customer", "XX01"},
+		{"issue", "--config", cfg, "--period", "2026-10", "--customer", "XX01"},
+	} {
+		var out, errb bytes.Buffer
+		if got := execute(context.Background(), args, &out, &errb); got != exitUsage || out.Len() != 0 {
+			t.Errorf("billrun %s: exit %d, stdout %q, want %d and nothing (stderr %q)", strings.Join(args, " "), got, out.String(), exitUsage, errb.String())
+		}
+	}
+}

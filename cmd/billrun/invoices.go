@@ -5,6 +5,9 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/billrun/billrun/export"
@@ -57,11 +60,17 @@ func newInvoicesCmd(g *globals) *cobra.Command {
 			if err := checkFormat(o.format); err != nil {
 				return err
 			}
+			if o.status != "" && o.status != "issued" && o.status != "issuing" {
+				return usagef("--status must be issued or issuing, not %q", o.status)
+			}
 			reg, err := openRegister(cmd.Context(), o.config)
 			if err != nil {
 				return err
 			}
 			defer reg.Close()
+			if err := checkCustomerKnown(cmd.Context(), reg, o.customer); err != nil {
+				return err
+			}
 			docs, err := reg.Documents(cmd.Context(), state.DocumentFilter{Period: o.period, CustomerID: o.customer, Status: o.status})
 			if err != nil {
 				return err
@@ -175,4 +184,33 @@ func openRegister(ctx context.Context, path string) (*state.Register, error) {
 		return nil, err
 	}
 	return state.Open(ctx, job.StateDir(cfg, cfg.OutDir))
+}
+
+// checkCustomerKnown refuses, as a usage error listing the customers the
+// register has documents of, an id it has none of: a typo would otherwise
+// list nothing and look like an answer.
+func checkCustomerKnown(ctx context.Context, reg *state.Register, id string) error {
+	if id == "" {
+		return nil
+	}
+	all, err := reg.Documents(ctx, state.DocumentFilter{})
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, d := range all {
+		known[d.CustomerID] = true
+	}
+	if known[id] {
+		return nil
+	}
+	return usagef("--customer %s: the register has no document of it (it has: %s)", id, listOrNone(slices.Sorted(maps.Keys(known))))
+}
+
+// listOrNone is ids joined with commas, or "none".
+func listOrNone(ids []string) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	return strings.Join(ids, ", ")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/billrun/billrun/internal/job"
 	"github.com/spf13/cobra"
@@ -40,6 +41,15 @@ func runIssue(ctx context.Context, g *globals, o issueOptions) error {
 	cfg, per, err := configPeriod(o.config, &o.period)
 	if err != nil {
 		return err
+	}
+	var ids []string
+	for _, cu := range cfg.Customers {
+		ids = append(ids, cu.ID)
+	}
+	for _, id := range o.customers {
+		if !slices.Contains(ids, id) {
+			return usagef("--customer %s: no such customer in %s (customers: %s)", id, o.config, listOrNone(ids))
+		}
 	}
 	res, err := job.Issue(ctx, job.IssueOptions{Config: cfg, Period: per, Customers: o.customers, Wait: o.wait, Now: g.now})
 	if res != nil {

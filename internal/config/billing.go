@@ -335,6 +335,12 @@ func checkPlan(i int, p *Plan) error {
 		}
 		// steps that divide the hour keep every step inside one hour,
 		// whatever the zone (the minute RRA's rows are whole minutes)
+		if q.IncludedMbps.IsNegative() {
+			return fmt.Errorf("plans[%d].p95.included_mbps: %s must be >= 0", i, q.IncludedMbps)
+		}
+		if q.RatePerMbps.IsNegative() {
+			return fmt.Errorf("plans[%d].p95.rate_per_mbps: %s must be >= 0", i, q.RatePerMbps)
+		}
 		if q.Step < 60 || q.Step > 3600 || 3600%q.Step != 0 || q.Step%60 != 0 {
 			return fmt.Errorf("plans[%d].p95.step: %d is not a whole number of minutes that divides the hour (60, 300, 600, 900, 3600, …)", i, q.Step)
 		}

@@ -90,6 +90,9 @@ func TestBillingErrors(t *testing.T) {
 		{"    vat_id: DE999999999\n", "    reverse_charge: true\n", "no longer set by hand"},
 		{"    prorate: true\n", "    prorate: true\n    tax_rate: \"0.19\"\n", "plans[0].tax_rate: plans no longer carry tax: set tax.rate"},
 		{`tax: {rate: "0.19"}`, `tax: {rate: "19"}`, "tax.rate: 19 is not in [0, 1]"},
+		// money typos: a negative p95 rate would credit, a negative allowance charge below it
+		{`rate_per_mbps: "0.50"`, `rate_per_mbps: "-0.50"`, "plans[0].p95.rate_per_mbps: -0.5 must be >= 0"},
+		{`included_mbps: 10,`, `included_mbps: -10,`, "plans[0].p95.included_mbps: -10 must be >= 0"},
 		// what an e-invoice format needs is there before any number is given
 		{"    plan: standard\n", "    plan: standard\n    einvoice: xrechnung-ubl\n", "customers[0].buyer_reference: missing; xrechnung-ubl e-invoices require it (BR-DE-15"},
 		{"    plan: standard\n", "    plan: standard\n    einvoice: peppol\n", "issuer.endpoint: missing; peppol e-invoices require it"},
