@@ -35,6 +35,9 @@ type Workbook struct {
 	// Customer of each VPS (by VPS name), for the Usage and SLA sheets.
 	CustomerOf map[string]string
 	HostOf     map[string]string
+	// Held are, per customer, the reasons its drafts wait for a person
+	// (billrun issue holds them): the Summary's Review column.
+	Held map[string][]string
 }
 
 // XLSX writes the billing workbook: sheets Summary (a row per invoice,
@@ -293,7 +296,9 @@ func summarySheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, err
 	for i := range wb.Invoices {
 		inv := &wb.Invoices[i]
 		review := ""
-		if inv.Review {
+		if held := wb.Held[inv.CustomerID]; len(held) > 0 && inv.Status == pricing.StatusDraft {
+			review = "held: " + strings.Join(held, "; ")
+		} else if inv.Review {
 			review = why[inv.CustomerID]
 		}
 		c := inv.Currency

@@ -59,6 +59,7 @@ func render(l *state.Ledger, lastErr error) []byte {
 	}
 	gauge("billrun_last_attempt_failed", "1 when the last billing attempt of this process failed, else 0.", failed)
 	gauge("billrun_billed_periods", "Periods recorded in the ledger.", float64(len(l.Entries)))
+	gauge("billrun_drafts_held", "Invoices drafted and held for review: billrun issue --accept issues them.", float64(l.Held))
 	if len(l.Entries) == 0 {
 		return b.Bytes()
 	}

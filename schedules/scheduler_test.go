@@ -290,3 +290,12 @@ func TestLoopRetriesBusySoon(t *testing.T) {
 		t.Errorf("slept %v, billed %v", slept, rec.billed)
 	}
 }
+
+// The metrics count the drafts held for review, whatever the ledger has.
+func TestMetricsCountHeldDrafts(t *testing.T) {
+	for _, l := range []*state.Ledger{{Held: 2}, {Held: 2, Entries: []state.Entry{{Period: "2026-10", End: "2026-11-01T00:00:00Z"}}}} {
+		if b := string(render(l, nil)); !strings.Contains(b, "\nbillrun_drafts_held 2\n") {
+			t.Errorf("metrics of %+v:\n%s", l, b)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/billrun/billrun/internal/period"
@@ -124,6 +125,10 @@ func autoIssue(g *globals, cfg *config.Config, wait bool) func(context.Context) 
 			}
 			for _, d := range res.Issued {
 				g.log.Info("issued", "number", d.Number, "customer", d.CustomerID, "period", d.Period, "total", d.Total, "currency", d.Currency)
+			}
+			for _, d := range res.Held {
+				g.log.Warn("held for review, not issued (billrun issue --accept)", "customer", d.CustomerID, "period", d.Period, "kind", d.Kind,
+					"reasons", strings.Join(d.Held, "; "))
 			}
 		}
 		return nil

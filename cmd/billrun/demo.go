@@ -130,8 +130,15 @@ func demoBill(ctx context.Context, g *globals, cfg *config.Config, per period.Pe
 	}
 	fmt.Fprintf(g.stdout, "\nDrafts: %d in %s (manifest %s)\n", len(res.Invoices), res.Dir, res.ManifestDigest)
 	// Issued, so every kind of document the customers get is there to
-	// look at: numbered PDFs and their e-invoices.
-	iss, err := job.Issue(ctx, job.IssueOptions{Config: cfg, Period: per, Now: func() time.Time { return per.End.AddDate(0, 0, 1) }})
+	// look at: numbered PDFs and their e-invoices. The fleet has a counter
+	// reset on purpose, which holds its customer's draft: the demo accepts
+	// it, as a person would with billrun issue --accept.
+	var all []string
+	for _, cu := range cfg.Customers {
+		all = append(all, cu.ID)
+	}
+	iss, err := job.Issue(ctx, job.IssueOptions{Config: cfg, Period: per, Now: func() time.Time { return per.End.AddDate(0, 0, 1) },
+		Accept: all, By: "billrun demo", Note: "the demo's fleet has a counter reset on purpose"})
 	if err != nil {
 		return err
 	}
@@ -149,6 +156,9 @@ func demoBill(ctx context.Context, g *globals, cfg *config.Config, per period.Pe
 			e = "none"
 		}
 		fmt.Fprintf(g.stdout, "  %s %s  %s  e-invoice %s (%s)\n", d.Number, d.CustomerID, filepath.Base(d.PDFPath), e, format[d.CustomerID])
+		for _, r := range d.Accepted.Reasons {
+			fmt.Fprintf(g.stdout, "    held for review, accepted: %s\n", r)
+		}
 	}
 	return nil
 }

@@ -41,13 +41,31 @@ type documentJSON struct {
 	JSONSHA256 string          `json:"json_sha256"`
 	XML        string          `json:"xml,omitempty"` // the e-invoice, when it is a file of its own
 	XMLSHA256  string          `json:"xml_sha256,omitempty"`
+	// Accepted: a draft held for review that a person issued (--accept).
+	Accepted *acceptedJSON `json:"accepted,omitempty"`
+}
+
+// acceptedJSON is who issued a held draft, when, why, and what it was
+// held for.
+type acceptedJSON struct {
+	By      string   `json:"by"`
+	At      string   `json:"at"`
+	Note    string   `json:"note"`
+	Reasons []string `json:"reasons"`
 }
 
 func docJSON(d state.Document) documentJSON {
 	return documentJSON{Number: d.Number, Kind: d.Kind, Status: d.Status, CustomerID: d.CustomerID, Period: d.Period,
 		IssueDate: d.IssueDate, DueDate: d.DueDate, Currency: d.Currency, Total: d.Total, Taxes: json.RawMessage(d.Taxes),
 		Corrects: d.Corrects, PDF: d.PDFPath, PDFSHA256: d.PDFSHA256, JSON: d.JSONPath, JSONSHA256: d.JSONSHA256,
-		XML: d.XMLPath, XMLSHA256: d.XMLSHA256}
+		XML: d.XMLPath, XMLSHA256: d.XMLSHA256, Accepted: acceptance(d.Accepted)}
+}
+
+func acceptance(a state.Acceptance) *acceptedJSON {
+	if a.By == "" && a.At == "" {
+		return nil
+	}
+	return &acceptedJSON{By: a.By, At: a.At, Note: a.Note, Reasons: append([]string{}, a.Reasons...)}
 }
 
 func newInvoicesCmd(g *globals) *cobra.Command {

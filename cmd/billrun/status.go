@@ -128,7 +128,7 @@ func registerStatus(ctx context.Context, g *globals, stateDir string) error {
 	if err != nil {
 		return err
 	}
-	type count struct{ drafts, corrections, issued, credit, issuing int }
+	type count struct{ drafts, corrections, held, issued, credit, issuing int }
 	byPeriod := map[string]*count{}
 	var periods []string
 	at := func(p string) *count {
@@ -140,6 +140,9 @@ func registerStatus(ctx context.Context, g *globals, stateDir string) error {
 	}
 	for _, d := range drafts {
 		c := at(d.Period)
+		if len(d.Held) > 0 && d.Kind == "invoice" {
+			c.held++
+		}
 		if d.Corrects != "" {
 			if d.Kind == "credit_note" {
 				c.corrections++
@@ -167,6 +170,9 @@ func registerStatus(ctx context.Context, g *globals, stateDir string) error {
 	for _, p := range periods {
 		c := byPeriod[p]
 		fmt.Fprintf(g.stdout, "  %s: %d draft(s) waiting, %d correction(s) pending, %d invoice(s) and %d credit note(s) issued", p, c.drafts, c.corrections, c.issued, c.credit)
+		if c.held > 0 {
+			fmt.Fprintf(g.stdout, ", %d held for review (billrun issue lists why)", c.held)
+		}
 		if c.issuing > 0 {
 			fmt.Fprintf(g.stdout, ", %d interrupted (billrun issue completes them)", c.issuing)
 		}

@@ -40,6 +40,7 @@ type billing struct {
 	drafts   []pending
 	changes  []Change
 	problems []pricing.Problem
+	held     map[string][]string // customer id -> why its drafts wait for a person
 
 	// render's
 	tmp      string
@@ -195,6 +196,7 @@ func (b *billing) render(ctx context.Context) error {
 		return err
 	}
 	kept := b.dropBlocked(pdfs)
+	b.hold()
 	if err := b.writeAll(ctx, b.billingFiles()); err != nil {
 		return err
 	}
@@ -280,6 +282,21 @@ func (b *billing) dropBlocked(pdfs []pdf) []Output {
 	return kept
 }
 
+// hold notes, on each draft, why a person should look at it before it is
+// issued (then billrun issue holds it) and the basis it was made from.
+func (b *billing) hold() {
+	b.held = heldReasons(b.o.Config, b.problems)
+	bases := map[string]string{}
+	for i := range b.drafts {
+		d := &b.drafts[i]
+		d.Held = b.held[d.CustomerID]
+		if _, ok := bases[d.CustomerID]; !ok {
+			bases[d.CustomerID] = encodeBasis(basis(b.o.Config, d.CustomerID))
+		}
+		d.Basis = bases[d.CustomerID]
+	}
+}
+
 // billingFiles are the workbook and invoices.json, which list the
 // documents drafted.
 func (b *billing) billingFiles() []outFile {
@@ -287,7 +304,7 @@ func (b *billing) billingFiles() []outFile {
 	return []outFile{
 		{"billing-" + p.Label + ".xlsx", func(w io.Writer) error {
 			wb := &export.Workbook{Period: p, Invoices: b.invs, Problems: b.problems, Usage: b.usage, SLA: b.sla, Metrics: b.metrics,
-				CustomerOf: map[string]string{}, HostOf: map[string]string{}}
+				CustomerOf: map[string]string{}, HostOf: map[string]string{}, Held: b.held}
 			for _, cu := range cfg.Customers {
 				for _, v := range cu.VPS {
 					wb.CustomerOf[v.Name] = cu.ID

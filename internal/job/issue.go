@@ -30,14 +30,19 @@ type IssueOptions struct {
 	Config    *config.Config
 	Period    period.Period
 	Customers []string // only these customers' drafts; none: all
-	Wait      bool
-	Now       func() time.Time // the clock: the issue date is its day in the config's zone
+	// Accept issues these customers' held drafts too, recording who
+	// accepted them (By, the OS user), when, and Note: why.
+	Accept   []string
+	Note, By string
+	Wait     bool
+	Now      func() time.Time // the clock: the issue date is its day in the config's zone
 }
 
 // IssueResult says what was issued.
 type IssueResult struct {
 	Issued    []state.Document
 	Recovered []state.Document // issued by an earlier, interrupted billrun issue, completed now
+	Held      []state.Draft    // waiting for a person: issued only with Accept
 }
 
 // Issue numbers and issues the period's waiting drafts. Each document is
@@ -80,19 +85,24 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 		}
 		res.Recovered = append(res.Recovered, d)
 	}
-	drafts, err := reg.Drafts(ctx, p.Label, "waiting")
+	drafts, err := issuable(ctx, reg, o)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	today := now().In(cfg.Location())
 	for _, dr := range drafts {
-		if len(o.Customers) > 0 && !slices.Contains(o.Customers, dr.CustomerID) {
-			continue
-		}
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		d, err := issueDraft(ctx, reg, cfg, dr, today, fonts)
+		var accepted state.Acceptance
+		if len(dr.Held) > 0 {
+			if !slices.Contains(o.Accept, dr.CustomerID) {
+				res.Held = append(res.Held, dr)
+				continue
+			}
+			accepted = state.Acceptance{By: o.By, At: now().UTC().Format(time.RFC3339), Note: o.Note, Reasons: dr.Held}
+		}
+		d, err := issueDraft(ctx, reg, cfg, dr, today, fonts, accepted)
 		if err != nil {
 			return res, err
 		}
@@ -113,9 +123,42 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 	return res, nil
 }
 
+// issuable are the period's waiting drafts of the customers o selects,
+// once each is known to be drafted from the config and files of now: a
+// draft whose basis changed since billrun run made it refuses them all
+// (a *StaleError naming each customer and what changed), because the
+// change is likely one a person made for every customer.
+func issuable(ctx context.Context, reg *state.Register, o IssueOptions) ([]state.Draft, error) {
+	all, err := reg.Drafts(ctx, o.Period.Label, "waiting")
+	if err != nil {
+		return nil, err
+	}
+	var drafts []state.Draft
+	stale := map[string][]string{}
+	now := map[string]map[string]string{}
+	for _, dr := range all {
+		if len(o.Customers) > 0 && !slices.Contains(o.Customers, dr.CustomerID) {
+			continue
+		}
+		if _, ok := now[dr.CustomerID]; !ok {
+			now[dr.CustomerID] = basis(o.Config, dr.CustomerID)
+		}
+		if changed := changedSince(dr.Basis, now[dr.CustomerID]); len(changed) > 0 {
+			stale[dr.CustomerID] = changed
+		}
+		drafts = append(drafts, dr)
+	}
+	if len(stale) > 0 {
+		return nil, &StaleError{Period: o.Period.Label, Stale: stale}
+	}
+	return drafts, nil
+}
+
 // issueDraft gives a draft its number and issue date, recorded as issuing
-// in one transaction, then writes its files and records it as issued.
-func issueDraft(ctx context.Context, reg *state.Register, cfg *config.Config, dr state.Draft, today time.Time, fonts *document.Fonts) (state.Document, error) {
+// in one transaction, then writes its files and records it as issued;
+// accepted is a person's decision to issue a held draft.
+func issueDraft(ctx context.Context, reg *state.Register, cfg *config.Config, dr state.Draft, today time.Time, fonts *document.Fonts,
+	accepted state.Acceptance) (state.Document, error) {
 	var m model
 	if err := json.Unmarshal([]byte(dr.Model), &m); err != nil {
 		return state.Document{}, fmt.Errorf("draft of %s for %s: %w", dr.CustomerID, dr.Period, err)
@@ -129,7 +172,9 @@ func issueDraft(ctx context.Context, reg *state.Register, cfg *config.Config, dr
 		if err != nil {
 			return state.Document{}, err
 		}
-		return issuedDocument(cfg, dr, m, number, today)
+		d, err := issuedDocument(cfg, dr, m, number, today)
+		d.Accepted = accepted
+		return d, err
 	})
 	if err != nil {
 		return state.Document{}, err
@@ -157,7 +202,7 @@ func issuedDocument(cfg *config.Config, dr state.Draft, m model, number string, 
 	taxes, _ := json.Marshal(inv.Taxes)
 	dir := filepath.Join(cfg.OutDir, "issued", dr.Period)
 	return state.Document{Number: number, Kind: inv.Kind, CustomerID: inv.CustomerID, Period: dr.Period,
-		IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency, Total: inv.Total.String(), Taxes: string(taxes),
+		IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency, Total: inv.Total.StringFixed(inv.Places), Taxes: string(taxes),
 		Corrects: dr.Corrects, ContentDigest: dr.ContentDigest, Model: string(b),
 		PDFPath: filepath.Join(dir, number+".pdf"), JSONPath: filepath.Join(dir, number+".json"), XMLPath: xmlPath(dir, number, inv.EInvoice)}, nil
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/period"
 	"github.com/billrun/billrun/internal/state"
 	"github.com/shopspring/decimal"
@@ -23,8 +24,10 @@ import (
 
 var issueDay = func() time.Time { return time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC) }
 
+// issueOpts issues every draft of o's run: the fixture's customers are
+// flagged (a counter reset, low coverage), so each is accepted.
 func issueOpts(o Options) IssueOptions {
-	return IssueOptions{Config: o.Config, Period: o.Period, Now: issueDay}
+	return IssueOptions{Config: o.Config, Period: o.Period, Now: issueDay, Accept: []string{"A", "B"}, By: "tester", Note: "reviewed"}
 }
 
 // The lifecycle: drafts, issued once with numbers and read-only files;
@@ -340,11 +343,12 @@ func TestIssueYearlySequence(t *testing.T) {
 	if _, err := Run(ctx, o); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Issue(ctx, IssueOptions{Config: o.Config, Period: o.Period, Customers: []string{"A"}, Now: issueDay})
+	res, err := Issue(ctx, IssueOptions{Config: o.Config, Period: o.Period, Customers: []string{"A"}, Now: issueDay, Accept: []string{"A", "B"}, By: "t", Note: "ok"})
 	if err != nil || numbers(res.Issued) != "R2026-001" {
 		t.Fatalf("2026: %s %v", numbers(res.Issued), err)
 	}
-	res, err = Issue(ctx, IssueOptions{Config: o.Config, Period: o.Period, Now: func() time.Time { return time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC) }})
+	res, err = Issue(ctx, IssueOptions{Config: o.Config, Period: o.Period, Now: func() time.Time { return time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC) },
+		Accept: []string{"A", "B"}, By: "t", Note: "ok"})
 	if err != nil || numbers(res.Issued) != "R2027-001" {
 		t.Fatalf("2027: %s %v", numbers(res.Issued), err)
 	}
@@ -438,4 +442,134 @@ func TestIssuedManifest(t *testing.T) {
 	if len(m.Documents) != len(res.Issued)+len(res2.Issued) {
 		t.Errorf("%d documents in the manifest, %d issued", len(m.Documents), len(res.Issued)+len(res2.Issued))
 	}
+}
+
+// setupWithClean is setup with a third customer, C, whose draft is clean
+// (a flat fee, nothing measured that could flag it).
+func setupWithClean(t *testing.T) Options {
+	o, _ := setup(t, "")
+	y := strings.Replace(cfgYAML, "plans:\n", "plans:\n  - {id: flat, monthly_fee: \"5.00\"}\n", 1) +
+		"  - {id: C, country: DE, city: Berlin, name: \"C GmbH\", currency: EUR, plan: flat, vps: [{name: c1, file: vps-parts/file.rrd}]}\n"
+	cfg, err := config.Parse([]byte(y), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.StateDir, cfg.OutDir = o.Config.StateDir, o.Config.OutDir
+	o.Config = cfg
+	return o
+}
+
+// Drafts the run flagged are held: billrun issue issues the clean ones
+// and lists the held ones with their reasons; --accept issues a held one
+// and the register keeps who accepted it, when, why and for what.
+func TestIssueHoldsFlaggedDrafts(t *testing.T) {
+	o := setupWithClean(t)
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Issue(ctx, IssueOptions{Config: o.Config, Period: o.Period, Now: issueDay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Issued) != 1 || res.Issued[0].CustomerID != "C" || res.Issued[0].Accepted.By != "" {
+		t.Fatalf("issued %+v, want only the clean C", res.Issued)
+	}
+	held := map[string]string{}
+	for _, d := range res.Held {
+		held[d.CustomerID] = strings.Join(d.Held, "; ")
+	}
+	if !strings.Contains(held["A"], "a1: in: 1 row(s) above the metric's limit") || !strings.Contains(held["B"], "b1: in coverage") || len(held) != 2 {
+		t.Fatalf("held %q", held)
+	}
+	res, err = Issue(ctx, IssueOptions{Config: o.Config, Period: o.Period, Now: issueDay, Accept: []string{"A"}, By: "finance", Note: "reset checked"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Issued) != 1 || len(res.Held) != 1 || res.Held[0].CustomerID != "B" {
+		t.Fatalf("issued %+v, held %+v", res.Issued, res.Held)
+	}
+	reg, err := state.Open(ctx, StateDir(o.Config, o.OutDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	d, err := reg.Document(ctx, res.Issued[0].Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := d.Accepted
+	if d.CustomerID != "A" || a.By != "finance" || a.Note != "reset checked" || a.At != "2026-11-03T09:00:00Z" || strings.Join(a.Reasons, "; ") != held["A"] {
+		t.Errorf("accepted %+v", d)
+	}
+}
+
+// A draft is issued only as it was drafted: a change to what makes a
+// customer's documents (its plan's fee, its file) refuses the issue,
+// naming the customer and the part; a change that only another customer
+// uses does not; drafting again clears it.
+func TestIssueRefusesStaleDrafts(t *testing.T) {
+	o := setupWithClean(t)
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	issue := func() (*IssueResult, error) {
+		return Issue(ctx, IssueOptions{Config: o.Config, Period: o.Period, Now: issueDay, Customers: []string{"C"}})
+	}
+	o.Config.Plans[1].MonthlyFee = decimal.RequireFromString("11.00") // plan p: A's, not C's
+	// C's draft is current: A's change does not matter to it. Checked
+	// without issuing it: the same check, on a period with no draft of C
+	if _, err := Issue(ctx, IssueOptions{Config: o.Config, Period: o.Period, Now: issueDay, Customers: []string{"none"}}); err != nil {
+		t.Fatalf("nothing selected: %v", err)
+	}
+	if changed := changedSince(draftBasis(t, o, "C"), basis(o.Config, "C")); changed != nil {
+		t.Fatalf("C's draft stale for A's plan: %v", changed)
+	}
+	o.Config.Plans[0].MonthlyFee = decimal.RequireFromString("6.00") // plan flat: C's
+	_, err := issue()
+	var stale *StaleError
+	if !errors.As(err, &stale) || strings.Join(stale.Stale["C"], ",") != "plan flat" ||
+		!strings.Contains(err.Error(), "customer C: plan flat changed") || !strings.Contains(err.Error(), "run billrun run --period 2026-10 again") {
+		t.Fatalf("a fee changed after the run: %v", err)
+	}
+	o.Config.Plans[0].MonthlyFee = decimal.RequireFromString("5.00")
+	// the file replaced by one of another size
+	src := filepath.Join(o.Config.Customers[2].VPS[0].File)
+	tmp := filepath.Join(t.TempDir(), "file.rrd")
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(tmp, append(b, 0), 0o644)
+	o.Config.Customers[2].VPS[0].File = tmp
+	if _, err := issue(); !errors.As(err, &stale) || !strings.Contains(err.Error(), "customer C: customer C, file "+tmp+", file "+src+" (no longer used) changed") {
+		t.Fatalf("a file changed after the run: %v", err)
+	}
+	o.Config.Customers[2].VPS[0].File = src
+	res, err := issue()
+	if err != nil || len(res.Issued) != 1 {
+		t.Fatalf("as drafted again: %+v, %v", res, err)
+	}
+}
+
+// draftBasis is the basis recorded with customer id's waiting draft.
+func draftBasis(t *testing.T, o Options, id string) string {
+	t.Helper()
+	reg, err := state.Open(context.Background(), StateDir(o.Config, o.OutDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	ds, err := reg.Drafts(context.Background(), o.Period.Label, "waiting")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if d.CustomerID == id {
+			return d.Basis
+		}
+	}
+	t.Fatalf("no draft of %s", id)
+	return ""
 }

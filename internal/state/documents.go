@@ -22,6 +22,15 @@ type Document struct {
 	PDFPath, PDFSHA256     string
 	JSONPath, JSONSHA256   string
 	XMLPath, XMLSHA256     string // the e-invoice, when it is a file of its own
+	Accepted               Acceptance
+}
+
+// Acceptance is a person's decision to issue a draft held for review:
+// who (the OS user), when (RFC 3339, UTC), why, and the reasons it was
+// held. Zero for a document that was never held.
+type Acceptance struct {
+	By, At, Note string
+	Reasons      []string
 }
 
 // Draft is a document worked on and not yet issued.
@@ -30,15 +39,36 @@ type Draft struct {
 	Corrects                 string // for a correction: the issued number it corrects
 	Status                   string // waiting or issued
 	ContentDigest, Model     string
+	// Held are the reasons a person should look at the draft before it is
+	// issued (none: it is clean).
+	Held []string
+	// Basis is the digest, per part, of what made the draft (as JSON):
+	// billrun issue compares it with the config and files of now.
+	Basis string
+}
+
+// lines joins reasons one per line, as the register keeps them.
+func lines(reasons []string) string { return strings.Join(reasons, "\n") }
+
+// splitLines is lines undone.
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
 }
 
 const documentColumns = `number, kind, status, customer_id, period, issue_date, due_date, currency, total, taxes,
-	coalesce(corrects, ''), content_digest, model, pdf_path, coalesce(pdf_sha256, ''), json_path, coalesce(json_sha256, ''), xml_path, coalesce(xml_sha256, '')`
+	coalesce(corrects, ''), content_digest, model, pdf_path, coalesce(pdf_sha256, ''), json_path, coalesce(json_sha256, ''), xml_path, coalesce(xml_sha256, ''),
+	accepted_by, accepted_at, accepted_note, accepted_reasons`
 
 func scanDocument(s interface{ Scan(...any) error }) (Document, error) {
 	var d Document
+	var reasons string
 	err := s.Scan(&d.Number, &d.Kind, &d.Status, &d.CustomerID, &d.Period, &d.IssueDate, &d.DueDate, &d.Currency, &d.Total, &d.Taxes,
-		&d.Corrects, &d.ContentDigest, &d.Model, &d.PDFPath, &d.PDFSHA256, &d.JSONPath, &d.JSONSHA256, &d.XMLPath, &d.XMLSHA256)
+		&d.Corrects, &d.ContentDigest, &d.Model, &d.PDFPath, &d.PDFSHA256, &d.JSONPath, &d.JSONSHA256, &d.XMLPath, &d.XMLSHA256,
+		&d.Accepted.By, &d.Accepted.At, &d.Accepted.Note, &reasons)
+	d.Accepted.Reasons = splitLines(reasons)
 	return d, err
 }
 
@@ -118,10 +148,11 @@ func (r *Register) SaveDrafts(ctx context.Context, period string, drafts []Draft
 		return r.errf(err, "save drafts")
 	}
 	for _, d := range drafts {
-		_, err := tx.ExecContext(ctx, `INSERT INTO drafts (period, customer_id, kind, corrects, status, blocking, content_digest, model)
-			VALUES (?, ?, ?, ?, 'waiting', 0, ?, ?)
-			ON CONFLICT (period, customer_id, kind, corrects) DO UPDATE SET status = 'waiting', content_digest = excluded.content_digest, model = excluded.model`,
-			period, d.CustomerID, d.Kind, d.Corrects, d.ContentDigest, d.Model)
+		_, err := tx.ExecContext(ctx, `INSERT INTO drafts (period, customer_id, kind, corrects, status, blocking, content_digest, model, held, basis)
+			VALUES (?, ?, ?, ?, 'waiting', 0, ?, ?, ?, ?)
+			ON CONFLICT (period, customer_id, kind, corrects) DO UPDATE SET status = 'waiting', content_digest = excluded.content_digest,
+				model = excluded.model, held = excluded.held, basis = excluded.basis`,
+			period, d.CustomerID, d.Kind, d.Corrects, d.ContentDigest, d.Model, lines(d.Held), d.Basis)
 		if err != nil {
 			return r.errf(err, "save drafts")
 		}
@@ -133,7 +164,7 @@ func (r *Register) SaveDrafts(ctx context.Context, period string, drafts []Draft
 // any), in issuing order: credit notes before the invoices that replace
 // what they reverse, then by customer.
 func (r *Register) Drafts(ctx context.Context, period, status string) ([]Draft, error) {
-	q := "SELECT period, customer_id, kind, corrects, status, content_digest, model FROM drafts WHERE 1 = 1"
+	q := "SELECT period, customer_id, kind, corrects, status, content_digest, model, held, basis FROM drafts WHERE 1 = 1"
 	var args []any
 	if period != "" {
 		q += " AND period = ?"
@@ -151,12 +182,22 @@ func (r *Register) Drafts(ctx context.Context, period, status string) ([]Draft, 
 	var out []Draft
 	for rows.Next() {
 		var d Draft
-		if err := rows.Scan(&d.Period, &d.CustomerID, &d.Kind, &d.Corrects, &d.Status, &d.ContentDigest, &d.Model); err != nil {
+		var held string
+		if err := rows.Scan(&d.Period, &d.CustomerID, &d.Kind, &d.Corrects, &d.Status, &d.ContentDigest, &d.Model, &held, &d.Basis); err != nil {
 			return nil, r.errf(err, "read drafts")
 		}
+		d.Held = splitLines(held)
 		out = append(out, d)
 	}
 	return out, r.errf(rows.Err(), "read drafts")
+}
+
+// HeldDrafts counts the waiting invoice drafts held for review (a
+// correction's credit note is not counted apart from its replacement).
+func (r *Register) HeldDrafts(ctx context.Context) (int, error) {
+	var n int
+	err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM drafts WHERE status = 'waiting' AND kind = 'invoice' AND held != ''").Scan(&n)
+	return n, r.errf(err, "count held drafts")
 }
 
 // Allocate gives the next number of sequence seq to the document that
@@ -183,8 +224,10 @@ func (r *Register) Allocate(ctx context.Context, seq string, build func(n int) (
 		corrects = d.Corrects
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO documents (number, kind, status, customer_id, period, issue_date, due_date, currency, total, taxes,
-		corrects, content_digest, model, pdf_path, json_path, xml_path) VALUES (?, ?, 'issuing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.Number, d.Kind, d.CustomerID, d.Period, d.IssueDate, d.DueDate, d.Currency, d.Total, d.Taxes, corrects, d.ContentDigest, d.Model, d.PDFPath, d.JSONPath, d.XMLPath)
+		corrects, content_digest, model, pdf_path, json_path, xml_path, accepted_by, accepted_at, accepted_note, accepted_reasons)
+		VALUES (?, ?, 'issuing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.Number, d.Kind, d.CustomerID, d.Period, d.IssueDate, d.DueDate, d.Currency, d.Total, d.Taxes, corrects, d.ContentDigest, d.Model,
+		d.PDFPath, d.JSONPath, d.XMLPath, d.Accepted.By, d.Accepted.At, d.Accepted.Note, lines(d.Accepted.Reasons))
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
 			return Document{}, fmt.Errorf("register %s: number %s was given before (a number format that repeats itself?)", r.path, d.Number)

@@ -23,6 +23,9 @@ type Entry struct {
 type Ledger struct {
 	dir     string
 	Entries []Entry
+	// Held counts the invoices drafted and held for review, waiting for a
+	// person (billrun issue --accept).
+	Held int
 }
 
 // LoadLedger reads stateDir's ledger from its register (empty when there
@@ -38,7 +41,11 @@ func LoadLedger(stateDir string) (*Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Ledger{dir: stateDir, Entries: es}, nil
+	held, err := r.HeldDrafts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Ledger{dir: stateDir, Entries: es, Held: held}, nil
 }
 
 // Has reports whether the period is in the ledger.

@@ -78,6 +78,16 @@ var schema = []string{
 	// the Factur-X invoice).
 	`ALTER TABLE documents ADD COLUMN xml_path TEXT NOT NULL DEFAULT '';
 	ALTER TABLE documents ADD COLUMN xml_sha256 TEXT`,
+	// 3: the review gate. A draft is held for a person (held: its
+	// reasons, one per line) and records the digests of what made it
+	// (basis); a held draft issued on purpose records who accepted it,
+	// when, why and the reasons they accepted.
+	`ALTER TABLE drafts ADD COLUMN held TEXT NOT NULL DEFAULT '';
+	ALTER TABLE drafts ADD COLUMN basis TEXT NOT NULL DEFAULT '';
+	ALTER TABLE documents ADD COLUMN accepted_by TEXT NOT NULL DEFAULT '';
+	ALTER TABLE documents ADD COLUMN accepted_at TEXT NOT NULL DEFAULT '';
+	ALTER TABLE documents ADD COLUMN accepted_note TEXT NOT NULL DEFAULT '';
+	ALTER TABLE documents ADD COLUMN accepted_reasons TEXT NOT NULL DEFAULT ''`,
 }
 
 // Register is the state directory's SQLite database: the ledger of billed

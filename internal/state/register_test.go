@@ -72,9 +72,11 @@ func TestRegisterRefusesWhatItCannotRead(t *testing.T) {
 	}
 }
 
-// A register of schema 1 (before e-invoices) opens as schema 2: its
-// documents kept, each with no XML, and new documents record theirs.
-func TestRegisterMigratesToSchema2(t *testing.T) {
+// A register of schema 1 (before e-invoices) opens at the current schema:
+// its documents kept, each with no XML and no acceptance, its drafts with
+// no basis (billrun issue then asks for billrun run again), and new
+// documents record their XML and acceptance.
+func TestRegisterMigratesFromSchema1(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, RegisterFile))
@@ -83,7 +85,8 @@ func TestRegisterMigratesToSchema2(t *testing.T) {
 	}
 	for _, q := range []string{schema[0], "PRAGMA user_version = 1",
 		`INSERT INTO documents (number, kind, status, customer_id, period, issue_date, due_date, currency, total, taxes, content_digest, model, pdf_path, pdf_sha256, json_path, json_sha256)
-		 VALUES ('INV-1', 'invoice', 'issued', 'A', '2026-09', '2026-10-02', '2026-10-16', 'EUR', '10', '[]', 'x', '{}', 'a.pdf', 'p', 'a.json', 'j')`} {
+		 VALUES ('INV-1', 'invoice', 'issued', 'A', '2026-09', '2026-10-02', '2026-10-16', 'EUR', '10', '[]', 'x', '{}', 'a.pdf', 'p', 'a.json', 'j')`,
+		`INSERT INTO drafts (period, customer_id, kind, status, blocking, content_digest, model) VALUES ('2026-10', 'B', 'invoice', 'waiting', 0, 'y', '{}')`} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
 		}
@@ -97,12 +100,18 @@ func TestRegisterMigratesToSchema2(t *testing.T) {
 	var version int
 	r.db.QueryRow("PRAGMA user_version").Scan(&version)
 	docs, err := r.Documents(ctx, DocumentFilter{})
-	if err != nil || version != 2 || len(docs) != 1 || docs[0].Number != "INV-1" || docs[0].XMLPath != "" || docs[0].PDFSHA256 != "p" {
+	if err != nil || version != len(schema) || len(docs) != 1 || docs[0].Number != "INV-1" || docs[0].XMLPath != "" || docs[0].PDFSHA256 != "p" ||
+		!reflect.DeepEqual(docs[0].Accepted, Acceptance{}) {
 		t.Fatalf("version %d, documents %+v, %v", version, docs, err)
 	}
+	drafts, err := r.Drafts(ctx, "2026-10", "waiting")
+	if err != nil || len(drafts) != 1 || drafts[0].Held != nil || drafts[0].Basis != "" {
+		t.Fatalf("drafts %+v, %v", drafts, err)
+	}
+	accepted := Acceptance{By: "finance", At: "2026-11-03T09:00:00Z", Note: "outage confirmed", Reasons: []string{"coverage low", "late input"}}
 	d, err := r.Allocate(ctx, "s", func(n int) (Document, error) {
 		return Document{Number: "INV-2", Kind: "invoice", CustomerID: "A", Period: "2026-10", Taxes: "[]", Model: "{}",
-			PDFPath: "b.pdf", JSONPath: "b.json", XMLPath: "b.xml"}, nil
+			PDFPath: "b.pdf", JSONPath: "b.json", XMLPath: "b.xml", Accepted: accepted}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +121,7 @@ func TestRegisterMigratesToSchema2(t *testing.T) {
 		t.Fatal(err)
 	}
 	docs, _ = r.Documents(ctx, DocumentFilter{Period: "2026-10"})
-	if len(docs) != 1 || docs[0].XMLPath != "b.xml" || docs[0].XMLSHA256 != "x2" {
-		t.Errorf("a new document's e-invoice: %+v", docs)
+	if len(docs) != 1 || docs[0].XMLPath != "b.xml" || docs[0].XMLSHA256 != "x2" || !reflect.DeepEqual(docs[0].Accepted, accepted) {
+		t.Errorf("a new document's e-invoice and acceptance: %+v", docs)
 	}
 }

@@ -1,0 +1,167 @@
+package job
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/pricing"
+)
+
+// heldReasons are, per customer, the reasons a person should look at its
+// drafts before they are issued: every problem the run noted that names
+// the customer or one of the files its figures come from (a coverage
+// below review_coverage, a dropped counter reset, minutes without uptime
+// data, an input last updated before the period's end, text the PDF
+// cannot set). Blocking problems are not among them: their customers get
+// no draft.
+func heldReasons(cfg *config.Config, problems []pricing.Problem) map[string][]string {
+	users := fileUsers(cfg)
+	out := map[string][]string{}
+	for _, p := range problems {
+		if p.Blocking {
+			continue
+		}
+		why := reason(p)
+		switch {
+		case p.CustomerID != "":
+			out[p.CustomerID] = append(out[p.CustomerID], why)
+		case p.File != "":
+			for _, id := range users[p.File] {
+				out[id] = append(out[id], p.File+": "+why)
+			}
+		}
+	}
+	return out
+}
+
+// reason is a problem as a reason to hold a draft: the VPS it is about,
+// and what is wrong.
+func reason(p pricing.Problem) string {
+	why := strings.TrimSuffix(p.Problem, ": invoice flagged for review")
+	if p.VPS != "" {
+		why = p.VPS + ": " + why
+	}
+	return why
+}
+
+// fileUsers are the customers whose figures each file (a VPS's, or its
+// host's uptime file) goes into.
+func fileUsers(cfg *config.Config) map[string][]string {
+	hostFile := map[string]string{}
+	for _, h := range cfg.Hosts {
+		hostFile[h.Name] = h.File
+	}
+	out := map[string][]string{}
+	add := func(file, id string) {
+		if file != "" && !slices.Contains(out[file], id) {
+			out[file] = append(out[file], id)
+		}
+	}
+	for _, cu := range cfg.Customers {
+		for _, v := range cu.VPS {
+			add(v.File, cu.ID)
+			add(hostFile[v.Host], cu.ID)
+		}
+	}
+	return out
+}
+
+// basis is the digest, part by part, of what makes customer id's
+// documents: its entry in the config (with its VPS, the inventory's
+// too), its plan, the issuer, the tax rates, the invoice settings, how
+// figures are measured, and the size of each file its figures come from.
+// billrun issue compares a draft's basis with the config and files of
+// the moment, so that no draft is issued from a config that has changed
+// since: a part that another customer alone uses does not count. A file's
+// modification time is not part of it, because monitoring writes to the
+// file every minute; its size changes only when the file is replaced by
+// one of another layout. A customer no longer in the config has none.
+func basis(cfg *config.Config, id string) map[string]string {
+	var cu *config.Customer
+	for i := range cfg.Customers {
+		if cfg.Customers[i].ID == id {
+			cu = &cfg.Customers[i]
+		}
+	}
+	if cu == nil {
+		return nil
+	}
+	parts := map[string]any{
+		"customer " + id:    cu,
+		"plan " + cu.Plan:   cfg.Plan(cu.Plan),
+		"issuer":            cfg.Issuer,
+		"tax":               cfg.Tax,
+		"invoice settings":  cfg.Invoice,
+		"measuring figures": []any{cfg.Timezone, cfg.Metrics, cfg.UptimeThreshold, cfg.UptimeGaps, cfg.ReviewCoverage},
+	}
+	hostFile := map[string]string{}
+	for _, h := range cfg.Hosts {
+		hostFile[h.Name] = h.File
+	}
+	for _, v := range cu.VPS {
+		parts["file "+v.File] = size(v.File)
+		if f := hostFile[v.Host]; f != "" {
+			parts["file "+f] = size(f)
+		}
+	}
+	out := map[string]string{}
+	for k, v := range parts {
+		b, _ := json.Marshal(v) // plain data: cannot fail
+		sum := sha256.Sum256(b)
+		out[k] = hex.EncodeToString(sum[:16])
+	}
+	return out
+}
+
+// encodeBasis is a basis as the register keeps it (JSON, keys sorted).
+func encodeBasis(b map[string]string) string {
+	s, _ := json.Marshal(b)
+	return string(s)
+}
+
+// changedSince lists the parts of a draft's recorded basis that differ
+// from now's, by name; nil when none does. A basis that cannot be read
+// (a draft of an earlier billrun, which recorded none) is all changed.
+func changedSince(recorded string, now map[string]string) []string {
+	if now == nil {
+		return []string{"the customer is no longer in the config"}
+	}
+	var then map[string]string
+	if err := json.Unmarshal([]byte(recorded), &then); err != nil || then == nil {
+		return []string{"drafted by an earlier billrun, which did not record what made the draft"}
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(now)) {
+		if then[k] != now[k] {
+			out = append(out, k)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(then)) {
+		if _, ok := now[k]; !ok {
+			out = append(out, k+" (no longer used)")
+		}
+	}
+	return out
+}
+
+// StaleError is billrun issue's refusal of drafts whose config or input
+// files changed since billrun run drafted them.
+type StaleError struct {
+	Period string
+	Stale  map[string][]string // customer id -> what changed
+}
+
+func (e *StaleError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: not issued: drafted from another config or other files than now's; run billrun run --period %s again:", e.Period, e.Period)
+	for _, id := range slices.Sorted(maps.Keys(e.Stale)) {
+		fmt.Fprintf(&b, "\n  customer %s: %s changed", id, strings.Join(e.Stale[id], ", "))
+	}
+	return b.String()
+}
