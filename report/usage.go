@@ -36,6 +36,10 @@ type Source struct {
 	// P95Sum asks for the 95th percentile of in + out too (a plan that
 	// bills direction sum): one more selection per file, made only then.
 	P95Sum bool
+	// FromData measures the VPS from its file's first known row when that
+	// is later than the window's start (a VPS created during the period):
+	// the time before it was not missed, it did not exist.
+	FromData bool
 }
 
 // Bound is t as a Source's From or Until: Unix seconds, 0 for the zero
@@ -154,6 +158,11 @@ type VPSUsage struct {
 	RRA        []Part       `json:"rra"`
 	LastUpdate int64        `json:"last_update"`
 	Daily      []DailyBytes `json:"daily,omitempty"` // with Options.Daily
+	// DataFrom, with Source.FromData, is when the file's data begins, when
+	// that is inside or after the window (Unix seconds): the VPS is
+	// measured from then, and not at all when it is the window's end or
+	// later (the file has no data for the period).
+	DataFrom int64 `json:"data_from,omitempty"`
 }
 
 // FileError is a file that could not be reported on.
@@ -337,12 +346,25 @@ func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scr
 	if !ok {
 		return nil, fmt.Errorf("%s: not active in %s", s.File, full.Label)
 	}
-	f, parts, err := openPlanned(s, p, opt)
+	f, err := opt.open(s)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	h := f.Header()
+	var dataFrom int64
+	if s.FromData {
+		if p, dataFrom, err = fromData(f, p); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.File, err)
+		}
+		if !p.End.After(p.Start) {
+			return &VPSUsage{Name: s.Name, File: s.File, LastUpdate: h.LastUpdate, DataFrom: dataFrom, Metrics: Metrics{}}, nil
+		}
+	}
+	parts, err := plan(h, p.Start.Unix(), p.End.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
 	accs := make([]acc, len(metrics))
 	for i, m := range metrics {
 		cols, err := appendDSIndex(nil, h, m.DS)
@@ -394,7 +416,7 @@ func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scr
 			bandwidthRows(d, part, a, b, &accs[inIdx], &accs[outIdx], bw, days, dayStart, end)
 		}
 	}
-	u := &VPSUsage{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate, Daily: days, Metrics: make(Metrics, 0, len(metrics))}
+	u := &VPSUsage{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate, Daily: days, Metrics: make(Metrics, 0, len(metrics)), DataFrom: dataFrom}
 	if len(parts) > 0 {
 		u.Step = parts[len(parts)-1].Step
 	}
@@ -408,6 +430,23 @@ func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scr
 		u.P95 = bw.p95()
 	}
 	return u, nil
+}
+
+// fromData is window w started at f's first known row when that is later
+// (a file with no known row: w emptied at its end), and that start.
+func fromData(f Rows, w period.Period) (period.Period, int64, error) {
+	first, ok, err := firstKnown(f)
+	switch {
+	case err != nil:
+		return w, 0, err
+	case !ok || first >= w.End.Unix():
+		w.Start = w.End
+		return w, w.End.Unix(), nil
+	case first > w.Start.Unix():
+		w.Start = time.Unix(first, 0).In(w.Start.Location())
+		return w, first, nil
+	}
+	return w, 0, nil
 }
 
 // bandwidthRows adds the bandwidth samples of d's rows that overlap part

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"slices"
 	"syscall"
 	"time"
 
@@ -51,6 +52,10 @@ type Scheduler struct {
 	// Issue, when set, runs after every catch-up: it issues the drafts
 	// that are due to be issued without a person (issue.after).
 	Issue func(ctx context.Context) error
+	// Begins, when set, says when billing may begin (billing_start, or
+	// when the data does): no period that ends at or before it is billed;
+	// ok false bills nothing yet.
+	Begins func(ctx context.Context) (t time.Time, ok bool, err error)
 }
 
 // ParseSpec parses a standard 5-field cron spec.
@@ -86,20 +91,25 @@ func (s *Scheduler) PeriodAt(t time.Time) period.Period {
 
 // Due lists the periods to bill at now, oldest first: every complete
 // period after the ledger's last, at most Lookback back, minus those
-// already in the ledger.
-func (s *Scheduler) Due(now time.Time, l *state.Ledger) []period.Period {
+// already in the ledger and those that end at or before Begins.
+func (s *Scheduler) Due(ctx context.Context, now time.Time, l *state.Ledger) ([]period.Period, error) {
+	begins, ok := time.Time{}, true
+	if s.Begins != nil {
+		var err error
+		if begins, ok, err = s.Begins(ctx); err != nil {
+			return nil, err
+		}
+	}
 	last := s.PeriodAt(now)
 	var back []period.Period
-	for p := last; len(back) < max(s.Lookback, 1); p = p.Prev() {
-		if l.Has(p.Label) {
-			break // everything before it was billed or is older than the ledger
+	for p := last; ok && len(back) < max(s.Lookback, 1); p = p.Prev() {
+		if l.Has(p.Label) || !p.End.After(begins) {
+			break // everything before it was billed, is older than the ledger or than billing
 		}
 		back = append(back, p)
 	}
-	for a, b := 0, len(back)-1; a < b; a, b = a+1, b-1 {
-		back[a], back[b] = back[b], back[a]
-	}
-	return back
+	slices.Reverse(back)
+	return back, nil
 }
 
 // CatchUp bills every due period, oldest first. Each run takes the state
@@ -110,7 +120,10 @@ func (s *Scheduler) CatchUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	due := s.Due(s.Now(), l)
+	due, err := s.Due(ctx, s.Now(), l)
+	if err != nil {
+		return err
+	}
 	if len(due) == 0 {
 		s.Log.Info("nothing to bill", "last", lastLabel(l))
 		return s.issue(ctx)

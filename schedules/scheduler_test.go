@@ -299,3 +299,28 @@ func TestMetricsCountHeldDrafts(t *testing.T) {
 		}
 	}
 }
+
+// No period that ends at or before billing may begin is billed: with the
+// data beginning on 21 October, a first catch-up in December bills
+// October and November, not September; with no data yet, nothing.
+func TestCatchUpBillsNothingBeforeTheDataBegins(t *testing.T) {
+	for _, c := range []struct {
+		begins time.Time
+		ok     bool
+		want   string
+	}{
+		{time.Date(2026, 10, 21, 14, 3, 0, 0, time.UTC), true, "2026-10,2026-11"},
+		{time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), true, "2026-11"}, // billing_start: 2026-11
+		{time.Time{}, false, ""},
+	} {
+		rec := &recorder{}
+		s, _ := newScheduler(t, DefaultSpec, "UTC", period.KindMonth, time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC), rec)
+		s.Begins = func(context.Context) (time.Time, bool, error) { return c.begins, c.ok, nil }
+		if err := s.CatchUp(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(rec.billed, ","); got != c.want {
+			t.Errorf("begins %v (%v): billed %q, want %q", c.begins, c.ok, got, c.want)
+		}
+	}
+}

@@ -98,8 +98,14 @@ func newScheduler(g *globals, o daemonOptions) (*schedules.Scheduler, error) {
 		Run: func(ctx context.Context, p period.Period) (schedules.Outcome, error) {
 			return billPeriod(ctx, g, cfg, p, o.wait)
 		},
-		Issue: autoIssue(g, cfg, o.wait),
+		Issue:  autoIssue(g, cfg, o.wait),
+		Begins: begins(cfg),
 	}, nil
+}
+
+// begins is when the config's billing may begin (see job.Begins).
+func begins(cfg *config.Config) func(context.Context) (time.Time, bool, error) {
+	return func(ctx context.Context) (time.Time, bool, error) { return job.Begins(ctx, cfg) }
 }
 
 // autoIssue issues, when the config's issue.after is set, the waiting

@@ -72,7 +72,7 @@ func schedulerView(cfgPath string) (*schedules.Scheduler, *config.Config, error)
 		return nil, nil, err
 	}
 	return &schedules.Scheduler{Schedule: sch, Location: cfg.Location(), Kind: period.KindMonth,
-		StateDir: job.StateDir(cfg, cfg.OutDir), Lookback: cfg.Lookback}, cfg, nil
+		StateDir: job.StateDir(cfg, cfg.OutDir), Lookback: cfg.Lookback, Begins: begins(cfg)}, cfg, nil
 }
 
 func runStatus(ctx context.Context, g *globals, cfgPath string) error {
@@ -94,7 +94,10 @@ func runStatus(ctx context.Context, g *globals, cfgPath string) error {
 		fmt.Fprintln(tw, "(nothing billed yet)\t\t\t")
 	}
 	tw.Flush()
-	due := s.Due(g.now(), l)
+	due, err := s.Due(ctx, g.now(), l)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(g.stdout, "\ndue now:")
 	for _, p := range due {
 		fmt.Fprintf(g.stdout, " %s", p.Label)

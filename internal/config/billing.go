@@ -145,12 +145,15 @@ type SLAPolicy struct {
 type Plan struct {
 	ID string `yaml:"id"`
 	// Name is how invoices call the plan (default: its id).
-	Name       string                 `yaml:"name"`
-	MonthlyFee decimal.Decimal        `yaml:"monthly_fee"`
-	Prorate    bool                   `yaml:"prorate"`
-	Metrics    map[string]MetricPrice `yaml:"metrics"`
-	P95        *P95Price              `yaml:"p95"`
-	SLA        *SLAPolicy             `yaml:"sla"`
+	Name       string          `yaml:"name"`
+	MonthlyFee decimal.Decimal `yaml:"monthly_fee"`
+	Prorate    bool            `yaml:"prorate"`
+	// ProrateIncluded prorates each metric's included quantity like the
+	// fee, by the days a VPS was active (default: as prorate).
+	ProrateIncluded *bool                  `yaml:"prorate_included"`
+	Metrics         map[string]MetricPrice `yaml:"metrics"`
+	P95             *P95Price              `yaml:"p95"`
+	SLA             *SLAPolicy             `yaml:"sla"`
 }
 
 // CustomerVPS is a customer's VPS, optionally active for part of a period.
@@ -310,6 +313,10 @@ func (c *Config) checkTax() error {
 func checkPlan(i int, p *Plan) error {
 	if p.Name == "" {
 		p.Name = p.ID
+	}
+	if p.ProrateIncluded == nil {
+		v := p.Prorate
+		p.ProrateIncluded = &v
 	}
 	if p.MonthlyFee.IsNegative() {
 		return fmt.Errorf("plans[%d].monthly_fee (%s): must be >= 0", i, p.ID)

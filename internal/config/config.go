@@ -25,6 +25,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 
 	"github.com/billrun/billrun/internal/inputfile"
+	"github.com/billrun/billrun/internal/period"
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 )
@@ -57,6 +58,10 @@ type Config struct {
 	// Scheduled runs.
 	Schedule string `yaml:"schedule"` // cron spec, default "0 3 1 * *"
 	Lookback int    `yaml:"lookback"` // periods the daemon catches up at most, default 3
+	// BillingStart is the first period billed (a label: 2026-10): the
+	// scheduler bills nothing that ends before its start. Unset, it bills
+	// nothing that ends before the VPS files' data begins.
+	BillingStart string `yaml:"billing_start"`
 
 	// Billing (invoices).
 	StateDir       string          `yaml:"state_dir"`
@@ -72,6 +77,7 @@ type Config struct {
 	path   string
 	digest string
 	loc    *time.Location
+	start  time.Time         // billing_start's start
 	remote map[string]string // host name -> its rrdcached, for remote hosts
 	hosts  map[string]bool   // the hosts' names
 	plans  map[string]bool   // the plans' ids
@@ -393,8 +399,19 @@ func (c *Config) checkSchedule() error {
 	if _, err := cron.ParseStandard(c.Schedule); err != nil {
 		return fmt.Errorf("schedule: %q: %v", c.Schedule, err)
 	}
+	if c.BillingStart != "" {
+		p, err := period.Parse(c.BillingStart, c.loc)
+		if err != nil {
+			return fmt.Errorf("billing_start: %v", err)
+		}
+		c.start = p.Start
+	}
 	return nil
 }
+
+// Start is the start of billing_start in the config's zone; zero when
+// it is unset.
+func (c *Config) Start() time.Time { return c.start }
 
 // checkPaths resolves the state and output directories and the invoice
 // font against dir, and checks that the font is one.

@@ -72,6 +72,7 @@ func TestErrors(t *testing.T) {
 		"invoice: {number_format: \".{seq}\"}\n":                                   "not plain file names",
 		"invoice: {number_restart: monthly}\n":                                     "invoice.number_restart",
 		"issue: {after: soon}\n":                                                   "issue.after",
+		"billing_start: October\n":                                                 "billing_start: ",
 	}
 	for in, want := range cases {
 		p := filepath.Join(t.TempDir(), "c.yaml")

@@ -1,8 +1,10 @@
 package job
 
 import (
+	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/rrdcached"
@@ -58,7 +60,7 @@ func VPSSources(cfg *config.Config) []report.Source {
 		}
 		for _, v := range cu.VPS {
 			out = append(out, report.Source{Name: v.Name, File: v.File, From: report.Bound(v.From), Until: report.Bound(v.Until), Daemon: cfg.RemoteDaemon(v.Host),
-				P95Step: step, P95Sum: sum})
+				P95Step: step, P95Sum: sum, FromData: true})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b report.Source) int { return strings.Compare(a.Name, b.Name) })
@@ -84,4 +86,19 @@ func LocalFiles(cfg *config.Config) []string {
 		}
 	}
 	return out
+}
+
+// Begins is when billing may begin: the start of the config's
+// billing_start, else when the earliest data of its VPS files begins (ok
+// false: none has data yet, so nothing is billed). The scheduler bills no
+// period that ends at or before it.
+func Begins(ctx context.Context, cfg *config.Config) (t time.Time, ok bool, err error) {
+	if s := cfg.Start(); !s.IsZero() {
+		return s, true, nil
+	}
+	first, ok, err := report.DataBegins(ctx, VPSSources(cfg), report.Options{Open: OpenSource})
+	if err != nil || !ok {
+		return time.Time{}, false, err
+	}
+	return time.Unix(first, 0).In(cfg.Location()), true, nil
 }

@@ -479,7 +479,7 @@ func TestIssueHoldsFlaggedDrafts(t *testing.T) {
 	for _, d := range res.Held {
 		held[d.CustomerID] = strings.Join(d.Held, "; ")
 	}
-	if !strings.Contains(held["A"], "a1: in: 1 row(s) above the metric's limit") || !strings.Contains(held["B"], "b1: in coverage") || len(held) != 2 {
+	if !strings.Contains(held["A"], "a1: in: 1 row(s) above the metric's limit") || !strings.Contains(held["B"], "the PDF shows ? for customer name: U+682A") || len(held) != 2 {
 		t.Fatalf("held %q", held)
 	}
 	res, err = Issue(ctx, IssueOptions{Config: o.Config, Period: o.Period, Now: issueDay, Accept: []string{"A"}, By: "finance", Note: "reset checked"})

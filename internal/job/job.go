@@ -122,6 +122,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if !p.Ended(now()) {
 		return nil, fmt.Errorf("period %s has not ended: it ends at %s; only ended periods are billed", p.Label, p.End.Format(time.RFC3339))
 	}
+	if s := cfg.Start(); !s.IsZero() && !p.End.After(s) {
+		return nil, fmt.Errorf("period %s ends before billing_start %s: it is not billed", p.Label, cfg.BillingStart)
+	}
 	var reg *state.Register
 	current := map[string]state.Document{}
 	if o.Record {

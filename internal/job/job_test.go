@@ -562,19 +562,20 @@ func TestCharts(t *testing.T) {
 	for i := range s.Hosts {
 		fig.Hosts[s.Hosts[i].Name] = &s.Hosts[i]
 	}
+	// m1's file begins on 8 October (vps-parts): it is measured from then
 	m1, m2 := fig.Usage["m1"].Daily, fig.Usage["m2"].Daily
-	if len(m1) != 31 || len(m2) != 12 {
+	if len(m1) != 24 || m1[0].Day != "2026-10-08" || len(m2) != 12 {
 		t.Fatalf("daily series of %d and %d days", len(m1), len(m2))
 	}
 	ch := charts(cfg, "M", fig)
-	if len(ch.Daily) != 31 {
+	if len(ch.Daily) != 24 {
 		t.Fatalf("the chart has %d days", len(ch.Daily))
 	}
 	if ch.Daily[0] != m1[0] {
-		t.Errorf("1 October: %+v, want m1's alone %+v", ch.Daily[0], m1[0])
+		t.Errorf("8 October: %+v, want m1's alone %+v", ch.Daily[0], m1[0])
 	}
-	if d := ch.Daily[25]; d.Day != "2026-10-26" || d.In != m1[25].In+m2[6].In || d.Out != m1[25].Out+m2[6].Out {
-		t.Errorf("26 October: %+v, want m1 %+v + m2 %+v", d, m1[25], m2[6])
+	if d := ch.Daily[18]; d.Day != "2026-10-26" || d.In != m1[18].In+m2[6].In || d.Out != m1[18].Out+m2[6].Out {
+		t.Errorf("26 October: %+v, want m1 %+v + m2 %+v", d, m1[18], m2[6])
 	}
 	if ch.Target != 99.5 {
 		t.Errorf("target %v, want the plan's 99.5", ch.Target)

@@ -58,6 +58,7 @@ var texts = map[string]map[string]string{
 	"fee_line":          {"en": "%s, %s", "de": "%s, %s"},
 	"prorated":          {"en": "%s, %s: %d of %d days (%s – %s)", "de": "%s, %s: %d von %d Tagen (%s – %s)"},
 	"usage_line":        {"en": "%s %s above the included %s %s", "de": "%s %s über den enthaltenen %s %s"},
+	"usage_line_part":   {"en": "%s %s above the included %s %s × %d/%d days = %s %s", "de": "%s %s über den enthaltenen %s %s × %d/%d Tage = %s %s"},
 	"p95_line":          {"en": "%s 95th percentile bandwidth (%s, %d-minute averages): %s Mbps, %s included", "de": "%s 95. Perzentil der Bandbreite (%s, %d-Minuten-Mittel): %s Mbps, %s inklusive"},
 	"p95_in":            {"en": "in", "de": "eingehend"},
 	"p95_out":           {"en": "out", "de": "ausgehend"},

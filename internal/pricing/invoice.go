@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/billrun/billrun/internal/period"
 
@@ -223,19 +224,43 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (inv Inv
 	vpsList := append([]config.CustomerVPS(nil), cu.VPS...)
 	sort.Slice(vpsList, func(a, b int) bool { return vpsList[a].Name < vpsList[b].Name })
 	for _, v := range vpsList {
-		w, active := p.Clip(v.From, v.Until)
+		u := fig.Usage[v.Name]
+		w, active := pr.window(v, u)
 		if !active {
 			continue
 		}
-		u := fig.Usage[v.Name]
 		fee := pr.fee(v, w)
-		pr.usage(v, u)
+		pr.usage(v, u, w)
 		pr.p95(v, u)
 		pr.slaCredit(v, fee)
 	}
 	pr.taxes(treatment)
 	pr.perVPS()
 	return pr.inv, pr.problems, true
+}
+
+// window is the part of the period v is billed for: from the later of
+// its active_from and its file's first row (a VPS is not billed for time
+// before its data began) to its active_until. A file whose data begins
+// after v's active_from day is noted for review; one with no data in the
+// period is not billed, and noted.
+func (pr *pricer) window(v config.CustomerVPS, u *report.VPSUsage) (period.Period, bool) {
+	w, active := pr.p.Clip(v.From, v.Until)
+	if !active || u == nil || u.DataFrom == 0 {
+		return w, active
+	}
+	loc := pr.p.Start.Location()
+	from := time.Unix(u.DataFrom, 0).In(loc)
+	if !from.Before(w.End) {
+		pr.problem(v, u.File, "no data in the period: not billed for it")
+		return w, false
+	}
+	if !v.From.IsZero() && !from.Before(v.From.AddDate(0, 0, 1)) {
+		pr.problem(v, u.File, fmt.Sprintf("data begins %s, after active_from %s: billed from its first row",
+			from.Format("2006-01-02 15:04"), v.From.Format("2006-01-02")))
+	}
+	w.Start = from
+	return w, true
 }
 
 // empty is the customer's invoice without lines: who, what period, when.
@@ -300,11 +325,14 @@ func (pr *pricer) fee(v config.CustomerVPS, w period.Period) Line {
 }
 
 // usage adds, for each metric the plan prices (in name order), the usage
-// summary's item and a line for what is above the included quantity;
-// spikes and low coverage flag the invoice for review.
-func (pr *pricer) usage(v config.CustomerVPS, u *report.VPSUsage) {
+// summary's item and a line for what is above the included quantity
+// (prorated like the fee by the days of w, v's window, with
+// prorate_included); spikes and low coverage flag the invoice for review.
+func (pr *pricer) usage(v config.CustomerVPS, u *report.VPSUsage, w period.Period) {
 	names := slices.Sorted(maps.Keys(pr.plan.Metrics))
 	minutes := (pr.p.End.Unix() - pr.p.Start.Unix()) / 60
+	active, days := w.Days(), pr.p.Days()
+	part := *pr.plan.ProrateIncluded && active < days
 	for _, n := range names {
 		mp := pr.plan.Metrics[n]
 		m, ok := u.Metrics.Get(n)
@@ -318,27 +346,43 @@ func (pr *pricer) usage(v config.CustomerVPS, u *report.VPSUsage) {
 			continue
 		}
 		qty = qty.Round(3)
-		pr.inv.UsageItems = append(pr.inv.UsageItems, UsageItem{VPS: v.Name, Metric: n, Used: qty, Included: mp.Included, Unit: mp.Unit})
-		review := false
-		if m.Spikes > 0 {
-			review = true
-			pr.problem(v, u.File, fmt.Sprintf("%s: %d row(s) above the metric's limit (a counter reset?) not billed: invoice flagged for review", n, m.Spikes))
+		included := mp.Included
+		if part {
+			included = mp.Included.Mul(decimal.NewFromInt(int64(active))).Div(decimal.NewFromInt(int64(days))).Round(3)
 		}
-		if cov := float64(m.Coverage); math.IsNaN(cov) || cov < pr.b.ReviewCoverage {
-			review = true
-			pr.problem(v, u.File, fmt.Sprintf("%s coverage %.4f below %.4f: invoice flagged for review", n, cov, pr.b.ReviewCoverage))
-		}
-		pr.inv.Review = pr.inv.Review || review
-		over := billable(qty.Sub(mp.Included), mp.Rate, pr.places)
+		pr.inv.UsageItems = append(pr.inv.UsageItems, UsageItem{VPS: v.Name, Metric: n, Used: qty, Included: included, Unit: mp.Unit})
+		review := pr.flagUsage(v, u, n, m)
+		over := billable(qty.Sub(included), mp.Rate, pr.places)
 		if !over.IsPositive() {
 			continue // within the allowance: the usage summary shows it
 		}
+		desc := locale.Text(pr.lang, "usage_line", v.Name, n, locale.Quantity(pr.lang, mp.Included), mp.Unit)
+		if part {
+			desc = locale.Text(pr.lang, "usage_line_part", v.Name, n, locale.Quantity(pr.lang, mp.Included), mp.Unit, active, days,
+				locale.Quantity(pr.lang, included), mp.Unit)
+		}
 		l := Line{VPS: v.Name, Kind: "usage", Unit: mp.Unit, UnitCode: UnitCode(mp.Unit), Quantity: over, UnitPrice: mp.Rate, Review: review,
-			Description: locale.Text(pr.lang, "usage_line", v.Name, n, locale.Quantity(pr.lang, mp.Included), mp.Unit),
-			Amount:      over.Mul(mp.Rate)}
+			Description: desc, Amount: over.Mul(mp.Rate)}
 		pr.inv.Lines = append(pr.inv.Lines, l)
 		pr.inv.Usage = pr.inv.Usage.Add(l.Amount)
 	}
+}
+
+// flagUsage notes what in metric n's figures needs a person's look (rows
+// dropped as spikes, a coverage below review_coverage), flags the invoice
+// for review, and says whether there was any.
+func (pr *pricer) flagUsage(v config.CustomerVPS, u *report.VPSUsage, n string, m report.MetricUsage) bool {
+	review := false
+	if m.Spikes > 0 {
+		review = true
+		pr.problem(v, u.File, fmt.Sprintf("%s: %d row(s) above the metric's limit (a counter reset?) not billed: invoice flagged for review", n, m.Spikes))
+	}
+	if cov := float64(m.Coverage); math.IsNaN(cov) || cov < pr.b.ReviewCoverage {
+		review = true
+		pr.problem(v, u.File, fmt.Sprintf("%s coverage %.4f below %.4f: invoice flagged for review", n, cov, pr.b.ReviewCoverage))
+	}
+	pr.inv.Review = pr.inv.Review || review
+	return review
 }
 
 // p95 adds a line for the 95th percentile of bandwidth above the plan's

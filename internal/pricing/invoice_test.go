@@ -153,8 +153,13 @@ customers:
 `
 
 func buildFleet(t *testing.T, stateDir string) ([]Invoice, []Problem) {
+	return buildFleetOf(t, fleetYAML)
+}
+
+// buildFleetOf prices the fleet of config y for October 2026.
+func buildFleetOf(t *testing.T, y string) ([]Invoice, []Problem) {
 	// Relative paths keep file names in the golden machine-independent.
-	cfg, err := config.Parse([]byte(fleetYAML), ".")
+	cfg, err := config.Parse([]byte(y), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +343,7 @@ func sources(cfg *config.Config) []report.Source {
 			step = int32(p.P95.Step)
 		}
 		for _, v := range cu.VPS {
-			out = append(out, report.Source{Name: v.Name, File: v.File, From: report.Bound(v.From), Until: report.Bound(v.Until), P95Step: step})
+			out = append(out, report.Source{Name: v.Name, File: v.File, From: report.Bound(v.From), Until: report.Bound(v.Until), P95Step: step, FromData: true})
 		}
 	}
 	slices.SortFunc(out, func(a, b report.Source) int { return strings.Compare(a.Name, b.Name) })
@@ -372,5 +377,66 @@ func TestP95Direction(t *testing.T) {
 	}
 	if _, err := config.Parse([]byte(strings.Replace(strings.Replace(y, "DIR", "in", 1), "step: 600", "step: 420", 1)), "."); err == nil || !strings.Contains(err.Error(), "p95.step") {
 		t.Errorf("step 420: %v", err)
+	}
+}
+
+// A VPS active part of the month gets its included quantities prorated
+// like its fee (prorate_included follows prorate), the line saying so;
+// prorate_included: false keeps the whole allowance.
+func TestProrateIncluded(t *testing.T) {
+	line := func(invs []Invoice) (Line, UsageItem) {
+		for _, inv := range invs {
+			for i, l := range inv.Lines {
+				if l.VPS == "k-parts" && l.Kind == "usage" {
+					return inv.Lines[i], inv.UsageItems[0]
+				}
+			}
+		}
+		t.Fatal("no usage line of k-parts")
+		return Line{}, UsageItem{}
+	}
+	invs, _ := buildFleetOf(t, fleetYAML)
+	l, item := line(invs)
+	// active 15-31 October: 17 of 31 days of 50 GiB
+	if !item.Included.Equal(decimal.RequireFromString("27.419")) || l.Description != "k-parts in above the included 50 GiB × 17/31 days = 27.419 GiB" ||
+		!l.Quantity.Equal(billable(item.Used.Sub(item.Included), l.UnitPrice, 0)) {
+		t.Errorf("prorated: %+v, %+v", l, item)
+	}
+	invs, _ = buildFleetOf(t, strings.Replace(fleetYAML, "    monthly_fee: \"3000\"\n    prorate: true\n", "    monthly_fee: \"3000\"\n    prorate: true\n    prorate_included: false\n", 1))
+	l, item = line(invs)
+	if !item.Included.Equal(decimal.NewFromInt(50)) || l.Description != "k-parts in above the included 50 GiB" ||
+		!l.Quantity.Equal(billable(item.Used.Sub(item.Included), l.UnitPrice, 0)) {
+		t.Errorf("prorate_included false: %+v, %+v", l, item)
+	}
+}
+
+// A VPS is billed and measured from the later of its active_from and its
+// file's first row: a file that begins during the active_from day is no
+// alarm, one that begins days later is noted, and either way the fee
+// counts from the first row.
+func TestWindowFromTheFirstRow(t *testing.T) {
+	for _, c := range []struct {
+		from, problem string
+	}{
+		{"2026-10-10", ""}, // vps-young's data begins 10 October, 06:00
+		{"2026-10-05", "data begins 2026-10-10 06:00, after active_from 2026-10-05: billed from its first row"},
+	} {
+		y := strings.Replace(fleetYAML, "{name: l-young, file: vps-young/file.rrd, host: host-b}",
+			"{name: l-young, file: vps-young/file.rrd, host: host-b, active_from: "+c.from+"}", 1)
+		invs, probs := buildFleetOf(t, y)
+		var got []string
+		for _, p := range probs {
+			if p.VPS == "l-young" && !strings.Contains(p.Problem, "row(s) above") && !strings.Contains(p.Problem, "host host-b") {
+				got = append(got, p.Problem)
+			}
+		}
+		if want := c.problem; strings.Join(got, "; ") != want {
+			t.Errorf("active_from %s: problems %q, want %q", c.from, got, want)
+		}
+		for _, inv := range invs {
+			if inv.CustomerID == "C002" && inv.Lines[0].Quantity.IntPart() != 22 {
+				t.Errorf("active_from %s: fee %+v, want 22 of 31 days", c.from, inv.Lines[0])
+			}
+		}
 	}
 }
