@@ -163,6 +163,9 @@ func issueDraft(ctx context.Context, reg *state.Register, cfg *config.Config, dr
 	if err := json.Unmarshal([]byte(dr.Model), &m); err != nil {
 		return state.Document{}, fmt.Errorf("draft of %s for %s: %w", dr.CustomerID, dr.Period, err)
 	}
+	if err := pricing.CheckTotals(&m.Invoice); err != nil {
+		return state.Document{}, fmt.Errorf("draft of %s for %s not issued: %w", dr.CustomerID, dr.Period, err)
+	}
 	seq := state.LegacySequence
 	if cfg.Invoice.NumberRestart == "yearly" {
 		seq += "-" + strconv.Itoa(today.Year())

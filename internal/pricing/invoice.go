@@ -175,9 +175,14 @@ func (b Book) plan(id string) *config.Plan {
 	return nil
 }
 
+// NothingToBill is the problem of a customer with no active VPS and no
+// charge in the period: it gets no draft, so no empty document is ever
+// numbered.
+const NothingToBill = "nothing to bill in the period (no active VPS, no charge): no draft"
+
 // Build prices every customer of the book for p. A customer with a VPS (or its
-// host) whose file could not be read gets no invoice; the reason is in the
-// problems. Invoices are in customer-id order, numbered as drafts
+// host) whose file could not be read gets no invoice, and one with nothing
+// to bill none either; the reason is in the problems. Invoices are in customer-id order, numbered as drafts
 // (DraftID): a number is given only when a draft is issued.
 func Build(b Book, p period.Period, fig Figures) ([]Invoice, []Problem) {
 	customers := append([]config.Customer(nil), b.Customers...)
@@ -187,7 +192,10 @@ func Build(b Book, p period.Period, fig Figures) ([]Invoice, []Problem) {
 	for _, cu := range customers {
 		inv, probs, ok := buildOne(b, p, fig, cu)
 		problems = append(problems, probs...)
-		if ok {
+		switch {
+		case ok && !Charges(&inv):
+			problems = append(problems, Problem{CustomerID: cu.ID, Problem: NothingToBill})
+		case ok:
 			out = append(out, inv)
 		}
 	}

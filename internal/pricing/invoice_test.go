@@ -440,3 +440,55 @@ func TestWindowFromTheFirstRow(t *testing.T) {
 		}
 	}
 }
+
+// Every document billrun drafts satisfies EN 16931's calculation rules,
+// a credit note too, and CheckTotals names the rule a tampered one
+// breaks.
+func TestCheckTotals(t *testing.T) {
+	invs, _ := buildFleet(t, "")
+	if len(invs) < 3 {
+		t.Fatalf("%d invoices", len(invs))
+	}
+	for _, inv := range invs {
+		cn := CreditNote(inv, "CN")
+		for _, d := range []*Invoice{&inv, &cn} {
+			if err := CheckTotals(d); err != nil {
+				t.Errorf("%s: %v", d.Number, err)
+			}
+		}
+	}
+	cent := decimal.New(1, -2)
+	for want, edit := range map[string]func(*Invoice){
+		"BR-16":                   func(inv *Invoice) { inv.Lines = nil },
+		"is not its amount":       func(inv *Invoice) { inv.Lines[0].Amount = inv.Lines[0].Amount.Add(cent) },
+		"BR-CO-10":                func(inv *Invoice) { inv.Subtotal = inv.Subtotal.Add(cent) },
+		"BR-CO-17":                func(inv *Invoice) { inv.Taxes[0].Tax = inv.Taxes[0].Tax.Add(cent) },
+		"BR-CO-14 to BR-CO-16":    func(inv *Invoice) { inv.Total = inv.Total.Add(cent) },
+		"BR-CO-18":                func(inv *Invoice) { inv.Taxes = nil },
+		"the VAT breakdown taxes": func(inv *Invoice) { inv.Taxes[0].Taxable = inv.Taxes[0].Taxable.Add(cent) },
+	} {
+		inv := invs[0]
+		inv.Lines = append([]Line(nil), inv.Lines...)
+		inv.Taxes = append([]TaxLine(nil), inv.Taxes...)
+		edit(&inv)
+		if err := CheckTotals(&inv); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v", want, err)
+		}
+	}
+}
+
+// A customer with nothing to bill in the period (its only VPS ended
+// before it) gets no invoice, and the problems say so.
+func TestNothingToBill(t *testing.T) {
+	y := fleetYAML + "  - {id: C005, name: Gone, city: Zürich, country: CH, currency: EUR, plan: standard, vps: [{name: e-old, file: vps-full/file.rrd, active_until: 2026-09-01}]}\n"
+	y = strings.Replace(y, "vps: [{name: m-full, file: vps-full/file.rrd, host: host-a}]", "vps: [{name: m-full, file: vps-parts/file.rrd, host: host-a}]", 1)
+	invs, probs := buildFleetOf(t, y)
+	for _, inv := range invs {
+		if inv.CustomerID == "C005" {
+			t.Fatalf("an invoice for C005: %+v", inv)
+		}
+	}
+	if !slices.ContainsFunc(probs, func(p Problem) bool { return p.CustomerID == "C005" && p.Problem == NothingToBill }) {
+		t.Errorf("problems %+v", probs)
+	}
+}
