@@ -16,8 +16,9 @@ install:
 # missing: RRDtool and rrdcached (the reference), python3-rrdtool (the
 # benchmark's peer), poppler-utils (pdftotext, pdfdetach), the CJK font, and
 # for the official e-invoice rules (../shared/einvoice/validate) nodejs,
-# npm and libxml2-utils (xmllint), and GNU time (the memory tests' peak of
-# billrun's own process). apt-get waits up to five minutes for another
+# npm and libxml2-utils (xmllint), GNU time (the memory tests' peak of
+# billrun's own process), and systemd (systemd-analyze calendar, the
+# reference for billrun schedule --systemd). apt-get waits up to five minutes for another
 # apt-get's dpkg lock rather than failing at once. Only the missing ones: a machine whose
 # node came with its own npm (NodeSource) gets no Debian npm on top.
 deps:
@@ -31,6 +32,7 @@ deps:
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
 	[ -x /usr/bin/time ] || missing="$$missing time"; \
+	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing$$missing"; \

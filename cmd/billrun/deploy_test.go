@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/diff"
 )
 
 // The command lines in deploy/ (systemd units, crontab) name commands and
@@ -34,5 +36,32 @@ func TestDeployCommandLines(t *testing.T) {
 	}
 	if checked < 3 {
 		t.Fatalf("only %d command lines found in deploy/", checked)
+	}
+}
+
+// deploy/'s timer and crontab are what billrun schedule prints for the
+// example config, deploy/billing.yaml, installed as
+// /etc/billrun/billing.yaml: both fire in the config's zone.
+func TestDeployIsWhatSchedulePrints(t *testing.T) {
+	abs, err := filepath.Abs("../../deploy/billing.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for flag, file := range map[string]string{"--systemd": "billrun-catchup.timer", "--crontab": "crontab"} {
+		var out, errb bytes.Buffer
+		if code := execute(context.Background(), []string{"schedule", "--config", "../../deploy/billing.yaml", flag}, &out, &errb); code != 0 {
+			t.Fatalf("schedule %s: exit %d: %s", flag, code, errb.String())
+		}
+		got := strings.ReplaceAll(out.String(), abs, "/etc/billrun/billing.yaml")
+		want, err := os.ReadFile(filepath.Join("../../deploy", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			t.Errorf("deploy/%s is not what billrun schedule %s prints:\n%s", file, flag, diff.Diff("deploy/"+file, want, "schedule", []byte(got)))
+		}
+		if !strings.Contains(got, "Europe/Berlin") {
+			t.Errorf("schedule %s names no zone:\n%s", flag, got)
+		}
 	}
 }

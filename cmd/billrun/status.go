@@ -30,34 +30,6 @@ func newStatusCmd(g *globals) *cobra.Command {
 	return c
 }
 
-func newScheduleCmd(g *globals) *cobra.Command {
-	var cfgPath string
-	var n int
-	c := &cobra.Command{
-		Use:   "schedule --config FILE [--next N]",
-		Short: "Print the next firing times and the period each would bill",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if n < 1 || n > 1000 {
-				return usagef("--next must be 1..1000")
-			}
-			s, _, err := schedulerView(cfgPath)
-			if err != nil {
-				return err
-			}
-			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "firing\tbills")
-			for _, t := range s.Next(g.now(), n) {
-				fmt.Fprintf(tw, "%s\t%s\n", t.Format(time.RFC3339), s.PeriodAt(t).Label)
-			}
-			return tw.Flush()
-		},
-	}
-	c.Flags().StringVar(&cfgPath, "config", "", "config file (required)")
-	c.Flags().IntVar(&n, "next", 5, "how many firings")
-	return c
-}
-
 // schedulerView is a scheduler for looking only (no run function).
 func schedulerView(cfgPath string) (*schedules.Scheduler, *config.Config, error) {
 	if cfgPath == "" {
