@@ -143,7 +143,7 @@ func TestXLSXZip(t *testing.T) {
 func sampleInvoices() []pricing.Invoice {
 	one, two := decimal.NewFromInt(1), decimal.RequireFromString("20.00")
 	inv := pricing.Invoice{Number: "INV-2026-00001", Kind: pricing.KindInvoice, Status: pricing.StatusIssued, CustomerID: "C<1>",
-		Customer: pricing.Party{Name: "Müller & Söhne", Address: []string{"Hauptstraße 5"}, Country: "DE", Endpoint: &pricing.Endpoint{Scheme: "9930", ID: "DE999999999"}},
+		Customer: pricing.Party{Name: "Müller & Söhne", Address: []string{"Hauptstraße 5"}, Country: "DE", Endpoint: &pricing.Endpoint{Scheme: "9930", ID: "DE811569869"}},
 		Issuer:   pricing.Issuer{Party: pricing.Party{Name: "I", Country: "DE"}, Bank: &pricing.Bank{IBAN: "DE89370400440532013000"}},
 		Language: "de", EInvoice: "peppol", Currency: "EUR", Places: 2, PeriodStart: "2026-10-01", PeriodEnd: "2026-10-31",
 		IssueDate: "2026-11-01", DueDate: "2026-11-15",

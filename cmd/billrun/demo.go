@@ -167,13 +167,13 @@ func demoBill(ctx context.Context, g *globals, cfg *config.Config, per period.Pe
 // e-invoice in turn, with names invoices must print as written.
 var demoCustomers = []string{
 	// domestic, VAT at the German rate, XRechnung (UBL), in German
-	`name: "Müller & Söhne GmbH", address: ["Hauptstraße 5"], postcode: "80331", city: München, country: DE, vat_id: DE999999999, buyer_reference: "04011000-12345-67", endpoint: {scheme: "9930", id: DE999999999}, language: de, einvoice: xrechnung-ubl`,
+	`name: "Müller & Söhne GmbH", address: ["Hauptstraße 5"], postcode: "80331", city: München, country: DE, vat_id: DE811569869, buyer_reference: "04011000-12345-67", endpoint: {scheme: "9930", id: DE811569869}, language: de, einvoice: xrechnung-ubl`,
 	// another EU state with a VAT ID: reverse charge, Peppol BIS 3
-	`name: "Ωmega Hosting Ltd", address: ["1 Main St"], postcode: "D02 X285", city: Dublin, country: IE, vat_id: IE1234567X, endpoint: {scheme: "9935", id: IE1234567X}, einvoice: peppol`,
+	`name: "Ωmega Hosting Ltd", address: ["1 Main St"], postcode: "D02 X285", city: Dublin, country: IE, vat_id: IE1234567T, endpoint: {scheme: "9935", id: IE1234567T}, einvoice: peppol`,
 	// outside the EU: not subject to German VAT, Factur-X
 	`name: "株式会社テスト", address: ["千代田1-1"], postcode: "100-0001", city: 東京, country: JP, einvoice: facturx`,
-	`name: "Łódź Hosting sp. z o.o.", address: ["ul. Piotrkowska 1"], postcode: "90-001", city: Łódź, country: PL, vat_id: PL5250000001, language: en`,
-	`name: "Ακρόπολις Α.Ε.", address: ["Odos 1"], postcode: "105 57", city: Αθήνα, country: GR, vat_id: EL123456789`,
+	`name: "Łódź Hosting sp. z o.o.", address: ["ul. Piotrkowska 1"], postcode: "90-001", city: Łódź, country: PL, vat_id: PL5260250274, language: en`,
+	`name: "Ακρόπολις Α.Ε.", address: ["Odos 1"], postcode: "105 57", city: Αθήνα, country: GR, vat_id: EL094259216`,
 	`name: "Ōsaka Café SARL", address: ["Rue du Lac 1"], postcode: "1200", city: Genève, country: CH`,
 }
 
@@ -192,10 +192,10 @@ issuer:
   postcode: "10117"
   city: Berlin
   country: DE
-  vat_id: DE123456789
+  vat_id: DE136695976
   tax_number: "37/123/45678"
   email: billing@openvps.example
-  endpoint: {scheme: "9930", id: DE123456789}
+  endpoint: {scheme: "9930", id: DE136695976}
   bank: {iban: DE89370400440532013000, bic: COBADEFFXXX}
   register: {court: Amtsgericht Charlottenburg, number: HRB 123456 B}
   managing_directors: [Erika Mustermann]

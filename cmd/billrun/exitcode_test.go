@@ -73,7 +73,7 @@ func TestClosedFlagsExit64(t *testing.T) {
 	cfg := filepath.Join(dir, "b.yaml")
 	os.WriteFile(cfg, []byte(`out_dir: out
 state_dir: state
-issuer: {name: I, address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789}
+issuer: {name: I, address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE136695976}
 tax: {rate: "0.19"}
 plans: [{id: p, monthly_fee: "10.00"}]
 customers: [{id: A, name: A, city: Berlin, country: DE, currency: EUR, plan: p}]

@@ -17,7 +17,7 @@ import (
 const hostileYAML = `rrd_dir: rrd
 out_dir: out
 state_dir: state
-issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789}
+issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE136695976}
 metrics:
   - {name: in, ds: [vs_in], kind: counter, unit: bytes}
 tax: {rate: "0.2"}

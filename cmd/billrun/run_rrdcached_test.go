@@ -42,7 +42,7 @@ func TestRunFlushesThroughRRDcached(t *testing.T) {
 	os.WriteFile(cfg, []byte(fmt.Sprintf(`daemon: %s
 rrd_dir: %s
 out_dir: out
-issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789}
+issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE136695976}
 metrics:
   - {name: in, ds: [vs_in], kind: counter, unit: bytes}
   - {name: out, ds: [vs_out], kind: counter, unit: bytes}

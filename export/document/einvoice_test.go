@@ -29,10 +29,10 @@ issuer:
   postcode: "10117"
   city: Berlin
   country: DE
-  vat_id: DE123456789
+  vat_id: DE136695976
   tax_number: "37/123/45678"
   email: billing@openvps.example
-  endpoint: {scheme: "9930", id: DE123456789}
+  endpoint: {scheme: "9930", id: DE136695976}
   bank: {iban: DE89370400440532013000, bic: COBADEFFXXX}
   register: {court: Amtsgericht Charlottenburg, number: HRB 123456 B}
   managing_directors: [Erika Mustermann]
@@ -48,8 +48,8 @@ customers:
 
 // matrixCase is a customer of each tax case.
 var matrixCases = []struct{ name, party string }{
-	{"domestic", `{name: "Müller & Söhne GmbH", address: ["Hauptstraße 5"], postcode: "80331", city: München, country: DE, vat_id: DE999999999, buyer_reference: "04011000-12345-67", endpoint: {scheme: "9930", id: DE999999999}, language: de}`},
-	{"eu-reverse", `{name: "Ωmega Ltd", address: ["1 Main St"], postcode: "D02 X285", city: Dublin, country: IE, vat_id: IE1234567X, buyer_reference: PO-77, endpoint: {scheme: "9935", id: IE1234567X}}`},
+	{"domestic", `{name: "Müller & Söhne GmbH", address: ["Hauptstraße 5"], postcode: "80331", city: München, country: DE, vat_id: DE811569869, buyer_reference: "04011000-12345-67", endpoint: {scheme: "9930", id: DE811569869}, language: de}`},
+	{"eu-reverse", `{name: "Ωmega Ltd", address: ["1 Main St"], postcode: "D02 X285", city: Dublin, country: IE, vat_id: IE1234567T, buyer_reference: PO-77, endpoint: {scheme: "9935", id: IE1234567T}}`},
 	{"non-eu", `{name: "Acme Inc.", address: ["1 Infinite Loop", "Suite 5"], postcode: "95014", city: Cupertino, country: US, buyer_reference: "4711", endpoint: {scheme: "0060", id: "123456789"}}`},
 }
 

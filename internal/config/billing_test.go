@@ -11,7 +11,7 @@ import (
 const billingYAML = `timezone: Europe/Berlin
 rrd_dir: rrds
 state_dir: state
-issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789}
+issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE136695976}
 invoice: {number_prefix: "INV-", due_days: 14, rounding: half-even}
 hosts: [{name: host01, file: host01-uptime.rrd}]
 tax: {rate: "0.19"}
@@ -29,7 +29,7 @@ customers:
     address: ["Hauptstraße 5"]
     city: München
     country: DE
-    vat_id: DE999999999
+    vat_id: DE811569869
     currency: EUR
     plan: standard
     vps:
@@ -50,7 +50,7 @@ func TestBilling(t *testing.T) {
 		t.Fatalf("plan decoded as %+v", pl)
 	}
 	cu := c.Customers[0]
-	if cu.Name != "Müller & Söhne GmbH" || cu.VATID != "DE999999999" || cu.VPS[0].File != filepath.Join(dir, "rrds", "vps00001.rrd") {
+	if cu.Name != "Müller & Söhne GmbH" || cu.VATID != "DE811569869" || cu.VPS[0].File != filepath.Join(dir, "rrds", "vps00001.rrd") {
 		t.Errorf("customer %+v", cu)
 	}
 	berlin, _ := time.LoadLocation("Europe/Berlin")
@@ -79,15 +79,18 @@ func TestBillingErrors(t *testing.T) {
 	for _, c := range []struct{ old, new, want string }{
 		{`name: "OpenVPS Hosting GmbH", `, "", "issuer.name: missing"},
 		{`address: ["Street 1"], `, "", "issuer.address: missing"},
-		{`, vat_id: DE123456789}`, "}", "issuer.vat_id: missing"},
+		{`, vat_id: DE136695976}`, "}", "issuer.vat_id: missing"},
 		{`country: DE, vat_id`, `country: XX, vat_id`, `issuer.country: "XX" is not an ISO 3166 country code`},
-		{`vat_id: DE123456789}`, `vat_id: FR123456789}`, "issuer.vat_id: \"FR123456789\" does not start with DE"},
-		{"    vat_id: DE999999999\n", "", ""}, // a domestic customer's VAT ID is optional
+		{`vat_id: DE136695976}`, `vat_id: FR32123456789}`, "issuer.vat_id: \"FR32123456789\" does not start with DE"},
+		{"    vat_id: DE811569869\n", "", ""}, // a domestic customer's VAT ID is optional
 		// the tax follows the customer's country and VAT ID
-		{"    country: DE\n    vat_id: DE999999999\n", "    country: IE\n", "customers[0].country: a consumer in IE pays IE VAT (no vat_id given): set tax.consumer_rates.IE"},
-		{"    country: DE\n    vat_id: DE999999999\n", "    country: IE\n    vat_id: IE1234567X\n", ""}, // reverse charge
+		{"    country: DE\n    vat_id: DE811569869\n", "    country: IE\n", "customers[0].country: a consumer in IE pays IE VAT (no vat_id given): set tax.consumer_rates.IE"},
+		{"    country: DE\n    vat_id: DE811569869\n", "    country: IE\n    vat_id: IE1234567T\n", ""}, // reverse charge
+		// the trial's typo: 0 % reverse charge on a VAT ID that cannot be one
+		{"    country: DE\n    vat_id: DE811569869\n", "    country: IE\n    vat_id: IE638804\n", `customers[0].vat_id: "IE638804" is not a VAT ID of IE (IE and 7 digits and 1 or 2 letters)`},
+		{"    vat_id: DE811569869\n", "    vat_id: DE811569868\n", `customers[0].vat_id: "DE811569868": its check digit is wrong`},
 		{"    country: DE\n", "    country: Germany\n", `customers[0].country: "Germany" is not an ISO 3166 country code`},
-		{"    vat_id: DE999999999\n", "    reverse_charge: true\n", "no longer set by hand"},
+		{"    vat_id: DE811569869\n", "    reverse_charge: true\n", "no longer set by hand"},
 		{"    prorate: true\n", "    prorate: true\n    tax_rate: \"0.19\"\n", "plans[0].tax_rate: plans no longer carry tax: set tax.rate"},
 		{`tax: {rate: "0.19"}`, `tax: {rate: "19"}`, "tax.rate: 19 is not in [0, 1]"},
 		// money typos: a negative p95 rate would credit, a negative allowance charge below it
@@ -98,15 +101,15 @@ func TestBillingErrors(t *testing.T) {
 		{"    plan: standard\n", "    plan: standard\n    einvoice: peppol\n", "issuer.endpoint: missing; peppol e-invoices require it"},
 		{"    plan: standard\n", "    plan: standard\n    einvoice: zugferd\n", `customers[0].einvoice: "zugferd" is not`},
 		{"    plan: standard\n", "    plan: standard\n    language: fr\n", `customers[0].language: "fr" is not en or de`},
-		{`vat_id: DE123456789}`, `vat_id: DE123456789, endpoint: {scheme: EM, id: a@b.example}}`, ""},
-		{`vat_id: DE123456789}`, `vat_id: DE123456789, endpoint: {scheme: EM, id: a@b.example}}` + "\n#", ""},
-		{`vat_id: DE123456789}`, `vat_id: DE123456789, endpoint: {scheme: "9930", id: DE123456789}}`, ""},
-		{`vat_id: DE123456789}`, `vat_id: DE123456789, endpoint: {scheme: "0001", id: x}}`, `issuer.endpoint: scheme "0001" is not EM or a code of the EAS code list`},
-		{`vat_id: DE123456789}`, `vat_id: DE123456789, endpoint: {scheme: "0219", id: x}}` + "\n#", ""}, // CEN takes it
+		{`vat_id: DE136695976}`, `vat_id: DE136695976, endpoint: {scheme: EM, id: a@b.example}}`, ""},
+		{`vat_id: DE136695976}`, `vat_id: DE136695976, endpoint: {scheme: EM, id: a@b.example}}` + "\n#", ""},
+		{`vat_id: DE136695976}`, `vat_id: DE136695976, endpoint: {scheme: "9930", id: DE136695976}}`, ""},
+		{`vat_id: DE136695976}`, `vat_id: DE136695976, endpoint: {scheme: "0001", id: x}}`, `issuer.endpoint: scheme "0001" is not EM or a code of the EAS code list`},
+		{`vat_id: DE136695976}`, `vat_id: DE136695976, endpoint: {scheme: "0219", id: x}}` + "\n#", ""}, // CEN takes it
 		{"    plan: standard\n", "    plan: standard\n    einvoice: peppol\n    endpoint: {scheme: \"0219\", id: x}\n", "customers[0].endpoint.scheme: 0219 is not a scheme Peppol BIS 3 takes"},
-		{`vat_id: DE123456789}`, `vat_id: DE123456789, bank: {iban: DE89370400440532013001}}`, "issuer.bank.iban: \"DE89370400440532013001\": its check digits are wrong"},
-		{`vat_id: DE123456789}`, `vat_id: DE123456789, bank: {iban: DE89370400440532013000, bic: "COBA DE"}}`, "issuer.bank.bic"},
-		{`vat_id: DE123456789}`, `vat_id: DE123456789, bank: {iban: DE89370400440532013000}}`, ""},
+		{`vat_id: DE136695976}`, `vat_id: DE136695976, bank: {iban: DE89370400440532013001}}`, "issuer.bank.iban: \"DE89370400440532013001\": its check digits are wrong"},
+		{`vat_id: DE136695976}`, `vat_id: DE136695976, bank: {iban: DE89370400440532013000, bic: "COBA DE"}}`, "issuer.bank.bic"},
+		{`vat_id: DE136695976}`, `vat_id: DE136695976, bank: {iban: DE89370400440532013000}}`, ""},
 		// every line's quantity × price must be its amount in the currency
 		{"    currency: EUR\n", "    currency: JPY\n", "plans (standard).metrics.in.rate: 0.01 has more decimals than customers[0]'s currency JPY bills (0)"},
 		{`monthly_fee: "20.00"`, `monthly_fee: "20.005"`, "plans (standard).monthly_fee: 20.005 has more decimals"},

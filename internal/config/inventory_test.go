@@ -13,7 +13,7 @@ const inventoryYAML = `timezone: Europe/Berlin
 rrd_dir: rrds
 allow_outside_rrd_dir: true
 hosts: [{name: h1, file: h1.rrd}]
-issuer: {name: I, address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789}
+issuer: {name: I, address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE136695976}
 plans: [{id: p, monthly_fee: "1.00"}]
 customers:
   - {id: C1, country: DE, city: Berlin, name: One, currency: EUR, plan: p}

@@ -33,7 +33,7 @@ import (
 
 const cfgYAML = `timezone: UTC
 rrd_dir: ../../report/testdata/fixtures
-issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789}
+issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE136695976}
 metrics:
   - {name: in, ds: [vs_in], kind: counter, unit: bytes, max_rate: 1.25e9}
   - {name: out, ds: [vs_out], kind: counter, unit: bytes, max_rate: 1.25e9}
@@ -415,7 +415,7 @@ func TestInvoicePDFs(t *testing.T) {
 		}
 		t.Skip("pdftotext not installed")
 	}
-	o, _ := setup(t, "  - {id: L, country: PL, city: Łódź, name: \"Łódź Hosting sp. z o.o.\", address: [\"ul. Piotrkowska 1\"], vat_id: PL1234567890, currency: EUR, plan: p, vps: [{name: l1, file: vps-parts/file.rrd, host: host-a}]}\n")
+	o, _ := setup(t, "  - {id: L, country: PL, city: Łódź, name: \"Łódź Hosting sp. z o.o.\", address: [\"ul. Piotrkowska 1\"], vat_id: PL5260250274, currency: EUR, plan: p, vps: [{name: l1, file: vps-parts/file.rrd, host: host-a}]}\n")
 	font := "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf" // Debian fonts-droid-fallback
 	if _, err := os.Stat(font); err != nil {
 		if os.Getenv("CI") != "" {

@@ -88,7 +88,7 @@ func TestConvert(t *testing.T) {
 
 const fleetYAML = `timezone: UTC
 rrd_dir: ../../report/testdata/fixtures
-issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE123456789, email: billing@example.com}
+issuer: {name: "OpenVPS Hosting GmbH", address: ["Street 1"], postcode: "10115", city: Berlin, country: DE, vat_id: DE136695976, email: billing@example.com}
 metrics:
   - {name: ticks, ds: [vs_uticks, vs_sticks], kind: counter, unit: ticks}
   - {name: rss, ds: [vs_rss], kind: gauge, unit: KB-minutes}
@@ -121,7 +121,7 @@ customers:
     postcode: "80331"
     city: München
     country: DE
-    vat_id: DE999999999
+    vat_id: DE811569869
     currency: EUR
     plan: standard
     vps: [{name: m-full, file: vps-full/file.rrd, host: host-a}]
@@ -131,7 +131,7 @@ customers:
     postcode: "90-001"
     city: Łódź
     country: PL
-    vat_id: PL1234567890
+    vat_id: PL5260250274
     currency: EUR
     plan: standard
     vps: [{name: l-young, file: vps-young/file.rrd, host: host-b}]

@@ -36,8 +36,10 @@ func Country(code string) bool { return known[code] }
 func EU(country string) bool { return members[country] }
 
 // CheckVATID says what is wrong with a VAT identification number of a
-// party in country: it must start with that country's prefix (EL for
-// Greece) in the EU, and be 2 to 14 letters and digits after it.
+// party in country: 2 to 14 letters and digits after a prefix; in the EU,
+// the country's prefix (EL for Greece), then its state's form and, where
+// the state publishes one, a right check digit (offline: whether the
+// number is registered only VIES can say).
 func CheckVATID(id, country string) error {
 	if len(id) < 4 || len(id) > 16 {
 		return fmt.Errorf("%q is not a VAT ID (a country prefix and 2 to 14 letters or digits)", id)
@@ -51,10 +53,13 @@ func CheckVATID(id, country string) error {
 	if country == "GR" {
 		prefix = "EL"
 	}
-	if EU(country) && id[:2] != prefix {
+	if !EU(country) {
+		return nil
+	}
+	if id[:2] != prefix {
 		return fmt.Errorf("%q does not start with %s, the VAT prefix of %s", id, prefix, country)
 	}
-	return nil
+	return checkEUVATID(id, prefix)
 }
 
 // EN 16931 VAT category codes (UNTDID 5305) billrun issues.
