@@ -67,7 +67,9 @@ var vatChecks = map[string]func(string) bool{
 	"DE": func(s string) bool { return mod1110(s[:8]) == digit(rune(s[8])) },
 	"DK": func(s string) bool { return weighted(s, []int{2, 7, 6, 5, 4, 3, 2, 1})%11 == 0 },
 	"EE": func(s string) bool { return (10-weighted(s, []int{3, 7, 1, 3, 7, 1, 3, 7})%10)%10 == digit(rune(s[8])) },
-	"EL": func(s string) bool { return weighted(s, []int{256, 128, 64, 32, 16, 8, 4, 2})%11%10 == digit(rune(s[8])) },
+	"EL": func(s string) bool {
+		return weighted(s, []int{256, 128, 64, 32, 16, 8, 4, 2})%11%10 == digit(rune(s[8]))
+	},
 	"FI": func(s string) bool {
 		r := weighted(s, []int{7, 9, 10, 5, 8, 4, 2}) % 11
 		return r != 1 && (11-r)%11 == digit(rune(s[7]))
