@@ -1,28 +1,43 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"slices"
+
+	"github.com/billrun/billrun/rrdfetch"
 )
 
-// firstChunk is how many rows firstKnown reads at a time: a file with
-// old data has a known row first, and one created lately is read only up
-// to its first.
-const firstChunk = 1024
+// firstChunk is how many rows firstKnown reads at first, doubling up to
+// maxFirstChunk: a file with old data has a known row first, and one
+// created lately is read only up to its first.
+const firstChunk, maxFirstChunk = 16, 1024
 
 // firstKnown is when f's data begins: the start of the interval of its
 // earliest row, in any AVERAGE RRA, with a known value. ok is false when
-// no row holds one.
+// no row holds one. The RRAs are read from the one reaching furthest
+// back, and one that starts after a known row found is not read at all.
 func firstKnown(f Rows) (t int64, ok bool, err error) {
 	h := f.Header()
+	var avg []int
 	for i, r := range h.RRA {
-		if r.CF != "AVERAGE" {
-			continue
+		if r.CF == "AVERAGE" {
+			avg = append(avg, i)
 		}
+	}
+	slices.SortStableFunc(avg, func(a, b int) int {
+		fa, _ := h.RRACoverage(a)
+		fb, _ := h.RRACoverage(b)
+		return cmp.Compare(fa-h.RRAStep(a), fb-h.RRAStep(b))
+	})
+	for _, i := range avg {
 		step := h.RRAStep(i)
 		first, last := h.RRACoverage(i)
-		for from := first - step; from < last && (!ok || from < t); from += firstChunk * step {
-			d, err := f.ReadRRAInto(i, from, min(from+firstChunk*step, last), nil)
+		n := int64(firstChunk)
+		for from := first - step; from < last && (!ok || from < t); from += n * step {
+			n = min(n*2, maxFirstChunk)
+			d, err := f.ReadRRAInto(i, from, min(from+n*step, last), nil)
 			if err != nil {
 				return 0, false, err
 			}
@@ -35,6 +50,100 @@ func firstKnown(f Rows) (t int64, ok bool, err error) {
 		}
 	}
 	return t, ok, nil
+}
+
+// scanRRA calls fn with the rows of RRA i of f from t onwards (forward)
+// or back from t, a chunk at a time (firstChunk rows, doubling up to
+// maxFirstChunk), until fn says stop or the ring ends.
+func scanRRA(f Rows, i int, t int64, forward bool, fn func(d *rrdfetch.Data) (stop bool)) error {
+	h := f.Header()
+	step := h.RRAStep(i)
+	first, last := h.RRACoverage(i)
+	n := int64(firstChunk)
+	// rows outside the ring are unknown: start where it starts or ends
+	t = min(max(t, first-step), last)
+	for lo, hi := t, t; ; {
+		n = min(n*2, maxFirstChunk)
+		if forward {
+			lo, hi = hi, min(hi+n*step, last)
+		} else {
+			lo, hi = max(lo-n*step, first-step), lo
+		}
+		if hi <= lo {
+			return nil
+		}
+		d, err := f.ReadRRAInto(i, lo, hi, nil)
+		if err != nil {
+			return err
+		}
+		if fn(d) {
+			return nil
+		}
+	}
+}
+
+// averages are f's AVERAGE RRAs, finest first.
+func averages(h *rrdfetch.Header) []int {
+	var avg []int
+	for i, r := range h.RRA {
+		if r.CF == "AVERAGE" {
+			avg = append(avg, i)
+		}
+	}
+	slices.SortStableFunc(avg, func(a, b int) int { return cmp.Compare(h.RRAStep(a), h.RRAStep(b)) })
+	return avg
+}
+
+// knownBefore says whether any row of f that begins before t holds a
+// known value: for a file with data, the rows just before t.
+func knownBefore(f Rows, t int64) (bool, error) {
+	found := false
+	for _, i := range averages(f.Header()) {
+		err := scanRRA(f, i, t, false, func(d *rrdfetch.Data) bool {
+			for k := range d.Rows() {
+				if d.Time(k)-d.Step < t && !allNaN(d.Row(k)) {
+					found = true
+				}
+			}
+			return found
+		})
+		if err != nil || found {
+			return found, err
+		}
+	}
+	return false, nil
+}
+
+// firstKnownFrom is the start of the earliest row of f holding a known
+// value among the rows that end after t.
+func firstKnownFrom(f Rows, t int64) (first int64, ok bool, err error) {
+	for _, i := range averages(f.Header()) {
+		err := scanRRA(f, i, t, true, func(d *rrdfetch.Data) bool {
+			if ok && d.Start >= first {
+				return true // this RRA has nothing earlier
+			}
+			if k, found := firstKnownRow(d.Values, len(d.DSNames)); found {
+				if at := d.Time(k) - d.Step; !ok || at < first {
+					first, ok = at, true
+				}
+				return true
+			}
+			return false
+		})
+		if err != nil {
+			return 0, false, err
+		}
+	}
+	return first, ok, nil
+}
+
+func allNaN(v []float64) bool {
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			return false
+		}
+	}
+	return true
 }
 
 // firstKnownRow is the index of the first row of values (nds per row)

@@ -9,7 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/billrun/billrun/internal/period"
 	"github.com/billrun/billrun/rrdfetch"
 )
 
@@ -92,4 +94,63 @@ func dumpFirst(t *testing.T, file string) (int64, bool) {
 		}
 	}
 	return first, ok
+}
+
+// A billing run measures a VPS from its file's first row only when the
+// file has no data before the window: a gap at the window's start after
+// earlier data is monitoring's, and keeps the window whole; a file made
+// during the window starts it at its first row, as rrdtool dump shows it;
+// a file with no data empties it.
+func TestFromData(t *testing.T) {
+	if _, err := exec.LookPath("rrdtool"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("rrdtool is required in CI")
+		}
+		t.Skip("rrdtool not installed")
+	}
+	const sep20, oct1, oct3, oct5, nov1 = 1789862400, 1790812800, 1790985600, 1791158400 + 43200, 1793491200
+	mk := func(name string, created int64, spans ...[2]int64) string {
+		file := filepath.Join(t.TempDir(), name)
+		run := func(args ...string) {
+			if out, err := exec.Command("rrdtool", args...).CombinedOutput(); err != nil {
+				t.Fatalf("rrdtool %v: %v\n%s", args[:2], err, out)
+			}
+		}
+		run("create", file, "--start", strconv.FormatInt(created, 10), "--step", "600", "DS:vs_vm:GAUGE:1200:0:U",
+			"RRA:AVERAGE:0.5:1:8000", "RRA:AVERAGE:0.5:6:2000")
+		for _, s := range spans {
+			var args []string
+			for ts := s[0]; ts <= s[1]; ts += 600 {
+				args = append(args, strconv.FormatInt(ts, 10)+":5")
+			}
+			for len(args) > 0 {
+				n := min(len(args), 500)
+				run(append([]string{"update", file}, args[:n]...)...)
+				args = args[n:]
+			}
+		}
+		return file
+	}
+	w := period.Period{Start: time.Unix(oct1, 0).UTC(), End: time.Unix(nov1, 0).UTC()}
+	gap := mk("gap.rrd", sep20, [2]int64{sep20 + 600, sep20 + 5*86400}, [2]int64{oct3, oct3 + 7*86400})
+	young := mk("young.rrd", oct5, [2]int64{oct5 + 600, oct5 + 5*86400})
+	empty := mk("empty.rrd", oct5)
+	wantYoung, _ := dumpFirst(t, young)
+	for _, c := range []struct {
+		file string
+		want int64
+	}{{gap, 0}, {young, wantYoung}, {empty, nov1}} {
+		f, err := rrdfetch.Open(c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, from, err := fromData(f, w)
+		f.Close()
+		if err != nil || from != c.want {
+			t.Errorf("%s: data from %d (%v), want %d", filepath.Base(c.file), from, err, c.want)
+		}
+		if c.want != 0 && got.Start.Unix() != c.want || c.want == 0 && !got.Start.Equal(w.Start) {
+			t.Errorf("%s: window starts %v", filepath.Base(c.file), got.Start)
+		}
+	}
 }

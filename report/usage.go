@@ -341,37 +341,22 @@ type scratch struct {
 
 // fileUsage is FileUsage working in sc.
 func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scratch) (*VPSUsage, error) {
-	full := p
-	p, ok := s.Window(p)
-	if !ok {
-		return nil, fmt.Errorf("%s: not active in %s", s.File, full.Label)
-	}
-	f, err := opt.open(s)
+	f, p, dataFrom, err := openMeasured(s, p, opt)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	h := f.Header()
-	var dataFrom int64
-	if s.FromData {
-		if p, dataFrom, err = fromData(f, p); err != nil {
-			return nil, fmt.Errorf("%s: %w", s.File, err)
-		}
-		if !p.End.After(p.Start) {
-			return &VPSUsage{Name: s.Name, File: s.File, LastUpdate: h.LastUpdate, DataFrom: dataFrom, Metrics: Metrics{}}, nil
-		}
+	if !p.End.After(p.Start) { // no data in the window
+		return &VPSUsage{Name: s.Name, File: s.File, LastUpdate: h.LastUpdate, DataFrom: dataFrom, Metrics: Metrics{}}, nil
 	}
 	parts, err := plan(h, p.Start.Unix(), p.End.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.File, err)
 	}
-	accs := make([]acc, len(metrics))
-	for i, m := range metrics {
-		cols, err := appendDSIndex(nil, h, m.DS)
-		if err != nil {
-			return nil, fmt.Errorf("%s: metric %s: %w", s.File, m.Name, err)
-		}
-		accs[i] = acc{cols: cols, maxRate: m.limit(h, cols)}
+	accs, err := newAccs(h, metrics)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.File, err)
 	}
 	start, end := p.Start.Unix(), p.End.Unix()
 	inIdx, outIdx := metricIndex(metrics, "in"), metricIndex(metrics, "out")
@@ -432,21 +417,60 @@ func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scr
 	return u, nil
 }
 
-// fromData is window w started at f's first known row when that is later
-// (a file with no known row: w emptied at its end), and that start.
+// openMeasured opens s and gives the part of p it is measured over: its
+// active window, from its file's first known row with s.FromData, and
+// that row's start when it moved the window.
+func openMeasured(s Source, p period.Period, opt Options) (Rows, period.Period, int64, error) {
+	w, ok := s.Window(p)
+	if !ok {
+		return nil, w, 0, fmt.Errorf("%s: not active in %s", s.File, p.Label)
+	}
+	f, err := opt.open(s)
+	if err != nil || !s.FromData {
+		return f, w, 0, err
+	}
+	w, dataFrom, err := fromData(f, w)
+	if err != nil {
+		f.Close()
+		return nil, w, 0, fmt.Errorf("%s: %w", s.File, err)
+	}
+	return f, w, dataFrom, nil
+}
+
+// newAccs are the accumulators of metrics over the columns of h.
+func newAccs(h *rrdfetch.Header, metrics []Metric) ([]acc, error) {
+	accs := make([]acc, len(metrics))
+	for i, m := range metrics {
+		cols, err := appendDSIndex(nil, h, m.DS)
+		if err != nil {
+			return nil, fmt.Errorf("metric %s: %w", m.Name, err)
+		}
+		accs[i] = acc{cols: cols, maxRate: m.limit(h, cols)}
+	}
+	return accs, nil
+}
+
+// fromData is window w started at f's first known row when the file
+// holds no known row before w's start (a VPS created during w), and that
+// start; a file with data before w keeps w whole, a gap at its start
+// being a gap in monitoring. A file with no known row in w or before it
+// has w emptied at its end.
 func fromData(f Rows, w period.Period) (period.Period, int64, error) {
-	first, ok, err := firstKnown(f)
-	switch {
-	case err != nil:
+	start := w.Start.Unix()
+	first, ok, err := firstKnownFrom(f, start)
+	if err != nil || ok && first <= start {
+		return w, 0, err // data at the window's start: nothing moves
+	}
+	// the window begins in a gap: data before it makes it one of monitoring
+	if before, err := knownBefore(f, start); err != nil || before {
 		return w, 0, err
-	case !ok || first >= w.End.Unix():
+	}
+	if !ok || first >= w.End.Unix() {
 		w.Start = w.End
 		return w, w.End.Unix(), nil
-	case first > w.Start.Unix():
-		w.Start = time.Unix(first, 0).In(w.Start.Location())
-		return w, first, nil
 	}
-	return w, 0, nil
+	w.Start = time.Unix(first, 0).In(w.Start.Location())
+	return w, first, nil
 }
 
 // bandwidthRows adds the bandwidth samples of d's rows that overlap part
