@@ -274,10 +274,7 @@ func reviews(problems []pricing.Problem) map[string]string {
 		if p.Blocking || p.CustomerID == "" {
 			continue
 		}
-		why := strings.TrimSuffix(p.Problem, ": invoice flagged for review")
-		if p.VPS != "" {
-			why = p.VPS + ": " + why
-		}
+		why := p.Reason()
 		if out[p.CustomerID] != "" {
 			why = out[p.CustomerID] + "; " + why
 		}

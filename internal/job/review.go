@@ -27,7 +27,7 @@ func heldReasons(cfg *config.Config, problems []pricing.Problem) map[string][]st
 		if p.Blocking {
 			continue
 		}
-		why := reason(p)
+		why := p.Reason()
 		switch {
 		case p.CustomerID != "":
 			out[p.CustomerID] = append(out[p.CustomerID], why)
@@ -38,16 +38,6 @@ func heldReasons(cfg *config.Config, problems []pricing.Problem) map[string][]st
 		}
 	}
 	return out
-}
-
-// reason is a problem as a reason to hold a draft: the VPS it is about,
-// and what is wrong.
-func reason(p pricing.Problem) string {
-	why := strings.TrimSuffix(p.Problem, ": invoice flagged for review")
-	if p.VPS != "" {
-		why = p.VPS + ": " + why
-	}
-	return why
 }
 
 // fileUsers are the customers whose figures each file (a VPS's, or its

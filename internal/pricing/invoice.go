@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/billrun/billrun/internal/period"
@@ -136,6 +137,16 @@ type Problem struct {
 	// Blocking: the customer's invoice is not issued because of it (the
 	// run is partial); otherwise it is for review.
 	Blocking bool `json:"blocking,omitempty"`
+}
+
+// Reason is the problem as a reason to look at the invoice: the VPS it is
+// about, and what is wrong (without "invoice flagged for review").
+func (p Problem) Reason() string {
+	why := strings.TrimSuffix(p.Problem, ": invoice flagged for review")
+	if p.VPS != "" {
+		why = p.VPS + ": " + why
+	}
+	return why
 }
 
 // Figures are the report results an invoice run prices, by VPS and host
