@@ -286,14 +286,15 @@ func (b *billing) dropBlocked(pdfs []pdf) []Output {
 // issued (then billrun issue holds it) and the basis it was made from.
 func (b *billing) hold() {
 	b.held = heldReasons(b.o.Config, b.problems)
-	bases := map[string]string{}
+	bs := newBases(b.o.Config)
+	encoded := map[string]string{} // a correction's two drafts share it
 	for i := range b.drafts {
 		d := &b.drafts[i]
 		d.Held = b.held[d.CustomerID]
-		if _, ok := bases[d.CustomerID]; !ok {
-			bases[d.CustomerID] = encodeBasis(basis(b.o.Config, d.CustomerID))
+		if _, ok := encoded[d.CustomerID]; !ok {
+			encoded[d.CustomerID] = encodeBasis(bs.of(d.CustomerID))
 		}
-		d.Basis = bases[d.CustomerID]
+		d.Basis = encoded[d.CustomerID]
 	}
 }
 

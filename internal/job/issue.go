@@ -135,13 +135,14 @@ func issuable(ctx context.Context, reg *state.Register, o IssueOptions) ([]state
 	}
 	var drafts []state.Draft
 	stale := map[string][]string{}
+	bs := newBases(o.Config)
 	now := map[string]map[string]string{}
 	for _, dr := range all {
 		if len(o.Customers) > 0 && !slices.Contains(o.Customers, dr.CustomerID) {
 			continue
 		}
 		if _, ok := now[dr.CustomerID]; !ok {
-			now[dr.CustomerID] = basis(o.Config, dr.CustomerID)
+			now[dr.CustomerID] = bs.of(dr.CustomerID)
 		}
 		if changed := changedSince(dr.Basis, now[dr.CustomerID]); len(changed) > 0 {
 			stale[dr.CustomerID] = changed

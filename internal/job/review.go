@@ -43,10 +43,7 @@ func heldReasons(cfg *config.Config, problems []pricing.Problem) map[string][]st
 // fileUsers are the customers whose figures each file (a VPS's, or its
 // host's uptime file) goes into.
 func fileUsers(cfg *config.Config) map[string][]string {
-	hostFile := map[string]string{}
-	for _, h := range cfg.Hosts {
-		hostFile[h.Name] = h.File
-	}
+	hostFile := hostFiles(cfg)
 	out := map[string][]string{}
 	add := func(file, id string) {
 		if file != "" && !slices.Contains(out[file], id) {
@@ -62,51 +59,72 @@ func fileUsers(cfg *config.Config) map[string][]string {
 	return out
 }
 
-// basis is the digest, part by part, of what makes customer id's
-// documents: its entry in the config (with its VPS, the inventory's
-// too), its plan, the issuer, the tax rates, the invoice settings, how
-// figures are measured, and the size of each file its figures come from.
-// billrun issue compares a draft's basis with the config and files of
-// the moment, so that no draft is issued from a config that has changed
-// since: a part that another customer alone uses does not count. A file's
-// modification time is not part of it, because monitoring writes to the
-// file every minute; its size changes only when the file is replaced by
-// one of another layout. A customer no longer in the config has none.
-func basis(cfg *config.Config, id string) map[string]string {
-	var cu *config.Customer
-	for i := range cfg.Customers {
-		if cfg.Customers[i].ID == id {
-			cu = &cfg.Customers[i]
-		}
+// hostFiles are the hosts' uptime files, by host name.
+func hostFiles(cfg *config.Config) map[string]string {
+	out := map[string]string{}
+	for _, h := range cfg.Hosts {
+		out[h.Name] = h.File
 	}
+	return out
+}
+
+// bases makes the basis of each customer of one config: the digest, part
+// by part, of what makes its documents — its entry in the config (with
+// its VPS, the inventory's too), its plan, the issuer, the tax rates, the
+// invoice settings, how figures are measured, and the size of each file
+// its figures come from. billrun issue compares a draft's basis with the
+// config and files of the moment, so that no draft is issued from a
+// config that has changed since: a part that another customer alone uses
+// does not count. A file's modification time is not part of it, because
+// monitoring writes to the file every minute; its size changes only when
+// the file is replaced by one of another layout. The parts every customer
+// shares are digested once.
+type bases struct {
+	shared    map[string]string // part -> digest
+	plans     map[string]string // plan id -> digest
+	customers map[string]*config.Customer
+	hostFile  map[string]string
+}
+
+func newBases(cfg *config.Config) *bases {
+	b := &bases{shared: map[string]string{
+		"issuer":            digestOf(cfg.Issuer),
+		"tax":               digestOf(cfg.Tax),
+		"invoice settings":  digestOf(cfg.Invoice),
+		"measuring figures": digestOf([]any{cfg.Timezone, cfg.Metrics, cfg.UptimeThreshold, cfg.UptimeGaps, cfg.ReviewCoverage}),
+	}, plans: map[string]string{}, customers: map[string]*config.Customer{}, hostFile: hostFiles(cfg)}
+	for i := range cfg.Plans {
+		b.plans[cfg.Plans[i].ID] = digestOf(&cfg.Plans[i])
+	}
+	for i := range cfg.Customers {
+		b.customers[cfg.Customers[i].ID] = &cfg.Customers[i]
+	}
+	return b
+}
+
+// of is customer id's basis; nil for a customer no longer in the config.
+func (b *bases) of(id string) map[string]string {
+	cu := b.customers[id]
 	if cu == nil {
 		return nil
 	}
-	parts := map[string]any{
-		"customer " + id:    cu,
-		"plan " + cu.Plan:   cfg.Plan(cu.Plan),
-		"issuer":            cfg.Issuer,
-		"tax":               cfg.Tax,
-		"invoice settings":  cfg.Invoice,
-		"measuring figures": []any{cfg.Timezone, cfg.Metrics, cfg.UptimeThreshold, cfg.UptimeGaps, cfg.ReviewCoverage},
-	}
-	hostFile := map[string]string{}
-	for _, h := range cfg.Hosts {
-		hostFile[h.Name] = h.File
-	}
+	out := maps.Clone(b.shared)
+	out["customer "+id] = digestOf(cu)
+	out["plan "+cu.Plan] = b.plans[cu.Plan]
 	for _, v := range cu.VPS {
-		parts["file "+v.File] = size(v.File)
-		if f := hostFile[v.Host]; f != "" {
-			parts["file "+f] = size(f)
+		out["file "+v.File] = digestOf(size(v.File))
+		if f := b.hostFile[v.Host]; f != "" {
+			out["file "+f] = digestOf(size(f))
 		}
 	}
-	out := map[string]string{}
-	for k, v := range parts {
-		b, _ := json.Marshal(v) // plain data: cannot fail
-		sum := sha256.Sum256(b)
-		out[k] = hex.EncodeToString(sum[:16])
-	}
 	return out
+}
+
+// digestOf is the first 16 bytes of the SHA-256 of v's JSON, in hex.
+func digestOf(v any) string {
+	j, _ := json.Marshal(v) // plain data: cannot fail
+	sum := sha256.Sum256(j)
+	return hex.EncodeToString(sum[:16])
 }
 
 // encodeBasis is a basis as the register keeps it (JSON, keys sorted).
