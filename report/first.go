@@ -9,48 +9,14 @@ import (
 	"github.com/billrun/billrun/rrdfetch"
 )
 
-// firstChunk is how many rows firstKnown reads at first, doubling up to
-// maxFirstChunk: a file with old data has a known row first, and one
-// created lately is read only up to its first.
+// firstChunk is how many rows a scan for known rows reads at first,
+// doubling up to maxFirstChunk: a file with old data has a known row
+// first, and one created lately is read only up to its first.
 const firstChunk, maxFirstChunk = 16, 1024
 
-// firstKnown is when f's data begins: the start of the interval of its
-// earliest row, in any AVERAGE RRA, with a known value. ok is false when
-// no row holds one. The RRAs are read from the one reaching furthest
-// back, and one that starts after a known row found is not read at all.
-func firstKnown(f Rows) (t int64, ok bool, err error) {
-	h := f.Header()
-	var avg []int
-	for i, r := range h.RRA {
-		if r.CF == "AVERAGE" {
-			avg = append(avg, i)
-		}
-	}
-	slices.SortStableFunc(avg, func(a, b int) int {
-		fa, _ := h.RRACoverage(a)
-		fb, _ := h.RRACoverage(b)
-		return cmp.Compare(fa-h.RRAStep(a), fb-h.RRAStep(b))
-	})
-	for _, i := range avg {
-		step := h.RRAStep(i)
-		first, last := h.RRACoverage(i)
-		n := int64(firstChunk)
-		for from := first - step; from < last && (!ok || from < t); from += n * step {
-			n = min(n*2, maxFirstChunk)
-			d, err := f.ReadRRAInto(i, from, min(from+n*step, last), nil)
-			if err != nil {
-				return 0, false, err
-			}
-			if k, found := firstKnownRow(d.Values, len(d.DSNames)); found {
-				if at := d.Time(k) - d.Step; !ok || at < t {
-					t, ok = at, true
-				}
-				break
-			}
-		}
-	}
-	return t, ok, nil
-}
+// beginning is before every row of every file: firstKnownFrom(f,
+// beginning) is when f's data begins.
+const beginning = math.MinInt64
 
 // scanRRA calls fn with the rows of RRA i of f from t onwards (forward)
 // or back from t, a chunk at a time (firstChunk rows, doubling up to
@@ -170,7 +136,7 @@ func DataBegins(ctx context.Context, sources []Source, opt Options) (t int64, ok
 		if err != nil {
 			continue
 		}
-		first, found, err := firstKnown(f)
+		first, found, err := firstKnownFrom(f, beginning)
 		f.Close()
 		if err == nil && found && (!ok || first < t) {
 			t, ok = first, true

@@ -15,7 +15,7 @@ import (
 	"github.com/billrun/billrun/rrdfetch"
 )
 
-// firstKnown finds where each file's data begins as rrdtool dump shows
+// firstKnownFrom(f, beginning) finds where each file's data begins as rrdtool dump shows
 // it: the earliest row, in any AVERAGE RRA, with a known value, less its
 // step; a file created and never updated has none.
 func TestFirstKnownIsRRDtools(t *testing.T) {
@@ -40,7 +40,7 @@ func TestFirstKnownIsRRDtools(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, ok, err := firstKnown(f)
+		got, ok, err := firstKnownFrom(f, beginning)
 		f.Close()
 		if err != nil || got != want || ok != wantOK {
 			t.Errorf("%s: first known row begins %d (%v, %v), rrdtool dump: %d (%v)", file, got, ok, err, want, wantOK)

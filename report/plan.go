@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 
@@ -27,16 +26,10 @@ type Part struct {
 // (oldest row - step). What no RRA has is left out (unknown, lowering
 // coverage).
 func plan(h *rrdfetch.Header, start, end int64) ([]Part, error) {
-	var avg []int
-	for i, r := range h.RRA {
-		if r.CF == "AVERAGE" {
-			avg = append(avg, i)
-		}
-	}
+	avg := averages(h)
 	if len(avg) == 0 {
 		return nil, fmt.Errorf("no AVERAGE RRA")
 	}
-	slices.SortStableFunc(avg, func(a, b int) int { return cmp.Compare(h.RRAStep(a), h.RRAStep(b)) })
 	for _, i := range avg {
 		if first, _ := h.RRACoverage(i); first-h.RRAStep(i) <= start {
 			return []Part{{RRA: i, PDPPerRow: int64(h.RRA[i].PDPPerRow), Step: h.RRAStep(i), From: start, To: end}}, nil
