@@ -149,11 +149,21 @@ type Plan struct {
 	MonthlyFee decimal.Decimal `yaml:"monthly_fee"`
 	Prorate    bool            `yaml:"prorate"`
 	// ProrateIncluded prorates each metric's included quantity like the
-	// fee, by the days a VPS was active (default: as prorate).
+	// fee, by the days a VPS was active; unset, as Prorate (see
+	// ProratesIncluded).
 	ProrateIncluded *bool                  `yaml:"prorate_included"`
 	Metrics         map[string]MetricPrice `yaml:"metrics"`
 	P95             *P95Price              `yaml:"p95"`
 	SLA             *SLAPolicy             `yaml:"sla"`
+}
+
+// ProratesIncluded says whether the plan prorates included quantities:
+// prorate_included, else prorate.
+func (p *Plan) ProratesIncluded() bool {
+	if p.ProrateIncluded == nil {
+		return p.Prorate
+	}
+	return *p.ProrateIncluded
 }
 
 // CustomerVPS is a customer's VPS, optionally active for part of a period.
@@ -313,10 +323,6 @@ func (c *Config) checkTax() error {
 func checkPlan(i int, p *Plan) error {
 	if p.Name == "" {
 		p.Name = p.ID
-	}
-	if p.ProrateIncluded == nil {
-		v := p.Prorate
-		p.ProrateIncluded = &v
 	}
 	if p.MonthlyFee.IsNegative() {
 		return fmt.Errorf("plans[%d].monthly_fee (%s): must be >= 0", i, p.ID)

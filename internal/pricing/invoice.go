@@ -351,7 +351,7 @@ func (pr *pricer) usage(v config.CustomerVPS, u *report.VPSUsage, w period.Perio
 	names := slices.Sorted(maps.Keys(pr.plan.Metrics))
 	minutes := (pr.p.End.Unix() - pr.p.Start.Unix()) / 60
 	active, days := w.Days(), pr.p.Days()
-	part := *pr.plan.ProrateIncluded && active < days
+	part := pr.plan.ProratesIncluded() && active < days
 	for _, n := range names {
 		mp := pr.plan.Metrics[n]
 		m, ok := u.Metrics.Get(n)
