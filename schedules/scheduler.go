@@ -54,8 +54,9 @@ type Scheduler struct {
 	Issue func(ctx context.Context) error
 	// Begins, when set, says when billing may begin (billing_start, or
 	// when the data does): no period that ends at or before it is billed;
-	// ok false bills nothing yet.
-	Begins func(ctx context.Context) (t time.Time, ok bool, err error)
+	// ok false bills nothing yet. billed says the ledger has periods: the
+	// data began before them, so it need not be read again.
+	Begins func(ctx context.Context, billed bool) (t time.Time, ok bool, err error)
 }
 
 // ParseSpec parses a standard 5-field cron spec.
@@ -96,7 +97,7 @@ func (s *Scheduler) Due(ctx context.Context, now time.Time, l *state.Ledger) ([]
 	begins, ok := time.Time{}, true
 	if s.Begins != nil {
 		var err error
-		if begins, ok, err = s.Begins(ctx); err != nil {
+		if begins, ok, err = s.Begins(ctx, len(l.Entries) > 0); err != nil {
 			return nil, err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -315,12 +316,23 @@ func TestCatchUpBillsNothingBeforeTheDataBegins(t *testing.T) {
 	} {
 		rec := &recorder{}
 		s, _ := newScheduler(t, DefaultSpec, "UTC", period.KindMonth, time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC), rec)
-		s.Begins = func(context.Context) (time.Time, bool, error) { return c.begins, c.ok, nil }
+		var asked []bool
+		s.Begins = func(_ context.Context, billed bool) (time.Time, bool, error) {
+			asked = append(asked, billed)
+			return c.begins, c.ok, nil
+		}
 		if err := s.CatchUp(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if got := strings.Join(rec.billed, ","); got != c.want {
 			t.Errorf("begins %v (%v): billed %q, want %q", c.begins, c.ok, got, c.want)
+		}
+		// told whether the ledger has periods, so the files are read once
+		if err := s.CatchUp(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if want := []bool{false, c.want != ""}; !slices.Equal(asked, want) {
+			t.Errorf("begins %v: asked with billed %v, want %v", c.begins, asked, want)
 		}
 	}
 }

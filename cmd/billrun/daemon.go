@@ -104,8 +104,8 @@ func newScheduler(g *globals, o daemonOptions) (*schedules.Scheduler, error) {
 }
 
 // begins is when the config's billing may begin (see job.Begins).
-func begins(cfg *config.Config) func(context.Context) (time.Time, bool, error) {
-	return func(ctx context.Context) (time.Time, bool, error) { return job.Begins(ctx, cfg) }
+func begins(cfg *config.Config) func(context.Context, bool) (time.Time, bool, error) {
+	return func(ctx context.Context, billed bool) (time.Time, bool, error) { return job.Begins(ctx, cfg, billed) }
 }
 
 // autoIssue issues, when the config's issue.after is set, the waiting

@@ -91,9 +91,11 @@ func LocalFiles(cfg *config.Config) []string {
 // Begins is when billing may begin: the start of the config's
 // billing_start, else when the earliest data of its VPS files begins (ok
 // false: none has data yet, so nothing is billed). The scheduler bills no
-// period that ends at or before it.
-func Begins(ctx context.Context, cfg *config.Config) (t time.Time, ok bool, err error) {
-	if s := cfg.Start(); !s.IsZero() {
+// period that ends at or before it. Once periods are billed (billed), the
+// data began before them: the files are not read, and no bound is given
+// but billing_start.
+func Begins(ctx context.Context, cfg *config.Config, billed bool) (t time.Time, ok bool, err error) {
+	if s := cfg.Start(); !s.IsZero() || billed {
 		return s, true, nil
 	}
 	first, ok, err := report.DataBegins(ctx, VPSSources(cfg), report.Options{Open: OpenSource})
