@@ -49,10 +49,6 @@ func runSchedule(ctx context.Context, g *globals, o scheduleOptions) error {
 	if err != nil {
 		return err
 	}
-	abs, err := filepath.Abs(o.config)
-	if err != nil {
-		return err
-	}
 	zone := cfg.Location().String()
 	switch {
 	case o.systemd:
@@ -63,7 +59,11 @@ func runSchedule(ctx context.Context, g *globals, o scheduleOptions) error {
 		_, err = fmt.Fprintf(g.stdout, timerUnit, cfg.Schedule, zone, event)
 		return err
 	case o.crontab:
-		_, err := fmt.Fprintf(g.stdout, crontab, zone, cfg.Schedule, abs)
+		abs, err := filepath.Abs(o.config) // cron runs it from elsewhere
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(g.stdout, crontab, zone, cfg.Schedule, abs)
 		return err
 	}
 	tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
