@@ -26,8 +26,11 @@ func newFetchCmd(g *globals) *cobra.Command {
 		Short: "Print an RRD's rows exactly as `rrdtool fetch` does",
 		Long: `Print an RRD's rows exactly as rrdtool fetch (1.7.2) does, read in pure Go.
 
-Time specs: epoch seconds, negative seconds (relative to now), now, now-N<unit>,
-end-N<unit>, start+N<unit> (units s, min, h, d, w, mon, y). Defaults as rrdtool:
+Time specs as rrdtool's rrd_parsetime reads them: epoch seconds, now, start
+and end with offsets (now-2h, end-1d, start+1mon; units s, min, h, d, w, mon,
+y), times of day (noon, midnight, teatime, 8am, 14:30) and dates (yesterday,
+tomorrow, friday, 20261110, Nov 10 2026, 10.11.2026, 11/10/2026), combined
+as in "noon yesterday -1h". Read in the local zone (TZ). Defaults as rrdtool:
 --end now, --start end-1d.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {

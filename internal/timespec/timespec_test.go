@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -14,26 +15,31 @@ import (
 // rrdResolve asks the real rrdtool how it resolves start and end: with the
 // end before the start, rrdtool fetch refuses before opening the file and
 // prints both resolved times ("start (S) should be less than end (E)").
-func rrdResolve(t *testing.T, tz, start, end string) (int64, int64, bool) {
+// The message is rrdtool's output otherwise.
+func rrdResolve(t *testing.T, tz, start, end string) (s, e int64, ok bool, msg string) {
 	cmd := exec.Command("rrdtool", "fetch", "/nonexistent.rrd", "AVERAGE", "-s", start, "-e", end)
 	cmd.Env = append(os.Environ(), "TZ="+tz)
 	out, _ := cmd.CombinedOutput()
 	m := regexp.MustCompile(`start \((-?\d+)\) should be less than end \((-?\d+)\)`).FindSubmatch(out)
 	if m == nil {
-		return 0, 0, false
+		return 0, 0, false, string(out)
 	}
-	s, _ := strconv.ParseInt(string(m[1]), 10, 64)
-	e, _ := strconv.ParseInt(string(m[2]), 10, 64)
-	return s, e, true
+	s, _ = strconv.ParseInt(string(m[1]), 10, 64)
+	e, _ = strconv.ParseInt(string(m[2]), 10, 64)
+	return s, e, true, ""
 }
 
-func TestAgainstRRDtool(t *testing.T) {
+func requireRRDtool(t *testing.T) {
 	if _, err := exec.LookPath("rrdtool"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("rrdtool is required in CI")
 		}
 		t.Skip("rrdtool not installed")
 	}
+}
+
+func TestAgainstRRDtool(t *testing.T) {
+	requireRRDtool(t)
 	r := rand.New(rand.NewPCG(7, 11))
 	units := []string{"s", "sec", "seconds", "min", "minutes", "h", "hours", "hr", "d", "days", "w", "weeks", "wk", "mon", "months", "month", "y", "years", "m", ""}
 	offset := func() string {
@@ -71,7 +77,7 @@ func TestAgainstRRDtool(t *testing.T) {
 			end = "start-1"
 		}
 		now := time.Now()
-		ws, we, ok := rrdResolve(t, tz, start, end)
+		ws, we, ok, _ := rrdResolve(t, tz, start, end)
 		if !ok {
 			// rrdtool accepted the window (offsets made end >= start) or
 			// refused the spec: skip only the former.
@@ -100,6 +106,73 @@ func TestAgainstRRDtool(t *testing.T) {
 	t.Logf("%d specs compared with rrdtool", compared)
 }
 
+// atSpecs are rrd_parsetime's forms beyond offsets: times of day, dates,
+// words, and the quirks rrdtool has with them (each is compared, not
+// assumed: "20261110-1d" is refused, "11/10" lands in the year 30000).
+var atSpecs = []string{
+	"midnight", "noon", "teatime", "noon yesterday", "midnight tomorrow",
+	"teatime today", "noon friday", "midnight mon", "noon sunday -1w",
+	"20261110", "20261110 12:00", "12:00 20261110", "20261110-1d", "20261110 yesterday",
+	"Nov 10 2026", "nov 10 26", "November 10", "Nov 10 12:00", "12:00 Nov 10 2026",
+	"Mar 29 2026 02:30", "Oct 25 2026 02:30", "Oct 25 2026 01:59", "02:30 20261025",
+	"10.11.2026", "10.11.26", "10.11", "11/10/2026", "11/10/26", "11/10",
+	"8am", "8:15pm", "12am", "12pm", "12:30am tomorrow", "23:59", "24:00", "13pm",
+	"9:60", "12", "45", "12345", "yesterday", "friday", "now-1d", "n-2h",
+	"noon+1h", "noon yesterday-3h", "midnight-1mon", "Jan 31 2026 +1mon",
+	"epoch+1000000000", "epoch+1000000000s+1d", "now#whatever", "now 5",
+	"now+5fortnights", "noon ", " midnight", "noon_yesterday", "noon,tomorrow",
+	"1700000000", "1700000000-1d", "19700101", "Feb 30 2026", "Dec 31 1969",
+	"Jan 1 2038", "Feb 29 2100", "noon Jan 1 2027", "4:00pm Jul 4 2026",
+	"June 1 2026", "Sep 1 99", "7.7.77", "-1w", "+1h", "e", "start+1d",
+}
+
+// parserRefused tells rrdtool's refusals of a specification from its
+// refusals of the window (before 1980), which are rrdfetch's to repeat.
+func parserRefused(msg string) bool {
+	return strings.HasPrefix(msg, "ERROR: start time:") || strings.HasPrefix(msg, "ERROR: end time:") ||
+		strings.Contains(msg, "relative to")
+}
+
+// TestAtStyleAgainstRRDtool compares each of atSpecs, as the start and as
+// the end, in four zones, with what rrdtool fetch makes of it: the same
+// second, or a refusal when rrdtool refuses.
+func TestAtStyleAgainstRRDtool(t *testing.T) {
+	requireRRDtool(t)
+	zones := []string{"Europe/Berlin", "America/New_York", "UTC", "Australia/Lord_Howe"}
+	compared, refused := 0, 0
+	for _, tz := range zones {
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, spec := range atSpecs {
+			for _, pair := range [][2]string{{spec, "start-1"}, {"end+1", spec}} {
+				start, end := pair[0], pair[1]
+				ws, we, ok, msg := rrdResolve(t, tz, start, end)
+				gs, ge, err := Resolve(start, end, time.Now(), loc)
+				switch {
+				case ok && err != nil:
+					t.Errorf("TZ=%s -s %q -e %q: rrdtool resolved (%d, %d), we refused: %v", tz, start, end, ws, we, err)
+				case !ok && parserRefused(msg):
+					if err == nil {
+						t.Errorf("TZ=%s -s %q -e %q: rrdtool refused (%s), we resolved (%d, %d)", tz, start, end, msg, gs, ge)
+					}
+					refused++
+				case ok:
+					if d := gs - ws; d < -2 || d > 2 || ge-gs != we-ws {
+						t.Errorf("TZ=%s rrdtool fetch -s %q -e %q: rrdtool (%d, %d), we (%d, %d)", tz, start, end, ws, we, gs, ge)
+					}
+					compared++
+				}
+			}
+		}
+	}
+	if compared < 4*40 {
+		t.Fatalf("only %d resolutions compared (%d refusals)", compared, refused)
+	}
+	t.Logf("%d resolutions compared with rrdtool, %d refusals shared", compared, refused)
+}
+
 func TestDefaultsAndErrors(t *testing.T) {
 	now := time.Unix(1761955200, 0)
 	s, e, err := Resolve("", "", now, time.UTC)
@@ -109,7 +182,7 @@ func TestDefaultsAndErrors(t *testing.T) {
 	if s, _, _ := Resolve("-3600", "", now, time.UTC); s != 1761955200-3600 {
 		t.Errorf("-3600 resolved to %d", s)
 	}
-	for _, c := range [][2]string{{"end-1d", "start+1d"}, {"start-1d", "now"}, {"now", "end-1"}, {"yesterday", "now"}, {"now", "now+5fortnights"}, {"end", "now"}, {"now-", "now"}, {"12345", "now"}} {
+	for _, c := range [][2]string{{"end-1d", "start+1d"}, {"start-1d", "now"}, {"now", "end-1"}, {"yesterday", "now"}, {"end", "now"}, {"now-", "now"}, {"12345", "now"}} {
 		if _, _, err := Resolve(c[0], c[1], now, time.UTC); err == nil {
 			t.Errorf("Resolve(%q, %q) accepted", c[0], c[1])
 		}
