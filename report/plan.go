@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/billrun/billrun/internal/period"
@@ -137,4 +138,83 @@ func openPlanned(s Source, p period.Period, opt Options) (Rows, []Part, error) {
 		return nil, nil, fmt.Errorf("%s: %w", s.File, err)
 	}
 	return f, parts, nil
+}
+
+// splitResets keeps a dropped counter reset from dropping more seconds
+// when a period is read from a coarse RRA than when it is read from a fine
+// one: a row of part that is a spike for some metric, and whose interval
+// a finer AVERAGE RRA still holds whole, is read from the finest such RRA
+// instead, where only the fine rows of the reset are spikes. It returns
+// part split that way, or nil when no row needs it.
+func splitResets(h *rrdfetch.Header, part Part, d *rrdfetch.Data, accs []acc) []Part {
+	held := finerFrom(h, d.Step)
+	if held == math.MaxInt64 || d.Rows() == 0 {
+		return nil
+	}
+	var out []Part
+	cur := part.From
+	// Only the rows from the first one a finer RRA holds are looked at.
+	for r := int(max(ceilDiv(held+d.Step-d.Time(0), d.Step), 0)); r < d.Rows(); r++ {
+		t := d.Time(r)
+		lo, hi := max(t-d.Step, part.From), min(t, part.To)
+		if hi <= lo || !spiked(accs, d.Row(r)) {
+			continue
+		}
+		fine := finestHolding(h, d.Step, t-d.Step)
+		if fine < 0 {
+			continue
+		}
+		if lo > cur {
+			out = append(out, Part{RRA: part.RRA, PDPPerRow: part.PDPPerRow, Step: part.Step, From: cur, To: lo})
+		}
+		if n := len(out); n > 0 && out[n-1].RRA == fine && out[n-1].To == lo {
+			out[n-1].To = hi
+		} else {
+			out = append(out, Part{RRA: fine, PDPPerRow: int64(h.RRA[fine].PDPPerRow), Step: h.RRAStep(fine), From: lo, To: hi})
+		}
+		cur = hi
+	}
+	if out != nil && cur < part.To {
+		out = append(out, Part{RRA: part.RRA, PDPPerRow: part.PDPPerRow, Step: part.Step, From: cur, To: part.To})
+	}
+	return out
+}
+
+// spiked says whether row is a spike for any metric: above its limit.
+func spiked(accs []acc, row []float64) bool {
+	for i := range accs {
+		if v, ok := accs[i].known(row); !ok && v > accs[i].maxRate {
+			return true
+		}
+	}
+	return false
+}
+
+// finerFrom is the earliest second an AVERAGE RRA with a step below step
+// holds, or math.MaxInt64.
+func finerFrom(h *rrdfetch.Header, step int64) int64 {
+	from := int64(math.MaxInt64)
+	for i, r := range h.RRA {
+		if s := h.RRAStep(i); r.CF == "AVERAGE" && s < step {
+			first, _ := h.RRACoverage(i)
+			from = min(from, first-s)
+		}
+	}
+	return from
+}
+
+// finestHolding is the finest AVERAGE RRA with a step below step that
+// holds every second from `from` on (to the last update), or -1.
+func finestHolding(h *rrdfetch.Header, step, from int64) int {
+	best := -1
+	for i, r := range h.RRA {
+		s := h.RRAStep(i)
+		if r.CF != "AVERAGE" || s >= step || best >= 0 && s >= h.RRAStep(best) {
+			continue
+		}
+		if first, _ := h.RRACoverage(i); first-s <= from {
+			best = i
+		}
+	}
+	return best
 }

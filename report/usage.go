@@ -376,32 +376,26 @@ func fileUsage(s Source, p period.Period, metrics []Metric, opt Options, sc *scr
 		bw.step, bw.wantSum = int64(s.P95Step), s.P95Sum
 	}
 	totals := make([]sum, len(metrics))
-	for _, part := range parts {
+	var used []Part
+	for todo := parts; len(todo) > 0; {
+		part := todo[0]
 		d, err := f.ReadRRAInto(part.RRA, part.From, part.To, sc.rows)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.File, err)
 		}
 		sc.rows = d.Values
-		// Rows [a, b) lie wholly inside the part and count for a whole
-		// step; the others are cut by its bounds or miss it.
-		n, nds := d.Rows(), len(d.DSNames)
-		a := int(min(max(ceilDiv(part.From-d.Start, d.Step), 0), int64(n)))
-		b := int(min(max(floorDiv(part.To-d.Start, d.Step), int64(a)), int64(n)))
-		for i := range accs {
-			edge := func(r int, lo, hi int64) { accs[i].add(d.Row(r), r, hi-lo, d.Step) }
-			overlap(d, part, 0, a, edge)
-			accs[i].addWhole(d.Values, nds, a, b, d.Step)
-			overlap(d, part, b, n, edge)
-			t := accs[i].total(d.Step)
-			if metrics[i].Kind == Gauge {
-				t /= 60
-			}
-			totals[i].add(t)
+		if split := splitResets(h, part, d, accs); split != nil {
+			todo = append(split, todo[1:]...)
+			continue
 		}
+		todo, used = todo[1:], append(used, part)
+		addPart(d, part, accs, metrics, totals)
 		if bw != nil {
+			a, b := whole(d, part)
 			bandwidthRows(d, part, a, b, &accs[inIdx], &accs[outIdx], bw, days, dayStart, end)
 		}
 	}
+	parts = used
 	u := &VPSUsage{Name: s.Name, File: s.File, RRA: parts, LastUpdate: h.LastUpdate, Daily: days, Metrics: make(Metrics, 0, len(metrics)), DataFrom: dataFrom}
 	if len(parts) > 0 {
 		u.Step = parts[len(parts)-1].Step
@@ -518,6 +512,31 @@ func bandwidthRows(d *rrdfetch.Data, part Part, a, b int, ai, ao *acc, bw *bandw
 	each(0, a)
 	bw.rows(d.Values, len(d.DSNames), a, b, ai, ao)
 	each(b, d.Rows())
+}
+
+// addPart adds the rows of d, read for part, to each metric's total.
+func addPart(d *rrdfetch.Data, part Part, accs []acc, metrics []Metric, totals []sum) {
+	a, b := whole(d, part)
+	n, nds := d.Rows(), len(d.DSNames)
+	for i := range accs {
+		edge := func(r int, lo, hi int64) { accs[i].add(d.Row(r), r, hi-lo, d.Step) }
+		overlap(d, part, 0, a, edge)
+		accs[i].addWhole(d.Values, nds, a, b, d.Step)
+		overlap(d, part, b, n, edge)
+		t := accs[i].total(d.Step)
+		if metrics[i].Kind == Gauge {
+			t /= 60
+		}
+		totals[i].add(t)
+	}
+}
+
+// whole gives the rows [a, b) of d that lie wholly inside part and count
+// for a whole step; the others are cut by its bounds or miss it.
+func whole(d *rrdfetch.Data, part Part) (a, b int) {
+	n := int64(d.Rows())
+	a64 := min(max(ceilDiv(part.From-d.Start, d.Step), 0), n)
+	return int(a64), int(min(max(floorDiv(part.To-d.Start, d.Step), a64), n))
 }
 
 // overlap calls f for each of rows [from, to) of d that overlaps part, in
