@@ -183,6 +183,9 @@ func splitResets(h *rrdfetch.Header, part Part, d *rrdfetch.Data, accs []acc) []
 // spiked says whether row is a spike for any metric: above its limit.
 func spiked(accs []acc, row []float64) bool {
 	for i := range accs {
+		if math.IsInf(accs[i].maxRate, 1) {
+			continue // no limit: never a spike
+		}
 		if v, ok := accs[i].known(row); !ok && v > accs[i].maxRate {
 			return true
 		}
