@@ -82,15 +82,15 @@ func (u *UsageCSVWriter) Flush() error {
 // SLACSV writes one row per host and a last row for the fleet.
 func SLACSV(w io.Writer, rep *report.SLAReport) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"name", "file", "uptime_pct", "downtime_minutes", "coverage", "degraded_intervals", "gap_minutes"})
+	cw.Write([]string{"name", "file", "uptime_pct", "downtime_minutes", "coverage", "degraded_intervals", "gap_minutes", "unmonitored_minutes"})
 	for _, h := range rep.Hosts {
 		var deg []string
 		for _, d := range h.Degraded {
 			deg = append(deg, fmt.Sprintf("%s/%s min %s", d.Start, d.End, d.MinPct))
 		}
-		cw.Write([]string{SafeCell(h.Name), SafeCell(h.File), h.UptimePct.String(), h.DowntimeMinutes.String(), h.Coverage.String(), strings.Join(deg, "; "), h.GapMinutes.String()})
+		cw.Write([]string{SafeCell(h.Name), SafeCell(h.File), h.UptimePct.String(), h.DowntimeMinutes.String(), h.Coverage.String(), strings.Join(deg, "; "), h.GapMinutes.String(), h.UnmonitoredMinutes.String()})
 	}
-	cw.Write([]string{"fleet", "", rep.Fleet.UptimePct.String(), "", "", "", ""})
+	cw.Write([]string{"fleet", "", rep.Fleet.UptimePct.String(), "", "", "", "", ""})
 	cw.Flush()
 	return cw.Error()
 }

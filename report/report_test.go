@@ -591,7 +591,7 @@ func TestUptimeGaps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	down, err := HostUptime(src, day, DefaultThreshold, Options{GapsDown: true})
+	down, err := HostUptime(src, day, DefaultThreshold, Options{Gaps: GapsDown})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,10 +41,15 @@ type HostSLA struct {
 	UptimePct       Num    `json:"uptime_pct"`
 	DowntimeMinutes Num    `json:"downtime_minutes"`
 	// GapMinutes are the minutes of the period without data; with
-	// Options.GapsDown they are in DowntimeMinutes and count as 0 %.
-	GapMinutes Num           `json:"gap_minutes"`
-	GapsDown   bool          `json:"gaps_down,omitempty"`
-	Coverage   Num           `json:"coverage"`
+	// GapsDown they are in DowntimeMinutes and count as 0 %; with
+	// GapsEvidence so are those of them that are not UnmonitoredMinutes.
+	GapMinutes Num `json:"gap_minutes"`
+	// UnmonitoredMinutes (GapsEvidence) are the gap minutes in which one
+	// of the host's VPS files has data: left out of the mean.
+	UnmonitoredMinutes Num           `json:"unmonitored_minutes"`
+	Gaps               string        `json:"gaps"`
+	GapsDown           bool          `json:"gaps_down,omitempty"` // Gaps is down or evidence
+	Coverage           Num           `json:"coverage"`
 	Degraded   []Degraded    `json:"degraded"`
 	Daily      []DailyUptime `json:"daily"`
 	RRA        []Part        `json:"rra"`
@@ -97,10 +102,12 @@ func SLA(ctx context.Context, hosts []Source, p period.Period, threshold float64
 
 // HostUptime computes one host's figures: uptime_pct is the mean of the
 // known rows weighted by the seconds they cover in the period; downtime
-// minutes are Σ (100 − v)/100 × covered minutes. With opt.GapsDown the
-// seconds without data count as 0 % (the mean is over the whole period,
-// each day's over the whole day, and unknown rows are degraded runs of
-// 0 %), and their minutes are downtime. The file is opened with opt.Open.
+// minutes are Σ (100 − v)/100 × covered minutes. The seconds without data
+// go by opt.Gaps: with GapsDown they count as 0 % (the mean is over the
+// whole period, each day's over the whole day, and they are degraded runs
+// of 0 %) and their minutes are downtime; with GapsEvidence, the same only
+// where none of opt.Witnesses[s.Name] has data, the rest being left out.
+// The file is opened with opt.Open.
 func HostUptime(s Source, p period.Period, threshold float64, opt Options) (*HostSLA, error) {
 	f, parts, err := openPlanned(s, p, opt)
 	if err != nil {
@@ -112,7 +119,18 @@ func HostUptime(s Source, p period.Period, threshold float64, opt Options) (*Hos
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.File, err)
 	}
-	u := newUptime(p, threshold, opt.GapsDown)
+	u := newUptime(p, threshold, opt.Gaps)
+	start, end := p.Start.Unix(), p.End.Unix()
+	if opt.Gaps == GapsEvidence {
+		gaps, err := gapSpans(f, parts, col[0], start, end)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.File, err)
+		}
+		u.witnessed = witnessed(opt.Witnesses[s.Name], gaps, p, opt)
+	}
+	if from := uncoveredTo(parts, end); from > start { // no RRA has these
+		u.add(row{lo: start, hi: from, overlap: from - start}, math.NaN())
+	}
 	if err := readParts(f, parts, func(r row) { u.add(r, r.vals[col[0]]) }); err != nil {
 		return nil, fmt.Errorf("%s: %w", s.File, err)
 	}
@@ -125,32 +143,28 @@ func HostUptime(s Source, p period.Period, threshold float64, opt Options) (*Hos
 // the whole period and of each day, and the degraded runs.
 type uptime struct {
 	threshold      float64
-	gapsDown       bool
+	gaps           Gaps
+	witnessed      []span // GapsEvidence: the gap seconds a VPS has data for
 	end            int64
 	days           []int64 // each day's first second
 	daySum         []sum
 	dayCov         []int64
+	dayUnmon       []int64
 	weighted, down sum
-	covered        int64
+	covered, unmon int64
 	deg            []Degraded
 	open           bool // the last row was below the threshold
 }
 
-func newUptime(p period.Period, threshold float64, gapsDown bool) *uptime {
+func newUptime(p period.Period, threshold float64, gaps Gaps) *uptime {
 	days := dayStarts(p)
-	return &uptime{threshold: threshold, gapsDown: gapsDown, end: p.End.Unix(), days: days,
-		daySum: make([]sum, len(days)), dayCov: make([]int64, len(days))}
+	return &uptime{threshold: threshold, gaps: gaps, end: p.End.Unix(), days: days,
+		daySum: make([]sum, len(days)), dayCov: make([]int64, len(days)), dayUnmon: make([]int64, len(days))}
 }
 
 // add counts row r, whose value is v (NaN: unknown).
 func (u *uptime) add(r row, v float64) {
-	if math.IsNaN(v) {
-		if !u.gapsDown {
-			u.open = false
-			return
-		}
-		v = 0 // a gap counted as down: no coverage, but a degraded run
-	} else {
+	if !math.IsNaN(v) {
 		u.covered += r.overlap
 		u.weighted.add(v * float64(r.overlap))
 		u.down.add((100 - v) / 100 * float64(r.overlap) / 60)
@@ -158,24 +172,47 @@ func (u *uptime) add(r row, v float64) {
 			u.daySum[i].add(v * float64(o))
 			u.dayCov[i] += o
 		})
+		u.run(r.lo, r.hi, v)
+		return
 	}
+	switch u.gaps {
+	case GapsDown:
+		u.run(r.lo, r.hi, 0) // no coverage, but a degraded run
+	case GapsEvidence:
+		cut(r.lo, r.hi, u.witnessed, func(lo, hi int64, seen bool) {
+			if !seen {
+				u.run(lo, hi, 0)
+				return
+			}
+			u.unmon += hi - lo
+			spread(u.days, u.end, lo, hi, func(i int, o int64) { u.dayUnmon[i] += o })
+			u.open = false
+		})
+	default:
+		u.open = false
+	}
+}
+
+// run extends the degraded runs with [lo, hi) at v, or ends the open one
+// when v is at or above the threshold.
+func (u *uptime) run(lo, hi int64, v float64) {
 	if v >= u.threshold {
 		u.open = false
 		return
 	}
-	if n := len(u.deg); u.open && u.deg[n-1].to == r.lo {
+	if n := len(u.deg); u.open && u.deg[n-1].to == lo {
 		d := &u.deg[n-1]
-		d.to = r.hi
+		d.to = hi
 		d.MinPct = Num(math.Min(float64(d.MinPct), v))
 	} else {
-		u.deg = append(u.deg, Degraded{from: r.lo, to: r.hi, MinPct: Num(v)})
+		u.deg = append(u.deg, Degraded{from: lo, to: hi, MinPct: Num(v)})
 	}
 	u.open = true
 }
 
 // figures are the host's figures for p from what was added: the mean is
-// over what is known, or with gapsDown over it all, the gaps adding
-// nothing up.
+// over what is known, or when gaps count as down over it all but the
+// unmonitored seconds, the gaps adding nothing up.
 func (u *uptime) figures(p period.Period) *HostSLA {
 	loc := p.Start.Location()
 	for i := range u.deg {
@@ -184,21 +221,23 @@ func (u *uptime) figures(p period.Period) *HostSLA {
 	}
 	span := u.end - p.Start.Unix()
 	gap := float64(span-u.covered) / 60
-	hs := &HostSLA{UptimePct: Num(math.NaN()), DowntimeMinutes: Num(u.down.value()), GapMinutes: Num(gap), GapsDown: u.gapsDown,
+	down := u.gaps != GapsIgnore
+	hs := &HostSLA{UptimePct: Num(math.NaN()), DowntimeMinutes: Num(u.down.value()), GapMinutes: Num(gap),
+		UnmonitoredMinutes: Num(float64(u.unmon) / 60), Gaps: u.gaps.String(), GapsDown: down,
 		Coverage: Num(float64(u.covered) / float64(span)), Degraded: u.deg}
 	if hs.Degraded == nil {
 		hs.Degraded = []Degraded{}
 	}
-	over := func(known, all int64) float64 {
-		if u.gapsDown {
-			return float64(all)
+	over := func(known, all, unmon int64) float64 {
+		if down {
+			return float64(all - unmon)
 		}
 		return float64(known)
 	}
-	if u.gapsDown {
-		hs.DowntimeMinutes = Num(u.down.value() + gap)
+	if down {
+		hs.DowntimeMinutes = Num(u.down.value() + float64(span-u.covered-u.unmon)/60)
 	}
-	if d := over(u.covered, span); d > 0 {
+	if d := over(u.covered, span, u.unmon); d > 0 {
 		hs.UptimePct = Num(u.weighted.value() / d)
 	}
 	daily := make([]float64, len(u.days))
@@ -208,7 +247,7 @@ func (u *uptime) figures(p period.Period) *HostSLA {
 		if i+1 < len(u.days) {
 			dayEnd = u.days[i+1]
 		}
-		if d := over(u.dayCov[i], dayEnd-u.days[i]); d > 0 {
+		if d := over(u.dayCov[i], dayEnd-u.days[i], u.dayUnmon[i]); d > 0 {
 			daily[i] = u.daySum[i].value() / d
 		}
 	}

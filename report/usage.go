@@ -186,12 +186,42 @@ type Options struct {
 	Progress func() // called (from any goroutine) after each file; may be nil
 	// Open opens a source's rows; nil opens local files only.
 	Open Opener
-	// GapsDown (SLA): the seconds of a period a host's uptime file has
-	// no data for count as downtime (0 %), as LibreNMS and Observium
-	// count an unreachable host; unset, they are left out of the mean, as
-	// rrdtool's AVERAGE leaves unknowns out.
-	GapsDown bool
+	// Gaps (SLA): what the seconds of a period a host's uptime file has
+	// no data for count as.
+	Gaps Gaps
+	// Witnesses (SLA, GapsEvidence): each host's VPS files, by host name,
+	// read where the host's uptime file has gaps.
+	Witnesses map[string][]Source
 }
+
+// Gaps is a policy for the seconds a host's uptime file has no data for.
+type Gaps int
+
+const (
+	// GapsIgnore leaves them out of the mean, as rrdtool's AVERAGE
+	// leaves unknowns out.
+	GapsIgnore Gaps = iota
+	// GapsDown counts them as downtime (0 %), as LibreNMS and Observium
+	// count an unreachable host.
+	GapsDown
+	// GapsEvidence counts a second as downtime only where none of the
+	// host's VPS files has data either; where one has, the second is
+	// unmonitored: left out of the mean, and reported.
+	GapsEvidence
+)
+
+// ParseGaps reads a policy's name: down, ignore or evidence.
+func ParseGaps(s string) (Gaps, bool) {
+	for g := GapsIgnore; g <= GapsEvidence; g++ {
+		if g.String() == s {
+			return g, true
+		}
+	}
+	return GapsIgnore, false
+}
+
+// String is the policy's name in the config and the JSON.
+func (g Gaps) String() string { return [...]string{"ignore", "down", "evidence"}[g] }
 
 // Usage computes the usage of every source for p, reading files in
 // parallel; the output keeps the sources' order, and a file that cannot be

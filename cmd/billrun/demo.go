@@ -71,7 +71,7 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	s, err := report.SLA(ctx, job.HostSources(cfg), per, job.Threshold(cfg), report.Options{GapsDown: job.GapsDown(cfg), Open: job.OpenSource})
+	s, err := report.SLA(ctx, job.HostSources(cfg), per, job.Threshold(cfg), report.Options{Gaps: job.Gaps(cfg), Witnesses: job.Witnesses(cfg), Open: job.OpenSource})
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func newSLACmd(g *globals) *cobra.Command {
 	f.StringVar(&o.format, "format", "json", "output: json, csv or table")
 	f.StringVarP(&o.daemon, "daemon", "d", "", "rrdcached address to FLUSH files through first")
 	f.Float64Var(&o.threshold, "threshold", report.DefaultThreshold, "degraded below this uptime %")
-	f.StringVar(&o.gaps, "gaps", "", "what minutes without data count as: down or ignore (default: the config's uptime_gaps, else down)")
+	f.StringVar(&o.gaps, "gaps", "", "what minutes without data count as: down, ignore, or evidence (down where the host's VPS have no data either) (default: the config's uptime_gaps, else down)")
 	o.period.register(f)
 	return c
 }
@@ -71,10 +71,18 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 	if gaps == "" && in.cfg != nil {
 		gaps = in.cfg.UptimeGaps
 	}
-	if gaps != "" && gaps != "down" && gaps != "ignore" {
-		return usagef("--gaps must be down or ignore")
+	if gaps == "" {
+		gaps = "down" // no config: no VPS to witness a gap
 	}
-	rep, err := report.SLA(ctx, in.sources, in.period, threshold, report.Options{GapsDown: gaps != "ignore", Open: job.OpenSource})
+	policy, ok := report.ParseGaps(gaps)
+	if !ok {
+		return usagef("--gaps must be down, ignore or evidence")
+	}
+	opt := report.Options{Gaps: policy, Open: job.OpenSource}
+	if in.cfg != nil {
+		opt.Witnesses = job.Witnesses(in.cfg)
+	}
+	rep, err := report.SLA(ctx, in.sources, in.period, threshold, opt)
 	if err != nil {
 		return err
 	}
@@ -96,10 +104,10 @@ func runSLA(ctx context.Context, g *globals, o slaOptions) error {
 func writeSLATable(w io.Writer, rep *report.SLAReport) error {
 	writePeriodLine(w, rep.Period)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "host\tuptime %\tdowntime min\tcoverage\tdegraded\t")
+	fmt.Fprintln(tw, "host\tuptime %\tdowntime min\tunmonitored min\tcoverage\tdegraded\t")
 	for _, h := range rep.Hosts {
-		fmt.Fprintf(tw, "%s\t%.4f\t%.1f\t%.4f\t%d\t\n", h.Name, float64(h.UptimePct), float64(h.DowntimeMinutes), float64(h.Coverage), len(h.Degraded))
+		fmt.Fprintf(tw, "%s\t%.4f\t%.1f\t%.1f\t%.4f\t%d\t\n", h.Name, float64(h.UptimePct), float64(h.DowntimeMinutes), float64(h.UnmonitoredMinutes), float64(h.Coverage), len(h.Degraded))
 	}
-	fmt.Fprintf(tw, "fleet\t%.4f\t\t\t\t\n", float64(rep.Fleet.UptimePct))
+	fmt.Fprintf(tw, "fleet\t%.4f\t\t\t\t\t\n", float64(rep.Fleet.UptimePct))
 	return tw.Flush()
 }

@@ -42,10 +42,11 @@ type Config struct {
 	AllowOutsideRRDDir bool     `yaml:"allow_outside_rrd_dir"`
 	UptimeThreshold    *float64 `yaml:"uptime_threshold"`
 	// UptimeGaps: what the seconds a host's uptime file has no data for
-	// count as: "down" (the default: monitoring that went down with its
-	// host shows no data, and LibreNMS and Observium count an unreachable
-	// host as down) or "ignore" (left out of the mean, as rrdtool's
-	// AVERAGE does).
+	// count as: "evidence" (the default: down where none of the host's
+	// VPS has data either, unmonitored and left out where one has), "down"
+	// (all down: monitoring that went down with its host shows no data,
+	// and LibreNMS and Observium count an unreachable host as down) or
+	// "ignore" (left out of the mean, as rrdtool's AVERAGE does).
 	UptimeGaps string   `yaml:"uptime_gaps"`
 	Metrics    []Metric `yaml:"metrics"`
 	Hosts      []Host   `yaml:"hosts"`
@@ -344,10 +345,10 @@ func (c *Config) checkReports(dir string) error {
 	}
 	switch c.UptimeGaps {
 	case "":
-		c.UptimeGaps = "down"
-	case "down", "ignore":
+		c.UptimeGaps = "evidence"
+	case "down", "ignore", "evidence":
 	default:
-		return fmt.Errorf("uptime_gaps: %q is not down or ignore", c.UptimeGaps)
+		return fmt.Errorf("uptime_gaps: %q is not evidence, down or ignore", c.UptimeGaps)
 	}
 	if c.UptimeThreshold != nil && (*c.UptimeThreshold <= 0 || *c.UptimeThreshold > 100) {
 		return fmt.Errorf("uptime_threshold: %v is not in (0, 100]", *c.UptimeThreshold)

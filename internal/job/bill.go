@@ -110,7 +110,7 @@ func (b *billing) compute(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if b.sla, err = report.SLA(ctx, hosts, p, Threshold(cfg), report.Options{Progress: step, GapsDown: GapsDown(cfg), Open: OpenSource}); err != nil {
+	if b.sla, err = report.SLA(ctx, hosts, p, Threshold(cfg), report.Options{Progress: step, Gaps: Gaps(cfg), Witnesses: Witnesses(cfg), Open: OpenSource}); err != nil {
 		return err
 	}
 	b.fig = pricing.Figures{Usage: map[string]*report.VPSUsage{}, Hosts: map[string]*report.HostSLA{}, Failed: map[string]string{}}

@@ -43,8 +43,32 @@ func Threshold(cfg *config.Config) float64 {
 	return *cfg.UptimeThreshold
 }
 
-// GapsDown says whether the config counts hosts' gaps as downtime.
-func GapsDown(cfg *config.Config) bool { return cfg.UptimeGaps != "ignore" }
+// Gaps is the config's policy for hosts' gaps (uptime_gaps, validated).
+func Gaps(cfg *config.Config) report.Gaps {
+	g, _ := report.ParseGaps(cfg.UptimeGaps)
+	return g
+}
+
+// Witnesses lists each host's VPS files, by host name: where the host's
+// uptime file has a gap, their data tells a host that ran from one that
+// was down.
+func Witnesses(cfg *config.Config) map[string][]report.Source {
+	out := map[string][]report.Source{}
+	add := func(name, file, host string) {
+		if host != "" {
+			out[host] = append(out[host], report.Source{Name: name, File: file, Daemon: cfg.RemoteDaemon(host)})
+		}
+	}
+	for _, v := range cfg.VPS {
+		add(v.Name, v.File, v.Host)
+	}
+	for _, cu := range cfg.Customers {
+		for _, v := range cu.VPS {
+			add(v.Name, v.File, v.Host)
+		}
+	}
+	return out
+}
 
 // VPSSources lists the VPS files, top-level and customers', sorted by name.
 func VPSSources(cfg *config.Config) []report.Source {

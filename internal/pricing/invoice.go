@@ -438,10 +438,12 @@ func (pr *pricer) slaCredit(v config.CustomerVPS, fee Line) {
 	}
 	lang := pr.lang
 	if h.GapMinutes > 0 {
-		how := "counted as downtime (uptime_gaps: down)"
-		if !h.GapsDown {
-			how = "left out of the uptime (uptime_gaps: ignore)"
-		}
+		how := map[string]string{
+			"down":   "counted as downtime (uptime_gaps: down)",
+			"ignore": "left out of the uptime (uptime_gaps: ignore)",
+			"evidence": fmt.Sprintf("(uptime_gaps: evidence): %s unmonitored, the host's VPS reporting data, left out of the uptime; the rest counted as downtime",
+				strconv.FormatFloat(float64(h.UnmonitoredMinutes), 'f', -1, 64)),
+		}[h.Gaps]
 		pr.inv.Review = true
 		pr.problem(v, h.File, fmt.Sprintf("host %s: %s minutes without uptime data %s: invoice flagged for review", v.Host,
 			strconv.FormatFloat(float64(h.GapMinutes), 'f', -1, 64), how))
