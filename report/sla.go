@@ -50,10 +50,10 @@ type HostSLA struct {
 	Gaps               string        `json:"gaps"`
 	GapsDown           bool          `json:"gaps_down,omitempty"` // Gaps is down or evidence
 	Coverage           Num           `json:"coverage"`
-	Degraded   []Degraded    `json:"degraded"`
-	Daily      []DailyUptime `json:"daily"`
-	RRA        []Part        `json:"rra"`
-	LastUpdate int64         `json:"last_update"`
+	Degraded           []Degraded    `json:"degraded"`
+	Daily              []DailyUptime `json:"daily"`
+	RRA                []Part        `json:"rra"`
+	LastUpdate         int64         `json:"last_update"`
 }
 
 // Fleet is the fleet-wide figure.
