@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/billrun/billrun/internal/inputfile"
 	"github.com/billrun/billrun/internal/job"
@@ -20,6 +22,7 @@ type runOptions struct {
 	wait            bool
 	noWait          bool
 	usage           string
+	reprice         bool
 }
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -32,7 +35,10 @@ write OUT/<period>/: draft PDFs, the workbook, usage.json, sla.json, usage.csv,
 invoices.json and manifest.json, at once or not at all. Drafts have no number
 and may be drafted again freely; billrun issue numbers and issues them. A
 customer whose issued invoice no longer matches its figures gets a correction
-draft (a credit note and a replacement). With --out elsewhere than the
+draft (a credit note and a replacement), except when what changed is a
+price or rate that priced it (a plan, tax.rate, tax.consumer_rates) without
+a new version: such corrections are listed and drafted only with --reprice;
+a version with valid_from prices the periods from then on. With --out elsewhere than the
 config's out_dir the run touches neither the register nor the ledger.
 Exit status 3 when some customer's invoice could not be drafted.`,
 		Args: cobra.NoArgs,
@@ -45,6 +51,7 @@ Exit status 3 when some customer's invoice could not be drafted.`,
 	f.StringVar(&o.period.period, "period", "", "billing period: YYYY-MM, YYYY-Www or YYYY-MM-DD, in the config's zone")
 	f.BoolVar(&o.wait, "wait", false, "wait for another run holding the state directory")
 	f.StringVar(&o.usage, "usage", "", "use this usage JSON (billrun merge of shards) instead of reading the VPS files")
+	f.BoolVar(&o.reprice, "reprice", false, "correct issued invoices whose plan or VAT rate changed in place (without a valid_from)")
 	f.BoolVar(&o.noWait, "no-wait", false, "exit 4 at once when another run holds the state directory (the default)")
 	return c
 }
@@ -83,7 +90,7 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 		return err
 	}
 	res, err := job.Run(ctx, job.Options{Config: cfg, Period: per, OutDir: out, Record: record, AllowIncomplete: o.allowIncomplete,
-		Wait: o.wait, Now: g.now, Version: version, Progress: progress, Usage: given})
+		Wait: o.wait, Now: g.now, Version: version, Progress: progress, Usage: given, Reprice: o.reprice})
 	done()
 	if err != nil {
 		return err
@@ -94,6 +101,7 @@ func runRun(ctx context.Context, g *globals, o runOptions) error {
 			fmt.Fprintf(g.stdout, "  %s\n", l)
 		}
 	}
+	writeRepriced(g.stdout, per.Label, res.Repriced)
 	for _, p := range res.Problems {
 		g.log.Warn("problem", "customer", p.CustomerID, "vps", p.VPS, "file", p.File, "problem", p.Problem)
 	}
@@ -116,4 +124,24 @@ func sameDir(a, b string) (bool, error) {
 	}
 	bb, err := filepath.Abs(b)
 	return aa == bb, err
+}
+
+// writeRepriced says, per changed price or rate, which issued invoices it
+// would correct and how to bill the change instead.
+func writeRepriced(w io.Writer, label string, repriced []job.Repricing) {
+	byKey := map[string][]string{}
+	var keys []string
+	for _, r := range repriced {
+		for _, k := range r.Keys {
+			if byKey[k] == nil {
+				keys = append(keys, k)
+			}
+			byKey[k] = append(byKey[k], r.Issued)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "%s changed: %d issued invoice(s) of %s would be corrected (%s); give the new terms a valid_from to bill them from a later period, or run again with --reprice to correct them\n",
+			k, len(byKey[k]), label, strings.Join(byKey[k], ", "))
+	}
 }

@@ -76,11 +76,20 @@ type Contact struct {
 // gets follows from the customer's country and VAT ID (see
 // internal/tax).
 type TaxSettings struct {
-	// Rate is the VAT rate for customers in the issuer's country (0.19).
-	Rate decimal.Decimal `yaml:"rate"`
-	// ConsumerRates are the rates for consumers (no VAT ID) in other EU
-	// states, by country code.
-	ConsumerRates map[string]decimal.Decimal `yaml:"consumer_rates"`
+	// RateVersions is tax.rate as written: the VAT rate for customers in
+	// the issuer's country (0.19), or its versions.
+	RateVersions Rate `yaml:"rate" json:"-"`
+	// ConsumerRateVersions are tax.consumer_rates as written: the rates
+	// for consumers (no VAT ID) in other EU states, by country code.
+	ConsumerRateVersions map[string]Rate `yaml:"consumer_rates" json:"-"`
+
+	// Rate and ConsumerRates are the rates in force: for a period's start
+	// in a config from At, else the latest versions.
+	Rate          decimal.Decimal            `yaml:"-"`
+	ConsumerRates map[string]decimal.Decimal `yaml:"-"`
+	// ValidFrom is the valid_from of each rate in force, by key
+	// ("tax.rate", "tax.consumer_rates.AT"); "" for the first version.
+	ValidFrom map[string]string `yaml:"-" json:"-"`
 }
 
 // InvoiceSettings say how invoices are numbered, dated and rounded.
@@ -144,6 +153,9 @@ type SLAPolicy struct {
 // Plan is what a customer pays per VPS.
 type Plan struct {
 	ID string `yaml:"id"`
+	// ValidFrom is the first period (2027-01) this version of the plan
+	// prices; empty for the first version. A plan's versions share its id.
+	ValidFrom string `yaml:"valid_from" json:",omitempty"`
 	// Name is how invoices call the plan (default: its id).
 	Name       string          `yaml:"name"`
 	MonthlyFee decimal.Decimal `yaml:"monthly_fee"`
@@ -227,12 +239,18 @@ func (c *Config) validateBilling(seen map[string]bool) error {
 	c.plans = plans
 	for i := range c.Plans {
 		p := &c.Plans[i]
-		if !validID(p.ID, 64) || plans[p.ID] {
-			return fmt.Errorf("plans[%d].id: invalid or duplicate id %q", i, p.ID)
+		if !validID(p.ID, 64) {
+			return fmt.Errorf("plans[%d].id: invalid id %q", i, p.ID)
 		}
 		plans[p.ID] = true
 		if err := checkPlan(i, p); err != nil {
 			return err
+		}
+	}
+	versions := c.planVersions()
+	for _, id := range sortedKeys(versions) {
+		if err := c.checkVersions("plans "+id, versions[id]); err != nil {
+			return fmt.Errorf("%w (a plan's versions share its id; each but the first has its own valid_from)", err)
 		}
 	}
 	ids := map[string]bool{}
@@ -305,18 +323,32 @@ func (c *Config) checkInvoiceSettings() error {
 
 // checkTax checks the VAT rates.
 func (c *Config) checkTax() error {
-	if c.Tax.Rate.IsNegative() || c.Tax.Rate.GreaterThan(decimal.NewFromInt(1)) {
-		return fmt.Errorf("tax.rate: %s is not in [0, 1] (0.19 for 19 %%)", c.Tax.Rate)
+	if err := c.checkRate("tax.rate", c.Tax.RateVersions, " (0.19 for 19 %)"); err != nil {
+		return err
 	}
-	for cc, r := range c.Tax.ConsumerRates {
+	for _, cc := range sortedKeys(c.Tax.ConsumerRateVersions) {
 		if !tax.EU(cc) || cc == c.Issuer.Country {
 			return fmt.Errorf("tax.consumer_rates.%s: not another EU member state's code", cc)
 		}
-		if r.IsNegative() || r.GreaterThan(decimal.NewFromInt(1)) {
-			return fmt.Errorf("tax.consumer_rates.%s: %s is not in [0, 1]", cc, r)
+		if err := c.checkRate("tax.consumer_rates."+cc, c.Tax.ConsumerRateVersions[cc], ""); err != nil {
+			return err
 		}
 	}
+	c.Tax = c.Tax.at(c, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)) // the latest, until a period asks
 	return nil
+}
+
+// checkRate checks a rate's versions: each in [0, 1], their valid_from
+// months, one from the beginning.
+func (c *Config) checkRate(key string, r Rate, hint string) error {
+	froms := make([]string, len(r))
+	for i, v := range r {
+		if v.Rate.IsNegative() || v.Rate.GreaterThan(decimal.NewFromInt(1)) {
+			return fmt.Errorf("%s: %s is not in [0, 1]%s", key, v.Rate, hint)
+		}
+		froms[i] = v.ValidFrom
+	}
+	return c.checkVersions(key, froms)
 }
 
 // checkPlan checks plans[i], filling in its defaults.

@@ -12,10 +12,12 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/billrun/billrun/export"
 	"github.com/billrun/billrun/export/document"
 	"github.com/billrun/billrun/internal/atomicfile"
+	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/internal/state"
 	"github.com/billrun/billrun/report"
@@ -39,6 +41,7 @@ type billing struct {
 	invs     []pricing.Invoice
 	drafts   []pending
 	changes  []Change
+	repriced []Repricing
 	problems []pricing.Problem
 	held     map[string][]string // customer id -> why its drafts wait for a person
 
@@ -88,7 +91,7 @@ func bill(ctx context.Context, o Options, current map[string]state.Document, sav
 	}
 	sum := sha256.Sum256(b.manifest)
 	partial := slices.ContainsFunc(b.problems, func(pr pricing.Problem) bool { return pr.Blocking })
-	return &Result{Dir: final, Invoices: b.invs, Problems: b.problems, Partial: partial, Changes: b.changes,
+	return &Result{Dir: final, Invoices: b.invs, Problems: b.problems, Partial: partial, Changes: b.changes, Repriced: b.repriced,
 		ManifestDigest: "sha256:" + hex.EncodeToString(sum[:])}, nil
 }
 
@@ -151,12 +154,26 @@ func (b *billing) price(current map[string]state.Document) error {
 			problems = append(problems, pricing.Problem{File: f, Problem: "last updated before the end of the period: billed incomplete (--allow-incomplete)"})
 		}
 	}
-	var err error
-	b.invs, b.drafts, b.changes, err = drafted(p.Label, built, current, func(customer string) *document.Charts {
+	customers := map[string]*config.Customer{}
+	for i := range cfg.Customers {
+		customers[cfg.Customers[i].ID] = &cfg.Customers[i]
+	}
+	for i := range built {
+		if cu := customers[built[i].CustomerID]; cu != nil {
+			built[i].PricedBy = pricedBy(cfg, cu)
+		}
+	}
+	d, err := drafted(p.Label, built, current, b.o.Reprice, func(customer string) *document.Charts {
 		return charts(cfg, customer, b.fig)
 	})
 	if err != nil {
 		return err
+	}
+	b.invs, b.drafts, b.changes, b.repriced = d.shown, d.pending, d.changes, d.repriced
+	for _, r := range d.repriced {
+		problems = append(problems, pricing.Problem{CustomerID: r.CustomerID, Problem: fmt.Sprintf(
+			"%s changed since %s was issued: not corrected (give the new terms a valid_from to bill them from a later period, or run with --reprice)",
+			strings.Join(r.Keys, ", "), r.Issued)})
 	}
 	b.problems = problems
 	if b.problems == nil {

@@ -3,6 +3,7 @@ package job
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/billrun/billrun/export/document"
 	"github.com/billrun/billrun/internal/period"
@@ -31,17 +32,29 @@ func (d pending) record() (state.Draft, error) {
 	return d.Draft, err
 }
 
+// drafts is what a run drafts for a period: the invoices it shows, the
+// drafts it records, and the customers whose issued invoice differs from
+// their figures now, corrected (changes) or, when only with --reprice,
+// not (repriced).
+type drafts struct {
+	shown    []pricing.Invoice
+	pending  []pending
+	changes  []Change
+	repriced []Repricing
+}
+
 // drafted turns the period's new invoices into what the run shows and
 // the drafts it records. A customer with no issued invoice gets its draft.
 // One whose issued invoice bills the same gets nothing new: the run shows
 // the issued invoice. One whose figures changed gets a correction: a
 // credit note reversing the issued invoice and a replacement that refers
-// to it.
-func drafted(label string, built []pricing.Invoice, current map[string]state.Document, chartsOf func(customer string) *document.Charts) (
-	shown []pricing.Invoice, drafts []pending, changes []Change, err error) {
+// to it; but when a price or rate that priced the issued invoice changed
+// without a new version, only with reprice.
+func drafted(label string, built []pricing.Invoice, current map[string]state.Document, reprice bool, chartsOf func(customer string) *document.Charts) (drafts, error) {
+	var out drafts
 	add := func(inv pricing.Invoice, ch *document.Charts, corrects string) {
-		shown = append(shown, inv)
-		drafts = append(drafts, pending{state.Draft{Period: label, CustomerID: inv.CustomerID, Kind: inv.Kind, Corrects: corrects,
+		out.shown = append(out.shown, inv)
+		out.pending = append(out.pending, pending{state.Draft{Period: label, CustomerID: inv.CustomerID, Kind: inv.Kind, Corrects: corrects,
 			ContentDigest: pricing.ContentDigest(inv)}, model{Invoice: inv, Charts: ch}})
 	}
 	for _, inv := range built {
@@ -52,19 +65,49 @@ func drafted(label string, built []pricing.Invoice, current map[string]state.Doc
 		}
 		var orig model
 		if err := json.Unmarshal([]byte(cur.Model), &orig); err != nil {
-			return nil, nil, nil, fmt.Errorf("issued %s: its model: %w", cur.Number, err)
+			return drafts{}, fmt.Errorf("issued %s: its model: %w", cur.Number, err)
 		}
 		if cur.ContentDigest == pricing.ContentDigest(inv) {
-			shown = append(shown, orig.Invoice)
+			out.shown = append(out.shown, orig.Invoice)
 			continue
 		}
-		changes = append(changes, change(orig.Invoice, inv))
+		if keys := repricedKeys(orig.Invoice, inv); len(keys) > 0 && !reprice {
+			out.shown = append(out.shown, orig.Invoice)
+			out.repriced = append(out.repriced, Repricing{CustomerID: inv.CustomerID, Issued: cur.Number, Keys: keys})
+			continue
+		}
+		out.changes = append(out.changes, change(orig.Invoice, inv))
 		ref := &pricing.Reference{Number: orig.Invoice.Number, IssueDate: orig.Invoice.IssueDate}
 		add(pricing.CreditNote(orig.Invoice, pricing.DraftID(label, inv.CustomerID)+"-CN"), nil, cur.Number)
 		inv.Corrects = ref
 		add(inv, chartsOf(inv.CustomerID), cur.Number)
 	}
-	return shown, drafts, changes, nil
+	return out, nil
+}
+
+// Repricing is a customer whose issued invoice would be corrected because
+// a price or rate that priced it changed in place: Keys name them ("plan
+// standard", "tax.rate").
+type Repricing struct {
+	CustomerID, Issued string
+	Keys               []string
+}
+
+// repricedKeys lists the prices and rates that priced old and price cur
+// differently. An invoice issued before billrun recorded them names
+// none: its correction goes ahead as before.
+func repricedKeys(old, cur pricing.Invoice) []string {
+	if old.PricedBy == nil {
+		return nil
+	}
+	var keys []string
+	for k, v := range cur.PricedBy {
+		if o, ok := old.PricedBy[k]; !ok || o.Digest != v.Digest {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // change says how cur, the new figures, differ from old, the issued

@@ -135,7 +135,7 @@ func issuable(ctx context.Context, reg *state.Register, o IssueOptions) ([]state
 	}
 	var drafts []state.Draft
 	stale := map[string][]string{}
-	bs := newBases(o.Config)
+	bs := newBases(o.Config.At(o.Period.Start))
 	now := map[string]map[string]string{}
 	for _, dr := range all {
 		if len(o.Customers) > 0 && !slices.Contains(o.Customers, dr.CustomerID) {

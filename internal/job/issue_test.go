@@ -68,9 +68,21 @@ func TestIssueLifecycle(t *testing.T) {
 	if err != nil || len(r.Changes) != 0 {
 		t.Fatalf("rerun: changes %+v, %v", r.Changes, err)
 	}
-	// a new price: A and B change
+	// a new price in place: the issued period is not repriced, only
+	// listed; with Reprice, A and B are corrected
 	o.Config.Plans[0].MonthlyFee = decimal.RequireFromString("12.00")
 	o.Config.Plans[1].MonthlyFee = decimal.RequireFromString("1600")
+	r, err = Run(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Changes) != 0 || len(r.Repriced) != 2 || r.Repriced[0].Issued != "INV-2026-00001" || r.Repriced[0].Keys[0] != "plan "+o.Config.Plans[0].ID {
+		t.Fatalf("without reprice: changes %+v, repriced %+v", r.Changes, r.Repriced)
+	}
+	if _, err := os.Stat(filepath.Join(r.Dir, "invoices", "DRAFT-2026-10-A-CN.pdf")); err == nil {
+		t.Errorf("a credit note drafted without reprice")
+	}
+	o.Reprice = true
 	r, err = Run(ctx, o)
 	if err != nil {
 		t.Fatal(err)
@@ -430,6 +442,7 @@ func TestIssuedManifest(t *testing.T) {
 	}
 	// a correction adds its documents to the same manifest
 	o.Config.Plans[0].MonthlyFee = decimal.RequireFromString("12.00")
+	o.Reprice = true
 	if _, err := Run(ctx, o); err != nil {
 		t.Fatal(err)
 	}

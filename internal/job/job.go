@@ -40,9 +40,13 @@ type Options struct {
 	// updated before its end (flagged in the problems); without it that
 	// is an error.
 	AllowIncomplete bool
-	Wait            bool             // wait for another run's lock instead of state.ErrLocked
-	Now             func() time.Time // the clock, for the ledger (nil: time.Now)
-	Version         string           // billrun version, for the manifest
+	// Reprice drafts the corrections of issued invoices whose prices or
+	// rates changed in place (without a valid_from); without it, the run
+	// lists them in Result.Repriced and its problems and leaves them.
+	Reprice bool
+	Wait    bool             // wait for another run's lock instead of state.ErrLocked
+	Now     func() time.Time // the clock, for the ledger (nil: time.Now)
+	Version string           // billrun version, for the manifest
 	// Progress, when set, is told the number of files to read and then
 	// called after each one (a progress bar on a terminal).
 	Progress func(total int) func()
@@ -60,7 +64,10 @@ type Result struct {
 	ManifestDigest string // sha256 of manifest.json
 	// Changes are the customers whose figures differ from their issued
 	// invoice: each has a correction draft (credit note and replacement).
-	Changes   []Change
+	Changes []Change
+	// Repriced are the issued invoices a changed price or rate would
+	// correct, left uncorrected without Options.Reprice.
+	Repriced  []Repricing
 	FilesRead int
 	Duration  time.Duration
 }
@@ -125,6 +132,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if s := cfg.Start(); !s.IsZero() && !p.End.After(s) {
 		return nil, fmt.Errorf("period %s ends before billing_start %s: it is not billed", p.Label, cfg.BillingStart)
 	}
+	// The period is priced by the versions of plans and rates in force
+	// at its start.
+	o.Config = cfg.At(p.Start)
+	cfg = o.Config
 	var reg *state.Register
 	current := map[string]state.Document{}
 	if o.Record {

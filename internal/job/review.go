@@ -173,3 +173,20 @@ func (e *StaleError) Error() string {
 	}
 	return b.String()
 }
+
+// pricedBy names the version of each price and rate that prices cu's
+// invoice under cfg (the config at the period's start): its plan, the
+// domestic rate, and the consumer rate of its country if there is one.
+func pricedBy(cfg *config.Config, cu *config.Customer) map[string]pricing.PriceVersion {
+	out := map[string]pricing.PriceVersion{}
+	if p := cfg.Plan(cu.Plan); p != nil {
+		out["plan "+p.ID] = pricing.PriceVersion{ValidFrom: p.ValidFrom, Digest: digestOf(p)}
+	}
+	country := cu.Country
+	out["tax.rate"] = pricing.PriceVersion{ValidFrom: cfg.Tax.ValidFrom["tax.rate"], Digest: digestOf(cfg.Tax.Rate)}
+	if r, ok := cfg.Tax.ConsumerRates[country]; ok {
+		key := "tax.consumer_rates." + country
+		out[key] = pricing.PriceVersion{ValidFrom: cfg.Tax.ValidFrom[key], Digest: digestOf(r)}
+	}
+	return out
+}

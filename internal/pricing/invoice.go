@@ -125,6 +125,17 @@ type Invoice struct {
 	PerVPS      []VPSTotal      `json:"per_vps"`
 	Notes       []string        `json:"notes,omitempty"`
 	Review      bool            `json:"review"`
+	// PricedBy names the version of each price and rate that priced the
+	// invoice, by key ("plan standard", "tax.rate"): a later run tells a
+	// changed price from changed figures by it. Not part of the content.
+	PricedBy map[string]PriceVersion `json:"priced_by,omitempty"`
+}
+
+// PriceVersion is the version of a price or rate that priced an invoice:
+// its valid_from ("" for the first) and a digest of its terms.
+type PriceVersion struct {
+	ValidFrom string `json:"valid_from"`
+	Digest    string `json:"digest"`
 }
 
 // Problem is something that kept a line or an invoice from being issued

@@ -78,6 +78,7 @@ func CreditNote(orig Invoice, id string) Invoice {
 // the same digest bill the same.
 func ContentDigest(inv Invoice) string {
 	inv.Number, inv.Kind, inv.Status, inv.Corrects, inv.IssueDate, inv.DueDate = "", "", "", nil, "", ""
+	inv.PricedBy = nil
 	b, _ := json.Marshal(inv) // plain data: cannot fail
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
