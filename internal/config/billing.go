@@ -232,6 +232,9 @@ func (c *Config) validateBilling(seen map[string]bool) error {
 			return err
 		}
 	}
+	if err := c.checkAmounts(); err != nil {
+		return err
+	}
 	if err := c.checkTax(); err != nil {
 		return err
 	}
@@ -323,14 +326,14 @@ func (c *Config) checkInvoiceSettings() error {
 
 // checkTax checks the VAT rates.
 func (c *Config) checkTax() error {
-	if err := c.checkRate("tax.rate", c.Tax.RateVersions, " (0.19 for 19 %)"); err != nil {
+	if err := c.checkRate("tax.rate", c.Tax.RateVersions); err != nil {
 		return err
 	}
 	for _, cc := range sortedKeys(c.Tax.ConsumerRateVersions) {
 		if !tax.EU(cc) || cc == c.Issuer.Country {
 			return fmt.Errorf("tax.consumer_rates.%s: not another EU member state's code", cc)
 		}
-		if err := c.checkRate("tax.consumer_rates."+cc, c.Tax.ConsumerRateVersions[cc], ""); err != nil {
+		if err := c.checkRate("tax.consumer_rates."+cc, c.Tax.ConsumerRateVersions[cc]); err != nil {
 			return err
 		}
 	}
@@ -338,14 +341,11 @@ func (c *Config) checkTax() error {
 	return nil
 }
 
-// checkRate checks a rate's versions: each in [0, 1], their valid_from
-// months, one from the beginning.
-func (c *Config) checkRate(key string, r Rate, hint string) error {
+// checkRate checks a rate's versions' valid_from months, one from the
+// beginning (checkAmounts checks the rates).
+func (c *Config) checkRate(key string, r Rate) error {
 	froms := make([]string, len(r))
 	for i, v := range r {
-		if v.Rate.IsNegative() || v.Rate.GreaterThan(decimal.NewFromInt(1)) {
-			return fmt.Errorf("%s: %s is not in [0, 1]%s", key, v.Rate, hint)
-		}
 		froms[i] = v.ValidFrom
 	}
 	return c.checkVersions(key, froms)
@@ -356,12 +356,9 @@ func checkPlan(i int, p *Plan) error {
 	if p.Name == "" {
 		p.Name = p.ID
 	}
-	if p.MonthlyFee.IsNegative() {
-		return fmt.Errorf("plans[%d].monthly_fee (%s): must be >= 0", i, p.ID)
-	}
-	for name, m := range p.Metrics {
-		if m.Unit == "" || m.Included.IsNegative() || m.Rate.IsNegative() {
-			return fmt.Errorf("plans[%d].metrics.%s: unit required, included and rate must be >= 0", i, name)
+	for _, name := range sortedKeys(p.Metrics) {
+		if p.Metrics[name].Unit == "" {
+			return fmt.Errorf("plans[%d].metrics.%s.unit: required", i, name)
 		}
 	}
 	if q := p.P95; q != nil {
@@ -380,20 +377,14 @@ func checkPlan(i int, p *Plan) error {
 		}
 		// steps that divide the hour keep every step inside one hour,
 		// whatever the zone (the minute RRA's rows are whole minutes)
-		if q.IncludedMbps.IsNegative() {
-			return fmt.Errorf("plans[%d].p95.included_mbps: %s must be >= 0", i, q.IncludedMbps)
-		}
-		if q.RatePerMbps.IsNegative() {
-			return fmt.Errorf("plans[%d].p95.rate_per_mbps: %s must be >= 0", i, q.RatePerMbps)
-		}
 		if q.Step < 60 || q.Step > 3600 || 3600%q.Step != 0 || q.Step%60 != 0 {
 			return fmt.Errorf("plans[%d].p95.step: %d is not a whole number of minutes that divides the hour (60, 300, 600, 900, 3600, …)", i, q.Step)
 		}
 	}
 	if p.SLA != nil {
 		for j, t := range p.SLA.Credits {
-			if t.Below <= 0 || t.Below > 100 || t.Percent.IsNegative() || t.Percent.GreaterThan(decimal.NewFromInt(100)) {
-				return fmt.Errorf("plans[%d].sla.credits[%d]: below in (0, 100], percent in [0, 100]", i, j)
+			if t.Below <= 0 || t.Below > 100 {
+				return fmt.Errorf("plans[%d].sla.credits[%d].below: %v is not in (0, 100]", i, j, t.Below)
 			}
 		}
 	}

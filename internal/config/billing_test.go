@@ -96,6 +96,16 @@ func TestBillingErrors(t *testing.T) {
 		// money typos: a negative p95 rate would credit, a negative allowance charge below it
 		{`rate_per_mbps: "0.50"`, `rate_per_mbps: "-0.50"`, "plans[0].p95.rate_per_mbps: -0.5 must be >= 0"},
 		{`included_mbps: 10,`, `included_mbps: -10,`, "plans[0].p95.included_mbps: -10 must be >= 0"},
+		// every amount goes through one validator, each error naming its key
+		{`monthly_fee: "20.00"`, `monthly_fee: "-20.00"`, "plans[0].monthly_fee (standard): -20 must be >= 0"},
+		{`included: "500"`, `included: "-500"`, "plans[0].metrics.in.included: -500 must be >= 0"},
+		{`rate: "0.01"}`, `rate: "-0.01"}`, "plans[0].metrics.in.rate: -0.01 must be >= 0"},
+		{`percent: "10"`, `percent: "-10"`, "plans[0].sla.credits[0].percent: -10 must be >= 0"},
+		{`percent: 25`, `percent: 125`, "plans[0].sla.credits[1].percent: 125 is not in [0, 100]"},
+		{`{below: 99.0,`, `{below: 0,`, "plans[0].sla.credits[1].below: 0 is not in (0, 100]"},
+		{`tax: {rate: "0.19"}`, `tax: {rate: "-0.19"}`, "tax.rate: -0.19 must be >= 0"},
+		{`tax: {rate: "0.19"}`, `tax: {rate: [{rate: "0.19"}, {valid_from: 2027-01, rate: "1.5"}]}`, "tax.rate[1].rate: 1.5 is not in [0, 1] (0.19 for 19 %)"},
+		{`tax: {rate: "0.19"}`, `tax: {rate: "0.19", consumer_rates: {AT: "-0.2"}}`, "tax.consumer_rates.AT: -0.2 must be >= 0"},
 		// what an e-invoice format needs is there before any number is given
 		{"    plan: standard\n", "    plan: standard\n    einvoice: xrechnung-ubl\n", "customers[0].buyer_reference: missing; xrechnung-ubl e-invoices require it (BR-DE-15"},
 		{"    plan: standard\n", "    plan: standard\n    einvoice: peppol\n", "issuer.endpoint: missing; peppol e-invoices require it"},
