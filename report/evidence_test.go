@@ -145,3 +145,26 @@ func TestUptimeGapPolicies(t *testing.T) {
 		t.Errorf("evidence without VPS: downtime %v, unmonitored %v", alone.DowntimeMinutes, alone.UnmonitoredMinutes)
 	}
 }
+
+// A host whose file begins during the period (a new host) is measured
+// from its first row with FromData, as a new VPS is: the days before it
+// existed are not downtime, and have no figure.
+func TestHostFromItsFirstRow(t *testing.T) {
+	month := period.Month(2026, time.October, time.UTC)
+	born := time.Date(2026, 10, 21, 0, 0, 0, 0, time.UTC).Unix()
+	file := filepath.Join(t.TempDir(), "new-host.rrd")
+	writeMinutes(t, file, UptimeDS, born, month.End.Unix()+3600, func(int64) bool { return false })
+	for _, fromData := range []bool{false, true} {
+		hs, err := HostUptime(Source{Name: "h", File: file, FromData: fromData}, month, DefaultThreshold, Options{Gaps: GapsDown})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, after := float64(hs.Daily[19].UptimePct), float64(hs.Daily[21].UptimePct)
+		if fromData && (hs.UptimePct != 100 || hs.DowntimeMinutes != 0 || !math.IsNaN(before) || after != 100) {
+			t.Errorf("from its first row: uptime %v, downtime %v, 20 Oct %v, 22 Oct %v", hs.UptimePct, hs.DowntimeMinutes, before, after)
+		}
+		if !fromData && (hs.UptimePct > 40 || before != 0) {
+			t.Errorf("the whole period: uptime %v, 20 Oct %v", hs.UptimePct, before)
+		}
+	}
+}

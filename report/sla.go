@@ -109,7 +109,7 @@ func SLA(ctx context.Context, hosts []Source, p period.Period, threshold float64
 // where none of opt.Witnesses[s.Name] has data, the rest being left out.
 // The file is opened with opt.Open.
 func HostUptime(s Source, p period.Period, threshold float64, opt Options) (*HostSLA, error) {
-	f, parts, err := openPlanned(s, p, opt)
+	f, err := opt.open(s)
 	if err != nil {
 		return nil, err
 	}
@@ -119,14 +119,25 @@ func HostUptime(s Source, p period.Period, threshold float64, opt Options) (*Hos
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.File, err)
 	}
+	w := p // the host is measured over w: from its first row with FromData
+	if s.FromData {
+		if w, _, err = fromData(f, p); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.File, err)
+		}
+	}
+	start, end := w.Start.Unix(), w.End.Unix()
+	parts, err := plan(h, start, end)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
 	u := newUptime(p, threshold, opt.Gaps)
-	start, end := p.Start.Unix(), p.End.Unix()
+	u.start = start
 	if opt.Gaps == GapsEvidence {
 		gaps, err := gapSpans(f, parts, col[0], start, end)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.File, err)
 		}
-		u.witnessed = witnessed(opt.Witnesses[s.Name], gaps, p, opt)
+		u.witnessed = witnessed(opt.Witnesses[s.Name], gaps, w, opt)
 	}
 	if from := uncoveredTo(parts, end); from > start { // no RRA has these
 		u.add(row{lo: start, hi: from, overlap: from - start}, math.NaN())
@@ -145,7 +156,7 @@ type uptime struct {
 	threshold      float64
 	gaps           Gaps
 	witnessed      []span // GapsEvidence: the gap seconds a VPS has data for
-	end            int64
+	start, end     int64  // what is measured: the period, or from the first row
 	days           []int64 // each day's first second
 	daySum         []sum
 	dayCov         []int64
@@ -158,7 +169,7 @@ type uptime struct {
 
 func newUptime(p period.Period, threshold float64, gaps Gaps) *uptime {
 	days := dayStarts(p)
-	return &uptime{threshold: threshold, gaps: gaps, end: p.End.Unix(), days: days,
+	return &uptime{threshold: threshold, gaps: gaps, start: p.Start.Unix(), end: p.End.Unix(), days: days,
 		daySum: make([]sum, len(days)), dayCov: make([]int64, len(days)), dayUnmon: make([]int64, len(days))}
 }
 
@@ -219,7 +230,7 @@ func (u *uptime) figures(p period.Period) *HostSLA {
 		u.deg[i].Start = time.Unix(u.deg[i].from, 0).In(loc).Format(time.RFC3339)
 		u.deg[i].End = time.Unix(u.deg[i].to, 0).In(loc).Format(time.RFC3339)
 	}
-	span := u.end - p.Start.Unix()
+	span := u.end - u.start
 	gap := float64(span-u.covered) / 60
 	down := u.gaps != GapsIgnore
 	hs := &HostSLA{UptimePct: Num(math.NaN()), DowntimeMinutes: Num(u.down.value()), GapMinutes: Num(gap),
@@ -237,7 +248,7 @@ func (u *uptime) figures(p period.Period) *HostSLA {
 	if down {
 		hs.DowntimeMinutes = Num(u.down.value() + float64(span-u.covered-u.unmon)/60)
 	}
-	if d := over(u.covered, span, u.unmon); d > 0 {
+	if d := over(u.covered, span, u.unmon); d > 0 && span > 0 {
 		hs.UptimePct = Num(u.weighted.value() / d)
 	}
 	daily := make([]float64, len(u.days))
@@ -247,7 +258,7 @@ func (u *uptime) figures(p period.Period) *HostSLA {
 		if i+1 < len(u.days) {
 			dayEnd = u.days[i+1]
 		}
-		if d := over(u.dayCov[i], dayEnd-u.days[i], u.dayUnmon[i]); d > 0 {
+		if d := over(u.dayCov[i], dayEnd-max(u.days[i], u.start), u.dayUnmon[i]); d > 0 {
 			daily[i] = u.daySum[i].value() / d
 		}
 	}

@@ -36,10 +36,10 @@ type Source struct {
 	// P95Sum asks for the 95th percentile of in + out too (a plan that
 	// bills direction sum): one more selection per file, made only then.
 	P95Sum bool
-	// FromData measures the VPS from its file's first known row when the
-	// file has no data before the window and that row is later than its
-	// start (a VPS created during the period): the time before it was not
-	// missed, it did not exist.
+	// FromData measures the VPS (or the host) from its file's first known
+	// row when the file has no data before the window and that row is
+	// later than its start (created during the period): the time before
+	// it was not missed, it did not exist.
 	FromData bool
 }
 

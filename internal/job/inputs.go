@@ -95,7 +95,7 @@ func VPSSources(cfg *config.Config) []report.Source {
 func HostSources(cfg *config.Config) []report.Source {
 	var out []report.Source
 	for _, h := range cfg.Hosts {
-		out = append(out, report.Source{Name: h.Name, File: h.File, Daemon: h.Daemon})
+		out = append(out, report.Source{Name: h.Name, File: h.File, Daemon: h.Daemon, FromData: true})
 	}
 	return out
 }
