@@ -155,8 +155,8 @@ func HostUptime(s Source, p period.Period, threshold float64, opt Options) (*Hos
 type uptime struct {
 	threshold      float64
 	gaps           Gaps
-	witnessed      []span // GapsEvidence: the gap seconds a VPS has data for
-	start, end     int64  // what is measured: the period, or from the first row
+	witnessed      []span  // GapsEvidence: the gap seconds a VPS has data for
+	start, end     int64   // what is measured: the period, or from the first row
 	days           []int64 // each day's first second
 	daySum         []sum
 	dayCov         []int64
