@@ -64,10 +64,12 @@ func averages(h *rrdfetch.Header) []int {
 // known value: for a file with data, the rows just before t.
 func knownBefore(f Rows, t int64) (bool, error) {
 	found := false
-	for _, i := range averages(f.Header()) {
+	h := f.Header()
+	for _, i := range averages(h) {
+		limit := finerFrom(h, h.RRAStep(i))
 		err := scanRRA(f, i, t, false, func(d *rrdfetch.Data) bool {
 			for k := range d.Rows() {
-				if d.Time(k)-d.Step < t && !allNaN(d.Row(k)) {
+				if d.Time(k)-d.Step < t && d.Time(k) <= limit && !allNaN(d.Row(k)) {
 					found = true
 				}
 			}
@@ -81,15 +83,20 @@ func knownBefore(f Rows, t int64) (bool, error) {
 }
 
 // firstKnownFrom is the start of the earliest row of f holding a known
-// value among the rows that end after t.
+// value among the rows that end after t. A row of a coarse RRA counts
+// only where no finer RRA holds its time (it ends before their first
+// rows): averaged with rrdtool's xff, a 30-day row is known when half of
+// its days are, and would date the data weeks too early.
 func firstKnownFrom(f Rows, t int64) (first int64, ok bool, err error) {
-	for _, i := range averages(f.Header()) {
+	h := f.Header()
+	for _, i := range averages(h) {
+		limit := finerFrom(h, h.RRAStep(i))
 		err := scanRRA(f, i, t, true, func(d *rrdfetch.Data) bool {
 			if ok && d.Start >= first {
 				return true // this RRA has nothing earlier
 			}
 			if k, found := firstKnownRow(d.Values, len(d.DSNames)); found {
-				if at := d.Time(k) - d.Step; !ok || at < first {
+				if at := d.Time(k) - d.Step; d.Time(k) <= limit && (!ok || at < first) {
 					first, ok = at, true
 				}
 				return true

@@ -48,7 +48,10 @@ func TestFirstKnownIsRRDtools(t *testing.T) {
 	}
 }
 
-// dumpFirst is where rrdtool dump shows file's data beginning.
+// dumpFirst is where rrdtool dump shows file's data beginning: the start
+// of the earliest known row of an AVERAGE RRA, among the rows no finer
+// RRA's ring holds (a coarse row is known when rrdtool's xff lets part
+// of it be).
 func dumpFirst(t *testing.T, file string) (int64, bool) {
 	out, err := exec.Command("rrdtool", "dump", file).Output()
 	if err != nil {
@@ -67,12 +70,15 @@ func dumpFirst(t *testing.T, file string) (int64, bool) {
 	if err := xml.Unmarshal(out, &d); err != nil {
 		t.Fatal(err)
 	}
-	var first int64
-	ok := false
+	// Per AVERAGE RRA: its step, where its ring begins, and the stamp of
+	// its first known row (0: none).
+	type rra struct{ step, from, known int64 }
+	var rras []rra
 	for _, r := range d.RRA {
 		if r.CF != "AVERAGE" {
 			continue
 		}
+		x := rra{step: d.Step * r.PDPPerRow, from: math.MaxInt64}
 		// each row: <!-- 2026-10-08 08:00:00 UTC / 1791439200 --> <row><v>…</v>…</row>
 		for _, line := range strings.Split(r.DB.Inner, "\n") {
 			i, j := strings.Index(line, " / "), strings.Index(line, " -->")
@@ -80,17 +86,31 @@ func dumpFirst(t *testing.T, file string) (int64, bool) {
 				continue
 			}
 			stamp, _ := strconv.ParseInt(line[i+3:j], 10, 64)
+			x.from = min(x.from, stamp-x.step)
 			known := false
 			for _, v := range strings.Split(line[j:], "<v>")[1:] {
-				x, err := strconv.ParseFloat(strings.TrimSpace(strings.Split(v, "</v>")[0]), 64)
-				known = known || err == nil && !math.IsNaN(x)
+				f, err := strconv.ParseFloat(strings.TrimSpace(strings.Split(v, "</v>")[0]), 64)
+				known = known || err == nil && !math.IsNaN(f)
 			}
 			if known {
-				if at := stamp - d.Step*r.PDPPerRow; !ok || at < first {
-					first, ok = at, true
-				}
+				x.known = stamp
 				break
 			}
+		}
+		rras = append(rras, x)
+	}
+	// A known row counts where no finer RRA's ring holds its time.
+	var first int64
+	ok := false
+	for _, r := range rras {
+		limit := int64(math.MaxInt64)
+		for _, f := range rras {
+			if f.step < r.step {
+				limit = min(limit, f.from)
+			}
+		}
+		if at := r.known - r.step; r.known != 0 && r.known <= limit && (!ok || at < first) {
+			first, ok = at, true
 		}
 	}
 	return first, ok

@@ -194,7 +194,7 @@ func spiked(accs []acc, row []float64) bool {
 }
 
 // finerFrom is the earliest second an AVERAGE RRA with a step below step
-// holds, or math.MaxInt64.
+// holds, or math.MaxInt64 (none is finer).
 func finerFrom(h *rrdfetch.Header, step int64) int64 {
 	from := int64(math.MaxInt64)
 	for i, r := range h.RRA {

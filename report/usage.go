@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -252,6 +253,12 @@ func UsageEach[T any](ctx context.Context, sources []Source, p period.Period, me
 	if err := ValidateMetrics(metrics); err != nil {
 		return nil, err
 	}
+	// A VPS not active in the period (ended before it, or begun after)
+	// has no usage to report and no file to read: it is left out.
+	sources = slices.DeleteFunc(slices.Clone(sources), func(s Source) bool {
+		_, active := s.Window(p)
+		return !active
+	})
 	return eachFile(ctx, sources, opt, func(s Source, sc *scratch) (T, error) {
 		u, err := fileUsage(s, p, metrics, opt, sc)
 		if err != nil {

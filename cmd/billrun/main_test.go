@@ -61,10 +61,11 @@ func TestScript(t *testing.T) {
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"golden":    cmdGolden,
-			"xlsxcells": cmdXLSXCells,
-			"pdftext":   cmdPDFText,
-			"einvoice":  cmdEInvoice,
+			"golden":     cmdGolden,
+			"xlsxcells":  cmdXLSXCells,
+			"pdftext":    cmdPDFText,
+			"einvoice":   cmdEInvoice,
+			"trialfleet": cmdTrialFleet,
 		},
 	})
 }

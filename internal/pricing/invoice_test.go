@@ -419,7 +419,7 @@ func TestWindowFromTheFirstRow(t *testing.T) {
 		from, problem string
 	}{
 		{"2026-10-10", ""}, // vps-young's data begins 10 October, 06:00
-		{"2026-10-05", "data begins 2026-10-10 06:00, after active_from 2026-10-05: billed from its first row"},
+		{"2026-10-05", "data begins 2026-10-10 06:10, after active_from 2026-10-05: billed from its first row"},
 	} {
 		y := strings.Replace(fleetYAML, "{name: l-young, file: vps-young/file.rrd, host: host-b}",
 			"{name: l-young, file: vps-young/file.rrd, host: host-b, active_from: "+c.from+"}", 1)
