@@ -2,8 +2,6 @@ package report
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,12 +18,6 @@ import (
 // whole is read from the 10-minute RRA and 28 October from the 1-minute.
 func resetFile(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("rrdtool"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("rrdtool is required in CI")
-		}
-		t.Skip("rrdtool not installed")
-	}
 	file := filepath.Join(t.TempDir(), "reset.rrd")
 	start := time.Date(2026, 9, 30, 20, 0, 0, 0, time.UTC).Unix()
 	end := time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC).Unix()
@@ -45,11 +37,7 @@ func resetFile(t *testing.T) string {
 			line = []string{"update", file}
 		}
 	}
-	cmd := exec.Command("rrdtool", "-")
-	cmd.Stdin = strings.NewReader(cmds.String())
-	if out, err := cmd.CombinedOutput(); err != nil || strings.Contains(string(out), "ERROR") {
-		t.Fatalf("rrdtool: %v\n%.500s", err, out)
-	}
+	rrdtoolPipe(t, cmds.String())
 	return file
 }
 
