@@ -150,9 +150,57 @@ func issuable(ctx context.Context, reg *state.Register, o IssueOptions) ([]state
 		drafts = append(drafts, dr)
 	}
 	if len(stale) > 0 {
+		if err := keepUnchanged(ctx, reg, o, drafts, stale); err != nil {
+			return nil, err
+		}
+	}
+	if len(stale) > 0 {
 		return nil, &StaleError{Period: o.Period.Label, Stale: stale}
 	}
 	return drafts, nil
+}
+
+// keepUnchanged takes out of stale the customers whose drafts drafting
+// again from the config and files of now would leave as they are: the
+// same documents (content digests), with the same reasons to hold them.
+// The figures are computed as billrun run computes them, and nothing is
+// written.
+func keepUnchanged(ctx context.Context, reg *state.Register, o IssueOptions, drafts []state.Draft, stale map[string][]string) error {
+	current, err := reg.Current(ctx, o.Period.Label)
+	if err != nil {
+		return err
+	}
+	// AllowIncomplete: a late input is then one more reason to hold the
+	// draft, which the comparison of reasons catches.
+	b := &billing{o: Options{Config: o.Config.At(o.Period.Start), Period: o.Period, AllowIncomplete: true}, metrics: Metrics(o.Config)}
+	if err := b.compute(ctx); err != nil {
+		return err
+	}
+	if err := b.price(current); err != nil {
+		return err
+	}
+	b.hold()
+	again := map[string]state.Draft{}
+	for _, d := range b.drafts {
+		again[d.CustomerID+"/"+d.Kind] = d.Draft
+	}
+	same := map[string]bool{}
+	for _, dr := range drafts {
+		if _, ok := stale[dr.CustomerID]; !ok {
+			continue
+		}
+		a, ok := again[dr.CustomerID+"/"+dr.Kind]
+		if _, seen := same[dr.CustomerID]; !seen {
+			same[dr.CustomerID] = true
+		}
+		same[dr.CustomerID] = same[dr.CustomerID] && ok && a.ContentDigest == dr.ContentDigest && slices.Equal(a.Held, dr.Held)
+	}
+	for id, ok := range same {
+		if ok {
+			delete(stale, id)
+		}
+	}
+	return nil
 }
 
 // issueDraft gives a draft its number and issue date, recorded as issuing
