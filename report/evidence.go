@@ -62,7 +62,7 @@ func witnessed(vps []Source, gaps []span, p period.Period, opt Options) []span {
 		}
 		var seen []span
 		err = readParts(f, parts, func(r row) {
-			if known(r.vals) {
+			if !allNaN(r.vals) {
 				cut(r.lo, r.hi, gaps, func(lo, hi int64, in bool) {
 					if in {
 						seen = appendSpan(seen, lo, hi)
@@ -81,16 +81,6 @@ func witnessed(vps []Source, gaps []span, p period.Period, opt Options) []span {
 		out = appendSpan(out, s.lo, s.hi)
 	}
 	return out
-}
-
-// known says whether any value of a row is known.
-func known(vals []float64) bool {
-	for _, v := range vals {
-		if v == v {
-			return true
-		}
-	}
-	return false
 }
 
 // cut calls fn for the pieces of [lo, hi) in time order, saying of each

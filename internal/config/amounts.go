@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/shopspring/decimal"
 )
@@ -30,7 +32,7 @@ func (c *Config) amounts() []amount {
 	for i, p := range c.Plans {
 		key := fmt.Sprintf("plans[%d]", i)
 		out = append(out, amount{key: fmt.Sprintf("%s.monthly_fee (%s)", key, p.ID), value: p.MonthlyFee})
-		for _, name := range sortedKeys(p.Metrics) {
+		for _, name := range slices.Sorted(maps.Keys(p.Metrics)) {
 			m := p.Metrics[name]
 			out = append(out, amount{key: key + ".metrics." + name + ".included", value: m.Included},
 				amount{key: key + ".metrics." + name + ".rate", value: m.Rate})
@@ -46,7 +48,7 @@ func (c *Config) amounts() []amount {
 		}
 	}
 	out = appendRate(out, "tax.rate", c.Tax.RateVersions, " (0.19 for 19 %)")
-	for _, cc := range sortedKeys(c.Tax.ConsumerRateVersions) {
+	for _, cc := range slices.Sorted(maps.Keys(c.Tax.ConsumerRateVersions)) {
 		out = appendRate(out, "tax.consumer_rates."+cc, c.Tax.ConsumerRateVersions[cc], "")
 	}
 	return out

@@ -3,7 +3,9 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -251,7 +253,7 @@ func (c *Config) validateBilling(seen map[string]bool) error {
 		}
 	}
 	versions := c.planVersions()
-	for _, id := range sortedKeys(versions) {
+	for _, id := range slices.Sorted(maps.Keys(versions)) {
 		if err := c.checkVersions("plans "+id, versions[id]); err != nil {
 			return fmt.Errorf("%w (a plan's versions share its id; each but the first has its own valid_from)", err)
 		}
@@ -329,7 +331,7 @@ func (c *Config) checkTax() error {
 	if err := c.checkRate("tax.rate", c.Tax.RateVersions); err != nil {
 		return err
 	}
-	for _, cc := range sortedKeys(c.Tax.ConsumerRateVersions) {
+	for _, cc := range slices.Sorted(maps.Keys(c.Tax.ConsumerRateVersions)) {
 		if !tax.EU(cc) || cc == c.Issuer.Country {
 			return fmt.Errorf("tax.consumer_rates.%s: not another EU member state's code", cc)
 		}
@@ -356,7 +358,7 @@ func checkPlan(i int, p *Plan) error {
 	if p.Name == "" {
 		p.Name = p.ID
 	}
-	for _, name := range sortedKeys(p.Metrics) {
+	for _, name := range slices.Sorted(maps.Keys(p.Metrics)) {
 		if p.Metrics[name].Unit == "" {
 			return fmt.Errorf("plans[%d].metrics.%s.unit: required", i, name)
 		}

@@ -82,7 +82,6 @@ type Config struct {
 	remote map[string]string // host name -> its rrdcached, for remote hosts
 	hosts  map[string]bool   // the hosts' names
 	plans  map[string]bool   // the plans' ids
-	starts starts            // valid_from months, parsed
 }
 
 // Metric is a metric definition (see report.Metric).

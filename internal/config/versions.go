@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/billrun/billrun/internal/period"
@@ -40,25 +39,16 @@ func (r *Rate) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// starts are the periods a config's versions start, parsed once.
-type starts map[string]time.Time
-
-// start is the first instant of valid_from s, or the zero time for "".
+// validFrom is the first instant of valid_from s in the config's zone,
+// or the zero time for "".
 func (c *Config) validFrom(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
-	}
-	if t, ok := c.starts[s]; ok {
-		return t, nil
 	}
 	p, err := period.Parse(s, c.loc)
 	if err != nil || p.Kind != period.KindMonth {
 		return time.Time{}, fmt.Errorf("valid_from %q is not a month (2027-01)", s)
 	}
-	if c.starts == nil {
-		c.starts = starts{}
-	}
-	c.starts[s] = p.Start
 	return p.Start, nil
 }
 
@@ -70,8 +60,11 @@ func (c *Config) checkVersions(key string, froms []string) error {
 		if _, err := c.validFrom(f); err != nil {
 			return fmt.Errorf("%s: %v", key, err)
 		}
+		if seen[f] && f == "" {
+			return fmt.Errorf("%s: two versions valid from the beginning", key)
+		}
 		if seen[f] {
-			return fmt.Errorf("%s: two versions valid from %s", key, or(f, "the beginning"))
+			return fmt.Errorf("%s: two versions valid from %s", key, f)
 		}
 		seen[f] = true
 	}
@@ -79,13 +72,6 @@ func (c *Config) checkVersions(key string, froms []string) error {
 		return fmt.Errorf("%s: no version without valid_from (the one in force before the first valid_from)", key)
 	}
 	return nil
-}
-
-func or(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
 }
 
 // inForce is the index of the version in force at t among versions with
@@ -143,8 +129,9 @@ func (c *Config) At(start time.Time) *Config {
 
 // at resolves the tax settings' versions for start.
 func (t TaxSettings) at(c *Config, start time.Time) TaxSettings {
-	t.Rate = c.rateAt(t.RateVersions, start).Rate
-	t.ValidFrom = map[string]string{"tax.rate": c.rateAt(t.RateVersions, start).ValidFrom}
+	v := c.rateAt(t.RateVersions, start)
+	t.Rate = v.Rate
+	t.ValidFrom = map[string]string{"tax.rate": v.ValidFrom}
 	t.ConsumerRates = map[string]decimal.Decimal{}
 	for cc, r := range t.ConsumerRateVersions {
 		v := c.rateAt(r, start)
@@ -161,14 +148,4 @@ func (c *Config) planVersions() map[string][]string {
 		out[p.ID] = append(out[p.ID], p.ValidFrom)
 	}
 	return out
-}
-
-// sortedKeys are m's keys in order, for errors that name the first.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -184,19 +184,15 @@ func keepUnchanged(ctx context.Context, reg *state.Register, o IssueOptions, dra
 	for _, d := range b.drafts {
 		again[d.CustomerID+"/"+d.Kind] = d.Draft
 	}
-	same := map[string]bool{}
+	changed := map[string]bool{}
 	for _, dr := range drafts {
-		if _, ok := stale[dr.CustomerID]; !ok {
-			continue
-		}
 		a, ok := again[dr.CustomerID+"/"+dr.Kind]
-		if _, seen := same[dr.CustomerID]; !seen {
-			same[dr.CustomerID] = true
+		if !ok || a.ContentDigest != dr.ContentDigest || !slices.Equal(a.Held, dr.Held) {
+			changed[dr.CustomerID] = true
 		}
-		same[dr.CustomerID] = same[dr.CustomerID] && ok && a.ContentDigest == dr.ContentDigest && slices.Equal(a.Held, dr.Held)
 	}
-	for id, ok := range same {
-		if ok {
+	for id := range stale {
+		if !changed[id] {
 			delete(stale, id)
 		}
 	}
