@@ -160,38 +160,6 @@ func newInvoiceCmd(g *globals) *cobra.Command {
 	return c
 }
 
-func newVerifyCmd(g *globals) *cobra.Command {
-	var cfgPath string
-	c := &cobra.Command{
-		Use:   "verify --config FILE",
-		Short: "Check every issued document against the digest the register holds (exit 1 naming any that differs or is missing)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if cfgPath == "" {
-				return usagef("--config is required")
-			}
-			cfg, err := config.Load(cfgPath)
-			if err != nil {
-				return err
-			}
-			bad, err := job.Verify(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			for _, b := range bad {
-				fmt.Fprintf(g.stderr, "billrun: %s\n", b)
-			}
-			if len(bad) > 0 {
-				return exitCodeError{code: exitError, err: fmt.Errorf("%d document file(s) do not match the register", len(bad))}
-			}
-			fmt.Fprintln(g.stdout, "every issued document matches the register")
-			return nil
-		},
-	}
-	c.Flags().StringVar(&cfgPath, "config", "", "config file (required)")
-	return c
-}
-
 // openRegister opens the register of the config at path.
 func openRegister(ctx context.Context, path string) (*state.Register, error) {
 	if path == "" {
@@ -201,7 +169,7 @@ func openRegister(ctx context.Context, path string) (*state.Register, error) {
 	if err != nil {
 		return nil, err
 	}
-	return state.Open(ctx, job.StateDir(cfg, cfg.OutDir))
+	return state.OpenFor(ctx, job.StateDir(cfg, cfg.OutDir), job.IssuedDir(cfg))
 }
 
 // checkCustomerKnown refuses, as a usage error listing the customers the

@@ -148,6 +148,8 @@ func newRootCmd(g *globals) *cobra.Command {
 		newIssueCmd(g),
 		newInvoicesCmd(g),
 		newInvoiceCmd(g),
+		newBackupCmd(g),
+		newRegisterCmd(g),
 		newVerifyCmd(g),
 		newScheduleCmd(g),
 		newMergeCmd(g),

@@ -77,7 +77,7 @@ func runStatus(ctx context.Context, g *globals, cfgPath string) error {
 	if len(due) == 0 {
 		fmt.Fprint(g.stdout, " nothing")
 	}
-	if err := registerStatus(ctx, g, s.StateDir); err != nil {
+	if err := registerStatus(ctx, g, s.StateDir, job.IssuedDir(cfg)); err != nil {
 		return err
 	}
 	fmt.Fprintln(g.stdout, "\nnext firings:")
@@ -89,8 +89,8 @@ func runStatus(ctx context.Context, g *globals, cfgPath string) error {
 
 // registerStatus prints, per period, the drafts waiting to be issued (the
 // corrections among them) and what was issued.
-func registerStatus(ctx context.Context, g *globals, stateDir string) error {
-	reg, err := state.Open(ctx, stateDir)
+func registerStatus(ctx context.Context, g *globals, stateDir, issuedDir string) error {
+	reg, err := state.OpenFor(ctx, stateDir, issuedDir)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"github.com/billrun/billrun/internal/period"
 	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/internal/state"
+	"golang.org/x/sys/unix"
 )
 
 // IssueOptions say what billrun issue issues.
@@ -65,11 +67,16 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 	if !p.Ended(now()) {
 		return nil, fmt.Errorf("period %s has not ended: it ends at %s; only ended periods are issued", p.Label, p.End.Format(time.RFC3339))
 	}
-	reg, done, err := openState(ctx, StateDir(cfg, cfg.OutDir), o.Wait)
+	issuedDir := IssuedDir(cfg)
+	reg, done, err := openState(ctx, StateDir(cfg, cfg.OutDir), issuedDir, o.Wait)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
+	if err := reg.Check(ctx, false); err != nil {
+		return nil, err
+	}
+	removeStaleIssued(issuedDir)
 	fonts, err := readFonts(cfg)
 	if err != nil {
 		return nil, err
@@ -77,6 +84,9 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 	res := &IssueResult{}
 	issuing, err := reg.Documents(ctx, state.DocumentFilter{Status: "issuing"})
 	if err != nil {
+		return nil, err
+	}
+	if err := claimIssued(ctx, reg, issuedDir); err != nil {
 		return nil, err
 	}
 	for _, d := range issuing {
@@ -121,6 +131,29 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// claimIssued writes the register's identity beside the documents it
+// issues, before the first of them.
+func claimIssued(ctx context.Context, reg *state.Register, issuedDir string) error {
+	id, err := reg.Identity(ctx)
+	if err != nil {
+		return err
+	}
+	return state.EnsureIdentityFile(issuedDir, id)
+}
+
+// removeStaleIssued removes the temporary files a killed or failed issue
+// left in issuedDir's period directories (a document's file or a
+// manifest being written); the caller holds the lock.
+func removeStaleIssued(issuedDir string) {
+	atomicfile.RemoveStale(issuedDir)
+	ents, _ := os.ReadDir(issuedDir)
+	for _, e := range ents {
+		if e.IsDir() {
+			atomicfile.RemoveStale(filepath.Join(issuedDir, e.Name()))
+		}
+	}
 }
 
 // issuable are the period's waiting drafts of the customers o selects,
@@ -274,9 +307,19 @@ type IssuedDocument struct {
 // document of period issued so far, in number order. It is rewritten
 // (atomically) as documents are added, the documents never.
 func writeIssuedManifest(ctx context.Context, reg *state.Register, dir, label string) error {
+	b, err := issuedManifest(ctx, reg, label)
+	if err != nil || b == nil {
+		return err // nothing issued yet: no directory, no manifest
+	}
+	return atomicfile.WriteFile(filepath.Join(dir, IssuedManifestName), b)
+}
+
+// issuedManifest is the manifest of period's issued documents as the
+// register holds them; nil when none is issued.
+func issuedManifest(ctx context.Context, reg *state.Register, label string) ([]byte, error) {
 	docs, err := reg.Documents(ctx, state.DocumentFilter{Period: label, Status: "issued"})
 	if err != nil || len(docs) == 0 {
-		return err // nothing issued yet: no directory, no manifest
+		return nil, err
 	}
 	m := struct {
 		Period    string           `json:"period"`
@@ -292,50 +335,24 @@ func writeIssuedManifest(ctx context.Context, reg *state.Register, dir, label st
 	}
 	var b bytes.Buffer
 	if err := export.JSON(&b, m); err != nil {
-		return err
+		return nil, err
 	}
-	return atomicfile.WriteFile(filepath.Join(dir, IssuedManifestName), b.Bytes())
+	return b.Bytes(), nil
 }
 
 // complete writes an issuing document's files from its recorded data and
 // records it as issued.
 func complete(ctx context.Context, reg *state.Register, d state.Document, fonts *document.Fonts) (state.Document, error) {
-	var m model
-	if err := json.Unmarshal([]byte(d.Model), &m); err != nil {
-		return d, fmt.Errorf("%s: its recorded data: %w", d.Number, err)
-	}
-	var pdf, js, x bytes.Buffer
-	render := document.PDF
-	switch m.Invoice.EInvoice {
-	case config.EInvoiceFacturX:
-		render = document.FacturX // the PDF is the e-invoice
-	case config.EInvoiceXRechnungUBL, config.EInvoicePeppol:
-		if err := einvoice.UBL(&x, &m.Invoice); err != nil {
-			return d, fmt.Errorf("%s: %w", d.Number, err)
-		}
-	case config.EInvoiceXRechnungCII:
-		if err := einvoice.CII(&x, &m.Invoice); err != nil {
-			return d, fmt.Errorf("%s: %w", d.Number, err)
-		}
-	}
-	if err := render(&pdf, fonts.Prepare(&m.Invoice), m.Charts); err != nil {
-		return d, fmt.Errorf("%s: %w", d.Number, err)
-	}
-	if err := export.JSON(&js, m.Invoice); err != nil {
-		return d, fmt.Errorf("%s: %w", d.Number, err)
+	files, err := render(d, fonts)
+	if err != nil {
+		return d, err
 	}
 	if err := os.MkdirAll(filepath.Dir(d.PDFPath), 0o755); err != nil {
 		return d, err
 	}
-	var err error
-	if d.PDFSHA256, err = writeIssued(d.PDFPath, pdf.Bytes()); err != nil {
-		return d, err
-	}
-	if d.JSONSHA256, err = writeIssued(d.JSONPath, js.Bytes()); err != nil {
-		return d, err
-	}
-	if d.XMLPath != "" {
-		if d.XMLSHA256, err = writeIssued(d.XMLPath, x.Bytes()); err != nil {
+	sums := []*string{&d.PDFSHA256, &d.JSONSHA256, &d.XMLSHA256}
+	for i, f := range files {
+		if *sums[i], err = writeIssued(f.path, f.data); err != nil {
 			return d, err
 		}
 	}
@@ -352,6 +369,49 @@ func complete(ctx context.Context, reg *state.Register, d state.Document, fonts 
 	return d, fault("finished")
 }
 
+// issuedFile is one file of a document, rendered.
+type issuedFile struct {
+	path string
+	data []byte
+}
+
+// render renders a document's files from the data recorded with its
+// number: the PDF (the Factur-X invoice itself when that is its
+// e-invoice), the JSON, and the e-invoice XML when it is a file of its
+// own, in that order. The rendering is deterministic, so an issued file
+// rendered again is the same bytes (billrun verify --restore).
+func render(d state.Document, fonts *document.Fonts) ([]issuedFile, error) {
+	var m model
+	if err := json.Unmarshal([]byte(d.Model), &m); err != nil {
+		return nil, fmt.Errorf("%s: its recorded data: %w", d.Number, err)
+	}
+	var pdf, js, x bytes.Buffer
+	pdfOf := document.PDF
+	switch m.Invoice.EInvoice {
+	case config.EInvoiceFacturX:
+		pdfOf = document.FacturX // the PDF is the e-invoice
+	case config.EInvoiceXRechnungUBL, config.EInvoicePeppol:
+		if err := einvoice.UBL(&x, &m.Invoice); err != nil {
+			return nil, fmt.Errorf("%s: %w", d.Number, err)
+		}
+	case config.EInvoiceXRechnungCII:
+		if err := einvoice.CII(&x, &m.Invoice); err != nil {
+			return nil, fmt.Errorf("%s: %w", d.Number, err)
+		}
+	}
+	if err := pdfOf(&pdf, fonts.Prepare(&m.Invoice), m.Charts); err != nil {
+		return nil, fmt.Errorf("%s: %w", d.Number, err)
+	}
+	if err := export.JSON(&js, m.Invoice); err != nil {
+		return nil, fmt.Errorf("%s: %w", d.Number, err)
+	}
+	files := []issuedFile{{d.PDFPath, pdf.Bytes()}, {d.JSONPath, js.Bytes()}}
+	if d.XMLPath != "" {
+		files = append(files, issuedFile{d.XMLPath, x.Bytes()})
+	}
+	return files, nil
+}
+
 // xmlPath is where a document's e-invoice is written: <number>.xml for
 // the XML formats; "" for none and for Factur-X, whose XML is inside the
 // PDF.
@@ -364,63 +424,34 @@ func xmlPath(dir, number, format string) string {
 }
 
 // writeIssued writes an issued document's file read-only (temporary file,
-// sync, rename) and returns its SHA-256. A file already there is from the
-// same document's interrupted issuing: the data it is rendered from was
-// recorded with the number, so it is the same bytes, written again.
+// sync, rename without replacing) and returns its SHA-256. A file already
+// there is left as it is: when it is from the same document's interrupted
+// issuing it holds the same bytes (the data it is rendered from was
+// recorded with the number); when it holds others, it is another
+// document's, and nothing is issued over it.
 func writeIssued(path string, b []byte) (string, error) {
-	tmp := path + ".tmp"
+	sum := sha256.Sum256(b)
+	digest := hex.EncodeToString(sum[:])
+	if old, err := inputfile.ReadFile(path, int64(len(b))+1); err == nil && bytes.Equal(old, b) {
+		return digest, fault("renamed " + filepath.Base(path))
+	}
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
 	os.Remove(tmp)
 	if err := atomicfile.WriteSynced(tmp, b); err != nil {
 		return "", err
 	}
+	defer os.Remove(tmp) // after a refused rename
 	if err := fault("written " + filepath.Base(path)); err != nil {
 		return "", err
 	}
 	if err := os.Chmod(tmp, 0o444); err != nil {
 		return "", err
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		return "", err
-	}
-	if err := fault("renamed " + filepath.Base(path)); err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
-}
-
-// Verify checks every issued document's files against the digests the
-// register holds; it returns the problems, one per file, naming it.
-func Verify(ctx context.Context, cfg *config.Config) ([]string, error) {
-	reg, err := state.Open(ctx, StateDir(cfg, cfg.OutDir))
-	if err != nil {
-		return nil, err
-	}
-	defer reg.Close()
-	docs, err := reg.Documents(ctx, state.DocumentFilter{})
-	if err != nil {
-		return nil, err
-	}
-	var bad []string
-	for _, d := range docs {
-		if d.Status != "issued" {
-			bad = append(bad, fmt.Sprintf("%s: being issued (billrun issue completes it)", d.Number))
-			continue
+	if err := unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, path, unix.RENAME_NOREPLACE); err != nil {
+		if errors.Is(err, unix.EEXIST) {
+			return "", fmt.Errorf("%s exists with other content: an issued file is never replaced (a register that was started anew gives the same numbers again? see billrun verify)", path)
 		}
-		files := [][2]string{{d.PDFPath, d.PDFSHA256}, {d.JSONPath, d.JSONSHA256}}
-		if d.XMLPath != "" {
-			files = append(files, [2]string{d.XMLPath, d.XMLSHA256})
-		}
-		for _, f := range files {
-			b, err := inputfile.ReadFile(f[0], 1<<30)
-			if err != nil {
-				bad = append(bad, fmt.Sprintf("%s: %v", d.Number, err))
-				continue
-			}
-			if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != f[1] {
-				bad = append(bad, fmt.Sprintf("%s: %s does not have the digest the register holds (sha256 %s)", d.Number, f[0], f[1]))
-			}
-		}
+		return "", &os.LinkError{Op: "rename", Old: tmp, New: path, Err: err}
 	}
-	return bad, nil
+	return digest, fault("renamed " + filepath.Base(path))
 }

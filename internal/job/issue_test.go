@@ -114,15 +114,20 @@ func TestIssueLifecycle(t *testing.T) {
 	if r, err := Run(ctx, o); err != nil || len(r.Changes) != 0 {
 		t.Fatalf("after the correction: %+v %v", r.Changes, err)
 	}
-	if bad, err := Verify(ctx, o.Config); err != nil || len(bad) != 0 {
-		t.Fatalf("verify: %v %v", bad, err)
+	v, err := Verify(ctx, VerifyOptions{Config: o.Config})
+	if err != nil || len(v.Problems) != 0 || v.Chain.Head.Index != 6 {
+		t.Fatalf("verify: %+v %v", v, err)
 	}
 	// tampering is found, naming the file
 	os.Chmod(repl.PDFPath, 0o644)
 	os.WriteFile(repl.PDFPath, []byte("%PDF-1.3 forged"), 0o644)
 	os.Remove(cn.JSONPath)
-	bad, err := Verify(ctx, o.Config)
-	if err != nil || len(bad) != 2 || !strings.Contains(bad[0], cn.JSONPath) && !strings.Contains(bad[1], cn.JSONPath) ||
+	v, err = Verify(ctx, VerifyOptions{Config: o.Config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := v.Problems
+	if len(bad) != 2 || !strings.Contains(bad[0], cn.JSONPath) && !strings.Contains(bad[1], cn.JSONPath) ||
 		!strings.Contains(strings.Join(bad, "\n"), repl.PDFPath) {
 		t.Errorf("verify after tampering: %q %v", bad, err)
 	}
@@ -283,7 +288,13 @@ func checkIssued(t *testing.T, o Options, done bool) {
 	ents, _ := os.ReadDir(dir)
 	for _, e := range ents {
 		p := filepath.Join(dir, e.Name())
-		if !files[p] && !strings.HasSuffix(p, ".tmp") {
+		if strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), ".tmp") {
+			if done {
+				t.Fatalf("%s: a temporary file outlived the issue that completed", p)
+			}
+			continue
+		}
+		if !files[p] {
 			t.Fatalf("%s is issued but no document of the register", p)
 		}
 	}

@@ -141,7 +141,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Record {
 		var done func()
 		var err error
-		if reg, done, err = openState(ctx, StateDir(cfg, o.OutDir), o.Wait); err != nil {
+		if reg, done, err = openState(ctx, StateDir(cfg, o.OutDir), issuedDirOf(cfg, o.OutDir), o.Wait); err != nil {
 			return nil, err
 		}
 		defer done()
@@ -192,15 +192,16 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 }
 
 // openState takes stateDir's lock (waiting for it with wait), removes the
-// temporary files a killed run left there, and opens the register; done
-// closes the register and frees the lock.
-func openState(ctx context.Context, stateDir string, wait bool) (reg *state.Register, done func(), err error) {
+// temporary files a killed run left there, and opens the register, once
+// it is known to be the one that issued the documents in issuedDir
+// (state.OpenFor); done closes the register and frees the lock.
+func openState(ctx context.Context, stateDir, issuedDir string, wait bool) (reg *state.Register, done func(), err error) {
 	lock, err := state.Acquire(ctx, stateDir, wait)
 	if err != nil {
 		return nil, nil, err
 	}
 	atomicfile.RemoveStale(stateDir)
-	if reg, err = state.Open(ctx, stateDir); err != nil {
+	if reg, err = state.OpenFor(ctx, stateDir, issuedDir); err != nil {
 		lock.Release()
 		return nil, nil, err
 	}
@@ -315,6 +316,19 @@ func givenUsage(u *report.UsageReport, p period.Period, vps []report.Source, met
 		}
 	}
 	return u, nil
+}
+
+// IssuedDir is where issued documents go: OUT/issued, a directory per
+// period, and the register's identity (state.IdentityFile).
+func IssuedDir(cfg *config.Config) string { return filepath.Join(cfg.OutDir, "issued") }
+
+// issuedDirOf is the issued documents' directory of a run writing to
+// outDir: the config's (IssuedDir), else outDir's.
+func issuedDirOf(cfg *config.Config, outDir string) string {
+	if cfg.OutDir != "" {
+		return IssuedDir(cfg)
+	}
+	return filepath.Join(outDir, "issued")
 }
 
 // StateDir is where invoice numbers, the ledger and the lock live: the

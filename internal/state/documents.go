@@ -200,10 +200,20 @@ func (r *Register) HeldDrafts(ctx context.Context) (int, error) {
 	return n, r.errf(err, "count held drafts")
 }
 
+// DateError is an issue date before the latest the register holds: the
+// clock went back, or a year's series would reopen after the next year's.
+type DateError struct{ Date, Latest, Number string }
+
+func (e *DateError) Error() string {
+	return fmt.Sprintf("today is %s, before %s, the issue date of %s: issue dates never go backwards (is the clock right?)", e.Date, e.Latest, e.Number)
+}
+
 // Allocate gives the next number of sequence seq to the document that
 // build makes of it and records the document as issuing, in one
 // transaction: a number is never given without its document's data, and
-// never twice. The sequence starts at 1.
+// never twice. The sequence starts at 1. A document dated before the
+// latest issue date of the register is a *DateError: numbers follow dates,
+// and a yearly series is closed once the next year has a number.
 func (r *Register) Allocate(ctx context.Context, seq string, build func(n int) (Document, error)) (Document, error) {
 	tx, err := r.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -218,6 +228,14 @@ func (r *Register) Allocate(ctx context.Context, seq string, build func(n int) (
 	d, err := build(next)
 	if err != nil {
 		return Document{}, err
+	}
+	var latest, latestNumber string
+	err = tx.QueryRowContext(ctx, "SELECT issue_date, number FROM documents ORDER BY issue_date DESC, rowid DESC LIMIT 1").Scan(&latest, &latestNumber)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Document{}, r.errf(err, "read the latest issue date")
+	}
+	if d.IssueDate < latest {
+		return Document{}, &DateError{Date: d.IssueDate, Latest: latest, Number: latestNumber}
 	}
 	var corrects any
 	if d.Corrects != "" {
@@ -243,8 +261,9 @@ func (r *Register) Allocate(ctx context.Context, seq string, build func(n int) (
 }
 
 // Finish records an issuing document as issued, with its files' digests,
-// and its draft (same period, customer, kind and correction) as issued, in
-// one transaction.
+// links it to the register's chain (chain.go) and records its draft
+// (same period, customer, kind and correction) as issued, in one
+// transaction.
 func (r *Register) Finish(ctx context.Context, d Document) error {
 	tx, err := r.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -254,6 +273,9 @@ func (r *Register) Finish(ctx context.Context, d Document) error {
 	if _, err := tx.ExecContext(ctx, "UPDATE documents SET status = 'issued', pdf_sha256 = ?, json_sha256 = ?, xml_sha256 = ? WHERE number = ?",
 		d.PDFSHA256, d.JSONSHA256, d.XMLSHA256, d.Number); err != nil {
 		return r.errf(err, "finish "+d.Number)
+	}
+	if err := link(ctx, tx, d.Number); err != nil {
+		return r.errf(err, "chain "+d.Number)
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE drafts SET status = 'issued' WHERE period = ? AND customer_id = ? AND kind = ? AND corrects = ?",
 		d.Period, d.CustomerID, d.Kind, d.Corrects); err != nil {

@@ -1,6 +1,10 @@
 package state
 
-import "context"
+import (
+	"context"
+	"os"
+	"path/filepath"
+)
 
 // LedgerFile is where billrun kept its ledger before the register, which
 // imports it on first start.
@@ -29,9 +33,13 @@ type Ledger struct {
 }
 
 // LoadLedger reads stateDir's ledger from its register (empty when there
-// is none yet).
+// is none yet: reading never creates one, which would then pass for the
+// register of documents issued before).
 func LoadLedger(stateDir string) (*Ledger, error) {
 	ctx := context.Background()
+	if !exists(filepath.Join(stateDir, RegisterFile)) && !exists(filepath.Join(stateDir, LedgerFile)) && !exists(filepath.Join(stateDir, legacyNumberFile)) {
+		return &Ledger{dir: stateDir}, nil
+	}
 	r, err := Open(ctx, stateDir)
 	if err != nil {
 		return nil, err
@@ -46,6 +54,12 @@ func LoadLedger(stateDir string) (*Ledger, error) {
 		return nil, err
 	}
 	return &Ledger{dir: stateDir, Entries: es, Held: held}, nil
+}
+
+// exists reports whether path is a file with something in it.
+func exists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Size() > 0
 }
 
 // Has reports whether the period is in the ledger.

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/billrun/billrun/internal/inputfile"
 	_ "modernc.org/sqlite" // pure Go: the binary stays static
@@ -88,6 +89,22 @@ var schema = []string{
 	ALTER TABLE documents ADD COLUMN accepted_at TEXT NOT NULL DEFAULT '';
 	ALTER TABLE documents ADD COLUMN accepted_note TEXT NOT NULL DEFAULT '';
 	ALTER TABLE documents ADD COLUMN accepted_reasons TEXT NOT NULL DEFAULT ''`,
+	// 4: the register's identity, and the hash chain over its issued
+	// documents (chain.go): each issued row's place in the chain and its
+	// hash; the register row keeps the chain's head, and when the chain
+	// was built over documents issued before it existed.
+	`CREATE TABLE register (
+		one INTEGER PRIMARY KEY CHECK (one = 1),
+		id TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		chain_built_at TEXT NOT NULL DEFAULT '',
+		chain_built_over INTEGER NOT NULL DEFAULT 0,
+		head_index INTEGER NOT NULL DEFAULT 0,
+		head_hash TEXT NOT NULL DEFAULT ''
+	);
+	ALTER TABLE documents ADD COLUMN chain_index INTEGER;
+	ALTER TABLE documents ADD COLUMN chain_hash TEXT NOT NULL DEFAULT '';
+	CREATE UNIQUE INDEX documents_chain ON documents (chain_index)`,
 }
 
 // Register is the state directory's SQLite database: the ledger of billed
@@ -109,8 +126,7 @@ func Open(ctx context.Context, stateDir string) (*Register, error) {
 	if st, err := os.Lstat(path); err == nil && !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("register %s: not a regular file", path)
 	}
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=journal_mode(DELETE)"
-	db, err := sql.Open("sqlite", dsn)
+	db, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("register %s: %w", path, err)
 	}
@@ -121,6 +137,23 @@ func Open(ctx context.Context, stateDir string) (*Register, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// dsn is the SQLite URI of the database at path. The path is escaped,
+// because SQLite reads a URI's '?' as the start of its query, '#' as its
+// fragment and decodes %HH: unescaped, /srv/b#eu/state would open /srv/b.
+// A read-only database is one whose file is never written (a backup being
+// checked).
+func dsn(path string, readOnly bool) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs // a relative path's first segment could read as an authority
+	}
+	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
+	q := "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=journal_mode(DELETE)"
+	if readOnly {
+		q = "?mode=ro&_pragma=busy_timeout(10000)&_pragma=query_only(1)"
+	}
+	return "file:" + esc + q
 }
 
 // Close closes the database.
@@ -163,6 +196,11 @@ func (r *Register) migrate(ctx context.Context, stateDir string) error {
 	if version == 0 {
 		if err := importJSON(ctx, tx, stateDir); err != nil {
 			return r.errf(err, "import the JSON state")
+		}
+	}
+	if version < 4 {
+		if err := startIdentity(ctx, tx, version > 0); err != nil {
+			return r.errf(err, "give the register its identity")
 		}
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(schema))); err != nil {

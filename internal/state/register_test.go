@@ -110,7 +110,7 @@ func TestRegisterMigratesFromSchema1(t *testing.T) {
 	}
 	accepted := Acceptance{By: "finance", At: "2026-11-03T09:00:00Z", Note: "outage confirmed", Reasons: []string{"coverage low", "late input"}}
 	d, err := r.Allocate(ctx, "s", func(n int) (Document, error) {
-		return Document{Number: "INV-2", Kind: "invoice", CustomerID: "A", Period: "2026-10", Taxes: "[]", Model: "{}",
+		return Document{Number: "INV-2", Kind: "invoice", CustomerID: "A", Period: "2026-10", IssueDate: "2026-11-03", Taxes: "[]", Model: "{}",
 			PDFPath: "b.pdf", JSONPath: "b.json", XMLPath: "b.xml", Accepted: accepted}, nil
 	})
 	if err != nil {
@@ -123,5 +123,11 @@ func TestRegisterMigratesFromSchema1(t *testing.T) {
 	docs, _ = r.Documents(ctx, DocumentFilter{Period: "2026-10"})
 	if len(docs) != 1 || docs[0].XMLPath != "b.xml" || docs[0].XMLSHA256 != "x2" || !reflect.DeepEqual(docs[0].Accepted, accepted) {
 		t.Errorf("a new document's e-invoice and acceptance: %+v", docs)
+	}
+	// the document issued before the chain is chained once, recorded as
+	// such; the new one follows it
+	rep, err := r.CheckChain(ctx)
+	if err != nil || len(rep.Problems) != 0 || rep.Head.Index != 2 || rep.BuiltOver != 1 || rep.BuiltAt == "" {
+		t.Errorf("chain after the migration: %+v %v", rep, err)
 	}
 }

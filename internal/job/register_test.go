@@ -1,0 +1,173 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/billrun/billrun/internal/state"
+)
+
+// An issue with the clock set back before the register's latest issue
+// date is refused, naming both dates; the draft stays waiting and no
+// number is given.
+func TestIssueRefusesClockSetBack(t *testing.T) {
+	o, _ := setup(t, "")
+	o.Now = issueDay
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	io := issueOpts(o)
+	io.Customers = []string{"A"}
+	io.Now = func() time.Time { return time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC) }
+	if _, err := Issue(ctx, io); err != nil {
+		t.Fatal(err)
+	}
+	io.Customers = []string{"B"}
+	io.Now = func() time.Time { return time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC) }
+	var de *state.DateError
+	if _, err := Issue(ctx, io); !errors.As(err, &de) || !strings.Contains(err.Error(), "2026-12-05, before 2026-12-10, the issue date of INV-2026-00001") {
+		t.Fatalf("issue with the clock set back: %v", err)
+	}
+	io.Now = func() time.Time { return time.Date(2026, 12, 11, 9, 0, 0, 0, time.UTC) }
+	res, err := Issue(ctx, io)
+	if err != nil || numbers(res.Issued) != "INV-2026-00002" {
+		t.Fatalf("with the clock right again: %s %v", numbers(res.Issued), err)
+	}
+}
+
+// A register with random bytes over a page is refused by issue, before
+// a number is given, and by verify, naming the file.
+func TestDamagedRegisterRefused(t *testing.T) {
+	o, out := setup(t, "")
+	o.Now = issueDay
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	io := issueOpts(o)
+	io.Customers = []string{"A"}
+	if _, err := Issue(ctx, io); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(StateDir(o.Config, out), state.RegisterFile)
+	b, _ := os.ReadFile(path)
+	if len(b) < 3*4096 {
+		t.Fatalf("a register of %d bytes", len(b))
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := 4096; i < 2*4096; i++ {
+		b[i] = byte(rng.IntN(256))
+	}
+	os.WriteFile(path, b, 0o644)
+	io.Customers = []string{"B"}
+	if _, err := Issue(ctx, io); err == nil || !strings.Contains(err.Error(), path) {
+		t.Errorf("issue from a damaged register: %v", err)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(out, "issued", "2026-10")); len(ents) != 3 { // A's PDF, JSON, the manifest
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		t.Errorf("issued files after the refusal: %v", names)
+	}
+	for _, full := range []bool{false, true} {
+		if _, err := Verify(ctx, VerifyOptions{Config: o.Config, Full: full}); err == nil || !strings.Contains(err.Error(), path) {
+			t.Errorf("verify (full %v) of a damaged register: %v", full, err)
+		}
+	}
+}
+
+// What a kill or a full disk leaves in the state directory, a period's
+// drafts and issued/ is gone after the next command that writes there.
+func TestNoTemporaryFileOutlivesTheNextCommand(t *testing.T) {
+	o, out := setup(t, "")
+	o.Now = issueDay
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	io := issueOpts(o)
+	io.Customers = []string{"A"}
+	if _, err := Issue(ctx, io); err != nil {
+		t.Fatal(err)
+	}
+	issued := filepath.Join(out, "issued", "2026-10")
+	left := []string{
+		filepath.Join(issued, ".manifest.json.tmp123456"), // a kill in the manifest's write
+		filepath.Join(issued, ".INV-2026-00002.pdf.tmp"),  // a full disk in a document's
+		filepath.Join(out, "issued", ".register-id.tmp99"),
+		filepath.Join(StateDir(o.Config, out), ".something.tmp42"),
+	}
+	for _, f := range left {
+		if err := os.WriteFile(f, []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(out, ".2026-10.tmp-777"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	io.Customers = []string{"B"}
+	if _, err := Issue(ctx, io); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append(left, filepath.Join(out, ".2026-10.tmp-777")) {
+		if _, err := os.Lstat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s outlived the next command: %v", f, err)
+		}
+	}
+}
+
+// verify waits for an issue that holds the state directory rather than
+// read documents being written, and gives up after its bound with
+// ErrLocked; a backup waits too, and is taken after the issue, so it
+// verifies against issued/.
+func TestVerifyAndBackupWaitForIssue(t *testing.T) {
+	defer func() { fault = func(string) error { return nil } }()
+	o, out := setup(t, "")
+	o.Now = issueDay
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	inside, release := make(chan struct{}), make(chan struct{})
+	fault = func(step string) error {
+		if step == "allocated" {
+			fault = func(string) error { return nil }
+			close(inside)
+			<-release // the issue holds the lock, one document issuing
+		}
+		return nil
+	}
+	issued := make(chan error, 1)
+	go func() { _, err := Issue(ctx, issueOpts(o)); issued <- err }()
+	<-inside
+	if _, err := Verify(ctx, VerifyOptions{Config: o.Config, LockWait: 300 * time.Millisecond}); !errors.Is(err, state.ErrLocked) {
+		t.Errorf("verify during an issue: %v", err)
+	}
+	backup := filepath.Join(t.TempDir(), "register-backup.db")
+	backedUp := make(chan error, 1)
+	go func() { _, _, err := Backup(ctx, o.Config, backup, time.Minute); backedUp <- err }()
+	time.Sleep(300 * time.Millisecond)
+	close(release)
+	if err := <-issued; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-backedUp; err != nil {
+		t.Fatal(err)
+	}
+	res, err := Verify(ctx, VerifyOptions{Config: o.Config, Register: backup})
+	if err != nil || len(res.Problems) != 0 || res.Chain.Head.Index != 2 || len(res.Issuing) != 0 {
+		t.Errorf("the backup against issued/: %+v %v", res, err)
+	}
+	_ = out
+}
