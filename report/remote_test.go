@@ -22,7 +22,7 @@ import (
 // billrun's jobs do.
 func openAny(s Source) (Rows, error) {
 	if s.Daemon != "" {
-		return rrdcached.OpenRemote(s.Daemon, s.File)
+		return rrdcached.OpenRemote(context.Background(), s.Daemon, s.File) // the tests bound themselves
 	}
 	return rrdfetch.Open(s.File)
 }

@@ -35,6 +35,9 @@ type Config struct {
 	Timezone string `yaml:"timezone"`
 	RRDDir   string `yaml:"rrd_dir"`
 	Daemon   string `yaml:"daemon"`
+	// RRDCachedTimeout bounds a run's traffic with rrdcached (a Go
+	// duration, default 60s): a daemon silent that long ends the run.
+	RRDCachedTimeout string `yaml:"rrdcached_timeout"`
 	// AllowOutsideRRDDir lets VPS and host files lie outside rrd_dir (an
 	// absolute path elsewhere, ../, a symlink out of it). Without it such
 	// a file is a config error: a typo or a hostile inventory does not
@@ -75,13 +78,14 @@ type Config struct {
 	Plans          []Plan          `yaml:"plans"`
 	Customers      []Customer      `yaml:"customers"`
 
-	path   string
-	digest string
-	loc    *time.Location
-	start  time.Time         // billing_start's start
-	remote map[string]string // host name -> its rrdcached, for remote hosts
-	hosts  map[string]bool   // the hosts' names
-	plans  map[string]bool   // the plans' ids
+	path          string
+	digest        string
+	loc           *time.Location
+	start         time.Time         // billing_start's start
+	daemonTimeout time.Duration     // rrdcached_timeout
+	remote        map[string]string // host name -> its rrdcached, for remote hosts
+	hosts         map[string]bool   // the hosts' names
+	plans         map[string]bool   // the plans' ids
 }
 
 // Metric is a metric definition (see report.Metric).
@@ -388,6 +392,14 @@ func (c *Config) checkHosts() error {
 // checkSchedule checks when the scheduled runs fire and how far back
 // they catch up.
 func (c *Config) checkSchedule() error {
+	c.daemonTimeout = DefaultRRDCachedTimeout
+	if c.RRDCachedTimeout != "" {
+		d, err := time.ParseDuration(c.RRDCachedTimeout)
+		if err != nil || d < time.Second || d > time.Hour {
+			return fmt.Errorf("rrdcached_timeout: %q is not a duration from 1s to 1h (60s, 2m)", c.RRDCachedTimeout)
+		}
+		c.daemonTimeout = d
+	}
 	if c.Lookback == 0 {
 		c.Lookback = 3
 	}
@@ -409,6 +421,12 @@ func (c *Config) checkSchedule() error {
 	}
 	return nil
 }
+
+// DefaultRRDCachedTimeout is rrdcached_timeout's default.
+const DefaultRRDCachedTimeout = 60 * time.Second
+
+// DaemonTimeout is rrdcached_timeout: how long a run waits for rrdcached.
+func (c *Config) DaemonTimeout() time.Duration { return c.daemonTimeout }
 
 // Start is the start of billing_start in the config's zone; zero when
 // it is unset.

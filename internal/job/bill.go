@@ -30,6 +30,7 @@ import (
 type billing struct {
 	o       Options
 	metrics []report.Metric
+	traffic *daemonTraffic // with rrdcached: one bound for the run
 
 	// compute's
 	usage  *report.UsageReport
@@ -61,12 +62,12 @@ type outFile struct {
 // it is recorded. current is each customer's issued invoice, which a
 // draft that bills differently corrects; save records the drafts before
 // the directory is published.
-func bill(ctx context.Context, o Options, current map[string]state.Document, save func([]state.Draft) error) (*Result, error) {
+func bill(ctx context.Context, o Options, traffic *daemonTraffic, current map[string]state.Document, save func([]state.Draft) error) (*Result, error) {
 	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
 		return nil, err
 	}
 	removeStale(o.OutDir, o.Period.Label)
-	b := &billing{o: o, metrics: Metrics(o.Config)}
+	b := &billing{o: o, metrics: Metrics(o.Config), traffic: traffic}
 	if err := b.compute(ctx); err != nil {
 		return nil, err
 	}
@@ -108,13 +109,16 @@ func (b *billing) compute(ctx context.Context) error {
 	if b.o.Usage != nil {
 		b.usage, err = givenUsage(b.o.Usage, p, vps, b.metrics)
 	} else {
-		b.usage, err = report.Usage(ctx, vps, p, b.metrics, report.Options{Daily: true, Progress: step, Open: OpenSource})
+		b.usage, err = report.Usage(ctx, vps, p, b.metrics, report.Options{Daily: true, Progress: step, Open: b.traffic.open})
 	}
 	if err != nil {
 		return err
 	}
-	if b.sla, err = report.SLA(ctx, hosts, p, Threshold(cfg), report.Options{Progress: step, Gaps: Gaps(cfg), Witnesses: Witnesses(cfg), Open: OpenSource}); err != nil {
+	if b.sla, err = report.SLA(ctx, hosts, p, Threshold(cfg), report.Options{Progress: step, Gaps: Gaps(cfg), Witnesses: Witnesses(cfg), Open: b.traffic.open}); err != nil {
 		return err
+	}
+	if err := b.traffic.err(); err != nil {
+		return err // a silent daemon: no figure from what it did not give
 	}
 	b.fig = pricing.Figures{Usage: map[string]*report.VPSUsage{}, Hosts: map[string]*report.HostSLA{}, Failed: map[string]string{}}
 	b.inputs = []Input{}

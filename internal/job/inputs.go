@@ -7,19 +7,8 @@ import (
 	"time"
 
 	"github.com/billrun/billrun/internal/config"
-	"github.com/billrun/billrun/internal/rrdcached"
 	"github.com/billrun/billrun/report"
-	"github.com/billrun/billrun/rrdfetch"
 )
-
-// OpenSource opens a source's rows: through its host's rrdcached when it
-// names one, else the local file. It is the report.Opener of every run.
-func OpenSource(s report.Source) (report.Rows, error) {
-	if s.Daemon != "" {
-		return rrdcached.OpenRemote(s.Daemon, s.File)
-	}
-	return rrdfetch.Open(s.File)
-}
 
 // Metrics are the config's metric definitions as report takes them: the
 // seed's six when it names none.

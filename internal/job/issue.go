@@ -205,7 +205,8 @@ func keepUnchanged(ctx context.Context, reg *state.Register, o IssueOptions, dra
 	}
 	// AllowIncomplete: a late input is then one more reason to hold the
 	// draft, which the comparison of reasons catches.
-	b := &billing{o: Options{Config: o.Config.At(o.Period.Start), Period: o.Period, AllowIncomplete: true}, metrics: Metrics(o.Config)}
+	b := &billing{o: Options{Config: o.Config.At(o.Period.Start), Period: o.Period, AllowIncomplete: true}, metrics: Metrics(o.Config),
+		traffic: newDaemonTraffic(ctx, o.Config.DaemonTimeout())}
 	if err := b.compute(ctx); err != nil {
 		return err
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/billrun/billrun/internal/inputfile"
 
 	"github.com/billrun/billrun/internal/period"
-	"github.com/billrun/billrun/internal/rrdcached"
 	"github.com/billrun/billrun/internal/state"
 
 	"github.com/billrun/billrun/export/document"
@@ -159,7 +158,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	local := LocalFiles(cfg)
-	if err := rrdcached.FlushFiles(ctx, cfg.Daemon, local...); err != nil {
+	traffic := newDaemonTraffic(ctx, cfg.DaemonTimeout())
+	if err := traffic.flush(cfg.Daemon, local); err != nil {
 		return nil, err
 	}
 	// The drafts are recorded before the directory is published, so that
@@ -170,7 +170,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		return reg.SaveDrafts(ctx, p.Label, drafts)
 	}
-	res, err := bill(ctx, o, current, save)
+	res, err := bill(ctx, o, traffic, current, save)
 	if err != nil {
 		return nil, err
 	}

@@ -264,8 +264,11 @@ func FlushFiles(ctx context.Context, flag string, files ...string) error {
 	wait := FlushBackoff
 	for attempt := 1; ; attempt++ {
 		err := flushFiles(ctx, addr, files)
+		// again only after a network failure that is not a timeout: a
+		// daemon that did not answer in time would not answer a retry
+		// either, and each would cost another ExchangeTimeout
 		var ne net.Error
-		if err == nil || attempt == FlushAttempts || ctx.Err() != nil || !errors.As(err, &ne) {
+		if err == nil || attempt == FlushAttempts || ctx.Err() != nil || !errors.As(err, &ne) || ne.Timeout() {
 			return err
 		}
 		select { // a daemon restarting, a network blip: again, a little later

@@ -3,48 +3,41 @@ package rrdcached
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/billrun/billrun/rrdfetch"
 )
-
-// RemoteTimeout bounds one remote file's INFO and FETCHes.
-const RemoteTimeout = 2 * time.Minute
 
 // RemoteFile is an RRD that lives on another host, read through that
 // host's rrdcached: its header from INFO, its rows from FETCH (1.7's FETCH
 // flushes the file first). It has the methods report reads rows with.
 type RemoteFile struct {
-	c      *Client
-	file   string
-	h      *rrdfetch.Header
-	ctx    context.Context
-	cancel context.CancelFunc
+	c    *Client
+	file string
+	h    *rrdfetch.Header
+	ctx  context.Context
 }
 
 // OpenRemote connects to the rrdcached at daemon and reads file's header;
-// everything done with the file, until Close, shares one RemoteTimeout.
-func OpenRemote(daemon, file string) (*RemoteFile, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), RemoteTimeout)
+// everything done with the file, until Close, is bounded by ctx (its
+// deadline is the caller's bound on the daemon).
+func OpenRemote(ctx context.Context, daemon, file string) (*RemoteFile, error) {
 	c, err := Dial(ctx, daemon)
 	if err != nil {
-		cancel()
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	h, err := c.Header(ctx, file)
 	if err != nil {
 		c.Close()
-		cancel()
 		return nil, err
 	}
-	return &RemoteFile{c: c, file: file, h: h, ctx: ctx, cancel: cancel}, nil
+	return &RemoteFile{c: c, file: file, h: h, ctx: ctx}, nil
 }
 
 // Header is the file's header, as INFO gave it.
 func (r *RemoteFile) Header() *rrdfetch.Header { return r.h }
 
 // Close closes the connection.
-func (r *RemoteFile) Close() error { r.cancel(); return r.c.Close() }
+func (r *RemoteFile) Close() error { return r.c.Close() }
 
 // ReadRRAInto fetches [start, end]. rrdcached picks the RRA itself (the
 // finest that covers start), so rows of another step than rra[i]'s are an
