@@ -2,6 +2,9 @@ package job
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -170,4 +173,121 @@ func TestVerifyAndBackupWaitForIssue(t *testing.T) {
 		t.Errorf("the backup against issued/: %+v %v", res, err)
 	}
 	_ = out
+}
+
+// Rows of the register changed with SQL after issue — an amount updated,
+// the last document deleted (its files stay), a JSON file rewritten with
+// its digest changed in the register to match — are each found by
+// verify, naming the number.
+func TestVerifyFindsTamperedRows(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		tamper func(t *testing.T, db *sql.DB, docs []state.Document)
+		want   []string
+	}{
+		{"amount", func(t *testing.T, db *sql.DB, docs []state.Document) {
+			sqlExec(t, db, "UPDATE documents SET total = '0.01' WHERE number = ?", docs[0].Number)
+		}, []string{"INV-2026-00001: its register row is not what was issued"}},
+		{"delete last", func(t *testing.T, db *sql.DB, docs []state.Document) {
+			sqlExec(t, db, "DELETE FROM documents WHERE number = ?", docs[1].Number)
+		}, []string{"the register's chain ends at 1 document(s)", "INV-2026-00002.pdf: no document of the register names it",
+			"INV-2026-00002.json: no document of the register names it", "manifest.json is not the manifest"}},
+		{"forged digest", func(t *testing.T, db *sql.DB, docs []state.Document) {
+			forged := []byte(`{"total": "0.01"}`)
+			os.Chmod(docs[0].JSONPath, 0o644)
+			os.WriteFile(docs[0].JSONPath, forged, 0o444)
+			sum := sha256.Sum256(forged)
+			sqlExec(t, db, "UPDATE documents SET json_sha256 = ? WHERE number = ?", hex.EncodeToString(sum[:]), docs[0].Number)
+		}, []string{"INV-2026-00001: its register row is not what was issued", "manifest.json is not the manifest"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o, out := setup(t, "")
+			o.Now = issueDay
+			ctx := context.Background()
+			if _, err := Run(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+			res, err := Issue(ctx, issueOpts(o))
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := Verify(ctx, VerifyOptions{Config: o.Config})
+			if err != nil || len(v.Problems) != 0 {
+				t.Fatalf("before: %v %v", v.Problems, err)
+			}
+			db, err := sql.Open("sqlite", filepath.Join(StateDir(o.Config, out), state.RegisterFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.tamper(t, db, res.Issued)
+			db.Close()
+			v, err = Verify(ctx, VerifyOptions{Config: o.Config})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Join(v.Problems, "\n")
+			for _, w := range c.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("verify does not say %q; it says:\n%s", w, got)
+				}
+			}
+			if len(v.Problems) != len(c.want) {
+				t.Errorf("%d problems, want %d:\n%s", len(v.Problems), len(c.want), got)
+			}
+		})
+	}
+}
+
+func sqlExec(t *testing.T, db *sql.DB, q string, args ...any) {
+	t.Helper()
+	if _, err := db.Exec(q, args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A state directory whose path has '#', '?', '%' and a space holds the
+// register, for a run and an issue, and nothing is written beside it.
+func TestRunAndIssueWithAnyStateDir(t *testing.T) {
+	o, out := setup(t, "")
+	o.Now = issueDay
+	parent := filepath.Join(out, "srv")
+	o.Config.StateDir = filepath.Join(parent, "b#eu?x=%41 y", "state")
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Issue(ctx, issueOpts(o)); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(filepath.Join(o.Config.StateDir, state.RegisterFile)); err != nil || st.Size() == 0 {
+		t.Fatalf("the register is not in the state directory: %v", err)
+	}
+	if ents, _ := os.ReadDir(parent); len(ents) != 1 || ents[0].Name() != "b#eu?x=%41 y" {
+		t.Errorf("beside the state directory: %v", ents)
+	}
+	if v, err := Verify(ctx, VerifyOptions{Config: o.Config}); err != nil || len(v.Problems) != 0 || v.Chain.Head.Index != 2 {
+		t.Errorf("verify: %+v %v", v, err)
+	}
+}
+
+// With number_restart: yearly, the 2026 series is closed once 2027 has a
+// number: an issue dated 2026 after it is refused.
+func TestYearlySeriesClosed(t *testing.T) {
+	o, _ := setup(t, "invoice: {number_format: \"R{year}-{seq:03}\", number_restart: yearly}\n")
+	ctx := context.Background()
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	io := issueOpts(o)
+	io.Customers = []string{"A"}
+	io.Now = func() time.Time { return time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC) }
+	if res, err := Issue(ctx, io); err != nil || numbers(res.Issued) != "R2027-001" {
+		t.Fatalf("2027: %v", err)
+	}
+	io.Customers = []string{"B"}
+	io.Now = func() time.Time { return time.Date(2026, 12, 31, 9, 0, 0, 0, time.UTC) }
+	var de *state.DateError
+	if _, err := Issue(ctx, io); !errors.As(err, &de) {
+		t.Errorf("a 2026 number after 2027's: %v", err)
+	}
 }
