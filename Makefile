@@ -18,7 +18,10 @@ install:
 # for the official e-invoice rules (../shared/einvoice/validate) nodejs,
 # npm and libxml2-utils (xmllint), GNU time (the memory tests' peak of
 # billrun's own process), and systemd (systemd-analyze calendar, the
-# reference for billrun schedule --systemd). apt-get waits up to five minutes for another
+# reference for billrun schedule --systemd), sqlite3 (to look into a register),
+# and for validate --pdfa qpdf and PDFBox's Preflight with Java
+# (default-jre-headless, libpdfbox2-java, libactivation-java,
+# libjaxb-api-java). apt-get waits up to five minutes for another
 # apt-get's dpkg lock rather than failing at once. Only the missing ones: a machine whose
 # node came with its own npm (NodeSource) gets no Debian npm on top.
 deps:
@@ -33,6 +36,12 @@ deps:
 	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
 	[ -x /usr/bin/time ] || missing="$$missing time"; \
 	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
+	command -v sqlite3 >/dev/null || missing="$$missing sqlite3"; \
+	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	[ -f /usr/share/java/preflight.jar ] || missing="$$missing libpdfbox2-java"; \
+	[ -f /usr/share/java/javax.activation.jar ] || missing="$$missing libactivation-java"; \
+	[ -f /usr/share/java/jaxb-api.jar ] || missing="$$missing libjaxb-api-java"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing$$missing"; \

@@ -156,7 +156,7 @@ func cmdPDFText(ts *testscript.TestScript, neg bool, args []string) {
 // rule, or, negated, when none does.
 func cmdEInvoice(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 0 {
-		ts.Fatalf("usage: einvoice FILE...")
+		ts.Fatalf("usage: einvoice [--pdfa] FILE...")
 	}
 	tool := einvoicecheck.Tool()
 	if tool == "" {
@@ -164,6 +164,10 @@ func cmdEInvoice(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	var files []string
 	for _, a := range args {
+		if a == "--pdfa" { // a Factur-X PDF's PDF/A structure too
+			files = append(files, a)
+			continue
+		}
 		files = append(files, ts.MkAbs(a))
 	}
 	out, err := exec.Command(tool, files...).CombinedOutput()

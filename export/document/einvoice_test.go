@@ -283,3 +283,42 @@ func TestPDFAndXMLAgree(t *testing.T) {
 		}
 	}
 }
+
+// The Factur-X PDFs of the matrix's domestic and non-EU cases, invoice
+// and credit note (in EUR), are PDFs that PDF/A tools accept: qpdf
+// --check without a warning and PDFBox's Preflight without an error but
+// those where PDF/A-3 deliberately differs from PDF/A-1 (validate
+// --pdfa); the Info dictionary names the title, producer and dates the
+// XMP holds. The EU case's customer has a Greek name, set in a code-page
+// font whose Differences Preflight refuses (3.1.5): issue 29, open.
+func TestFacturXIsPDFA(t *testing.T) {
+	einvoicecheck.Need(t)
+	dir := t.TempDir()
+	if d := os.Getenv("BILLRUN_KEEP_PDFA"); d != "" {
+		dir = d
+	}
+	var files []string
+	invs := matrixInvoices(t)
+	for i := range invs {
+		if invs[i].EInvoice == "facturx" && invs[i].Currency == "EUR" && !strings.HasPrefix(invs[i].CustomerID, "eu-") {
+			files = append(files, writeEInvoice(t, dir, &invs[i]))
+		}
+	}
+	if len(files) != 4 {
+		t.Fatalf("%d Factur-X PDFs, want 2 tax cases × 2 kinds", len(files))
+	}
+	for f, failed := range einvoicecheck.PDFAFailures(t, files...) {
+		if len(failed) > 0 {
+			t.Errorf("%s:\n  %s", filepath.Base(f), strings.Join(failed, "\n  "))
+		}
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"/Info ", "/Title <FEFF", "<pdf:Producer>billrun</pdf:Producer>", "/Producer (billrun)", "/Params << /ModDate (D:"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("%s has no %q", files[0], want)
+		}
+	}
+}

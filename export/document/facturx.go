@@ -11,10 +11,10 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+	"unicode/utf16"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/billrun/billrun/export/einvoice"
-	"github.com/billrun/billrun/internal/pricing"
 )
 
 // srgb is the ICC's sRGB profile (icc/LICENSE.color.org), the output
@@ -41,11 +41,44 @@ func FacturX(w io.Writer, t *Text, ch *Charts) error {
 // pdfA3 gives pdf what fpdf can: the attachment, the XMP metadata that
 // declares PDF/A-3 and Factur-X, and the sRGB output intent. associate
 // adds what it cannot.
-func pdfA3(pdf *fpdf.Fpdf, inv *pricing.Invoice, xml []byte, date time.Time) {
+func pdfA3(pdf *fpdf.Fpdf, info docInfo, xml []byte) {
 	pdf.SetAttachments([]fpdf.Attachment{{Content: xml, Filename: FacturXName, Description: "Factur-X invoice"}})
 	pdf.AddOutputIntent(fpdf.OutputIntentType{SubtypeIdent: fpdf.OutputIntent_GTS_PDFA1, OutputConditionIdentifier: "sRGB IEC61966-2.1", Info: "sRGB IEC61966-2.1", ICCProfile: srgb})
-	stamp := date.Format("2006-01-02T15:04:05Z07:00")
-	pdf.SetXmpMetadata([]byte(fmt.Sprintf(xmpTemplate, stamp, stamp, stamp, html.EscapeString(inv.Number))))
+	stamp := info.Date.Format("2006-01-02T15:04:05Z07:00")
+	pdf.SetXmpMetadata([]byte(fmt.Sprintf(xmpTemplate, stamp, stamp, stamp, producer, html.EscapeString(info.Title))))
+}
+
+// producer is the document's producer and creator tool, in the Info
+// dictionary and in the XMP alike.
+const producer = "billrun"
+
+// docInfo is what a Factur-X PDF's Info dictionary and XMP both say:
+// the title and the date (creation and modification).
+type docInfo struct {
+	Title string
+	Date  time.Time
+}
+
+// dict is the Info dictionary of info: the title as UTF-16BE with its
+// byte order mark, dates with their zone as PDF writes them, so that
+// each agrees with its XMP property (PDF/A: 6.7.3).
+func (info docInfo) dict() []byte {
+	var title bytes.Buffer
+	title.WriteString("FEFF")
+	for _, u := range utf16.Encode([]rune(info.Title)) {
+		fmt.Fprintf(&title, "%04X", u)
+	}
+	date := info.pdfDate()
+	return []byte(fmt.Sprintf("<<\n/Title <%s>\n/Creator (%s)\n/Producer (%s)\n/CreationDate (%s)\n/ModDate (%s)\n>>", title.String(), producer, producer, date, date))
+}
+
+// pdfDate is the date as PDF writes one, with its zone.
+func (info docInfo) pdfDate() string {
+	date := "D:" + info.Date.Format("20060102150405")
+	if _, off := info.Date.Zone(); off == 0 {
+		return date + "Z"
+	}
+	return date + info.Date.Format("-07'00'")
 }
 
 // xmpTemplate is the document's XMP: PDF/A-3B identification, dates as in
@@ -63,6 +96,9 @@ const xmpTemplate = `<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d
 <xmp:CreateDate>%s</xmp:CreateDate>
 <xmp:ModifyDate>%s</xmp:ModifyDate>
 <xmp:MetadataDate>%s</xmp:MetadataDate>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdf:Producer>%s</pdf:Producer>
 </rdf:Description>
 <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">%s</rdf:li></rdf:Alt></dc:title>
@@ -97,11 +133,13 @@ var (
 )
 
 // associate appends to fpdf's output an incremental update (the file's
-// bytes stay as they are; the update supersedes three objects) with what
+// bytes stay as they are; the update supersedes four objects) with what
 // PDF/A-3 and Factur-X require and fpdf does not write: the embedded
-// file's MIME subtype, its file specification's /AFRelationship and
-// name, the catalog's /AF array, and the trailer's /ID.
-func associate(doc []byte) ([]byte, error) {
+// file's MIME subtype and modification date, its file specification's /AFRelationship and
+// name, the catalog's /AF array, an Info dictionary that agrees with the
+// XMP, and a trailer naming it (fpdf's names the object after it, the
+// output intent's profile) with an /ID.
+func associate(doc []byte, info docInfo) ([]byte, error) {
 	find := func(marker string) (num int, body []byte, err error) {
 		i := bytes.Index(doc, []byte(marker))
 		if i < 0 {
@@ -131,12 +169,17 @@ func associate(doc []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	infoNum, _, err := find("\n/CreationDate (")
+	if err != nil {
+		return nil, err
+	}
 	m := startxref.FindSubmatch(doc)
 	t := trailerRe.FindSubmatch(doc[bytes.LastIndex(doc, []byte("trailer")):])
 	if m == nil || t == nil {
 		return nil, fmt.Errorf("PDF/A-3: the PDF's trailer is not fpdf's")
 	}
 	file = bytes.Replace(file, []byte("/Type /EmbeddedFile "), []byte("/Type /EmbeddedFile /Subtype /text#2Fxml "), 1)
+	file = bytes.Replace(file, []byte("/Params << "), []byte("/Params << /ModDate ("+info.pdfDate()+") "), 1)
 	spec = bytes.Replace(spec, []byte("/F () "), []byte("/F ("+FacturXName+") /AFRelationship /Alternative "), 1)
 	cat = bytes.Replace(cat, []byte("/Type /Catalog"), []byte(fmt.Sprintf("/Type /Catalog\n/AF [%d 0 R]", specNum)), 1)
 
@@ -149,7 +192,7 @@ func associate(doc []byte) ([]byte, error) {
 	for _, o := range []struct {
 		num  int
 		body []byte
-	}{{fileNum, file}, {specNum, spec}, {catNum, cat}} {
+	}{{fileNum, file}, {specNum, spec}, {catNum, cat}, {infoNum, info.dict()}} {
 		entries = append(entries, entry{o.num, out.Len()})
 		fmt.Fprintf(out, "%d 0 obj\n%s\nendobj\n", o.num, o.body)
 	}
@@ -160,6 +203,6 @@ func associate(doc []byte) ([]byte, error) {
 	}
 	sum := md5.Sum(doc) // an identifier from the content: the same invoice, the same bytes
 	id := hex.EncodeToString(sum[:])
-	fmt.Fprintf(out, "trailer\n<<\n/Size %s\n/Root %s 0 R\n/Info %s 0 R\n/ID [<%s> <%s>]\n/Prev %s\n>>\nstartxref\n%d\n%%%%EOF\n", t[1], t[2], t[3], id, id, m[1], xref)
+	fmt.Fprintf(out, "trailer\n<<\n/Size %s\n/Root %s 0 R\n/Info %d 0 R\n/ID [<%s> <%s>]\n/Prev %s\n>>\nstartxref\n%d\n%%%%EOF\n", t[1], t[2], infoNum, id, id, m[1], xref)
 	return out.Bytes(), nil
 }

@@ -79,6 +79,7 @@ type sheet struct {
 	inv    *pricing.Invoice
 	lang   string
 	places int32
+	info   docInfo // the title and date of the Info dictionary (and a Factur-X PDF's XMP)
 }
 
 // T is the text key in the document's language.
@@ -130,13 +131,14 @@ func (s *sheet) setUp(facturx []byte) error {
 	}
 	pdf.SetCreationDate(issued)
 	pdf.SetModificationDate(issued)
+	title, _ := s.titles()
+	s.info = docInfo{Title: title + " " + inv.Number, Date: issued}
 	if facturx != nil {
-		pdfA3(pdf.Fpdf, inv, facturx, issued)
+		pdfA3(pdf.Fpdf, s.info, facturx)
 	}
 	pdf.SetCatalogSort(true)
-	title, _ := s.titles()
-	pdf.SetTitle(title+" "+inv.Number, true)
-	pdf.SetCreator("billrun", true)
+	pdf.SetTitle(s.info.Title, true)
+	pdf.SetCreator(producer, true)
 	pdf.SetMargins(18, 16, 18)
 	pdf.SetAutoPageBreak(true, 30)
 	pdf.AliasNbPages("{nb}")
@@ -347,7 +349,7 @@ func (s *sheet) output(w io.Writer, facturx []byte) error {
 	if err := pdf.Output(&b); err != nil {
 		return err
 	}
-	out, err := associate(b.Bytes())
+	out, err := associate(b.Bytes(), s.info)
 	if err != nil {
 		return err
 	}

@@ -74,11 +74,24 @@ func Need(t testing.TB) string {
 // that cannot run (exit 2) fails t.
 func Failures(t testing.TB, files ...string) map[string][]string {
 	t.Helper()
+	return failures(t, nil, files)
+}
+
+// PDFAFailures is Failures with validate --pdfa: each PDF's structure is
+// checked too (qpdf --check without a warning, PDFBox's Preflight), its
+// problems among its failures.
+func PDFAFailures(t testing.TB, files ...string) map[string][]string {
+	t.Helper()
+	return failures(t, []string{"--pdfa"}, files)
+}
+
+func failures(t testing.TB, flags, files []string) map[string][]string {
+	t.Helper()
 	tool := Need(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	var out, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, tool, files...)
+	cmd := exec.CommandContext(ctx, tool, append(flags, files...)...)
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	err := cmd.Run()
 	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
