@@ -20,12 +20,8 @@ import (
 // date is refused, naming both dates; the draft stays waiting and no
 // number is given.
 func TestIssueRefusesClockSetBack(t *testing.T) {
-	o, _ := setup(t, "")
-	o.Now = issueDay
+	o, _ := setupDrafted(t)
 	ctx := context.Background()
-	if _, err := Run(ctx, o); err != nil {
-		t.Fatal(err)
-	}
 	io := issueOpts(o)
 	io.Customers = []string{"A"}
 	io.Now = func() time.Time { return time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC) }
@@ -48,12 +44,8 @@ func TestIssueRefusesClockSetBack(t *testing.T) {
 // A register with random bytes over a page is refused by issue, before
 // a number is given, and by verify, naming the file.
 func TestDamagedRegisterRefused(t *testing.T) {
-	o, out := setup(t, "")
-	o.Now = issueDay
+	o, out := setupDrafted(t)
 	ctx := context.Background()
-	if _, err := Run(ctx, o); err != nil {
-		t.Fatal(err)
-	}
 	io := issueOpts(o)
 	io.Customers = []string{"A"}
 	if _, err := Issue(ctx, io); err != nil {
@@ -90,12 +82,8 @@ func TestDamagedRegisterRefused(t *testing.T) {
 // What a kill or a full disk leaves in the state directory, a period's
 // drafts and issued/ is gone after the next command that writes there.
 func TestNoTemporaryFileOutlivesTheNextCommand(t *testing.T) {
-	o, out := setup(t, "")
-	o.Now = issueDay
+	o, out := setupDrafted(t)
 	ctx := context.Background()
-	if _, err := Run(ctx, o); err != nil {
-		t.Fatal(err)
-	}
 	io := issueOpts(o)
 	io.Customers = []string{"A"}
 	if _, err := Issue(ctx, io); err != nil {
@@ -136,12 +124,8 @@ func TestNoTemporaryFileOutlivesTheNextCommand(t *testing.T) {
 // verifies against issued/.
 func TestVerifyAndBackupWaitForIssue(t *testing.T) {
 	defer func() { fault = func(string) error { return nil } }()
-	o, out := setup(t, "")
-	o.Now = issueDay
+	o, out := setupDrafted(t)
 	ctx := context.Background()
-	if _, err := Run(ctx, o); err != nil {
-		t.Fatal(err)
-	}
 	inside, release := make(chan struct{}), make(chan struct{})
 	fault = func(step string) error {
 		if step == "allocated" {
@@ -201,12 +185,8 @@ func TestVerifyFindsTamperedRows(t *testing.T) {
 		}, []string{"INV-2026-00001: its register row is not what was issued", "manifest.json is not the manifest"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			o, out := setup(t, "")
-			o.Now = issueDay
+			o, out := setupDrafted(t)
 			ctx := context.Background()
-			if _, err := Run(ctx, o); err != nil {
-				t.Fatal(err)
-			}
 			res, err := Issue(ctx, issueOpts(o))
 			if err != nil {
 				t.Fatal(err)
@@ -290,4 +270,16 @@ func TestYearlySeriesClosed(t *testing.T) {
 	if _, err := Issue(ctx, io); !errors.As(err, &de) {
 		t.Errorf("a 2026 number after 2027's: %v", err)
 	}
+}
+
+// setupDrafted is setup's fixture with its period drafted, the clock at
+// issueDay.
+func setupDrafted(t *testing.T) (Options, string) {
+	t.Helper()
+	o, out := setup(t, "")
+	o.Now = issueDay
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	return o, out
 }
