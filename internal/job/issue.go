@@ -86,7 +86,7 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := claimIssued(ctx, reg, issuedDir); err != nil {
+	if err := claimIssued(ctx, reg, issuedDir, len(issuing)); err != nil {
 		return nil, err
 	}
 	for _, d := range issuing {
@@ -97,6 +97,9 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 	}
 	drafts, err := issuable(ctx, reg, o)
 	if err != nil {
+		return res, err
+	}
+	if err := claimIssued(ctx, reg, issuedDir, len(drafts)); err != nil {
 		return res, err
 	}
 	today := now().In(cfg.Location())
@@ -134,8 +137,12 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 }
 
 // claimIssued writes the register's identity beside the documents it
-// issues, before the first of them.
-func claimIssued(ctx context.Context, reg *state.Register, issuedDir string) error {
+// issues, before the first of them, when it is about to issue n (a no-op
+// for none, and once it is there).
+func claimIssued(ctx context.Context, reg *state.Register, issuedDir string, n int) error {
+	if n == 0 {
+		return nil
+	}
 	id, err := reg.Identity(ctx)
 	if err != nil {
 		return err
@@ -308,29 +315,28 @@ type IssuedDocument struct {
 // document of period issued so far, in number order. It is rewritten
 // (atomically) as documents are added, the documents never.
 func writeIssuedManifest(ctx context.Context, reg *state.Register, dir, label string) error {
-	b, err := issuedManifest(ctx, reg, label)
-	if err != nil || b == nil {
+	docs, err := reg.Documents(ctx, state.DocumentFilter{Period: label, Status: "issued"})
+	if err != nil || len(docs) == 0 {
 		return err // nothing issued yet: no directory, no manifest
+	}
+	b, err := issuedManifest(label, docs)
+	if err != nil {
+		return err
 	}
 	return atomicfile.WriteFile(filepath.Join(dir, IssuedManifestName), b)
 }
 
-// issuedManifest is the manifest of period's issued documents as the
-// register holds them; nil when none is issued.
-func issuedManifest(ctx context.Context, reg *state.Register, label string) ([]byte, error) {
-	docs, err := reg.Documents(ctx, state.DocumentFilter{Period: label, Status: "issued"})
-	if err != nil || len(docs) == 0 {
-		return nil, err
-	}
+// issuedManifest is the manifest of period label's issued documents docs
+// (in number order).
+func issuedManifest(label string, docs []state.Document) ([]byte, error) {
 	m := struct {
 		Period    string           `json:"period"`
 		Documents []IssuedDocument `json:"documents"`
 	}{Period: label, Documents: []IssuedDocument{}}
 	for _, d := range docs {
-		e := IssuedDocument{Number: d.Number, Kind: d.Kind, CustomerID: d.CustomerID, IssueDate: d.IssueDate, Corrects: d.Corrects,
-			Outputs: []Output{{Name: filepath.Base(d.PDFPath), SHA256: d.PDFSHA256}, {Name: filepath.Base(d.JSONPath), SHA256: d.JSONSHA256}}}
-		if d.XMLPath != "" {
-			e.Outputs = append(e.Outputs, Output{Name: filepath.Base(d.XMLPath), SHA256: d.XMLSHA256})
+		e := IssuedDocument{Number: d.Number, Kind: d.Kind, CustomerID: d.CustomerID, IssueDate: d.IssueDate, Corrects: d.Corrects}
+		for _, f := range documentFiles(d) {
+			e.Outputs = append(e.Outputs, Output{Name: filepath.Base(f.path), SHA256: f.sha256})
 		}
 		m.Documents = append(m.Documents, e)
 	}

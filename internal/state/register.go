@@ -92,7 +92,8 @@ var schema = []string{
 	// 4: the register's identity, and the hash chain over its issued
 	// documents (chain.go): each issued row's place in the chain and its
 	// hash; the register row keeps the chain's head, and when the chain
-	// was built over documents issued before it existed.
+	// was built over documents issued before it existed. Allocate finds
+	// the latest issue date by its index, not by reading every row.
 	`CREATE TABLE register (
 		one INTEGER PRIMARY KEY CHECK (one = 1),
 		id TEXT NOT NULL,
@@ -104,7 +105,8 @@ var schema = []string{
 	);
 	ALTER TABLE documents ADD COLUMN chain_index INTEGER;
 	ALTER TABLE documents ADD COLUMN chain_hash TEXT NOT NULL DEFAULT '';
-	CREATE UNIQUE INDEX documents_chain ON documents (chain_index)`,
+	CREATE UNIQUE INDEX documents_chain ON documents (chain_index);
+	CREATE INDEX documents_issue_date ON documents (issue_date)`,
 }
 
 // Register is the state directory's SQLite database: the ledger of billed
