@@ -9,8 +9,8 @@
 // in Text.Lacking, which the run reports as a problem.
 //
 // The typesetter (page) sets each stretch of text in the font that has it:
-// the Go fonts as single-byte fonts in a code page when one has the whole
-// text, as UTF-8 fonts otherwise, and the fallback for the rest. Dates in
+// the Go fonts as single-byte fonts in Windows-1252 what it has, as UTF-8
+// fonts the rest of theirs, and the fallback what they lack. Dates in
 // the file are the document's own and its catalog is sorted, so the bytes
 // depend only on the invoice and the fonts.
 package document

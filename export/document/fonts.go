@@ -16,17 +16,17 @@ import (
 
 // The Go fonts are embedded in every PDF as it needs them:
 //
-//   - as single-byte fonts in a code page (codePages), for text that one
-//     code page has whole — in an invoice of Europe, all of it. fpdf
-//     embeds such a font whole from a definition made once (fonts/*.json,
-//     by fpdf's MakeFont: go generate ./export/document) and the font file
-//     compressed once per run, so a document costs no font work. Every
-//     code page's definition names the same font file, which a PDF
-//     embeds once however many code pages it uses. Subset per document
-//     as UTF-8 fonts, the two fonts were most of billrun run's time
-//     (docs/performance.md).
-//   - as UTF-8 fonts, subset per document, only for text no one code page
-//     has (Polish and Greek in one name, say).
+//   - as single-byte fonts in Windows-1252 (latin1), for text it has
+//     whole — in an invoice of western Europe, all of it. fpdf embeds such
+//     a font whole from a definition made once (fonts/*.json, by fpdf's
+//     MakeFont: go generate ./export/document) and the font file
+//     compressed once per run, so a document costs no font work. Subset
+//     per document as UTF-8 fonts, the two fonts were most of billrun
+//     run's time (docs/performance.md).
+//   - as UTF-8 fonts (Type0, Identity-H), subset per document, for the
+//     characters Windows-1252 lacks (Polish, Greek, Cyrillic …). Other
+//     code pages would need a /Differences encoding, which PDF/A refuses
+//     for a non-symbolic TrueType font (PDFBox Preflight 3.1.5).
 //
 //go:generate go run fonts/gen.go
 //go:embed fonts/*.json
@@ -117,19 +117,9 @@ type codePage struct {
 	cm     *charmap.Charmap
 }
 
-// codePages are tried in this order for a text; the first that has all
-// of it sets it. Every one is in the Go fonts whole (TestCodePages).
-var codePages = []codePage{
-	{"cp1252", "go", charmap.Windows1252},          // western Europe
-	{"iso-8859-2", "go-l2", charmap.ISO8859_2},     // central Europe: Polish, Czech, Hungarian …
-	{"cp1257", "go-baltic", charmap.Windows1257},   // the Baltic states (and Ō)
-	{"cp1253", "go-greek", charmap.Windows1253},    // Greek
-	{"cp1251", "go-cyrillic", charmap.Windows1251}, // Cyrillic
-}
-
-// latin1 is codePages[0], the page of the issuer's own words and the
-// document's fixed texts.
-var latin1 = &codePages[0]
+// latin1 is the one code page, Windows-1252: the page of the issuer's own
+// words, the document's fixed texts and every western European name.
+var latin1 = &codePage{"cp1252", "go", charmap.Windows1252}
 
 // encode is r's byte in the code page, ok false when it has none. The C1
 // controls (U+0080–U+009F) and U+FFFD are not text: they are never set.
@@ -164,23 +154,12 @@ func (cp *codePage) bytes(s string) string {
 	return string(b)
 }
 
-// pageOf is the first code page that has every character of s, nil when
-// none has.
-func pageOf(s string) *codePage {
-	for i := range codePages {
-		if codePages[i].has(s) {
-			return &codePages[i]
-		}
-	}
-	return nil
-}
-
 // def is the font definition of the Go font (goregular or gobold) in the
 // code page.
 func (cp *codePage) def(font string) []byte {
 	b, err := fontDefs.ReadFile("fonts/" + font + "-" + cp.name + ".json")
 	if err != nil {
-		panic(err) // every code page's definitions are embedded (TestCodePageFontDefs)
+		panic(err) // the definitions are embedded (TestCodePageFontDefs)
 	}
 	return b
 }

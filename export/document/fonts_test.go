@@ -15,7 +15,7 @@ import (
 )
 
 // The committed single-byte font definitions are what fonts/gen.go makes
-// with fpdf's MakeFont of the Go fonts, in every code page, in the module
+// with fpdf's MakeFont of the Go fonts, in Windows-1252, in the module
 // versions go.mod names: a new version of either is caught here, not in a
 // PDF whose widths disagree with its font. Each names the one font file
 // the PDF embeds.
@@ -32,14 +32,14 @@ func TestCodePageFontDefs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(made) != 2*len(codePages) || len(committed) != len(made) {
-		t.Errorf("gen made %d definitions and %d are embedded, want regular and bold in %d code pages", len(made), len(committed), len(codePages))
+	if len(made) != 2 || len(committed) != len(made) {
+		t.Errorf("gen made %d definitions and %d are embedded, want regular and bold", len(made), len(committed))
 	}
 	for _, name := range []string{"goregular", "gobold"} {
-		for _, cp := range codePages {
+		for _, cp := range []*codePage{latin1} {
 			want, err := os.ReadFile(filepath.Join(dir, name+"-"+cp.name+".json"))
 			if err != nil {
-				t.Fatal(err) // gen's code pages are not codePages
+				t.Fatal(err) // gen's code page is not latin1
 			}
 			got := cp.def(name)
 			if !bytes.Equal(got, want) {
@@ -53,9 +53,9 @@ func TestCodePageFontDefs(t *testing.T) {
 	}
 }
 
-// Each code page's characters encode as their bytes, and the Go fonts
-// have a glyph for every one. The C1 controls and U+FFFD encode in none.
-// (That the fonts' encodings give the same characters, a reader checks:
+// Windows-1252's characters encode as their bytes, and the Go fonts have
+// a glyph for every one. The C1 controls and U+FFFD do not encode. (That
+// the fonts' encoding gives the same characters, a reader checks:
 // TestCodePagesReadBack.)
 func TestCodePages(t *testing.T) {
 	fonts := map[string]*sfnt.Font{}
@@ -67,7 +67,7 @@ func TestCodePages(t *testing.T) {
 		fonts[name] = f
 	}
 	var buf sfnt.Buffer
-	for _, cp := range codePages {
+	for _, cp := range []*codePage{latin1} {
 		n := 0
 		for c := 0x20; c < 0x100; c++ {
 			r := cp.cm.DecodeByte(byte(c))
@@ -93,13 +93,9 @@ func TestCodePages(t *testing.T) {
 			}
 		}
 	}
-	for text, want := range map[string]string{"Müller €": "cp1252", "Łódź": "iso-8859-2", "Ōsaka Café": "cp1257", "Ακρόπολις": "cp1253", "Москва": "cp1251", "Łódź Ακρόπολις": "", "東京": ""} {
-		got := ""
-		if cp := pageOf(text); cp != nil {
-			got = cp.name
-		}
-		if got != want {
-			t.Errorf("pageOf(%q) = %q, want %q", text, got, want)
+	for text, want := range map[string]bool{"Müller €": true, "Łódź": false, "Ακρόπολις": false, "Москва": false, "東京": false} {
+		if got := latin1.has(text); got != want {
+			t.Errorf("latin1.has(%q) = %v", text, got)
 		}
 	}
 	if got := latin1.bytes("Müller €"); got != "M\xfcller \x80" {

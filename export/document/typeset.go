@@ -8,13 +8,13 @@ import (
 )
 
 // page is the PDF being written. Its text is set in the Go fonts (regular
-// and bold), run by run in the font that has each character: in a
-// single-byte code page when one has the whole text (codePages; family
-// "go" for Windows-1252); the other characters the Go fonts have in them
-// as UTF-8 fonts ("gou"); what they lack in the fallback font ("cjk", one
-// weight), when the invoice needs it. Each font but "go" is added when a
-// run first needs it. A CJK fallback such as Droid Sans Fallback has no
-// Latin letters or digits: set whole in it, "Invoice 2026" would be boxes.
+// and bold), run by run in the font that has each character: as
+// single-byte fonts in Windows-1252 (family "go") what it has; the other
+// characters the Go fonts have as UTF-8 fonts ("gou"); what they lack in
+// the fallback font ("cjk", one weight), when the invoice needs it. Each
+// font but "go" is added when a run first needs it. A CJK fallback such
+// as Droid Sans Fallback has no Latin letters or digits: set whole in it,
+// "Invoice 2026" would be boxes.
 type page struct {
 	*fpdf.Fpdf
 	fonts    *Fonts
@@ -44,45 +44,27 @@ const (
 	fallback              // what the Go fonts lack: the fallback font
 )
 
-// run is a stretch of text set in one font, as that font takes it: the
-// code page's bytes for single, UTF-8 for the others.
+// run is a stretch of text set in one font, as that font takes it:
+// Windows-1252 bytes for single, UTF-8 for the others.
 type run struct {
 	text  string
 	class class
-	cp    *codePage // single's code page
 }
 
-// runs splits s into the stretches each font sets. The Go fonts'
-// characters are set in the first code page that has them all, or, when
-// none has, Windows-1252's in it and the rest as UTF-8; characters the Go
-// fonts lack are set in the fallback when there is one.
+// runs splits s into the stretches each font sets: Windows-1252's
+// characters in it, the Go fonts' others in them as UTF-8, and those the
+// Go fonts lack in the fallback when there is one.
 func (p *page) runs(s string) []run {
 	var buf sfnt.Buffer
-	inFallback := func(r rune) bool { return p.fallback != nil && !p.fonts.goHas(r, &buf) }
-	var goText []rune
-	for _, r := range s {
-		if !inFallback(r) {
-			goText = append(goText, r)
-		}
-	}
-	cp := pageOf(string(goText))
 	var out []run
 	for _, r := range s {
-		rn := run{class: single, cp: cp}
-		switch {
-		case inFallback(r):
-			rn = run{text: string(r), class: fallback}
-		case cp != nil:
-			b, _ := cp.encode(r)
-			rn.text = string([]byte{b})
-		default:
-			if b, ok := latin1.encode(r); ok {
-				rn.text, rn.cp = string([]byte{b}), latin1
-			} else {
-				rn = run{text: string(r), class: wide}
-			}
+		rn := run{text: string(r), class: wide}
+		if b, ok := latin1.encode(r); ok {
+			rn = run{text: string([]byte{b}), class: single}
+		} else if p.fallback != nil && !p.fonts.goHas(r, &buf) {
+			rn.class = fallback
 		}
-		if n := len(out); n > 0 && out[n-1].class == rn.class && out[n-1].cp == rn.cp {
+		if n := len(out); n > 0 && out[n-1].class == rn.class {
 			out[n-1].text += rn.text
 		} else {
 			out = append(out, rn)
@@ -96,7 +78,7 @@ func (p *page) runs(s string) []run {
 func (p *page) font(r run, style string, size float64) {
 	switch r.class {
 	case single:
-		p.setPage(r.cp, style, size)
+		p.SetFont(latin1.family, style, size)
 	case wide:
 		ttf := goregular.TTF
 		if style == "B" {
@@ -110,23 +92,8 @@ func (p *page) font(r run, style string, size float64) {
 	}
 }
 
-// setPage sets the Go font in style in code page cp.
-func (p *page) setPage(cp *codePage, style string, size float64) {
-	if cp != latin1 {
-		p.add(cp.family, style, func() {
-			font, file := "goregular", p.fonts.regularZ
-			if style == "B" {
-				font, file = "gobold", p.fonts.boldZ
-			}
-			p.AddFontFromBytes(cp.family, style, cp.def(font), file)
-		})
-	}
-	p.SetFont(cp.family, style, size)
-}
-
 // add adds a font the first time it is needed: a UTF-8 font costs a
-// parse of the font and a subset of it per document, a single-byte one
-// the decoding of its definition.
+// parse of the font and a subset of it per document.
 func (p *page) add(family, style string, add func()) {
 	if k := family + style; !p.added[k] {
 		if p.added == nil {
@@ -214,16 +181,8 @@ func (p *page) MultiCell(w, h float64, s, border, align string, fill bool) {
 }
 
 // lines is how many lines MultiCell sets s in at width w: exact for text
-// one code page has, and otherwise counting each character Windows-1252
-// lacks as a '?' of the Go font.
+// Windows-1252 has, and otherwise counting each character it lacks as a
+// '?' of the Go font.
 func (p *page) lines(s string, w float64) int {
-	cp := pageOf(s)
-	if cp == nil || cp == latin1 {
-		return len(p.Fpdf.SplitLines([]byte(latin1.bytes(s)), w))
-	}
-	style := p.GetFontStyle()
-	size, _ := p.GetFontSize()
-	p.setPage(cp, style, size)
-	defer p.SetFont(latin1.family, style, size)
-	return len(p.Fpdf.SplitLines([]byte(cp.bytes(s)), w))
+	return len(p.Fpdf.SplitLines([]byte(latin1.bytes(s)), w))
 }

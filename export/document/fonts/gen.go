@@ -1,8 +1,8 @@
 //go:build ignore
 
 // gen writes the definitions (widths, metrics, encoding) of the Go fonts
-// as single-byte fonts in each code page billrun sets them in, as fpdf's
-// MakeFont makes them from the TrueType files and fpdf's code page maps,
+// as single-byte fonts in the code page billrun sets them in, as fpdf's
+// MakeFont makes them from the TrueType files and fpdf's code page map,
 // as <font>-<code page>.json: go generate ./export/document (which runs
 // it in export/document/, writing to fonts/), or go run fonts/gen.go -out DIR.
 // TestCodePageFontDefs runs it and compares.
@@ -21,18 +21,9 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 )
 
-// codePages are export's codePages, by fpdf's names of their maps.
-var codePages = []string{"cp1252", "iso-8859-2", "cp1257", "cp1253", "cp1251"}
-
-// renames are glyph names of fpdf's maps that PDF readers take for
-// another character, and the Adobe Glyph List's names for the one meant:
-// the AGL reads Delta, Omega and mu as U+2206, U+2126 and U+00B5 (the
-// increment, ohm and micro signs), and pdftotext gave "Ωmega" back with
-// the ohm sign. Deltagreek, Omegagreek and mugreek are AGL names too, as
-// PDF/A-3 requires of a font's Differences.
-var renames = map[string]map[string]string{
-	"cp1253": {"U+0394 Delta": "U+0394 Deltagreek", "U+03A9 Omega": "U+03A9 Omegagreek", "U+03BC mu": "U+03BC mugreek"},
-}
+// codePages are export's code pages (latin1), by fpdf's names of their
+// maps.
+var codePages = []string{"cp1252"}
 
 func main() {
 	outDir := flag.String("out", "fonts", "directory to write the definitions into")
@@ -46,8 +37,8 @@ func main() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(tmp)
-	// the maps, renamed, in one directory: MakeFont reads cp1252.map
-	// beside the one it is given
+	// the maps in one directory: MakeFont reads cp1252.map beside the
+	// one it is given
 	maps := filepath.Join(tmp, "maps")
 	if err := os.Mkdir(maps, 0o755); err != nil {
 		log.Fatal(err)
@@ -57,20 +48,12 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		m := string(b)
-		for from, to := range renames[cp] {
-			if !strings.Contains(m, " "+from+"\n") {
-				log.Fatalf("%s.map has no %q", cp, from)
-			}
-			m = strings.Replace(m, " "+from+"\n", " "+to+"\n", 1)
-		}
-		if err := os.WriteFile(filepath.Join(maps, cp+".map"), []byte(m), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(maps, cp+".map"), b, 0o644); err != nil {
 			log.Fatal(err)
 		}
 	}
 	for name, ttf := range map[string][]byte{"goregular": goregular.TTF, "gobold": gobold.TTF} {
-		// the same source name in every code page: each definition names
-		// the font file <name>.z, which a PDF then embeds once
+		// each definition names the font file <name>.z
 		src := filepath.Join(tmp, name+".ttf")
 		if err := os.WriteFile(src, ttf, 0o644); err != nil {
 			log.Fatal(err)
