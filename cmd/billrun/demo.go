@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
-
-	"github.com/billrun/billrun/internal/period"
 
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/fleet"
 	"github.com/billrun/billrun/internal/job"
+	"github.com/billrun/billrun/internal/period"
 	"github.com/billrun/billrun/report"
 	"github.com/spf13/cobra"
 )
@@ -110,7 +110,12 @@ func writeDemoFleet(ctx context.Context, g *globals, o demoOptions, per period.P
 		return nil, err
 	}
 	cfgPath := filepath.Join(dir, "billing.yaml")
-	if err := os.WriteFile(cfgPath, []byte(demoConfig(fl, dir, o.customers)), 0o644); err != nil {
+	font := cjkFont
+	if _, err := os.Stat(font); err != nil {
+		font = ""
+		fmt.Fprintf(g.stderr, "billrun demo: no CJK font at %s (Debian's fonts-droid-fallback): the Japanese customer is left out\n", cjkFont)
+	}
+	if err := os.WriteFile(cfgPath, []byte(demoConfig(fl, dir, o.customers, font)), 0o644); err != nil {
 		return nil, err
 	}
 	cfg, err := config.Load(cfgPath)
@@ -164,21 +169,25 @@ func demoBill(ctx context.Context, g *globals, cfg *config.Config, per period.Pe
 }
 
 // demoCustomers are the demo's customers, one of each kind of tax and
-// e-invoice in turn, with names invoices must print as written.
+// e-invoice in turn, with names invoices must print as written. The
+// Japanese one (demoCJK) needs a CJK font.
 var demoCustomers = []string{
 	// domestic, VAT at the German rate, XRechnung (UBL), in German
 	`name: "Müller & Söhne GmbH", address: ["Hauptstraße 5"], postcode: "80331", city: München, country: DE, vat_id: DE811569869, buyer_reference: "04011000-12345-67", endpoint: {scheme: "9930", id: DE811569869}, language: de, einvoice: xrechnung-ubl`,
 	// another EU state with a VAT ID: reverse charge, Peppol BIS 3
 	`name: "Ωmega Hosting Ltd", address: ["1 Main St"], postcode: "D02 X285", city: Dublin, country: IE, vat_id: IE1234567T, endpoint: {scheme: "9935", id: IE1234567T}, einvoice: peppol`,
 	// outside the EU: not subject to German VAT, Factur-X
-	`name: "株式会社テスト", address: ["千代田1-1"], postcode: "100-0001", city: 東京, country: JP, einvoice: facturx`,
+	demoCJK,
 	`name: "Łódź Hosting sp. z o.o.", address: ["ul. Piotrkowska 1"], postcode: "90-001", city: Łódź, country: PL, vat_id: PL5260250274, language: en`,
 	`name: "Ακρόπολις Α.Ε.", address: ["Odos 1"], postcode: "105 57", city: Αθήνα, country: GR, vat_id: EL094259216`,
 	`name: "Ōsaka Café SARL", address: ["Rue du Lac 1"], postcode: "1200", city: Genève, country: CH`,
 }
 
-// cjkFont is Debian's fonts-droid-fallback, used for names the embedded Go
-// fonts cannot print when it is installed.
+const demoCJK = `name: "株式会社テスト", address: ["千代田1-1"], postcode: "100-0001", city: 東京, country: JP, einvoice: facturx`
+
+// cjkFont is Debian's fonts-droid-fallback, the demo's invoice.font when
+// it is installed (make deps installs it); without it, the Japanese
+// customer is left out, as a config with a name no font sets is refused.
 const cjkFont = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
 
 const demoHead = `# Written by billrun demo.
@@ -224,14 +233,17 @@ plans:
 
 // demoConfig is the job.yaml of a generated fleet: paths relative to
 // its directory, max_rate on traffic so the counter reset is excluded, and
-// customers the VPS are dealt out to.
-func demoConfig(fl *fleet.Fleet, dir string, customers int) string {
+// customers the VPS are dealt out to; font is the CJK font, "" for none
+// (and no Japanese customer).
+func demoConfig(fl *fleet.Fleet, dir string, customers int, font string) string {
 	var b strings.Builder
 	b.WriteString(demoHead)
-	if _, err := os.Stat(cjkFont); err == nil {
-		fmt.Fprintf(&b, "invoice: {number_prefix: \"INV-\", due_days: 14, font: %s}\n", cjkFont)
+	kinds := demoCustomers
+	if font != "" {
+		fmt.Fprintf(&b, "invoice: {number_prefix: \"INV-\", due_days: 14, font: %s}\n", font)
 	} else {
 		b.WriteString("invoice: {number_prefix: \"INV-\", due_days: 14}\n")
+		kinds = slices.DeleteFunc(slices.Clone(kinds), func(c string) bool { return c == demoCJK })
 	}
 	b.WriteString("hosts:\n")
 	for _, h := range fl.Hosts {
@@ -240,7 +252,7 @@ func demoConfig(fl *fleet.Fleet, dir string, customers int) string {
 	}
 	b.WriteString("customers:\n")
 	for c := range customers {
-		fmt.Fprintf(&b, "  - {id: C%05d, %s, currency: EUR, plan: standard, vps: [", c+1, demoCustomers[c%len(demoCustomers)])
+		fmt.Fprintf(&b, "  - {id: C%05d, %s, currency: EUR, plan: standard, vps: [", c+1, kinds[c%len(kinds)])
 		for i := c; i < len(fl.VPS); i += customers {
 			v := fl.VPS[i]
 			rel, _ := filepath.Rel(dir, v.File)

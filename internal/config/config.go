@@ -323,7 +323,11 @@ func (c *Config) validate(dir string) error {
 	if err := c.checkSchedule(); err != nil {
 		return err
 	}
-	if err := c.checkPaths(dir); err != nil {
+	font, err := c.checkPaths(dir)
+	if err != nil {
+		return err
+	}
+	if err := c.checkLegible(font); err != nil {
 		return err
 	}
 	slices.SortStableFunc(c.VPS, func(a, b VPS) int { return strings.Compare(a.Name, b.Name) })
@@ -433,8 +437,9 @@ func (c *Config) DaemonTimeout() time.Duration { return c.daemonTimeout }
 func (c *Config) Start() time.Time { return c.start }
 
 // checkPaths resolves the state and output directories and the invoice
-// font against dir, and checks that the font is one.
-func (c *Config) checkPaths(dir string) error {
+// font against dir, and checks that the font is one: it returns it
+// parsed, nil when none is configured.
+func (c *Config) checkPaths(dir string) (*sfnt.Font, error) {
 	for _, d := range []*string{&c.StateDir, &c.OutDir, &c.Invoice.Font} {
 		if *d != "" && !filepath.IsAbs(*d) {
 			*d = filepath.Join(dir, *d)
@@ -445,13 +450,15 @@ func (c *Config) checkPaths(dir string) error {
 		// panics on a file that is not a font
 		b, err := inputfile.ReadFile(c.Invoice.Font, MaxFontBytes)
 		if err != nil {
-			return fmt.Errorf("invoice.font: %w", err)
+			return nil, fmt.Errorf("invoice.font: %w", err)
 		}
-		if _, err := sfnt.Parse(b); err != nil {
-			return fmt.Errorf("invoice.font: %s is not a TrueType font: %v", c.Invoice.Font, err)
+		f, err := sfnt.Parse(b)
+		if err != nil {
+			return nil, fmt.Errorf("invoice.font: %s is not a TrueType font: %v", c.Invoice.Font, err)
 		}
+		return f, nil
 	}
-	return nil
+	return nil, nil
 }
 
 // checkVPS checks top-level VPS i, all but the uniqueness of its name,

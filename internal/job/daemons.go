@@ -52,7 +52,10 @@ func (t *daemonTraffic) flush(addr string, files []string) error {
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return t.silent(rrdcached.Address(addr), err)
 	}
-	return err
+	if err != nil {
+		return t.check(rrdcached.Address(addr), err)
+	}
+	return nil
 }
 
 // open opens a source's rows, a remote file's within one timeout: it is

@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/period"
 	"github.com/billrun/billrun/internal/state"
 	"github.com/shopspring/decimal"
@@ -474,10 +473,7 @@ func setupWithClean(t *testing.T) Options {
 	o, _ := setup(t, "")
 	y := strings.Replace(cfgYAML, "plans:\n", "plans:\n  - {id: flat, monthly_fee: \"5.00\"}\n", 1) +
 		"  - {id: C, country: DE, city: Berlin, name: \"C GmbH\", currency: EUR, plan: flat, vps: [{name: c1, file: vps-parts/file.rrd}]}\n"
-	cfg, err := config.Parse([]byte(y), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := parseTestConfig(t, y)
 	cfg.StateDir, cfg.OutDir = o.Config.StateDir, o.Config.OutDir
 	o.Config = cfg
 	return o

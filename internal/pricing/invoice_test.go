@@ -136,10 +136,10 @@ customers:
     plan: standard
     vps: [{name: l-young, file: vps-young/file.rrd, host: host-b}]
   - id: C003
-    name: "株式会社"
-    address: ["千代田区1-1"]
-    city: 東京都
-    country: JP
+    name: "ООО «Рога и копыта»"
+    address: ["ул. Ленина 1"]
+    city: Москва
+    country: RU
     currency: JPY
     plan: yen
     vps: [{name: k-parts, file: vps-parts/file.rrd, active_from: 2026-10-15}]
@@ -256,7 +256,7 @@ func TestGoldenInvoices(t *testing.T) {
 		t.Errorf("reverse charge (PL): %+v %q", c, invs[1].Notes)
 	}
 	if c := invs[2].Taxes[0]; c.Category != "O" || c.Reason != "VATEX-EU-O" || !c.Tax.IsZero() {
-		t.Errorf("outside the EU (JP): %+v", c)
+		t.Errorf("outside the EU (RU): %+v", c)
 	}
 	if l := invs[2].Lines[0]; l.Quantity.String() != "17" || l.UnitCode != "DAY" || l.UnitPrice.String() != "97" { // 3000 JPY / 31 days
 		t.Errorf("prorated fee: %s %s at %s", l.Quantity, l.UnitCode, l.UnitPrice)
