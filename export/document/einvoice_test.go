@@ -41,7 +41,7 @@ tax: {rate: "0.19"}
 hosts: [{name: h, file: h.rrd}]
 plans:
   - {id: EUR, name: "VPS Standard", monthly_fee: "20.00", prorate: true, metrics: {in: {unit: GB, included: "100", rate: "0.05"}}, sla: {target: 99.9, credits: [{below: 99.9, percent: "10"}]}}
-  - {id: JPY, name: "VPS スタンダード", monthly_fee: "3000", prorate: true, metrics: {in: {unit: GB, included: "100", rate: "7"}}, sla: {target: 99.9, credits: [{below: 99.9, percent: "10"}]}}
+  - {id: JPY, name: "VPS Standard (JPY)", monthly_fee: "3000", prorate: true, metrics: {in: {unit: GB, included: "100", rate: "7"}}, sla: {target: 99.9, credits: [{below: 99.9, percent: "10"}]}}
   - {id: KWD, name: "VPS Standard", monthly_fee: "6.50", prorate: true, metrics: {in: {unit: GB, included: "100", rate: "0.02"}}, sla: {target: 99.9, credits: [{below: 99.9, percent: "10"}]}}
 customers:
 `
@@ -55,8 +55,9 @@ var matrixCases = []struct{ name, party string }{
 
 var matrixFormats = []string{"xrechnung-ubl", "xrechnung-cii", "peppol", "facturx"}
 
-// matrixInvoices are an invoice and its credit note for every tax case ×
-// format × currency (EUR, JPY with no decimals, KWD with three), priced
+// matrixInvoices are an invoice, its credit note and its replacement for
+// every tax case × format × currency (EUR, JPY with no decimals, KWD with
+// three), priced
 // from made-up figures: a full and a prorated VPS, usage above the
 // allowance, an SLA credit.
 func matrixInvoices(t *testing.T) []pricing.Invoice {
@@ -90,10 +91,16 @@ func matrixInvoices(t *testing.T) []pricing.Invoice {
 	}
 	var out []pricing.Invoice
 	for i, inv := range invs {
-		inv.Number, inv.Status, inv.IssueDate, inv.DueDate = fmt.Sprintf("INV-2026-%05d", 2*i+1), pricing.StatusIssued, "2026-11-02", "2026-11-16"
-		cn := pricing.CreditNote(inv, fmt.Sprintf("INV-2026-%05d", 2*i+2))
+		inv.Number, inv.Status, inv.IssueDate, inv.DueDate = fmt.Sprintf("INV-2026-%05d", 3*i+1), pricing.StatusIssued, "2026-11-02", "2026-11-16"
+		cn := pricing.CreditNote(inv, fmt.Sprintf("INV-2026-%05d", 3*i+2))
 		cn.Status, cn.IssueDate, cn.DueDate = pricing.StatusIssued, "2026-11-20", "2026-11-20"
-		out = append(out, inv, cn)
+		// the replacement: refers to the invoice it replaces and the
+		// credit note that cancels it
+		re := inv
+		re.Number, re.IssueDate, re.DueDate = fmt.Sprintf("INV-2026-%05d", 3*i+3), "2026-11-20", "2026-12-04"
+		re.Corrects = &pricing.Reference{Number: inv.Number, IssueDate: inv.IssueDate}
+		re.CancelledBy = &pricing.Reference{Number: cn.Number, IssueDate: cn.IssueDate}
+		out = append(out, inv, cn, re)
 	}
 	return out
 }
@@ -134,8 +141,8 @@ func TestEInvoicesValid(t *testing.T) {
 	for i := range invs {
 		files = append(files, writeEInvoice(t, dir, &invs[i]))
 	}
-	if len(files) != 72 {
-		t.Fatalf("%d documents, want 3 tax cases × 4 formats × 3 currencies × 2 kinds", len(files))
+	if len(files) != 108 {
+		t.Fatalf("%d documents, want 3 tax cases × 4 formats × 3 currencies × invoice, credit note and replacement", len(files))
 	}
 	for f, failed := range einvoicecheck.Failures(t, files...) {
 		if len(failed) > 0 {
@@ -304,8 +311,8 @@ func TestFacturXIsPDFA(t *testing.T) {
 			files = append(files, writeEInvoice(t, dir, &invs[i]))
 		}
 	}
-	if len(files) != 18 {
-		t.Fatalf("%d Factur-X PDFs, want 3 tax cases × 3 currencies × 2 kinds", len(files))
+	if len(files) != 27 {
+		t.Fatalf("%d Factur-X PDFs, want 3 tax cases × 3 currencies × 3 kinds", len(files))
 	}
 	for f, failed := range einvoicecheck.PDFAFailures(t, files...) {
 		if len(failed) > 0 {
@@ -320,5 +327,82 @@ func TestFacturXIsPDFA(t *testing.T) {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("%s has no %q", files[0], want)
 		}
+	}
+}
+
+// Corrections say what they are in the law's words: a German credit note
+// is a "Rechnungskorrektur (Storno)" that names the invoice it cancels and
+// is addressed to, not billed to, the customer (a "Gutschrift" would be a
+// self-billed invoice, § 14 Abs. 2 UStG); its payment text and e-invoice
+// say the amount is refunded or set off (means 97, no account of the
+// seller); the replacement names the invoice it replaces and the credit
+// note that cancels it, in the PDF and in the e-invoice's note. A country
+// is named in the customer's language.
+func TestCorrectionWords(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext is missing (make deps installs poppler-utils)")
+		}
+		t.Skip("no pdftotext")
+	}
+	dir := t.TempDir()
+	text := func(inv *pricing.Invoice) string {
+		path := filepath.Join(dir, inv.Number+inv.Language+".pdf")
+		var b bytes.Buffer
+		if err := PDF(&b, goFonts.Prepare(inv), nil); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(path, b.Bytes(), 0o644)
+		out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(strings.Fields(string(out)), " ")
+	}
+	xmlOf := func(inv *pricing.Invoice) string {
+		var b bytes.Buffer
+		if err := einvoice.CII(&b, inv); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	check := func(what, got string, want, not []string) {
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %q:\n%.1500s", what, w, got)
+			}
+		}
+		for _, n := range not {
+			if strings.Contains(got, n) {
+				t.Errorf("%s has %q", what, n)
+			}
+		}
+	}
+	invs := matrixInvoices(t)
+	seen := 0
+	for i := 0; i < len(invs); i += 3 {
+		inv, cn, re := &invs[i], &invs[i+1], &invs[i+2]
+		if inv.CustomerID != "domestic-xrechnung-cii-EUR" && inv.CustomerID != "non-eu-xrechnung-cii-EUR" {
+			continue
+		}
+		seen++
+		iban := inv.Issuer.Bank.IBAN
+		if inv.Language == "de" {
+			check(cn.Number, text(cn), []string{"RECHNUNGSKORREKTUR (STORNO)", "Storniert " + inv.Number + " vom 02.11.2026", "Empfänger",
+				"Der Betrag wird Ihnen erstattet oder mit Ihrer nächsten Rechnung verrechnet"}, []string{"GUTSCHRIFT", "Rechnung an", "Bitte überweisen"})
+			check(re.Number, text(re), []string{"RECHNUNG", "Ersetzt " + inv.Number + " vom 02.11.2026", "Storniert durch " + cn.Number + " vom 20.11.2026", "Rechnung an"}, nil)
+			check(re.Number+" XML", xmlOf(re), []string{"ersetzt die Rechnung " + inv.Number + " vom 02.11.2026, die mit der Rechnungskorrektur " + cn.Number}, nil)
+		} else {
+			check(cn.Number, text(cn), []string{"CREDIT NOTE", "Cancels " + inv.Number, "Issued to", "refunded to you or set off", "United States"}, []string{"Bill to"})
+			check(re.Number, text(re), []string{"Replaces " + inv.Number, "Cancelled by " + cn.Number}, nil)
+			de := *inv
+			de.Language = "de"
+			check("German "+inv.Number, text(&de), []string{"Vereinigte Staaten", "Sitz der Gesellschaft: Berlin", "Geschäftsführer: Erika Mustermann"}, []string{"Managing directors"})
+		}
+		check(cn.Number+" XML", xmlOf(cn), []string{"<ram:TypeCode>97</ram:TypeCode>"}, []string{iban, "<ram:PaymentReference>"})
+		check(inv.Number+" XML", xmlOf(inv), []string{"<ram:TypeCode>58</ram:TypeCode>", iban}, nil)
+	}
+	if seen != 2 {
+		t.Errorf("%d cases checked, want the German and the English", seen)
 	}
 }

@@ -154,7 +154,7 @@ func (s *sheet) header() {
 	pdf.SetFont("go", "B", 13)
 	pdf.CellFormat(100, 7, inv.Issuer.Name, "", 2, "L", false, 0, "")
 	pdf.SetFont("go", "", 9)
-	for _, l := range addressLines(inv.Issuer.Party, inv.Customer.Country) {
+	for _, l := range addressLines(inv.Issuer.Party, inv.Customer.Country, lang) {
 		pdf.CellFormat(100, 4.5, l, "", 2, "L", false, 0, "")
 	}
 	pdf.CellFormat(100, 4.5, T("vat_id")+" "+inv.Issuer.VATID, "", 2, "L", false, 0, "")
@@ -165,7 +165,13 @@ func (s *sheet) header() {
 		pdf.CellFormat(100, 4.5, inv.Issuer.Email, "", 2, "L", false, 0, "")
 	}
 	pdf.SetXY(115, 16)
-	pdf.SetFont("go", "B", 18)
+	// a title too long for its cell ("RECHNUNGSKORREKTUR (STORNO)") is set smaller
+	size := 18.0
+	pdf.SetFont("go", "B", size)
+	for size > 10 && pdf.GetStringWidth(title) > 75 {
+		size--
+		pdf.SetFont("go", "B", size)
+	}
 	pdf.CellFormat(77, 9, title, "", 2, "R", false, 0, "")
 	pdf.SetFont("go", "", 9)
 	facts := [][2]string{{numberLabel, inv.Number}, {T("issue_date"), locale.Date(lang, inv.IssueDate)}, {T("due_date"), locale.Date(lang, inv.DueDate)}}
@@ -174,8 +180,18 @@ func (s *sheet) header() {
 	} else if inv.Kind == pricing.KindCreditNote {
 		facts = facts[:2] // nothing is due
 	}
+	ref := func(r *pricing.Reference) string {
+		return r.Number + " " + T("of") + " " + locale.Date(lang, r.IssueDate)
+	}
 	if inv.Corrects != nil {
-		facts = append(facts, [2]string{T("corrects"), inv.Corrects.Number + " " + T("of") + " " + locale.Date(lang, inv.Corrects.IssueDate)})
+		label := T("replaces")
+		if inv.Kind == pricing.KindCreditNote {
+			label = T("cancels")
+		}
+		facts = append(facts, [2]string{label, ref(inv.Corrects)})
+	}
+	if inv.CancelledBy != nil {
+		facts = append(facts, [2]string{T("cancelled_by"), ref(inv.CancelledBy)})
 	}
 	facts = append(facts, [2]string{T("service_period"), locale.Date(lang, inv.PeriodStart) + " – " + locale.Date(lang, inv.PeriodEnd)}, [2]string{T("customer"), inv.CustomerID})
 	if inv.BuyerReference != "" {
@@ -193,11 +209,15 @@ func (s *sheet) buyer() {
 	pdf, inv, T := s.pdf, s.inv, s.T
 	pdf.SetXY(18, 66)
 	pdf.SetFont("go", "", 8)
-	pdf.CellFormat(100, 4, T("bill_to"), "", 2, "L", false, 0, "")
+	to := T("bill_to")
+	if inv.Kind == pricing.KindCreditNote {
+		to = T("issued_to") // nothing is billed
+	}
+	pdf.CellFormat(100, 4, to, "", 2, "L", false, 0, "")
 	pdf.SetFont("go", "B", 11)
 	pdf.CellFormat(100, 6, inv.Customer.Name, "", 2, "L", false, 0, "")
 	pdf.SetFont("go", "", 9)
-	for _, l := range addressLines(inv.Customer, inv.Issuer.Country) {
+	for _, l := range addressLines(inv.Customer, inv.Issuer.Country, s.lang) {
 		pdf.CellFormat(100, 4.5, l, "", 2, "L", false, 0, "")
 	}
 	if inv.Customer.VATID != "" {
@@ -369,12 +389,12 @@ func unitPrice(lang string, d decimal.Decimal, places int32) string {
 }
 
 // addressLines are a party's street lines, postcode and city, and its
-// country when it is not home's.
-func addressLines(p pricing.Party, home string) []string {
+// country, named in lang, when it is not home's.
+func addressLines(p pricing.Party, home, lang string) []string {
 	out := slices.Clone(p.Address)
 	out = append(out, strings.TrimSpace(p.Postcode+" "+p.City))
 	if p.Country != home {
-		out = append(out, p.Country)
+		out = append(out, locale.Country(lang, p.Country))
 	}
 	return out
 }
@@ -387,7 +407,9 @@ func (s *sheet) footer() {
 	is := s.inv.Issuer
 	parts := []string{is.Name}
 	if r := is.Register; r != nil {
-		parts = append(parts, T("register")+": "+r.Court+" "+r.Number)
+		// the seat is the issuer's city: § 35a GmbHG wants it beside the
+		// register court
+		parts = append(parts, T("seat")+": "+is.City, T("register")+": "+r.Court+" "+r.Number)
 	}
 	if len(is.ManagingDirectors) > 0 {
 		parts = append(parts, T("directors")+": "+strings.Join(is.ManagingDirectors, ", "))

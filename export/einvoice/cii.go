@@ -78,10 +78,17 @@ type (
 		Content string `xml:"ram:Content"`
 	}
 	ciiMeans struct {
-		Type   string `xml:"ram:TypeCode"`
-		IBAN   string `xml:"ram:PayeePartyCreditorFinancialAccount>ram:IBANID"`
-		Holder string `xml:"ram:PayeePartyCreditorFinancialAccount>ram:AccountName,omitempty"`
-		BIC    string `xml:"ram:PayeeSpecifiedCreditorFinancialInstitution>ram:BICID,omitempty"`
+		Type    string      `xml:"ram:TypeCode"`
+		Info    string      `xml:"ram:Information,omitempty"`
+		Account *ciiAccount `xml:"ram:PayeePartyCreditorFinancialAccount"`
+		Bank    *ciiBank    `xml:"ram:PayeeSpecifiedCreditorFinancialInstitution"`
+	}
+	ciiAccount struct {
+		IBAN   string `xml:"ram:IBANID"`
+		Holder string `xml:"ram:AccountName,omitempty"`
+	}
+	ciiBank struct {
+		BIC string `xml:"ram:BICID"`
 	}
 	ciiTerms struct {
 		Description string   `xml:"ram:Description,omitempty"`
@@ -162,8 +169,16 @@ func ciiOf(e *document) *ciiDocument {
 	s := &d.Settlement
 	s.Currency = e.currency
 	if p := e.payment; p != nil {
-		s.PaymentReference = e.number
-		s.Means = &ciiMeans{Type: p.code, IBAN: p.iban, Holder: p.holder, BIC: p.bic}
+		if !e.credit {
+			s.PaymentReference = e.number
+		}
+		s.Means = &ciiMeans{Type: p.code, Info: p.text}
+		if p.iban != "" {
+			s.Means.Account = &ciiAccount{IBAN: p.iban, Holder: p.holder}
+		}
+		if p.bic != "" {
+			s.Means.Bank = &ciiBank{BIC: p.bic}
+		}
 	}
 	for _, t := range e.taxes {
 		calc, basis := amt(t.tax), amt(t.taxable)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/locale"
 	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/internal/tax"
 	"github.com/shopspring/decimal"
@@ -53,7 +54,9 @@ type document struct {
 	lineTotal, taxTotal, grandTotal            decimal.Decimal
 }
 
-type payment struct{ code, iban, bic, holder string }
+// payment is the payment instructions (BG-16): the means (UNCL 4461), its
+// text (BT-82), and the seller's account to pay to (none on a credit note).
+type payment struct{ code, text, iban, bic, holder string }
 
 type docLine struct {
 	id, name, quantity, unitCode, price, category, percent string
@@ -65,11 +68,52 @@ type docTax struct {
 	taxable, tax                          decimal.Decimal
 }
 
+// sellerOf is the issuer as the seller, with its legal information
+// (BT-33: register and managing directors) in lang.
+func sellerOf(is pricing.Issuer, lang string) party {
+	p := party{name: is.Name, street: is.Address, city: is.City, postcode: is.Postcode, country: is.Country,
+		vatID: is.VATID, taxNumber: is.TaxNumber, endpoint: is.Endpoint, contact: is.Contact}
+	if r := is.Register; r != nil {
+		p.registration = r.Number
+		p.legalInfo = r.Court + " " + r.Number
+	}
+	if len(is.ManagingDirectors) > 0 {
+		if p.legalInfo != "" {
+			p.legalInfo += "; "
+		}
+		p.legalInfo += locale.Text(lang, "directors") + ": " + strings.Join(is.ManagingDirectors, ", ")
+	}
+	return p
+}
+
+// paymentOf is inv's payment instructions: a credit transfer to the
+// seller's bank for an invoice; for a credit note, nothing paid to the
+// seller — the amount is refunded or set off (97, clearing between
+// partners), and no account is named. Nil for an invoice without a bank.
+func paymentOf(inv *pricing.Invoice) *payment {
+	b := inv.Issuer.Bank
+	switch {
+	case inv.Kind == pricing.KindCreditNote:
+		return &payment{code: "97", text: locale.Text(inv.Language, "credit_means")}
+	case b == nil:
+		return nil
+	case inv.Currency == "EUR":
+		return &payment{code: "58", iban: b.IBAN, bic: b.BIC, holder: b.Holder} // SEPA credit transfer
+	default:
+		return &payment{code: "30", iban: b.IBAN, bic: b.BIC, holder: b.Holder} // credit transfer
+	}
+}
+
 // newDocument is inv as EN 16931 sees it.
 func newDocument(inv *pricing.Invoice) *document {
 	e := &document{number: inv.Number, typeCode: "380", issueDate: inv.IssueDate, dueDate: inv.DueDate,
 		periodStart: inv.PeriodStart, periodEnd: inv.PeriodEnd, currency: inv.Currency, places: inv.Places,
 		buyerReference: inv.BuyerReference, corrects: inv.Corrects, note: strings.Join(inv.Notes, " ")}
+	if c, r := inv.Corrects, inv.CancelledBy; c != nil && r != nil {
+		// BG-3 holds the invoice replaced; the credit note is named here
+		n := locale.Text(inv.Language, "replacement_note", c.Number, locale.Date(inv.Language, c.IssueDate), r.Number, locale.Date(inv.Language, r.IssueDate))
+		e.note = strings.TrimSpace(e.note + " " + n)
+	}
 	switch inv.EInvoice {
 	case config.EInvoiceXRechnungUBL, config.EInvoiceXRechnungCII:
 		e.spec = specXRechnung
@@ -95,33 +139,16 @@ func newDocument(inv *pricing.Invoice) *document {
 	// seller is identified by its tax number and register entry.
 	notSubject := lineTax.Category == tax.NotSubject
 	is := inv.Issuer
-	e.seller = party{name: is.Name, street: is.Address, city: is.City, postcode: is.Postcode, country: is.Country,
-		vatID: is.VATID, taxNumber: is.TaxNumber, endpoint: is.Endpoint, contact: is.Contact}
+	e.seller = sellerOf(is, inv.Language)
 	if notSubject {
 		e.seller.vatID = ""
-	}
-	if r := is.Register; r != nil {
-		e.seller.registration = r.Number
-		e.seller.legalInfo = r.Court + " " + r.Number
-	}
-	if len(is.ManagingDirectors) > 0 {
-		if e.seller.legalInfo != "" {
-			e.seller.legalInfo += "; "
-		}
-		e.seller.legalInfo += "Managing directors: " + strings.Join(is.ManagingDirectors, ", ")
 	}
 	cu := inv.Customer
 	e.buyer = party{name: cu.Name, street: cu.Address, city: cu.City, postcode: cu.Postcode, country: cu.Country, vatID: cu.VATID, endpoint: cu.Endpoint}
 	if notSubject {
 		e.buyer.vatID = ""
 	}
-	if b := is.Bank; b != nil {
-		code := "30" // credit transfer
-		if inv.Currency == "EUR" {
-			code = "58" // SEPA credit transfer
-		}
-		e.payment = &payment{code: code, iban: b.IBAN, bic: b.BIC, holder: b.Holder}
-	}
+	e.payment = paymentOf(inv)
 	e.paymentTerms = inv.PaymentTerms()
 	for i, l := range inv.Lines {
 		// a line of "not subject to VAT" has no rate (BR-O-05)

@@ -86,10 +86,15 @@ type (
 		Subtotals []ublSubtotal `xml:"cac:TaxSubtotal"`
 	}
 	ublPaymentMeans struct {
-		Code      string      `xml:"cbc:PaymentMeansCode"`
-		DueDate   string      `xml:"cbc:PaymentDueDate,omitempty"` // credit notes (BT-9)
-		PaymentID string      `xml:"cbc:PaymentID,omitempty"`
-		Account   *ublAccount `xml:"cac:PayeeFinancialAccount"`
+		Code      ublMeansCode `xml:"cbc:PaymentMeansCode"`
+		DueDate   string       `xml:"cbc:PaymentDueDate,omitempty"` // credit notes (BT-9)
+		PaymentID string       `xml:"cbc:PaymentID,omitempty"`
+		Account   *ublAccount  `xml:"cac:PayeeFinancialAccount"`
+	}
+	// ublMeansCode is the payment means code (BT-81) and its text (BT-82).
+	ublMeansCode struct {
+		Name string `xml:"name,attr,omitempty"`
+		Code string `xml:",chardata"`
 	}
 	ublAccount struct {
 		IBAN   string     `xml:"cbc:ID"`
@@ -187,11 +192,14 @@ func ublOf(e *document) *ublDocument {
 		d.Billing = &ublBilling{}
 		d.Billing.Doc.ID, d.Billing.Doc.IssueDate = e.corrects.Number, e.corrects.IssueDate
 	}
-	if e.payment != nil {
-		d.PaymentMeans = &ublPaymentMeans{Code: e.payment.code, PaymentID: e.number,
-			Account: &ublAccount{IBAN: e.payment.iban, Holder: e.payment.holder}}
-		if e.payment.bic != "" {
-			d.PaymentMeans.Account.Branch = &ublScheme{ID: e.payment.bic}
+	if p := e.payment; p != nil {
+		d.PaymentMeans = &ublPaymentMeans{Code: ublMeansCode{Name: p.text, Code: p.code}}
+		if p.iban != "" {
+			d.PaymentMeans.PaymentID = e.number
+			d.PaymentMeans.Account = &ublAccount{IBAN: p.iban, Holder: p.holder}
+			if p.bic != "" {
+				d.PaymentMeans.Account.Branch = &ublScheme{ID: p.bic}
+			}
 		}
 		if e.credit {
 			d.PaymentMeans.DueDate = e.dueDate

@@ -252,6 +252,11 @@ func issueDraft(ctx context.Context, reg *state.Register, cfg *config.Config, dr
 	if err := pricing.CheckTotals(&m.Invoice); err != nil {
 		return state.Document{}, fmt.Errorf("draft of %s for %s not issued: %w", dr.CustomerID, dr.Period, err)
 	}
+	cancelled, err := cancelledBy(ctx, reg, dr)
+	if err != nil {
+		return state.Document{}, err
+	}
+	m.Invoice.CancelledBy = cancelled
 	seq := state.LegacySequence
 	if cfg.Invoice.NumberRestart == "yearly" {
 		seq += "-" + strconv.Itoa(today.Year())
@@ -272,6 +277,25 @@ func issueDraft(ctx context.Context, reg *state.Register, cfg *config.Config, dr
 		return state.Document{}, err
 	}
 	return complete(ctx, reg, d, fonts)
+}
+
+// cancelledBy is, for a replacement, the issued credit note that cancels
+// the invoice it replaces (issued just before it: a customer's credit
+// note comes first), so that the replacement names both; nil otherwise.
+func cancelledBy(ctx context.Context, reg *state.Register, dr state.Draft) (*pricing.Reference, error) {
+	if dr.Kind != pricing.KindInvoice || dr.Corrects == "" {
+		return nil, nil
+	}
+	cns, err := reg.Documents(ctx, state.DocumentFilter{Period: dr.Period, CustomerID: dr.CustomerID, Kind: pricing.KindCreditNote})
+	if err != nil {
+		return nil, err
+	}
+	for _, cn := range slices.Backward(cns) {
+		if cn.Corrects == dr.Corrects {
+			return &pricing.Reference{Number: cn.Number, IssueDate: cn.IssueDate}, nil
+		}
+	}
+	return nil, nil
 }
 
 // issuedDocument is the register's row of draft dr issued today as number:

@@ -106,6 +106,14 @@ func TestIssueLifecycle(t *testing.T) {
 	if txt := pdfText(t, cn.PDFPath); !strings.Contains(txt, "CREDIT NOTE") || !strings.Contains(txt, "INV-2026-00001 of 2026-11-03") {
 		t.Errorf("credit note text:\n%s", txt)
 	}
+	// the replacement names the credit note issued before it
+	var m model
+	if err := json.Unmarshal([]byte(repl.Model), &m); err != nil || m.Invoice.CancelledBy == nil || m.Invoice.CancelledBy.Number != cn.Number || m.Invoice.CancelledBy.IssueDate != cn.IssueDate {
+		t.Errorf("the replacement's cancelled_by: %+v (%v), want %s", m.Invoice.CancelledBy, err, cn.Number)
+	}
+	if txt := strings.Join(strings.Fields(pdfText(t, repl.PDFPath)), " "); !strings.Contains(txt, "Replaces INV-2026-00001 of") || !strings.Contains(txt, "Cancelled by "+cn.Number+" of "+cn.IssueDate) {
+		t.Errorf("replacement text:\n%s", txt)
+	}
 	if b, _ := os.ReadFile(first.PDFPath); string(b) != string(pdf1) {
 		t.Error("the original invoice's PDF changed")
 	}

@@ -95,10 +95,13 @@ type Reference struct {
 // Invoice is one customer's invoice for a period, or a credit note. A
 // credit note's amounts are negative: it is the original, reversed.
 type Invoice struct {
-	Number         string     `json:"number"`
-	Kind           string     `json:"kind"`
-	Status         string     `json:"status"`
-	Corrects       *Reference `json:"corrects,omitempty"`
+	Number   string     `json:"number"`
+	Kind     string     `json:"kind"`
+	Status   string     `json:"status"`
+	Corrects *Reference `json:"corrects,omitempty"`
+	// CancelledBy is, on a replacement, the credit note that cancels the
+	// invoice it replaces; set when the replacement is issued.
+	CancelledBy    *Reference `json:"cancelled_by,omitempty"`
 	CustomerID     string     `json:"customer_id"`
 	Customer       Party      `json:"customer"`
 	BuyerReference string     `json:"buyer_reference,omitempty"`
@@ -490,7 +493,14 @@ func (pr *pricer) taxes(treatment tax.Treatment) {
 		inv.Notes = append(inv.Notes, locale.Text(pr.lang, "reverse_charge"))
 	case tax.NotSubject:
 		tl.Note = locale.Text(pr.lang, "not_subject_short")
-		inv.Notes = append(inv.Notes, locale.Text(pr.lang, "not_subject", pr.b.Issuer.Country))
+		// outside the EU, a customer with neither VAT ID nor tax number is
+		// taken for a consumer: the place of supply is then art. 59's
+		// rather than art. 44's (docs/invoices.md)
+		note := "not_subject"
+		if inv.Customer.VATID == "" && inv.Customer.TaxNumber == "" {
+			note = "not_subject_consumer"
+		}
+		inv.Notes = append(inv.Notes, locale.Text(pr.lang, note, pr.b.Issuer.Country))
 	}
 	inv.Taxes = []TaxLine{tl}
 	inv.Total = inv.Subtotal.Add(tl.Tax)

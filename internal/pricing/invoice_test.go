@@ -258,6 +258,15 @@ func TestGoldenInvoices(t *testing.T) {
 	if c := invs[2].Taxes[0]; c.Category != "O" || c.Reason != "VATEX-EU-O" || !c.Tax.IsZero() {
 		t.Errorf("outside the EU (RU): %+v", c)
 	}
+	// outside the EU with neither VAT ID nor tax number: a consumer, art.
+	// 59; with a tax number, a business, art. 44
+	if n := invs[2].Notes; len(n) != 1 || !strings.Contains(n[0], "Art. 59") {
+		t.Errorf("outside the EU, a consumer: notes %q", n)
+	}
+	b2b, _ := buildFleetOf(t, strings.Replace(fleetYAML, "    city: Москва\n", "    city: Москва\n    tax_number: \"7707083893\"\n", 1))
+	if n := b2b[2].Notes; len(n) != 1 || !strings.Contains(n[0], "Art. 44") || b2b[2].Taxes[0].Category != "O" {
+		t.Errorf("outside the EU, a business: notes %q", n)
+	}
 	if l := invs[2].Lines[0]; l.Quantity.String() != "17" || l.UnitCode != "DAY" || l.UnitPrice.String() != "97" { // 3000 JPY / 31 days
 		t.Errorf("prorated fee: %s %s at %s", l.Quantity, l.UnitCode, l.UnitPrice)
 	}

@@ -74,10 +74,10 @@ func CreditNote(orig Invoice, id string) Invoice {
 
 // ContentDigest is the SHA-256 of what an invoice says about the money and
 // the parties: everything but its number, kind, status, dates and
-// reference, which issuing sets. Two drafts of a customer's period with
+// references, which issuing sets. Two drafts of a customer's period with
 // the same digest bill the same.
 func ContentDigest(inv Invoice) string {
-	inv.Number, inv.Kind, inv.Status, inv.Corrects, inv.IssueDate, inv.DueDate = "", "", "", nil, "", ""
+	inv.Number, inv.Kind, inv.Status, inv.Corrects, inv.CancelledBy, inv.IssueDate, inv.DueDate = "", "", "", nil, nil, "", ""
 	inv.PricedBy = nil
 	b, _ := json.Marshal(inv) // plain data: cannot fail
 	sum := sha256.Sum256(b)
