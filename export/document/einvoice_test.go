@@ -14,6 +14,7 @@ import (
 	"github.com/billrun/billrun/export/einvoice"
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/einvoicecheck"
+	"github.com/billrun/billrun/internal/exchange"
 	"github.com/billrun/billrun/internal/locale"
 	"github.com/billrun/billrun/internal/period"
 	"github.com/billrun/billrun/internal/pricing"
@@ -43,6 +44,7 @@ plans:
   - {id: EUR, name: "VPS Standard", monthly_fee: "20.00", prorate: true, metrics: {in: {unit: GB, included: "100", rate: "0.05"}}, sla: {target: 99.9, credits: [{below: 99.9, percent: "10"}]}}
   - {id: JPY, name: "VPS Standard (JPY)", monthly_fee: "3000", prorate: true, metrics: {in: {unit: GB, included: "100", rate: "7"}}, sla: {target: 99.9, credits: [{below: 99.9, percent: "10"}]}}
   - {id: KWD, name: "VPS Standard", monthly_fee: "6.50", prorate: true, metrics: {in: {unit: GB, included: "100", rate: "0.02"}}, sla: {target: 99.9, credits: [{below: 99.9, percent: "10"}]}}
+  - {id: USD, name: "VPS Standard", monthly_fee: "22.00", prorate: true, metrics: {in: {unit: GB, included: "100", rate: "0.05"}}, sla: {target: 99.9, credits: [{below: 99.9, percent: "10"}]}}
 customers:
 `
 
@@ -54,6 +56,16 @@ var matrixCases = []struct{ name, party string }{
 }
 
 var matrixFormats = []string{"xrechnung-ubl", "xrechnung-cii", "peppol", "facturx"}
+
+// matrixRates are the ECB's rates the matrix's domestic invoices in
+// other currencies state their VAT in EUR at: October 2026 ends on a
+// Saturday, so Friday's. The ECB does not quote KWD: an operator adds the
+// column (docs/invoices.md).
+const matrixRates = `Date,USD,JPY,KWD,
+2026-11-02,1.0611,162.10,0.3260,
+2026-10-30,1.0523,161.25,0.3231,
+2026-10-29,1.0511,160.90,0.3229,
+`
 
 // matrixInvoices are an invoice, its credit note and its replacement for
 // every tax case × format × currency (EUR, JPY with no decimals, KWD with
@@ -68,7 +80,11 @@ func matrixInvoices(t *testing.T) []pricing.Invoice {
 	n := 0
 	for _, c := range matrixCases {
 		for _, f := range matrixFormats {
-			for _, cur := range []string{"EUR", "JPY", "KWD"} {
+			currencies := []string{"EUR", "JPY", "KWD"}
+			if c.name == "domestic" {
+				currencies = append(currencies, "USD") // VAT also in EUR (BT-6, BT-111)
+			}
+			for _, cur := range currencies {
 				n++
 				id := fmt.Sprintf("%s-%s-%s", c.name, f, cur)
 				party := strings.TrimSuffix(c.party, "}")
@@ -85,7 +101,11 @@ func matrixInvoices(t *testing.T) []pricing.Invoice {
 		t.Fatal(err)
 	}
 	p := period.Month(2026, time.October, cfg.Location())
-	invs, problems := pricing.Build(pricing.BookOf(cfg), p, fig)
+	book := pricing.BookOf(cfg)
+	if book.Rates, err = exchange.Parse([]byte(matrixRates), "eurofxref-hist.csv"); err != nil {
+		t.Fatal(err)
+	}
+	invs, problems := pricing.Build(book, p, fig)
 	if len(invs) != n {
 		t.Fatalf("%d invoices of %d customers: %v", len(invs), n, problems)
 	}
@@ -141,8 +161,8 @@ func TestEInvoicesValid(t *testing.T) {
 	for i := range invs {
 		files = append(files, writeEInvoice(t, dir, &invs[i]))
 	}
-	if len(files) != 108 {
-		t.Fatalf("%d documents, want 3 tax cases × 4 formats × 3 currencies × invoice, credit note and replacement", len(files))
+	if len(files) != 120 {
+		t.Fatalf("%d documents, want (3 tax cases × 3 currencies + a domestic one in USD) × 4 formats × invoice, credit note and replacement", len(files))
 	}
 	for f, failed := range einvoicecheck.Failures(t, files...) {
 		if len(failed) > 0 {
@@ -239,35 +259,61 @@ func TestPDFAndXMLAgree(t *testing.T) {
 		}
 		// the same figures, wherever each syntax keeps them
 		var cii struct {
-			ID      string `xml:"ExchangedDocument>ID"`
-			Lines   string `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>SpecifiedTradeSettlementHeaderMonetarySummation>LineTotalAmount"`
-			Tax     string `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>SpecifiedTradeSettlementHeaderMonetarySummation>TaxTotalAmount"`
-			Grand   string `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>SpecifiedTradeSettlementHeaderMonetarySummation>GrandTotalAmount"`
-			Basis   string `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>ApplicableTradeTax>BasisAmount"`
-			TaxCode string `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>ApplicableTradeTax>CategoryCode"`
+			ID      string      `xml:"ExchangedDocument>ID"`
+			Lines   string      `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>SpecifiedTradeSettlementHeaderMonetarySummation>LineTotalAmount"`
+			Tax     []xmlAmount `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>SpecifiedTradeSettlementHeaderMonetarySummation>TaxTotalAmount"`
+			TaxCur  string      `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>TaxCurrencyCode"`
+			Grand   string      `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>SpecifiedTradeSettlementHeaderMonetarySummation>GrandTotalAmount"`
+			Basis   string      `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>ApplicableTradeTax>BasisAmount"`
+			TaxCode string      `xml:"SupplyChainTradeTransaction>ApplicableHeaderTradeSettlement>ApplicableTradeTax>CategoryCode"`
 		}
 		var ubl struct {
-			ID      string `xml:"ID"`
-			Lines   string `xml:"LegalMonetaryTotal>LineExtensionAmount"`
-			Tax     string `xml:"TaxTotal>TaxAmount"`
-			Grand   string `xml:"LegalMonetaryTotal>PayableAmount"`
-			Basis   string `xml:"TaxTotal>TaxSubtotal>TaxableAmount"`
-			TaxCode string `xml:"TaxTotal>TaxSubtotal>TaxCategory>ID"`
+			ID      string      `xml:"ID"`
+			Lines   string      `xml:"LegalMonetaryTotal>LineExtensionAmount"`
+			Tax     []xmlAmount `xml:"TaxTotal>TaxAmount"`
+			TaxCur  string      `xml:"TaxCurrencyCode"`
+			Grand   string      `xml:"LegalMonetaryTotal>PayableAmount"`
+			Basis   string      `xml:"TaxTotal>TaxSubtotal>TaxableAmount"`
+			TaxCode string      `xml:"TaxTotal>TaxSubtotal>TaxCategory>ID"`
 		}
 		got := map[string]string{}
-		var id, code string
+		var id, code, taxCur string
+		var taxes []xmlAmount
 		if strings.Contains(inv.EInvoice, "cii") || inv.EInvoice == "facturx" {
 			if err := xml.Unmarshal(doc, &cii); err != nil {
 				t.Fatal(err)
 			}
-			got = map[string]string{"net": cii.Lines, "VAT": cii.Tax, "total": cii.Grand, "taxable": cii.Basis}
-			id, code = cii.ID, cii.TaxCode
+			got = map[string]string{"net": cii.Lines, "total": cii.Grand, "taxable": cii.Basis}
+			id, code, taxes, taxCur = cii.ID, cii.TaxCode, cii.Tax, cii.TaxCur
 		} else {
 			if err := xml.Unmarshal(doc, &ubl); err != nil {
 				t.Fatal(err)
 			}
-			got = map[string]string{"net": ubl.Lines, "VAT": ubl.Tax, "total": ubl.Grand, "taxable": ubl.Basis}
-			id, code = ubl.ID, ubl.TaxCode
+			got = map[string]string{"net": ubl.Lines, "total": ubl.Grand, "taxable": ubl.Basis}
+			id, code, taxes, taxCur = ubl.ID, ubl.TaxCode, ubl.Tax, ubl.TaxCur
+		}
+		// the VAT total in the invoice's currency, and in the home
+		// currency (BT-111) when the invoice states it
+		home := ""
+		if h := inv.HomeVAT; h != nil {
+			home = h.Currency
+		}
+		for _, tx := range taxes {
+			switch tx.Currency {
+			case inv.Currency:
+				got["VAT"] = tx.Value
+			case home:
+				got["VAT in "+home] = tx.Value
+			default:
+				t.Errorf("%s: a VAT total in %q", inv.Number, tx.Currency)
+			}
+		}
+		wantTotals := 1
+		if home != "" {
+			wantTotals = 2
+		}
+		if taxCur != home || len(taxes) != wantTotals {
+			t.Errorf("%s: VAT accounting currency %q and %d totals, want %q", inv.Number, taxCur, len(taxes), home)
 		}
 		sign := decimal.NewFromInt(1)
 		if inv.Kind == pricing.KindCreditNote {
@@ -279,8 +325,15 @@ func TestPDFAndXMLAgree(t *testing.T) {
 				t.Fatalf("%s (%s): no %s in the XML", inv.Number, inv.EInvoice, what)
 			}
 			d := decimal.RequireFromString(v).Mul(sign)
+			money := locale.Money(inv.Language, d, places, inv.Currency)
+			if what == "VAT in "+home {
+				money = locale.Money(inv.Language, d, pricing.MinorUnits(home), home)
+				if !d.Equal(inv.HomeVAT.VAT) {
+					t.Errorf("%s: the XML's VAT in %s is %s, the invoice's %s", inv.Number, home, d, inv.HomeVAT.VAT)
+				}
+			}
 			// pdftotext gives the no-break space as a space
-			want := strings.ReplaceAll(locale.Money(inv.Language, d, places, inv.Currency), "\u00a0", " ")
+			want := strings.ReplaceAll(money, "\u00a0", " ")
 			if !strings.Contains(strings.ReplaceAll(string(text), "\u00a0", " "), want) {
 				t.Errorf("%s (%s %s): the XML's %s %s is not in the PDF as %q", inv.Number, inv.CustomerID, inv.Kind, what, v, want)
 			}
@@ -289,6 +342,12 @@ func TestPDFAndXMLAgree(t *testing.T) {
 			t.Errorf("%s: XML number %s, category %s", inv.Number, id, code)
 		}
 	}
+}
+
+// xmlAmount is an amount with its currency, in either syntax.
+type xmlAmount struct {
+	Currency string `xml:"currencyID,attr"`
+	Value    string `xml:",chardata"`
 }
 
 // The Factur-X PDFs of the matrix, invoice and credit note of every tax
@@ -311,8 +370,8 @@ func TestFacturXIsPDFA(t *testing.T) {
 			files = append(files, writeEInvoice(t, dir, &invs[i]))
 		}
 	}
-	if len(files) != 27 {
-		t.Fatalf("%d Factur-X PDFs, want 3 tax cases × 3 currencies × 3 kinds", len(files))
+	if len(files) != 30 {
+		t.Fatalf("%d Factur-X PDFs, want (3 tax cases × 3 currencies + USD) × 3 kinds", len(files))
 	}
 	for f, failed := range einvoicecheck.PDFAFailures(t, files...) {
 		if len(failed) > 0 {
@@ -404,5 +463,47 @@ func TestCorrectionWords(t *testing.T) {
 	}
 	if seen != 2 {
 		t.Errorf("%d cases checked, want the German and the English", seen)
+	}
+}
+
+// An invoice in another currency than the issuer's (EUR) with VAT states
+// the VAT in EUR too, at the ECB's rate of the period's last day or the
+// business day before it, with the rate and its day printed; one in EUR,
+// or without VAT (reverse charge, outside the EU), does not.
+func TestHomeCurrencyVAT(t *testing.T) {
+	seen := 0
+	for _, inv := range matrixInvoices(t) {
+		h := inv.HomeVAT
+		foreign := inv.Currency != "EUR" && inv.Taxes[0].Category == "S"
+		if (h != nil) != foreign {
+			t.Errorf("%s (%s, %s): home VAT %+v", inv.Number, inv.Currency, inv.Taxes[0].Category, h)
+			continue
+		}
+		if h == nil || inv.Currency != "USD" || inv.Kind != pricing.KindInvoice {
+			continue
+		}
+		seen++
+		want := inv.Taxes[0].Tax.DivRound(decimal.RequireFromString("1.0523"), 12).Round(2)
+		if h.Currency != "EUR" || h.Rate.String() != "1.0523" || h.RateDay != "2026-10-30" || !h.VAT.Equal(want) {
+			t.Errorf("%s: home VAT %+v, want %s EUR at 1.0523 of 2026-10-30", inv.Number, h, want)
+		}
+		if _, err := exec.LookPath("pdftotext"); err != nil {
+			continue
+		}
+		path := filepath.Join(t.TempDir(), "x.pdf")
+		var b bytes.Buffer
+		if err := PDF(&b, goFonts.Prepare(&inv), nil); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(path, b.Bytes(), 0o644)
+		out, _ := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+		text := strings.ReplaceAll(strings.Join(strings.Fields(string(out)), " "), "\u00a0", " ")
+		line := "Umsatzsteuer in EUR: " + strings.ReplaceAll(locale.Money("de", want, 2, "EUR"), "\u00a0", " ") + " (Referenzkurs der EZB vom 30.10.2026: 1 EUR = 1,0523 USD)."
+		if !strings.Contains(text, line) {
+			t.Errorf("%s: the PDF lacks %q:\n%s", inv.Number, line, text)
+		}
+	}
+	if seen != 8 {
+		t.Errorf("%d USD invoices and replacements with VAT in EUR, want 8", seen)
 	}
 }

@@ -313,6 +313,11 @@ func (s *sheet) notes() {
 		pdf.Ln(2)
 	}
 	pdf.SetFont("go", "", 8.5)
+	if h := inv.HomeVAT; h != nil {
+		// art. 230: the VAT in the home currency, at the rate it was converted at
+		vat := locale.Money(lang, h.VAT, pricing.MinorUnits(h.Currency), h.Currency)
+		pdf.MultiCell(0, 4.5, T("home_vat", h.Currency, vat, locale.Date(lang, h.RateDay), h.Currency, locale.Rate(lang, h.Rate), inv.Currency), "", "L", false)
+	}
 	for _, n := range inv.Notes {
 		pdf.MultiCell(0, 4.5, n, "", "L", false)
 	}

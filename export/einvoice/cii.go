@@ -95,11 +95,11 @@ type (
 		Due         *ciiDate `xml:"ram:DueDateDateTime>udt:DateTimeString"`
 	}
 	ciiSummation struct {
-		Lines   ciiAmount `xml:"ram:LineTotalAmount"`
-		Basis   ciiAmount `xml:"ram:TaxBasisTotalAmount"`
-		Tax     ciiAmount `xml:"ram:TaxTotalAmount"`
-		Grand   ciiAmount `xml:"ram:GrandTotalAmount"`
-		Payable ciiAmount `xml:"ram:DuePayableAmount"`
+		Lines   ciiAmount   `xml:"ram:LineTotalAmount"`
+		Basis   ciiAmount   `xml:"ram:TaxBasisTotalAmount"`
+		Tax     []ciiAmount `xml:"ram:TaxTotalAmount"`
+		Grand   ciiAmount   `xml:"ram:GrandTotalAmount"`
+		Payable ciiAmount   `xml:"ram:DuePayableAmount"`
 	}
 	ciiReferenced struct {
 		ID   string  `xml:"ram:IssuerAssignedID"`
@@ -107,6 +107,7 @@ type (
 	}
 	ciiSettlement struct {
 		PaymentReference string         `xml:"ram:PaymentReference,omitempty"`
+		TaxCurrency      string         `xml:"ram:TaxCurrencyCode,omitempty"`
 		Currency         string         `xml:"ram:InvoiceCurrencyCode"`
 		Means            *ciiMeans      `xml:"ram:SpecifiedTradeSettlementPaymentMeans"`
 		Taxes            []ciiTax       `xml:"ram:ApplicableTradeTax"`
@@ -195,7 +196,12 @@ func ciiOf(e *document) *ciiDocument {
 	}
 	taxTotal := amt(e.taxTotal)
 	taxTotal.Currency = e.currency
-	s.Summation = ciiSummation{Lines: amt(e.lineTotal), Basis: amt(e.lineTotal), Tax: taxTotal, Grand: amt(e.grandTotal), Payable: amt(e.grandTotal)}
+	s.Summation = ciiSummation{Lines: amt(e.lineTotal), Basis: amt(e.lineTotal), Tax: []ciiAmount{taxTotal}, Grand: amt(e.grandTotal), Payable: amt(e.grandTotal)}
+	if h := e.home; h != nil {
+		// BT-6 and BT-111: the VAT total in the accounting currency
+		s.TaxCurrency = h.currency
+		s.Summation.Tax = append(s.Summation.Tax, ciiAmount{Currency: h.currency, Value: h.vat})
+	}
 	if e.corrects != nil {
 		s.Referenced = &ciiReferenced{ID: e.corrects.Number, Date: day(e.corrects.IssueDate)}
 	}

@@ -52,6 +52,14 @@ type document struct {
 	lines                                      []docLine
 	taxes                                      []docTax
 	lineTotal, taxTotal, grandTotal            decimal.Decimal
+	// home is the VAT in the seller's home currency (BT-6, BT-111), nil
+	// when the invoice is in it
+	home *homeVAT
+}
+
+type homeVAT struct {
+	currency string
+	vat      string
 }
 
 // payment is the payment instructions (BG-16): the means (UNCL 4461), its
@@ -171,5 +179,8 @@ func newDocument(inv *pricing.Invoice) *document {
 		e.taxTotal = e.taxTotal.Add(t.Tax.Mul(sign))
 	}
 	e.grandTotal = e.lineTotal.Add(e.taxTotal)
+	if h := inv.HomeVAT; h != nil {
+		e.home = &homeVAT{currency: h.Currency, vat: h.VAT.Mul(sign).StringFixed(pricing.MinorUnits(h.Currency))}
+	}
 	return e
 }

@@ -146,6 +146,7 @@ type (
 		CreditType      string           `xml:"cbc:CreditNoteTypeCode,omitempty"`
 		Note            string           `xml:"cbc:Note,omitempty"`
 		Currency        string           `xml:"cbc:DocumentCurrencyCode"`
+		TaxCurrency     string           `xml:"cbc:TaxCurrencyCode,omitempty"`
 		BuyerReference  string           `xml:"cbc:BuyerReference,omitempty"`
 		Period          ublPeriod        `xml:"cac:InvoicePeriod"`
 		Billing         *ublBilling      `xml:"cac:BillingReference"`
@@ -153,7 +154,7 @@ type (
 		Customer        ublParty         `xml:"cac:AccountingCustomerParty>cac:Party"`
 		PaymentMeans    *ublPaymentMeans `xml:"cac:PaymentMeans"`
 		PaymentTerms    string           `xml:"cac:PaymentTerms>cbc:Note,omitempty"`
-		TaxTotal        ublTaxTotal      `xml:"cac:TaxTotal"`
+		TaxTotal        []ublTaxTotal    `xml:"cac:TaxTotal"`
 		Totals          ublTotals        `xml:"cac:LegalMonetaryTotal"`
 		InvoiceLines    []ublDocLine     `xml:"cac:InvoiceLine"`
 		CreditNoteLines []ublDocLine     `xml:"cac:CreditNoteLine"`
@@ -205,9 +206,15 @@ func ublOf(e *document) *ublDocument {
 			d.PaymentMeans.DueDate = e.dueDate
 		}
 	}
-	d.TaxTotal.Tax = amt(e.taxTotal)
+	total := ublTaxTotal{Tax: amt(e.taxTotal)}
 	for _, t := range e.taxes {
-		d.TaxTotal.Subtotals = append(d.TaxTotal.Subtotals, ublSubtotal{Taxable: amt(t.taxable), Tax: amt(t.tax), Category: ublCategory(t.category, t.percent, t.reasonCode, t.reason)})
+		total.Subtotals = append(total.Subtotals, ublSubtotal{Taxable: amt(t.taxable), Tax: amt(t.tax), Category: ublCategory(t.category, t.percent, t.reasonCode, t.reason)})
+	}
+	d.TaxTotal = []ublTaxTotal{total}
+	if h := e.home; h != nil {
+		// BT-111: the VAT total in the accounting currency, without a breakdown
+		d.TaxCurrency = h.currency
+		d.TaxTotal = append(d.TaxTotal, ublTaxTotal{Tax: ublAmount{Currency: h.currency, Value: h.vat}})
 	}
 	d.Totals = ublTotals{Lines: amt(e.lineTotal), Exclusive: amt(e.lineTotal), Inclusive: amt(e.grandTotal), Payable: amt(e.grandTotal)}
 	for _, l := range e.lines {

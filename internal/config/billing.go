@@ -47,7 +47,11 @@ type Endpoint struct {
 // finance want on each: the bank account, the company register, the
 // managing directors and a contact.
 type Issuer struct {
-	Party             `yaml:",inline"`
+	Party `yaml:",inline"`
+	// Currency is the home currency, which VAT is accounted in (BT-6):
+	// default EUR for an issuer in the EU. An invoice in another currency
+	// states its VAT in it too, at the ECB rate (exchange_rates).
+	Currency          string    `yaml:"currency"`
 	Bank              *Bank     `yaml:"bank"`
 	Register          *Register `yaml:"register"`
 	ManagingDirectors []string  `yaml:"managing_directors"`
@@ -435,6 +439,12 @@ func (c *Config) checkIssuer() error {
 	}
 	if ct := is.Contact; ct != nil && (ct.Name == "" || ct.Phone == "" || ct.Email == "") {
 		return fmt.Errorf("issuer.contact: name, phone and email, all three")
+	}
+	if is.Currency == "" && tax.EU(is.Country) {
+		is.Currency = "EUR"
+	}
+	if is.Currency != "" && !validCurrency(is.Currency) {
+		return fmt.Errorf("issuer.currency: %q is not an ISO 4217 code", is.Currency)
 	}
 	return nil
 }

@@ -68,15 +68,19 @@ type Config struct {
 	BillingStart string `yaml:"billing_start"`
 
 	// Billing (invoices).
-	StateDir       string          `yaml:"state_dir"`
-	OutDir         string          `yaml:"out_dir"`
-	ReviewCoverage *float64        `yaml:"review_coverage"`
-	Issuer         Issuer          `yaml:"issuer"`
-	Tax            TaxSettings     `yaml:"tax"`
-	Invoice        InvoiceSettings `yaml:"invoice"`
-	Issue          IssueSettings   `yaml:"issue"`
-	Plans          []Plan          `yaml:"plans"`
-	Customers      []Customer      `yaml:"customers"`
+	StateDir       string   `yaml:"state_dir"`
+	OutDir         string   `yaml:"out_dir"`
+	ReviewCoverage *float64 `yaml:"review_coverage"`
+	Issuer         Issuer   `yaml:"issuer"`
+	// ExchangeRates is the ECB's eurofxref-hist.csv, which the operator
+	// keeps current: VAT of an invoice in another currency than
+	// issuer.currency is also stated in it at the rate of the tax point.
+	ExchangeRates string          `yaml:"exchange_rates"`
+	Tax           TaxSettings     `yaml:"tax"`
+	Invoice       InvoiceSettings `yaml:"invoice"`
+	Issue         IssueSettings   `yaml:"issue"`
+	Plans         []Plan          `yaml:"plans"`
+	Customers     []Customer      `yaml:"customers"`
 
 	path          string
 	digest        string
@@ -436,11 +440,11 @@ func (c *Config) DaemonTimeout() time.Duration { return c.daemonTimeout }
 // it is unset.
 func (c *Config) Start() time.Time { return c.start }
 
-// checkPaths resolves the state and output directories and the invoice
-// font against dir, and checks that the font is one: it returns it
+// checkPaths resolves the state and output directories, the invoice
+// font and the exchange rates against dir, and checks that the font is one: it returns it
 // parsed, nil when none is configured.
 func (c *Config) checkPaths(dir string) (*sfnt.Font, error) {
-	for _, d := range []*string{&c.StateDir, &c.OutDir, &c.Invoice.Font} {
+	for _, d := range []*string{&c.StateDir, &c.OutDir, &c.Invoice.Font, &c.ExchangeRates} {
 		if *d != "" && !filepath.IsAbs(*d) {
 			*d = filepath.Join(dir, *d)
 		}

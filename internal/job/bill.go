@@ -149,7 +149,11 @@ func (b *billing) compute(ctx context.Context) error {
 // turns the invoices into drafts and corrections of what was issued.
 func (b *billing) price(current map[string]state.Document) error {
 	cfg, p := b.o.Config, b.o.Period
-	built, problems := pricing.Build(pricing.BookOf(cfg), p, b.fig)
+	book, err := bookOf(cfg)
+	if err != nil {
+		return err
+	}
+	built, problems := pricing.Build(book, p, b.fig)
 	if late := lateInputs(b.inputs, p); len(late) > 0 {
 		if !b.o.AllowIncomplete {
 			return fmt.Errorf("%d input(s) were last updated before the end of %s (first: %s); bill it anyway with --allow-incomplete", len(late), p.Label, late[0])

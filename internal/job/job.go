@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/billrun/billrun/internal/exchange"
 	"github.com/billrun/billrun/internal/inputfile"
 
 	"github.com/billrun/billrun/internal/period"
@@ -206,6 +207,23 @@ func openState(ctx context.Context, stateDir, issuedDir string, wait bool) (reg 
 		return nil, nil, err
 	}
 	return reg, func() { reg.Close(); lock.Release() }, nil
+}
+
+// bookOf is what cfg prices with, with the ECB's rates of exchange_rates
+// when it is set.
+func bookOf(cfg *config.Config) (pricing.Book, error) {
+	book := pricing.BookOf(cfg)
+	if cfg.ExchangeRates == "" {
+		return book, nil
+	}
+	b, err := inputfile.ReadFile(cfg.ExchangeRates, exchange.MaxBytes)
+	if err != nil {
+		return book, fmt.Errorf("exchange_rates: %w", err)
+	}
+	if book.Rates, err = exchange.Parse(b, cfg.ExchangeRates); err != nil {
+		return book, fmt.Errorf("exchange_rates: %w", err)
+	}
+	return book, nil
 }
 
 // readFonts are the fonts of the run's documents: the Go fonts, and the

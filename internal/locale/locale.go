@@ -58,6 +58,7 @@ var texts = map[string]map[string]string{
 	"credit_payment":       {"en": "The amount will be refunded to you or set off against your next invoice; nothing is to be paid.", "de": "Der Betrag wird Ihnen erstattet oder mit Ihrer nächsten Rechnung verrechnet; es ist nichts zu zahlen."},
 	"credit_means":         {"en": "Refund or set-off by the seller", "de": "Erstattung oder Verrechnung durch den Verkäufer"},
 	"draft_note":           {"en": "Draft: not an invoice. It has no number yet and is not to be paid; the issued document will be.", "de": "Entwurf: keine Rechnung. Er hat noch keine Nummer und ist nicht zu zahlen; das ausgestellte Dokument wird es sein."},
+	"home_vat":             {"en": "VAT in %s: %s (the ECB's reference rate of %s: 1 %s = %s %s).", "de": "Umsatzsteuer in %s: %s (Referenzkurs der EZB vom %s: 1 %s = %s %s)."},
 	"register":             {"en": "Register", "de": "Handelsregister"},
 	"seat":                 {"en": "Registered office", "de": "Sitz der Gesellschaft"},
 	"directors":            {"en": "Managing directors", "de": "Geschäftsführer"},
@@ -128,8 +129,14 @@ func Number(lang string, d decimal.Decimal, places int32) string {
 }
 
 // Quantity is d as a quantity: its own decimals, at most 3.
-func Quantity(lang string, d decimal.Decimal) string {
-	places := min(max(-d.Exponent(), 0), 3)
+func Quantity(lang string, d decimal.Decimal) string { return trimmed(lang, d, 3) }
+
+// Rate is d as an exchange rate: its own decimals, at most 6.
+func Rate(lang string, d decimal.Decimal) string { return trimmed(lang, d, 6) }
+
+// trimmed is d rounded to at most limit decimals, without trailing zeros.
+func trimmed(lang string, d decimal.Decimal, limit int32) string {
+	places := min(max(-d.Exponent(), 0), limit)
 	n := d.Round(places)
 	for places > 0 && n.Equal(n.Round(places-1)) {
 		places--

@@ -14,6 +14,7 @@ import (
 
 	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/currency"
+	"github.com/billrun/billrun/internal/exchange"
 	"github.com/billrun/billrun/internal/locale"
 	"github.com/billrun/billrun/internal/tax"
 	"github.com/billrun/billrun/report"
@@ -92,6 +93,16 @@ type Reference struct {
 	IssueDate string `json:"issue_date"`
 }
 
+// HomeVAT is an invoice's VAT in the issuer's home currency, converted at
+// the ECB's reference rate of the tax point: 1 Currency = Rate of the
+// invoice's currency, published for RateDay.
+type HomeVAT struct {
+	Currency string          `json:"currency"`
+	VAT      decimal.Decimal `json:"vat"`
+	Rate     decimal.Decimal `json:"rate"`
+	RateDay  string          `json:"rate_day"`
+}
+
 // Invoice is one customer's invoice for a period, or a credit note. A
 // credit note's amounts are negative: it is the original, reversed.
 type Invoice struct {
@@ -99,6 +110,9 @@ type Invoice struct {
 	Kind     string     `json:"kind"`
 	Status   string     `json:"status"`
 	Corrects *Reference `json:"corrects,omitempty"`
+	// HomeVAT is the VAT in the issuer's home currency, for an invoice
+	// in another (BT-6, BT-111).
+	HomeVAT *HomeVAT `json:"home_vat,omitempty"`
 	// CancelledBy is, on a replacement, the credit note that cancels the
 	// invoice it replaces; set when the replacement is issued.
 	CancelledBy    *Reference `json:"cancelled_by,omitempty"`
@@ -174,7 +188,11 @@ type Figures struct {
 // Book is what pricing needs to know: who issues, on what terms, the
 // plans and the customers.
 type Book struct {
-	Issuer         Issuer
+	Issuer Issuer
+	// Home is the issuer's home currency (issuer.currency; "" for none),
+	// and Rates the ECB's rates to state VAT in it (nil: not configured).
+	Home           string
+	Rates          *exchange.Rates
 	Tax            tax.Rates
 	Settings       config.InvoiceSettings
 	Plans          []config.Plan
@@ -182,9 +200,9 @@ type Book struct {
 	ReviewCoverage float64 // a metric covered less than this is flagged for review
 }
 
-// BookOf is cfg's book.
+// BookOf is cfg's book, without exchange rates (the caller reads them).
 func BookOf(cfg *config.Config) Book {
-	b := Book{Issuer: IssuerOf(cfg.Issuer), Tax: cfg.TaxRates(), Settings: cfg.Invoice, Plans: cfg.Plans, Customers: cfg.Customers}
+	b := Book{Issuer: IssuerOf(cfg.Issuer), Home: cfg.Issuer.Currency, Tax: cfg.TaxRates(), Settings: cfg.Invoice, Plans: cfg.Plans, Customers: cfg.Customers}
 	if cfg.ReviewCoverage != nil { // always, once the config is validated
 		b.ReviewCoverage = *cfg.ReviewCoverage
 	}
@@ -504,6 +522,31 @@ func (pr *pricer) taxes(treatment tax.Treatment) {
 	}
 	inv.Taxes = []TaxLine{tl}
 	inv.Total = inv.Subtotal.Add(tl.Tax)
+	pr.homeVAT(tl)
+}
+
+// homeVAT states the VAT of an invoice in another currency than the
+// issuer's home currency in that one too (art. 230 Directive 2006/112/EC;
+// BT-111), at the ECB's rate of the tax point: the period's last day, when
+// a supply billed by the period is completed (art. 64(1)). Without a rate,
+// the invoice is flagged for review, naming the currency and the day.
+func (pr *pricer) homeVAT(tl TaxLine) {
+	home, cur, day := pr.b.Home, pr.inv.Currency, pr.inv.PeriodEnd
+	if home == "" || home == cur || tl.Tax.IsZero() {
+		return
+	}
+	if pr.b.Rates == nil {
+		pr.problems = append(pr.problems, Problem{CustomerID: pr.cu.ID,
+			Problem: fmt.Sprintf("VAT in %s: no ECB rate for %s on %s: exchange_rates is not configured", home, cur, day)})
+		return
+	}
+	r, err := pr.b.Rates.At(home, cur, day)
+	if err != nil {
+		pr.problems = append(pr.problems, Problem{CustomerID: pr.cu.ID, Problem: "VAT in " + home + ": " + err.Error()})
+		return
+	}
+	vat := pr.round.Round(tl.Tax.DivRound(r.Units, 12), currency.InvoicePlaces(home))
+	pr.inv.HomeVAT = &HomeVAT{Currency: home, VAT: vat, Rate: r.Units, RateDay: r.Day}
 }
 
 // perVPS shares the invoice out by VPS: each VPS's lines, and the tax

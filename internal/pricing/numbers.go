@@ -69,6 +69,9 @@ func CreditNote(orig Invoice, id string) Invoice {
 		cn.PerVPS[i] = v
 	}
 	cn.Fees, cn.Usage, cn.Credit, cn.Subtotal, cn.Total = neg(orig.Fees), neg(orig.Usage), neg(orig.Credit), neg(orig.Subtotal), neg(orig.Total)
+	if h := orig.HomeVAT; h != nil {
+		cn.HomeVAT = &HomeVAT{Currency: h.Currency, VAT: neg(h.VAT), Rate: h.Rate, RateDay: h.RateDay}
+	}
 	return cn
 }
 
