@@ -224,12 +224,7 @@ func TestEInvoiceBrokenFails(t *testing.T) {
 // format, language and currency (for Factur-X both are one file; for the
 // XML formats the PDF issued beside it).
 func TestPDFAndXMLAgree(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext is missing (make deps installs poppler-utils)")
-		}
-		t.Skip("no pdftotext")
-	}
+	needPDFToText(t)
 	dir := t.TempDir()
 	for _, inv := range matrixInvoices(t) {
 		pdf := filepath.Join(dir, inv.Number+".pdf")
@@ -398,12 +393,7 @@ func TestFacturXIsPDFA(t *testing.T) {
 // note that cancels it, in the PDF and in the e-invoice's note. A country
 // is named in the customer's language.
 func TestCorrectionWords(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext is missing (make deps installs poppler-utils)")
-		}
-		t.Skip("no pdftotext")
-	}
+	needPDFToText(t)
 	dir := t.TempDir()
 	text := func(inv *pricing.Invoice) string {
 		path := filepath.Join(dir, inv.Number+inv.Language+".pdf")
@@ -487,9 +477,7 @@ func TestHomeCurrencyVAT(t *testing.T) {
 		if h.Currency != "EUR" || h.Rate.String() != "1.0523" || h.RateDay != "2026-10-30" || !h.VAT.Equal(want) {
 			t.Errorf("%s: home VAT %+v, want %s EUR at 1.0523 of 2026-10-30", inv.Number, h, want)
 		}
-		if _, err := exec.LookPath("pdftotext"); err != nil {
-			continue
-		}
+		needPDFToText(t)
 		path := filepath.Join(t.TempDir(), "x.pdf")
 		var b bytes.Buffer
 		if err := PDF(&b, goFonts.Prepare(&inv), nil); err != nil {
@@ -505,5 +493,17 @@ func TestHomeCurrencyVAT(t *testing.T) {
 	}
 	if seen != 8 {
 		t.Errorf("%d USD invoices and replacements with VAT in EUR, want 8", seen)
+	}
+}
+
+// needPDFToText skips a test without pdftotext, and fails it under CI,
+// where make deps installs it.
+func needPDFToText(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext is missing (make deps installs poppler-utils)")
+		}
+		t.Skip("no pdftotext")
 	}
 }
