@@ -38,6 +38,7 @@ issuer:
   register: {court: Amtsgericht Charlottenburg, number: HRB 123456 B}
   managing_directors: [Erika Mustermann]
   contact: {name: Max Mustermann, phone: "+49 30 1234567", email: billing@openvps.example}
+  identifier: {scheme: "0088", id: "4000001123452"}
 tax: {rate: "0.19"}
 hosts: [{name: h, file: h.rrd}]
 plans:
@@ -50,9 +51,9 @@ customers:
 
 // matrixCase is a customer of each tax case.
 var matrixCases = []struct{ name, party string }{
-	{"domestic", `{name: "Müller & Söhne GmbH", address: ["Hauptstraße 5"], postcode: "80331", city: München, country: DE, vat_id: DE811569869, buyer_reference: "04011000-12345-67", endpoint: {scheme: "9930", id: DE811569869}, language: de}`},
+	{"domestic", `{name: "Müller & Söhne GmbH", address: ["Hauptstraße 5"], postcode: "80331", city: München, country: DE, vat_id: DE811569869, buyer_reference: "04011000-12345-67", endpoint: {scheme: "9930", id: DE811569869}, language: de, purchase_order: "PO-2026-0815", contract: "RV-17/2025", contact: {name: Petra Müller, email: einkauf@mueller.example}}`},
 	{"eu-reverse", `{name: "Ωmega Ltd", address: ["1 Main St"], postcode: "D02 X285", city: Dublin, country: IE, vat_id: IE1234567T, buyer_reference: PO-77, endpoint: {scheme: "9935", id: IE1234567T}}`},
-	{"non-eu", `{name: "Acme Inc.", address: ["1 Infinite Loop", "Suite 5"], postcode: "95014", city: Cupertino, country: US, buyer_reference: "4711", endpoint: {scheme: "0060", id: "123456789"}}`},
+	{"non-eu", `{name: "Acme Inc.", address: ["1 Infinite Loop", "Suite 5"], postcode: "95014", city: Cupertino, region: CA, country: US, buyer_reference: "4711", endpoint: {scheme: "0060", id: "123456789"}}`},
 }
 
 var matrixFormats = []string{"xrechnung-ubl", "xrechnung-cii", "peppol", "facturx"}
@@ -505,5 +506,71 @@ func needPDFToText(t *testing.T) {
 			t.Fatal("pdftotext is missing (make deps installs poppler-utils)")
 		}
 		t.Skip("no pdftotext")
+	}
+}
+
+// The contract's own terms reach both documents: the purchase order
+// (BT-13), the contract (BT-12), the buyer's contact (BG-9), the seller's
+// identifier (BT-29) and a US address's state (BT-54), in UBL and CII,
+// and in the PDF ("Cupertino, CA 95014").
+func TestContractTerms(t *testing.T) {
+	needPDFToText(t)
+	dir := t.TempDir()
+	seen := 0
+	for _, inv := range matrixInvoices(t) {
+		if inv.Kind != pricing.KindInvoice || inv.Currency != "EUR" || inv.Corrects != nil || !strings.HasSuffix(inv.EInvoice, "-ubl") && inv.EInvoice != "xrechnung-cii" {
+			continue
+		}
+		seen++
+		x, err := os.ReadFile(writeEInvoice(t, dir, &inv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		ubl := inv.EInvoice == "xrechnung-ubl"
+		switch {
+		case ubl:
+			want = []string{`<cac:PartyIdentification><cbc:ID schemeID="0088">4000001123452</cbc:ID></cac:PartyIdentification>`}
+		default:
+			want = []string{`<ram:GlobalID schemeID="0088">4000001123452</ram:GlobalID>`}
+		}
+		text := ""
+		path := filepath.Join(dir, inv.Number+".pdf")
+		var b bytes.Buffer
+		if err := PDF(&b, goFonts.Prepare(&inv), nil); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(path, b.Bytes(), 0o644)
+		out, _ := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
+		text = strings.Join(strings.Fields(string(out)), " ")
+		var pdfWant []string
+		switch {
+		case strings.HasPrefix(inv.CustomerID, "domestic") && ubl:
+			want = append(want, `<cac:OrderReference><cbc:ID>PO-2026-0815</cbc:ID></cac:OrderReference>`, `<cac:ContractDocumentReference><cbc:ID>RV-17/2025</cbc:ID></cac:ContractDocumentReference>`,
+				`<cac:Contact><cbc:Name>Petra Müller</cbc:Name><cbc:ElectronicMail>einkauf@mueller.example</cbc:ElectronicMail></cac:Contact>`)
+			pdfWant = []string{"Ihre Bestellung PO-2026-0815", "Vertrag RV-17/2025", "z. Hd. Petra Müller"}
+		case strings.HasPrefix(inv.CustomerID, "domestic"):
+			want = append(want, `<ram:BuyerOrderReferencedDocument><ram:IssuerAssignedID>PO-2026-0815</ram:IssuerAssignedID></ram:BuyerOrderReferencedDocument>`,
+				`<ram:ContractReferencedDocument><ram:IssuerAssignedID>RV-17/2025</ram:IssuerAssignedID></ram:ContractReferencedDocument>`, `<ram:PersonName>Petra Müller</ram:PersonName>`)
+		case strings.HasPrefix(inv.CustomerID, "non-eu") && ubl:
+			want = append(want, `<cbc:PostalZone>95014</cbc:PostalZone><cbc:CountrySubentity>CA</cbc:CountrySubentity>`)
+			pdfWant = []string{"Cupertino, CA 95014 United States"}
+		case strings.HasPrefix(inv.CustomerID, "non-eu"):
+			want = append(want, `<ram:CountryID>US</ram:CountryID><ram:CountrySubDivisionName>CA</ram:CountrySubDivisionName>`)
+		}
+		compact := strings.Join(strings.Fields(string(x)), "")
+		for _, w := range want {
+			if !strings.Contains(compact, strings.Join(strings.Fields(w), "")) {
+				t.Errorf("%s (%s): the XML lacks %s", inv.Number, inv.CustomerID, w)
+			}
+		}
+		for _, w := range pdfWant {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s (%s): the PDF lacks %q:\n%s", inv.Number, inv.CustomerID, w, text)
+			}
+		}
+	}
+	if seen != 6 {
+		t.Errorf("%d invoices checked, want 3 tax cases × UBL and CII", seen)
 	}
 }

@@ -197,6 +197,12 @@ func (s *sheet) header() {
 	if inv.BuyerReference != "" {
 		facts = append(facts, [2]string{T("buyer_reference"), inv.BuyerReference})
 	}
+	if inv.PurchaseOrder != "" {
+		facts = append(facts, [2]string{T("purchase_order"), inv.PurchaseOrder})
+	}
+	if inv.Contract != "" {
+		facts = append(facts, [2]string{T("contract"), inv.Contract})
+	}
 	for _, kv := range facts {
 		pdf.SetX(115)
 		pdf.CellFormat(32, 5, kv[0], "", 0, "L", false, 0, "")
@@ -217,6 +223,9 @@ func (s *sheet) buyer() {
 	pdf.SetFont("go", "B", 11)
 	pdf.CellFormat(100, 6, inv.Customer.Name, "", 2, "L", false, 0, "")
 	pdf.SetFont("go", "", 9)
+	if c := inv.BuyerContact; c != nil && c.Name != "" {
+		pdf.CellFormat(100, 4.5, T("attention", c.Name), "", 2, "L", false, 0, "")
+	}
 	for _, l := range addressLines(inv.Customer, inv.Issuer.Country, s.lang) {
 		pdf.CellFormat(100, 4.5, l, "", 2, "L", false, 0, "")
 	}
@@ -393,11 +402,21 @@ func unitPrice(lang string, d decimal.Decimal, places int32) string {
 	return locale.Number(lang, d, max(places, decimals))
 }
 
-// addressLines are a party's street lines, postcode and city, and its
+// addressLines are a party's street lines, postcode, city and region, and its
 // country, named in lang, when it is not home's.
 func addressLines(p pricing.Party, home, lang string) []string {
 	out := slices.Clone(p.Address)
-	out = append(out, strings.TrimSpace(p.Postcode+" "+p.City))
+	switch p.Region {
+	case "":
+		out = append(out, strings.TrimSpace(p.Postcode+" "+p.City))
+	default:
+		// where addresses name a state, it goes between city and postcode
+		if slices.Contains([]string{"US", "CA", "AU"}, p.Country) {
+			out = append(out, strings.TrimSpace(p.City+", "+p.Region+" "+p.Postcode))
+		} else {
+			out = append(out, strings.TrimSpace(p.Postcode+" "+p.City), p.Region)
+		}
+	}
 	if p.Country != home {
 		out = append(out, locale.Country(lang, p.Country))
 	}

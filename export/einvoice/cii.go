@@ -58,8 +58,11 @@ type (
 		Line3    string `xml:"ram:LineThree,omitempty"`
 		City     string `xml:"ram:CityName"`
 		Country  string `xml:"ram:CountryID"`
+		Region   string `xml:"ram:CountrySubDivisionName,omitempty"`
 	}
 	ciiParty struct {
+		ID           string            `xml:"ram:ID,omitempty"`
+		GlobalID     *ciiID            `xml:"ram:GlobalID"`
 		Name         string            `xml:"ram:Name"`
 		Description  string            `xml:"ram:Description,omitempty"`
 		Legal        *ciiID            `xml:"ram:SpecifiedLegalOrganization>ram:ID"`
@@ -117,6 +120,10 @@ type (
 		Summation        ciiSummation   `xml:"ram:SpecifiedTradeSettlementHeaderMonetarySummation"`
 		Referenced       *ciiReferenced `xml:"ram:InvoiceReferencedDocument"`
 	}
+	// ciiDocRef is a referenced document by its number (BT-12, BT-13).
+	ciiDocRef struct {
+		ID string `xml:"ram:IssuerAssignedID"`
+	}
 	ciiDocument struct {
 		XMLName    xml.Name      `xml:"rsm:CrossIndustryInvoice"`
 		RSM        string        `xml:"xmlns:rsm,attr"`
@@ -133,6 +140,8 @@ type (
 		Reference  string        `xml:"rsm:SupplyChainTradeTransaction>ram:ApplicableHeaderTradeAgreement>ram:BuyerReference,omitempty"`
 		Seller     ciiParty      `xml:"rsm:SupplyChainTradeTransaction>ram:ApplicableHeaderTradeAgreement>ram:SellerTradeParty"`
 		Buyer      ciiParty      `xml:"rsm:SupplyChainTradeTransaction>ram:ApplicableHeaderTradeAgreement>ram:BuyerTradeParty"`
+		Order      *ciiDocRef    `xml:"rsm:SupplyChainTradeTransaction>ram:ApplicableHeaderTradeAgreement>ram:BuyerOrderReferencedDocument"`
+		Contract   *ciiDocRef    `xml:"rsm:SupplyChainTradeTransaction>ram:ApplicableHeaderTradeAgreement>ram:ContractReferencedDocument"`
 		Delivery   struct{}      `xml:"rsm:SupplyChainTradeTransaction>ram:ApplicableHeaderTradeDelivery"`
 		Settlement ciiSettlement `xml:"rsm:SupplyChainTradeTransaction>ram:ApplicableHeaderTradeSettlement"`
 	}
@@ -202,6 +211,12 @@ func ciiOf(e *document) *ciiDocument {
 		s.TaxCurrency = h.currency
 		s.Summation.Tax = append(s.Summation.Tax, ciiAmount{Currency: h.currency, Value: h.vat})
 	}
+	if e.purchaseOrder != "" {
+		d.Order = &ciiDocRef{ID: e.purchaseOrder}
+	}
+	if e.contract != "" {
+		d.Contract = &ciiDocRef{ID: e.contract}
+	}
 	if e.corrects != nil {
 		s.Referenced = &ciiReferenced{ID: e.corrects.Number, Date: day(e.corrects.IssueDate)}
 	}
@@ -210,7 +225,14 @@ func ciiOf(e *document) *ciiDocument {
 
 func ciiPartyOf(p party) ciiParty {
 	c := ciiParty{Name: p.name, Description: p.legalInfo,
-		Address: ciiAddress{Postcode: p.postcode, City: p.city, Country: p.country}}
+		Address: ciiAddress{Postcode: p.postcode, City: p.city, Country: p.country, Region: p.region}}
+	switch id := p.identifier; {
+	case id == nil:
+	case id.Scheme == "":
+		c.ID = id.ID
+	default:
+		c.GlobalID = &ciiID{Scheme: id.Scheme, Value: id.ID}
+	}
 	if p.registration != "" {
 		c.Legal = &ciiID{Value: p.registration}
 	}

@@ -32,6 +32,8 @@ type party struct {
 	name, registration, legalInfo string
 	street                        []string
 	city, postcode, country       string
+	region                        string
+	identifier                    *pricing.Identifier
 	vatID, taxNumber              string
 	endpoint                      *pricing.Endpoint
 	contact                       *pricing.Contact
@@ -44,6 +46,7 @@ type document struct {
 	spec, number, typeCode, issueDate, dueDate string
 	periodStart, periodEnd, currency, note     string
 	buyerReference, paymentTerms               string
+	purchaseOrder, contract                    string
 	credit                                     bool
 	corrects                                   *pricing.Reference
 	places                                     int32
@@ -79,8 +82,8 @@ type docTax struct {
 // sellerOf is the issuer as the seller, with its legal information
 // (BT-33: register and managing directors) in lang.
 func sellerOf(is pricing.Issuer, lang string) party {
-	p := party{name: is.Name, street: is.Address, city: is.City, postcode: is.Postcode, country: is.Country,
-		vatID: is.VATID, taxNumber: is.TaxNumber, endpoint: is.Endpoint, contact: is.Contact}
+	p := party{name: is.Name, street: is.Address, city: is.City, postcode: is.Postcode, region: is.Region, country: is.Country,
+		vatID: is.VATID, taxNumber: is.TaxNumber, endpoint: is.Endpoint, contact: is.Contact, identifier: is.Identifier}
 	if r := is.Register; r != nil {
 		p.registration = r.Number
 		p.legalInfo = r.Court + " " + r.Number
@@ -116,7 +119,8 @@ func paymentOf(inv *pricing.Invoice) *payment {
 func newDocument(inv *pricing.Invoice) *document {
 	e := &document{number: inv.Number, typeCode: "380", issueDate: inv.IssueDate, dueDate: inv.DueDate,
 		periodStart: inv.PeriodStart, periodEnd: inv.PeriodEnd, currency: inv.Currency, places: inv.Places,
-		buyerReference: inv.BuyerReference, corrects: inv.Corrects, note: strings.Join(inv.Notes, " ")}
+		buyerReference: inv.BuyerReference, corrects: inv.Corrects, note: strings.Join(inv.Notes, " "),
+		purchaseOrder: inv.PurchaseOrder, contract: inv.Contract}
 	if c, r := inv.Corrects, inv.CancelledBy; c != nil && r != nil {
 		// BG-3 holds the invoice replaced; the credit note is named here
 		n := locale.Text(inv.Language, "replacement_note", c.Number, locale.Date(inv.Language, c.IssueDate), r.Number, locale.Date(inv.Language, r.IssueDate))
@@ -152,7 +156,8 @@ func newDocument(inv *pricing.Invoice) *document {
 		e.seller.vatID = ""
 	}
 	cu := inv.Customer
-	e.buyer = party{name: cu.Name, street: cu.Address, city: cu.City, postcode: cu.Postcode, country: cu.Country, vatID: cu.VATID, endpoint: cu.Endpoint}
+	e.buyer = party{name: cu.Name, street: cu.Address, city: cu.City, postcode: cu.Postcode, region: cu.Region, country: cu.Country,
+		vatID: cu.VATID, endpoint: cu.Endpoint, contact: inv.BuyerContact}
 	if notSubject {
 		e.buyer.vatID = ""
 	}

@@ -44,6 +44,7 @@ type (
 		Additional string   `xml:"cbc:AdditionalStreetName,omitempty"`
 		City       string   `xml:"cbc:CityName"`
 		Postcode   string   `xml:"cbc:PostalZone,omitempty"`
+		Region     string   `xml:"cbc:CountrySubentity,omitempty"`
 		Line       *ublLine `xml:"cac:AddressLine"`
 		Country    struct {
 			Code string `xml:"cbc:IdentificationCode"`
@@ -64,6 +65,7 @@ type (
 	}
 	ublParty struct {
 		Endpoint *ublID        `xml:"cbc:EndpointID"`
+		Ident    *ublID        `xml:"cac:PartyIdentification>cbc:ID"`
 		Address  ublAddress    `xml:"cac:PostalAddress"`
 		Tax      []ublPartyTax `xml:"cac:PartyTaxScheme"`
 		Legal    ublLegal      `xml:"cac:PartyLegalEntity"`
@@ -149,7 +151,9 @@ type (
 		TaxCurrency     string           `xml:"cbc:TaxCurrencyCode,omitempty"`
 		BuyerReference  string           `xml:"cbc:BuyerReference,omitempty"`
 		Period          ublPeriod        `xml:"cac:InvoicePeriod"`
+		Order           *ublScheme       `xml:"cac:OrderReference"`
 		Billing         *ublBilling      `xml:"cac:BillingReference"`
+		Contract        *ublScheme       `xml:"cac:ContractDocumentReference"`
 		Supplier        ublParty         `xml:"cac:AccountingSupplierParty>cac:Party"`
 		Customer        ublParty         `xml:"cac:AccountingCustomerParty>cac:Party"`
 		PaymentMeans    *ublPaymentMeans `xml:"cac:PaymentMeans"`
@@ -188,6 +192,12 @@ func ublOf(e *document) *ublDocument {
 		d.CreditType = e.typeCode
 	} else {
 		d.InvoiceType, d.DueDate = e.typeCode, e.dueDate
+	}
+	if e.purchaseOrder != "" {
+		d.Order = &ublScheme{ID: e.purchaseOrder}
+	}
+	if e.contract != "" {
+		d.Contract = &ublScheme{ID: e.contract}
 	}
 	if e.corrects != nil {
 		d.Billing = &ublBilling{}
@@ -242,7 +252,10 @@ func ublPartyOf(p party) ublParty {
 	if p.endpoint != nil {
 		u.Endpoint = &ublID{Scheme: p.endpoint.Scheme, Value: p.endpoint.ID}
 	}
-	u.Address.City, u.Address.Postcode, u.Address.Country.Code = p.city, p.postcode, p.country
+	u.Address.City, u.Address.Postcode, u.Address.Region, u.Address.Country.Code = p.city, p.postcode, p.region, p.country
+	if id := p.identifier; id != nil {
+		u.Ident = &ublID{Scheme: id.Scheme, Value: id.ID}
+	}
 	if len(p.street) > 0 {
 		u.Address.Street = p.street[0]
 	}

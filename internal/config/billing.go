@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/billrun/billrun/internal/currency"
 	"github.com/billrun/billrun/internal/tax"
@@ -24,8 +25,11 @@ type Party struct {
 	Address  []string `yaml:"address"`
 	Postcode string   `yaml:"postcode"`
 	City     string   `yaml:"city"`
-	Country  string   `yaml:"country"`
-	VATID    string   `yaml:"vat_id"`
+	// Region is the state or province, for addresses that need one
+	// (BT-39, BT-54).
+	Region  string `yaml:"region"`
+	Country string `yaml:"country"`
+	VATID   string `yaml:"vat_id"`
 	// TaxNumber is the national tax number (German Steuernummer, §14
 	// UStG), printed next to the VAT ID.
 	TaxNumber string `yaml:"tax_number"`
@@ -51,11 +55,21 @@ type Issuer struct {
 	// Currency is the home currency, which VAT is accounted in (BT-6):
 	// default EUR for an issuer in the EU. An invoice in another currency
 	// states its VAT in it too, at the ECB rate (exchange_rates).
-	Currency          string    `yaml:"currency"`
-	Bank              *Bank     `yaml:"bank"`
-	Register          *Register `yaml:"register"`
-	ManagingDirectors []string  `yaml:"managing_directors"`
-	Contact           *Contact  `yaml:"contact"`
+	Currency string `yaml:"currency"`
+	// Identifier is the seller's identifier (BT-29), a GLN say, with its
+	// ISO 6523 scheme.
+	Identifier        *Identifier `yaml:"identifier"`
+	Bank              *Bank       `yaml:"bank"`
+	Register          *Register   `yaml:"register"`
+	ManagingDirectors []string    `yaml:"managing_directors"`
+	Contact           *Contact    `yaml:"contact"`
+}
+
+// Identifier is an identifier in an ISO 6523 scheme (ICD: 0088 for a
+// GLN, 0060 for a DUNS number, …; empty: none named).
+type Identifier struct {
+	Scheme string `yaml:"scheme"`
+	ID     string `yaml:"id"`
 }
 
 // Bank is the account customers pay to (credit transfer).
@@ -202,6 +216,12 @@ type Customer struct {
 	// BuyerReference is the customer's reference for its invoices (BT-10;
 	// the Leitweg-ID of a German public body).
 	BuyerReference string `yaml:"buyer_reference"`
+	// PurchaseOrder is the customer's order its invoices refer to (BT-13),
+	// Contract its contract with the issuer (BT-12).
+	PurchaseOrder string `yaml:"purchase_order"`
+	Contract      string `yaml:"contract"`
+	// Contact is whom the invoice is for at the customer (BG-9).
+	Contact *Contact `yaml:"contact"`
 	// Language of the customer's documents: en (default) or de.
 	Language string `yaml:"language"`
 	// EInvoice is the e-invoice the customer receives with each document:
@@ -440,6 +460,9 @@ func (c *Config) checkIssuer() error {
 	if ct := is.Contact; ct != nil && (ct.Name == "" || ct.Phone == "" || ct.Email == "") {
 		return fmt.Errorf("issuer.contact: name, phone and email, all three")
 	}
+	if id := is.Identifier; id != nil && (id.ID == "" || id.Scheme != "" && !icdPattern.MatchString(id.Scheme)) {
+		return fmt.Errorf("issuer.identifier: an id, and a scheme of 4 digits (ISO 6523 ICD: 0088 for a GLN) or none")
+	}
 	if is.Currency == "" && tax.EU(is.Country) {
 		is.Currency = "EUR"
 	}
@@ -493,6 +516,9 @@ func (c *Config) checkCustomer(i int, cu *Customer, seen map[string]bool) error 
 	if err := checkEndpoint(cu.Endpoint); err != nil {
 		return fmt.Errorf("customers[%d].endpoint: %v", i, err)
 	}
+	if key, err := checkTerms(cu); err != nil {
+		return fmt.Errorf("customers[%d].%s: %v", i, key, err)
+	}
 	if err := c.checkEInvoice(i, cu, treatment); err != nil {
 		return err
 	}
@@ -505,6 +531,20 @@ func (c *Config) checkCustomer(i int, cu *Customer, seen map[string]bool) error 
 		}
 	}
 	return nil
+}
+
+// checkTerms checks the customer's references and contact: a reference
+// is one line of printable text, a contact says who.
+func checkTerms(cu *Customer) (key string, err error) {
+	for key, v := range map[string]string{"purchase_order": cu.PurchaseOrder, "contract": cu.Contract, "region": cu.Region} {
+		if len(v) > 200 || strings.ContainsFunc(v, unicode.IsControl) {
+			return key, fmt.Errorf("%.40q: at most 200 characters on one line", v)
+		}
+	}
+	if ct := cu.Contact; ct != nil && ct.Name == "" && ct.Phone == "" && ct.Email == "" {
+		return "contact", fmt.Errorf("name, phone or email")
+	}
+	return "", nil
 }
 
 // TaxRates are the configured rates, for tax.Decide.
@@ -603,6 +643,9 @@ func checkEndpoint(e *Endpoint) error {
 }
 
 var bicPattern = regexp.MustCompile(`^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$`)
+
+// icdPattern is an ISO 6523 International Code Designator.
+var icdPattern = regexp.MustCompile(`^[0-9]{4}$`)
 
 // checkIBAN checks an IBAN's form and its ISO 13616 check digits (mod 97),
 // so a typo in the account customers pay to is caught before any invoice

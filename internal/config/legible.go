@@ -16,7 +16,8 @@ import (
 // would print such a character as '?' while its e-invoice has the name
 // right: the buyer could not be identified from the paper, and the two
 // would disagree. The text is the issuer's and each customer's name,
-// address, postcode and city, the issuer's bank holder, register, managing
+// address, postcode, city and region, each customer's references and
+// contact, the issuer's bank holder, register, managing
 // directors and contact, and each plan's name (the invoice lines).
 func (c *Config) checkLegible(fallback *sfnt.Font) error {
 	fonts := legibility{fallback: fallback}
@@ -42,7 +43,7 @@ type printed struct{ key, text string }
 func (c *Config) printedText() []printed {
 	var out []printed
 	party := func(key string, p *Party) {
-		out = append(out, printed{key + ".name", p.Name}, printed{key + ".postcode", p.Postcode}, printed{key + ".city", p.City})
+		out = append(out, printed{key + ".name", p.Name}, printed{key + ".postcode", p.Postcode}, printed{key + ".city", p.City}, printed{key + ".region", p.Region})
 		for i, a := range p.Address {
 			out = append(out, printed{fmt.Sprintf("%s.address[%d]", key, i), a})
 		}
@@ -62,7 +63,13 @@ func (c *Config) printedText() []printed {
 		out = append(out, printed{"issuer.contact.name", is.Contact.Name})
 	}
 	for i := range c.Customers {
-		party(fmt.Sprintf("customers[%d] (%s)", i, c.Customers[i].ID), &c.Customers[i].Party)
+		cu := &c.Customers[i]
+		key := fmt.Sprintf("customers[%d] (%s)", i, cu.ID)
+		party(key, &cu.Party)
+		out = append(out, printed{key + ".purchase_order", cu.PurchaseOrder}, printed{key + ".contract", cu.Contract})
+		if cu.Contact != nil {
+			out = append(out, printed{key + ".contact.name", cu.Contact.Name})
+		}
 	}
 	for i := range c.Plans {
 		out = append(out, printed{fmt.Sprintf("plans[%d] (%s).name", i, c.Plans[i].ID), c.Plans[i].Name})

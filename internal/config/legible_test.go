@@ -61,3 +61,34 @@ func TestLegibleText(t *testing.T) {
 		t.Errorf("an emoji with a CJK font: %v", err)
 	}
 }
+
+// The contract's terms are checked as they are loaded: a reference is one
+// line, a contact says who, the seller's identifier has an ISO 6523 scheme.
+func TestContractTermKeys(t *testing.T) {
+	dir := t.TempDir()
+	load := func(yaml string) error {
+		p := filepath.Join(dir, "billing.yaml")
+		if err := os.WriteFile(p, []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(p)
+		return err
+	}
+	cust := `    vat_id: DE811569869
+`
+	ok := strings.Replace(billingYAML, cust, cust+"    purchase_order: PO-1\n    contract: RV-17\n    region: Bayern\n    contact: {name: Petra Müller}\n", 1)
+	ok = strings.Replace(ok, `vat_id: DE136695976}`, `vat_id: DE136695976, identifier: {scheme: "0088", id: "4000001123452"}}`, 1)
+	if err := load(ok); err != nil {
+		t.Fatalf("terms refused: %v", err)
+	}
+	for _, c := range []struct{ from, to, want string }{
+		{"purchase_order: PO-1", `purchase_order: "PO-1\nsecond line"`, "customers[0].purchase_order"},
+		{"contact: {name: Petra Müller}", "contact: {}", "customers[0].contact: name, phone or email"},
+		{`scheme: "0088"`, `scheme: GLN`, "issuer.identifier"},
+		{`region: Bayern`, `region: 東京`, "customers[0] (C001).region"},
+	} {
+		if err := load(strings.Replace(ok, c.from, c.to, 1)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.to, err, c.want)
+		}
+	}
+}

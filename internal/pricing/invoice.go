@@ -119,6 +119,9 @@ type Invoice struct {
 	CustomerID     string     `json:"customer_id"`
 	Customer       Party      `json:"customer"`
 	BuyerReference string     `json:"buyer_reference,omitempty"`
+	PurchaseOrder  string     `json:"purchase_order,omitempty"` // BT-13
+	Contract       string     `json:"contract,omitempty"`       // BT-12
+	BuyerContact   *Contact   `json:"buyer_contact,omitempty"`  // BG-9
 	Language       string     `json:"language"`
 	EInvoice       string     `json:"einvoice"`
 	Issuer         Issuer     `json:"issuer"`
@@ -322,6 +325,7 @@ func (pr *pricer) empty() Invoice {
 	return Invoice{
 		Number: DraftID(p.Label, cu.ID), Kind: KindInvoice, Status: StatusDraft,
 		CustomerID: cu.ID, Customer: partyOf(cu.Party), BuyerReference: cu.BuyerReference, Language: pr.lang, EInvoice: cu.EInvoice,
+		PurchaseOrder: cu.PurchaseOrder, Contract: cu.Contract, BuyerContact: contactOf(cu.Contact),
 		Issuer: pr.b.Issuer, Currency: cu.Currency, Places: pr.places, DueDays: pr.b.Settings.DueDays,
 		PeriodStart: p.Start.In(loc).Format("2006-01-02"),
 		PeriodEnd:   p.End.In(loc).AddDate(0, 0, -1).Format("2006-01-02"),

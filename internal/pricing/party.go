@@ -17,6 +17,7 @@ type Party struct {
 	Address   []string  `json:"address"`
 	Postcode  string    `json:"postcode,omitempty"`
 	City      string    `json:"city,omitempty"`
+	Region    string    `json:"region,omitempty"`
 	Country   string    `json:"country"`
 	VATID     string    `json:"vat_id,omitempty"`
 	TaxNumber string    `json:"tax_number,omitempty"` // the national tax number (§14 UStG)
@@ -34,10 +35,17 @@ type Endpoint struct {
 // invoice.
 type Issuer struct {
 	Party
-	Bank              *Bank     `json:"bank,omitempty"`
-	Register          *Register `json:"register,omitempty"`
-	ManagingDirectors []string  `json:"managing_directors,omitempty"`
-	Contact           *Contact  `json:"contact,omitempty"`
+	Identifier        *Identifier `json:"identifier,omitempty"` // BT-29
+	Bank              *Bank       `json:"bank,omitempty"`
+	Register          *Register   `json:"register,omitempty"`
+	ManagingDirectors []string    `json:"managing_directors,omitempty"`
+	Contact           *Contact    `json:"contact,omitempty"`
+}
+
+// Identifier is an identifier in an ISO 6523 scheme (empty: none named).
+type Identifier struct {
+	Scheme string `json:"scheme,omitempty"`
+	ID     string `json:"id"`
 }
 
 // Bank is the account customers pay to.
@@ -62,7 +70,7 @@ type Contact struct {
 
 // partyOf copies a configured party.
 func partyOf(p config.Party) Party {
-	out := Party{Name: p.Name, Address: slices.Clone(p.Address), Postcode: p.Postcode, City: p.City, Country: p.Country,
+	out := Party{Name: p.Name, Address: slices.Clone(p.Address), Postcode: p.Postcode, City: p.City, Region: p.Region, Country: p.Country,
 		VATID: p.VATID, TaxNumber: p.TaxNumber, Email: p.Email}
 	if e := p.Endpoint; e != nil {
 		out.Endpoint = &Endpoint{Scheme: e.Scheme, ID: e.ID}
@@ -79,8 +87,17 @@ func IssuerOf(is config.Issuer) Issuer {
 	if r := is.Register; r != nil {
 		out.Register = &Register{Court: r.Court, Number: r.Number}
 	}
-	if c := is.Contact; c != nil {
-		out.Contact = &Contact{Name: c.Name, Phone: c.Phone, Email: c.Email}
+	out.Contact = contactOf(is.Contact)
+	if id := is.Identifier; id != nil {
+		out.Identifier = &Identifier{Scheme: id.Scheme, ID: id.ID}
 	}
 	return out
+}
+
+// contactOf copies a configured contact; nil for none.
+func contactOf(c *config.Contact) *Contact {
+	if c == nil {
+		return nil
+	}
+	return &Contact{Name: c.Name, Phone: c.Phone, Email: c.Email}
 }
