@@ -396,19 +396,7 @@ func TestFacturXIsPDFA(t *testing.T) {
 func TestCorrectionWords(t *testing.T) {
 	needPDFToText(t)
 	dir := t.TempDir()
-	text := func(inv *pricing.Invoice) string {
-		path := filepath.Join(dir, inv.Number+inv.Language+".pdf")
-		var b bytes.Buffer
-		if err := PDF(&b, goFonts.Prepare(inv), nil); err != nil {
-			t.Fatal(err)
-		}
-		os.WriteFile(path, b.Bytes(), 0o644)
-		out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.Join(strings.Fields(string(out)), " ")
-	}
+	text := func(inv *pricing.Invoice) string { return renderedText(t, dir, inv) }
 	xmlOf := func(inv *pricing.Invoice) string {
 		var b bytes.Buffer
 		if err := einvoice.CII(&b, inv); err != nil {
@@ -479,14 +467,7 @@ func TestHomeCurrencyVAT(t *testing.T) {
 			t.Errorf("%s: home VAT %+v, want %s EUR at 1.0523 of 2026-10-30", inv.Number, h, want)
 		}
 		needPDFToText(t)
-		path := filepath.Join(t.TempDir(), "x.pdf")
-		var b bytes.Buffer
-		if err := PDF(&b, goFonts.Prepare(&inv), nil); err != nil {
-			t.Fatal(err)
-		}
-		os.WriteFile(path, b.Bytes(), 0o644)
-		out, _ := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
-		text := strings.ReplaceAll(strings.Join(strings.Fields(string(out)), " "), "\u00a0", " ")
+		text := strings.ReplaceAll(renderedText(t, t.TempDir(), &inv), "\u00a0", " ")
 		line := "Umsatzsteuer in EUR: " + strings.ReplaceAll(locale.Money("de", want, 2, "EUR"), "\u00a0", " ") + " (Referenzkurs der EZB vom 30.10.2026: 1 EUR = 1,0523 USD)."
 		if !strings.Contains(text, line) {
 			t.Errorf("%s: the PDF lacks %q:\n%s", inv.Number, line, text)
@@ -495,6 +476,25 @@ func TestHomeCurrencyVAT(t *testing.T) {
 	if seen != 8 {
 		t.Errorf("%d USD invoices and replacements with VAT in EUR, want 8", seen)
 	}
+}
+
+// renderedText is inv's PDF, written into dir, as pdftotext reads it
+// (layout kept), its runs of white space one space each.
+func renderedText(t *testing.T, dir string, inv *pricing.Invoice) string {
+	t.Helper()
+	path := filepath.Join(dir, inv.Number+"-"+inv.Language+".pdf")
+	var b bytes.Buffer
+	if err := PDF(&b, goFonts.Prepare(inv), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
 }
 
 // needPDFToText skips a test without pdftotext, and fails it under CI,
@@ -534,15 +534,7 @@ func TestContractTerms(t *testing.T) {
 		default:
 			want = []string{`<ram:GlobalID schemeID="0088">4000001123452</ram:GlobalID>`}
 		}
-		text := ""
-		path := filepath.Join(dir, inv.Number+".pdf")
-		var b bytes.Buffer
-		if err := PDF(&b, goFonts.Prepare(&inv), nil); err != nil {
-			t.Fatal(err)
-		}
-		os.WriteFile(path, b.Bytes(), 0o644)
-		out, _ := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
-		text = strings.Join(strings.Fields(string(out)), " ")
+		text := renderedText(t, dir, &inv)
 		var pdfWant []string
 		switch {
 		case strings.HasPrefix(inv.CustomerID, "domestic") && ubl:

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
+	"github.com/billrun/billrun/internal/glyphs"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
@@ -33,54 +34,34 @@ import (
 var fontDefs embed.FS
 
 // Fonts are what every document of a run is set in, worked out once and
-// shared by the run's documents (safe for concurrent use): the Go fonts,
-// parsed to ask which characters they have and compressed as fpdf embeds
-// them, and the fallback font, parsed once and cut down for each set of
-// characters the documents set in it.
+// shared by the run's documents (safe for concurrent use): the Go fonts
+// compressed as fpdf embeds them, which characters the fonts have
+// (glyphs, with the fallback parsed when first asked), and the fallback
+// font cut down for each set of characters the documents set in it.
 type Fonts struct {
-	regular         *sfnt.Font // Go Regular; nil would mean: every character
 	regularZ, boldZ []byte
-	fallback        []byte            // nil: none configured
-	parsedFallback  func() *sfnt.Font // nil when it does not parse: only the plane limit applies
-	mu              sync.Mutex        // guards cuts
-	cuts            map[string][]byte // the fallback cut to a set of characters, by them
+	fallback        []byte             // nil: none configured
+	glyphs          func() *glyphs.Set // the Go fonts' and the fallback's characters
+	mu              sync.Mutex         // guards cuts
+	cuts            map[string][]byte  // the fallback cut to a set of characters, by them
 }
 
 // NewFonts makes a run's fonts, with fallback (a TrueType font's bytes,
-// nil for none) for the characters the Go fonts lack.
+// nil for none) for the characters the Go fonts lack. A fallback that does
+// not parse sets nothing (config.Load refuses one).
 func NewFonts(fallback []byte) *Fonts {
 	f := &Fonts{regularZ: deflate(goregular.TTF), boldZ: deflate(gobold.TTF), cuts: map[string][]byte{}}
-	f.regular, _ = sfnt.Parse(goregular.TTF)
 	if len(fallback) > 0 {
 		f.fallback = fallback
 	}
-	f.parsedFallback = sync.OnceValue(func() *sfnt.Font {
-		parsed, _ := sfnt.Parse(fallback)
-		return parsed
+	f.glyphs = sync.OnceValue(func() *glyphs.Set {
+		var parsed *sfnt.Font
+		if f.fallback != nil {
+			parsed, _ = sfnt.Parse(f.fallback)
+		}
+		return glyphs.New(parsed)
 	})
 	return f
-}
-
-// goHas reports whether Go Regular has a glyph for r.
-func (f *Fonts) goHas(r rune, buf *sfnt.Buffer) bool {
-	if r < 0x80 || f.regular == nil {
-		return true
-	}
-	g, err := f.regular.GlyphIndex(buf, r)
-	return err == nil && g != 0
-}
-
-// fallbackHas reports whether the fallback font has a glyph for r.
-func (f *Fonts) fallbackHas(r rune, buf *sfnt.Buffer) bool {
-	if f.fallback == nil {
-		return false
-	}
-	parsed := f.parsedFallback()
-	if parsed == nil {
-		return true
-	}
-	g, err := parsed.GlyphIndex(buf, r)
-	return err == nil && g != 0
 }
 
 // cut is the fallback font cut down (fpdf's UTF8CutFont) to chars, sorted

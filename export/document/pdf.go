@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
+	"github.com/billrun/billrun/internal/currency"
 	"github.com/billrun/billrun/internal/locale"
 	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/internal/tax"
@@ -324,7 +325,7 @@ func (s *sheet) notes() {
 	pdf.SetFont("go", "", 8.5)
 	if h := inv.HomeVAT; h != nil {
 		// art. 230: the VAT in the home currency, at the rate it was converted at
-		vat := locale.Money(lang, h.VAT, pricing.MinorUnits(h.Currency), h.Currency)
+		vat := locale.Money(lang, h.VAT, currency.InvoicePlaces(h.Currency), h.Currency)
 		pdf.MultiCell(0, 4.5, T("home_vat", h.Currency, vat, locale.Date(lang, h.RateDay), h.Currency, locale.Rate(lang, h.Rate), inv.Currency), "", "L", false)
 	}
 	for _, n := range inv.Notes {

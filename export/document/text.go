@@ -23,24 +23,21 @@ type Text struct {
 	chars   string // the characters set in the fallback font, sorted, once each
 }
 
-// Prepare makes inv ready to be set in f. A character beyond the Basic
-// Multilingual Plane (an emoji) is never printable: fpdf's UTF-8 fonts
-// stop at U+FFFF.
+// Prepare makes inv ready to be set in f: what glyphs says no font sets
+// (an emoji, beyond the Basic Multilingual Plane, never) becomes '?'.
 func (f *Fonts) Prepare(inv *pricing.Invoice) *Text {
 	t := &Text{Invoice: *inv, orig: inv, fonts: f}
 	var buf sfnt.Buffer
 	var inFallback []rune
+	set := f.glyphs()
 	t.Lacking = clean(&t.Invoice, func(r rune) bool {
-		switch {
-		case r > 0xFFFF:
+		if !set.Settable(r, &buf) {
 			return false
-		case f.goHas(r, &buf):
-			return true
-		case f.fallbackHas(r, &buf):
-			inFallback = append(inFallback, r)
-			return true
 		}
-		return false
+		if !set.InGo(r, &buf) {
+			inFallback = append(inFallback, r)
+		}
+		return true
 	})
 	slices.Sort(inFallback)
 	t.chars = string(slices.Compact(inFallback))

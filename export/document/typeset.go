@@ -56,12 +56,13 @@ type run struct {
 // Go fonts lack in the fallback when there is one.
 func (p *page) runs(s string) []run {
 	var buf sfnt.Buffer
+	set := p.fonts.glyphs()
 	var out []run
 	for _, r := range s {
 		rn := run{text: string(r), class: wide}
 		if b, ok := latin1.encode(r); ok {
 			rn = run{text: string([]byte{b}), class: single}
-		} else if p.fallback != nil && !p.fonts.goHas(r, &buf) {
+		} else if p.fallback != nil && !set.InGo(r, &buf) {
 			rn.class = fallback
 		}
 		if n := len(out); n > 0 && out[n-1].class == rn.class {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/currency"
 	"github.com/billrun/billrun/internal/locale"
 	"github.com/billrun/billrun/internal/pricing"
 	"github.com/billrun/billrun/internal/tax"
@@ -185,7 +186,7 @@ func newDocument(inv *pricing.Invoice) *document {
 	}
 	e.grandTotal = e.lineTotal.Add(e.taxTotal)
 	if h := inv.HomeVAT; h != nil {
-		e.home = &homeVAT{currency: h.Currency, vat: h.VAT.Mul(sign).StringFixed(pricing.MinorUnits(h.Currency))}
+		e.home = &homeVAT{currency: h.Currency, vat: h.VAT.Mul(sign).StringFixed(currency.InvoicePlaces(h.Currency))}
 	}
 	return e
 }

@@ -15,15 +15,7 @@ const droidFont = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
 // Cyrillic and Polish are in the Go fonts; an emoji is in no font a PDF
 // can use (its UTF-8 fonts stop at U+FFFF).
 func TestLegibleText(t *testing.T) {
-	dir := t.TempDir()
-	load := func(yaml string) error {
-		p := filepath.Join(dir, "billing.yaml")
-		if err := os.WriteFile(p, []byte(yaml), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		_, err := Load(p)
-		return err
-	}
+	load := loader(t)
 	with := func(from, to string) string {
 		if !strings.Contains(billingYAML, from) {
 			t.Fatalf("billingYAML has no %q", from)
@@ -65,15 +57,7 @@ func TestLegibleText(t *testing.T) {
 // The contract's terms are checked as they are loaded: a reference is one
 // line, a contact says who, the seller's identifier has an ISO 6523 scheme.
 func TestContractTermKeys(t *testing.T) {
-	dir := t.TempDir()
-	load := func(yaml string) error {
-		p := filepath.Join(dir, "billing.yaml")
-		if err := os.WriteFile(p, []byte(yaml), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		_, err := Load(p)
-		return err
-	}
+	load := loader(t)
 	cust := `    vat_id: DE811569869
 `
 	ok := strings.Replace(billingYAML, cust, cust+"    purchase_order: PO-1\n    contract: RV-17\n    region: Bayern\n    contact: {name: Petra Müller}\n", 1)
@@ -90,5 +74,18 @@ func TestContractTermKeys(t *testing.T) {
 		if err := load(strings.Replace(ok, c.from, c.to, 1)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.to, err, c.want)
 		}
+	}
+}
+
+// loader loads a config's YAML from a file in a temporary directory.
+func loader(t *testing.T) func(yaml string) error {
+	dir := t.TempDir()
+	return func(yaml string) error {
+		p := filepath.Join(dir, "billing.yaml")
+		if err := os.WriteFile(p, []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(p)
+		return err
 	}
 }

@@ -110,9 +110,6 @@ type Invoice struct {
 	Kind     string     `json:"kind"`
 	Status   string     `json:"status"`
 	Corrects *Reference `json:"corrects,omitempty"`
-	// HomeVAT is the VAT in the issuer's home currency, for an invoice
-	// in another (BT-6, BT-111).
-	HomeVAT *HomeVAT `json:"home_vat,omitempty"`
 	// CancelledBy is, on a replacement, the credit note that cancels the
 	// invoice it replaces; set when the replacement is issued.
 	CancelledBy    *Reference `json:"cancelled_by,omitempty"`
@@ -141,10 +138,13 @@ type Invoice struct {
 	Credit      decimal.Decimal `json:"sla_credit"`
 	Subtotal    decimal.Decimal `json:"subtotal"`
 	Taxes       []TaxLine       `json:"taxes"`
-	Total       decimal.Decimal `json:"total"`
-	PerVPS      []VPSTotal      `json:"per_vps"`
-	Notes       []string        `json:"notes,omitempty"`
-	Review      bool            `json:"review"`
+	// HomeVAT is the VAT in the issuer's home currency, for an invoice
+	// in another (BT-6, BT-111).
+	HomeVAT *HomeVAT        `json:"home_vat,omitempty"`
+	Total   decimal.Decimal `json:"total"`
+	PerVPS  []VPSTotal      `json:"per_vps"`
+	Notes   []string        `json:"notes,omitempty"`
+	Review  bool            `json:"review"`
 	// PricedBy names the version of each price and rate that priced the
 	// invoice, by key ("plan standard", "tax.rate"): a later run tells a
 	// changed price from changed figures by it. Not part of the content.
