@@ -178,9 +178,12 @@ var demoCustomers = []string{
 	`name: "Ωmega Hosting Ltd", address: ["1 Main St"], postcode: "D02 X285", city: Dublin, country: IE, vat_id: IE1234567T, endpoint: {scheme: "9935", id: IE1234567T}, einvoice: peppol`,
 	// outside the EU: not subject to German VAT, Factur-X
 	demoCJK,
+	// reverse charge in Dutch ("Btw verlegd"), Peppol BIS 3
+	`name: "Rijnmond Hosting B.V.", address: ["Coolsingel 40"], postcode: "3011 AD", city: Rotterdam, country: NL, vat_id: NL859048213B01, endpoint: {scheme: "9944", id: NL859048213B01}, language: nl, einvoice: peppol`,
+	// outside the EU, in French
+	`name: "Ōsaka Café SARL", address: ["Rue du Lac 1"], postcode: "1200", city: Genève, country: CH, language: fr`,
 	`name: "Łódź Hosting sp. z o.o.", address: ["ul. Piotrkowska 1"], postcode: "90-001", city: Łódź, country: PL, vat_id: PL5260250274, language: en`,
 	`name: "Ακρόπολις Α.Ε.", address: ["Odos 1"], postcode: "105 57", city: Αθήνα, country: GR, vat_id: EL094259216`,
-	`name: "Ōsaka Café SARL", address: ["Rue du Lac 1"], postcode: "1200", city: Genève, country: CH`,
 }
 
 const demoCJK = `name: "株式会社テスト", address: ["千代田1-1"], postcode: "100-0001", city: 東京, country: JP, einvoice: facturx`

@@ -315,10 +315,13 @@ func (s *sheet) notes() {
 	if len(inv.UsageItems) > 0 {
 		pdf.SetFont("go", "B", 8.5)
 		pdf.CellFormat(0, 5, T("usage_summary"), "", 1, "L", false, 0, "")
-		pdf.SetFont("go", "", 8)
-		for _, u := range inv.UsageItems {
-			pdf.CellFormat(0, 4.2, fmt.Sprintf("%s %s: %s %s %s, %s %s", u.VPS, u.Metric, locale.Quantity(lang, u.Used), u.Unit, T("used"),
-				locale.Quantity(lang, u.Included), T("included")), "", 1, "L", false, 0, "")
+		for i := 0; i < len(inv.UsageItems); {
+			n := 1
+			for i+n < len(inv.UsageItems) && inv.UsageItems[i+n].VPS == inv.UsageItems[i].VPS {
+				n++
+			}
+			s.usageTable(inv.UsageItems[i : i+n])
+			i += n
 		}
 		pdf.Ln(2)
 	}
@@ -344,6 +347,42 @@ func (s *sheet) notes() {
 			pdf.MultiCell(0, 4.5, T("payment", money(inv.Total), locale.Date(lang, inv.DueDate), b.Holder, b.IBAN, bic, inv.Number), "", "L", false)
 		}
 	}
+}
+
+// usageTable sets one VPS's usage: what each metric used and what the
+// plan includes, a row each, kept on one page.
+func (s *sheet) usageTable(items []pricing.UsageItem) {
+	pdf, lang, T := s.pdf, s.lang, s.T
+	const row = 4.2
+	if pdf.GetY()+row*float64(len(items)+2) > 297-32 {
+		pdf.AddPage()
+	}
+	cols := []float64{70, 28, 28, 30}
+	pdf.SetFont("go", "B", 8)
+	pdf.CellFormat(0, row+0.8, items[0].VPS, "", 1, "L", false, 0, "")
+	pdf.SetFont("go", "", 7.5)
+	pdf.SetTextColor(90, 90, 90)
+	for i, h := range []string{T("resource"), T("used"), T("included"), T("unit")} {
+		align := "R"
+		if i == 0 || i == 3 {
+			align = "L"
+		}
+		pdf.CellFormat(cols[i], row, h, "B", 0, align, false, 0, "")
+	}
+	pdf.Ln(-1)
+	pdf.SetTextColor(0, 0, 0)
+	pdf.SetFont("go", "", 8)
+	for _, u := range items {
+		label, unit := u.Label, u.UnitLabel
+		if label == "" { // drafted before invoices had labels
+			label, unit = u.Metric, u.Unit
+		}
+		pdf.CellFormat(cols[0], row, label, "", 0, "L", false, 0, "")
+		pdf.CellFormat(cols[1], row, locale.Quantity(lang, u.Used), "", 0, "R", false, 0, "")
+		pdf.CellFormat(cols[2], row, locale.Quantity(lang, u.Included), "", 0, "R", false, 0, "")
+		pdf.CellFormat(cols[3], row, " "+unit, "", 1, "L", false, 0, "")
+	}
+	pdf.Ln(1.5)
 }
 
 // charts sets the chart page: daily traffic and uptime, when there are

@@ -110,6 +110,8 @@ func clean(inv *pricing.Invoice, has func(rune) bool) (lacking []string) {
 	inv.UsageItems = slices.Clone(inv.UsageItems)
 	for i := range inv.UsageItems {
 		fix("usage unit", &inv.UsageItems[i].Unit)
+		fix("usage label", &inv.UsageItems[i].Label)
+		fix("usage unit", &inv.UsageItems[i].UnitLabel)
 	}
 	inv.Lines = slices.Clone(inv.Lines)
 	for i := range inv.Lines {

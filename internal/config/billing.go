@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/billrun/billrun/internal/currency"
+	"github.com/billrun/billrun/internal/locale"
 	"github.com/billrun/billrun/internal/tax"
 
 	"github.com/shopspring/decimal"
@@ -222,7 +223,7 @@ type Customer struct {
 	Contract      string `yaml:"contract"`
 	// Contact is whom the invoice is for at the customer (BG-9).
 	Contact *Contact `yaml:"contact"`
-	// Language of the customer's documents: en (default) or de.
+	// Language of the customer's documents: en (default), de, fr or nl.
 	Language string `yaml:"language"`
 	// EInvoice is the e-invoice the customer receives with each document:
 	// xrechnung-ubl, xrechnung-cii, peppol, facturx or none (the default).
@@ -506,12 +507,11 @@ func (c *Config) checkCustomer(i int, cu *Customer, seen map[string]bool) error 
 	if err != nil {
 		return fmt.Errorf("customers[%d].country: %v", i, err)
 	}
-	switch cu.Language {
-	case "":
+	if cu.Language == "" {
 		cu.Language = "en"
-	case "en", "de":
-	default:
-		return fmt.Errorf("customers[%d].language: %q is not en or de", i, cu.Language)
+	}
+	if !locale.Has(cu.Language) {
+		return fmt.Errorf("customers[%d].language: %q is not one of %s", i, cu.Language, strings.Join(locale.Languages, ", "))
 	}
 	if err := checkEndpoint(cu.Endpoint); err != nil {
 		return fmt.Errorf("customers[%d].endpoint: %v", i, err)

@@ -110,7 +110,7 @@ func TestBillingErrors(t *testing.T) {
 		{"    plan: standard\n", "    plan: standard\n    einvoice: xrechnung-ubl\n", "customers[0].buyer_reference: missing; xrechnung-ubl e-invoices require it (BR-DE-15"},
 		{"    plan: standard\n", "    plan: standard\n    einvoice: peppol\n", "issuer.endpoint: missing; peppol e-invoices require it"},
 		{"    plan: standard\n", "    plan: standard\n    einvoice: zugferd\n", `customers[0].einvoice: "zugferd" is not`},
-		{"    plan: standard\n", "    plan: standard\n    language: fr\n", `customers[0].language: "fr" is not en or de`},
+		{"    plan: standard\n", "    plan: standard\n    language: it\n", `customers[0].language: "it" is not one of en, de, fr, nl`},
 		{`vat_id: DE136695976}`, `vat_id: DE136695976, endpoint: {scheme: EM, id: a@b.example}}`, ""},
 		{`vat_id: DE136695976}`, `vat_id: DE136695976, endpoint: {scheme: EM, id: a@b.example}}` + "\n#", ""},
 		{`vat_id: DE136695976}`, `vat_id: DE136695976, endpoint: {scheme: "9930", id: DE136695976}}`, ""},

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"path/filepath"
 	"regexp"
@@ -25,6 +26,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 
 	"github.com/billrun/billrun/internal/inputfile"
+	"github.com/billrun/billrun/internal/locale"
 	"github.com/billrun/billrun/internal/period"
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
@@ -99,6 +101,9 @@ type Metric struct {
 	Kind    string   `yaml:"kind"`
 	Unit    string   `yaml:"unit"`
 	MaxRate float64  `yaml:"max_rate"`
+	// Label is the metric's name on customer documents, by language
+	// ({en: "Outbound traffic", de: …}); the seed's six have defaults.
+	Label map[string]string `yaml:"label"`
 }
 
 // Host is a host node with its uptime RRD.
@@ -535,8 +540,38 @@ func (c *Config) checkMetrics() error {
 		if m.MaxRate < 0 || math.IsNaN(m.MaxRate) || math.IsInf(m.MaxRate, 0) {
 			return fmt.Errorf("metrics[%d].max_rate: %v is not a finite number >= 0", i, m.MaxRate)
 		}
+		for _, lang := range slices.Sorted(maps.Keys(m.Label)) {
+			if !locale.Has(lang) {
+				return fmt.Errorf("metrics[%d].label.%s: billrun writes no documents in %q (it writes %s)", i, lang, lang, strings.Join(locale.Languages, ", "))
+			}
+			if l := m.Label[lang]; strings.TrimSpace(l) == "" || len(l) > 100 {
+				return fmt.Errorf("metrics[%d].label.%s: %q must be 1 to 100 bytes", i, lang, l)
+			}
+		}
 	}
 	return nil
+}
+
+// MetricLabel is metric name as a customer reads it in lang: the
+// config's label, the seed's default, the config's English label, or
+// else the name itself.
+func (c *Config) MetricLabel(name, lang string) string {
+	var label map[string]string
+	for _, m := range c.Metrics {
+		if m.Name == name {
+			label = m.Label
+		}
+	}
+	if l := label[lang]; l != "" {
+		return l
+	}
+	if l := locale.MetricLabel(lang, name); l != "" {
+		return l
+	}
+	if l := label["en"]; l != "" {
+		return l
+	}
+	return name
 }
 
 // NumVPS is the number of VPS, top-level and customers'.

@@ -68,6 +68,9 @@ func TestErrors(t *testing.T) {
 		"hosts: [{name: h}]\n":                                                     "hosts[0].file: missing",
 		"vps: [{name: 'bad name'}]\n":                                              "vps[0].name",
 		"metrics: [{name: x, ds: [a], kind: counter, max_rate: -1}]\n":             "max_rate",
+		"metrics: [{name: x, ds: [a], kind: gauge, label: {it: Traffico}}]\n":      `metrics[0].label.it: billrun writes no documents in "it" (it writes en, de, fr, nl)`,
+		"metrics: [{name: x, ds: [a], kind: gauge, label: {de: \" \"}}]\n":         `metrics[0].label.de: " " must be 1 to 100 bytes`,
+		"metrics: [{name: x, ds: [a], kind: gauge, label: {de: \"☃\"}}]\n":         `metrics[0] (x).label.de: "☃" has characters no font of the documents sets`,
 		"invoice: {number_prefix: \"../../x-\"}\n":                                 "invoice.number_prefix: \"../../x-\" would make numbers that are not plain file names",
 		"invoice: {number_format: \"R{year}/{seq}\"}\n":                            "invoice.number_format:",
 		"invoice: {number_format: \"R{year}\"}\n":                                  "must hold {seq}",
@@ -83,6 +86,26 @@ func TestErrors(t *testing.T) {
 		_, err := Load(p)
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), p) {
 			t.Errorf("%q: error %v, want it to name the file and say %q", in, err, want)
+		}
+	}
+}
+
+func TestMetricLabel(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(p, []byte("metrics:\n  - {name: out, ds: [vs_out], kind: counter, unit: bytes, label: {nl: Uitgaand}}\n  - {name: gpu, ds: [g], kind: gauge, label: {en: GPU time, de: GPU-Zeit}}\n  - {name: raw, ds: [r], kind: gauge}\n"), 0o644)
+	cfg, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, lang, want string }{
+		{"out", "nl", "Uitgaand"},                 // the config's own
+		{"out", "de", "Ausgehender Datenverkehr"}, // the seed's default
+		{"gpu", "de", "GPU-Zeit"},
+		{"gpu", "fr", "GPU time"}, // the config's English
+		{"raw", "fr", "raw"},      // nothing: the name
+	} {
+		if got := cfg.MetricLabel(c.name, c.lang); got != c.want {
+			t.Errorf("MetricLabel(%s, %s) = %q, want %q", c.name, c.lang, got, c.want)
 		}
 	}
 }

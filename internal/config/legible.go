@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -16,8 +18,8 @@ import (
 // identified from the paper, and the two would disagree. The text is the
 // issuer's and each customer's name, address, postcode, city and region,
 // each customer's references and contact, the issuer's bank holder,
-// register, managing directors and contact, and each plan's name (the
-// invoice lines).
+// register, managing directors and contact, each plan's name and each
+// metric's label (the invoice lines).
 func (c *Config) checkLegible(fallback *sfnt.Font) error {
 	set := glyphs.New(fallback)
 	var buf sfnt.Buffer
@@ -66,6 +68,11 @@ func (c *Config) printedText() []printed {
 	}
 	for i := range c.Plans {
 		out = append(out, printed{fmt.Sprintf("plans[%d] (%s).name", i, c.Plans[i].ID), c.Plans[i].Name})
+	}
+	for i, m := range c.Metrics {
+		for _, lang := range slices.Sorted(maps.Keys(m.Label)) {
+			out = append(out, printed{fmt.Sprintf("metrics[%d] (%s).label.%s", i, m.Name, lang), m.Label[lang]})
+		}
 	}
 	return out
 }

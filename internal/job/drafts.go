@@ -67,7 +67,7 @@ func drafted(label string, built []pricing.Invoice, current map[string]state.Doc
 		if err := json.Unmarshal([]byte(cur.Model), &orig); err != nil {
 			return drafts{}, fmt.Errorf("issued %s: its model: %w", cur.Number, err)
 		}
-		if cur.ContentDigest == pricing.ContentDigest(inv) {
+		if pricing.BillingDigest(orig.Invoice) == pricing.BillingDigest(inv) {
 			out.shown = append(out.shown, orig.Invoice)
 			continue
 		}

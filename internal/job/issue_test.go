@@ -67,6 +67,14 @@ func TestIssueLifecycle(t *testing.T) {
 	if err != nil || len(r.Changes) != 0 {
 		t.Fatalf("rerun: changes %+v, %v", r.Changes, err)
 	}
+	// other words for the same bill (a customer who changes language):
+	// nothing is corrected
+	o.Config.Customers[0].Language = "fr"
+	r, err = Run(ctx, o)
+	if err != nil || len(r.Changes) != 0 || len(r.Repriced) != 0 {
+		t.Fatalf("new words: changes %+v, repriced %+v, %v", r.Changes, r.Repriced, err)
+	}
+	o.Config.Customers[0].Language = "en"
 	// a new price in place: the issued period is not repriced, only
 	// listed; with Reprice, A and B are corrected
 	o.Config.Plans[0].MonthlyFee = decimal.RequireFromString("12.00")

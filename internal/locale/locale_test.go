@@ -1,7 +1,6 @@
 package locale
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -14,10 +13,24 @@ func TestEveryTextInEveryLanguage(t *testing.T) {
 				t.Errorf("%s has no %s text", key, lang)
 			}
 		}
-		if strings.Count(by["en"], "%") != strings.Count(by["de"], "%") {
-			t.Errorf("%s: the languages take different arguments: %q, %q", key, by["en"], by["de"])
+		for _, lang := range Languages {
+			if verbs(by[lang]) != verbs(by["en"]) {
+				t.Errorf("%s: %s takes other arguments than en: %q, %q", key, lang, by[lang], by["en"])
+			}
 		}
 	}
+}
+
+// verbs is the sequence of a format's verbs (%s, %d), in order.
+func verbs(f string) string {
+	var out []byte
+	for i := 0; i < len(f)-1; i++ {
+		if f[i] == '%' {
+			out = append(out, f[i+1])
+			i++
+		}
+	}
+	return string(out)
 }
 
 func TestMoney(t *testing.T) {
@@ -35,6 +48,11 @@ func TestMoney(t *testing.T) {
 		{"de", "1234.5", 3, "KWD", "1.234,500\u00a0KWD"},
 		{"en", "12.3", 3, "KWD", "KWD\u00a012.300"},
 		{"en", "100", 2, "CHF", "CHF\u00a0100.00"},
+		{"fr", "1234567.5", 2, "EUR", "1\u00a0234\u00a0567,50\u00a0€"},
+		{"fr", "-12.3", 3, "KWD", "-12,300\u00a0KWD"},
+		{"nl", "1234.56", 2, "EUR", "€\u00a01.234,56"},
+		{"nl", "-1234.56", 2, "USD", "$\u00a0-1.234,56"},
+		{"nl", "1234", 0, "JPY", "¥\u00a01.234"},
 	} {
 		if got := Money(c.lang, d(c.amount), c.places, c.cur); got != c.want {
 			t.Errorf("Money(%s, %s, %d, %s) = %q, want %q", c.lang, c.amount, c.places, c.cur, got, c.want)
@@ -48,5 +66,37 @@ func TestMoney(t *testing.T) {
 	}
 	if got := Date("en", "2026-11-30"); got != "2026-11-30" {
 		t.Errorf("Date = %q", got)
+	}
+}
+
+func TestDatesAndUnits(t *testing.T) {
+	for _, c := range []struct{ lang, want string }{{"en", "2026-11-30"}, {"de", "30.11.2026"}, {"fr", "30/11/2026"}, {"nl", "30-11-2026"}, {"xx", "2026-11-30"}} {
+		if got := Date(c.lang, "2026-11-30"); got != c.want {
+			t.Errorf("Date(%s) = %q, want %q", c.lang, got, c.want)
+		}
+	}
+	for _, c := range []struct{ lang, unit, want string }{
+		{"en", "GB-months", "GB-months"}, {"de", "GB-months", "GB-Monate"}, {"fr", "GB-months", "Go-mois"}, {"nl", "GiB-hours", "GiB-uren"},
+		{"fr", "TB", "To"}, {"de", "cpu-hours", "CPU-Stunden"}, {"fr", "cpu-hours", "heures CPU"}, {"nl", "month", "maand"},
+		{"de", "Mbps", "Mbit/s"}, {"en", "widgets", "widgets"}, {"de", "widget-years", "widget-years"}, {"xx", "days", "days"},
+	} {
+		if got := Unit(c.lang, c.unit); got != c.want {
+			t.Errorf("Unit(%s, %s) = %q, want %q", c.lang, c.unit, got, c.want)
+		}
+	}
+	for _, lang := range Languages {
+		for _, u := range []string{"month", "days", "credit", "cpu-hours", "GB-months", "KB-minutes"} {
+			if Unit(lang, u) == "" {
+				t.Errorf("Unit(%s, %s) is empty", lang, u)
+			}
+		}
+		for name := range metricLabels {
+			if metricLabels[name][lang] == "" {
+				t.Errorf("metric %s has no %s label", name, lang)
+			}
+		}
+	}
+	if MetricLabel("de", "out") != "Ausgehender Datenverkehr" || MetricLabel("xx", "in") != "Inbound traffic" || MetricLabel("de", "widgets") != "" {
+		t.Errorf("MetricLabel: %q %q %q", MetricLabel("de", "out"), MetricLabel("xx", "in"), MetricLabel("de", "widgets"))
 	}
 }

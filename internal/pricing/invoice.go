@@ -51,6 +51,11 @@ type UsageItem struct {
 	Used     decimal.Decimal `json:"used"`
 	Included decimal.Decimal `json:"included"`
 	Unit     string          `json:"unit"`
+	// Label and UnitLabel are the metric and its unit in the invoice's
+	// language ("Ausgehender Datenverkehr", "GB-Monate"); a document
+	// drafted before billrun had them shows the metric and unit.
+	Label     string `json:"label,omitempty"`
+	UnitLabel string `json:"unit_label,omitempty"`
 }
 
 // TaxLine is the taxable amount and tax of one VAT category and rate
@@ -201,15 +206,30 @@ type Book struct {
 	Plans          []config.Plan
 	Customers      []config.Customer
 	ReviewCoverage float64 // a metric covered less than this is flagged for review
+	// Label names a metric in a language on the invoice
+	// (config.MetricLabel); nil: the seed's labels, else the name.
+	Label func(metric, lang string) string
 }
 
 // BookOf is cfg's book, without exchange rates (the caller reads them).
 func BookOf(cfg *config.Config) Book {
-	b := Book{Issuer: IssuerOf(cfg.Issuer), Home: cfg.Issuer.Currency, Tax: cfg.TaxRates(), Settings: cfg.Invoice, Plans: cfg.Plans, Customers: cfg.Customers}
+	b := Book{Issuer: IssuerOf(cfg.Issuer), Home: cfg.Issuer.Currency, Tax: cfg.TaxRates(), Settings: cfg.Invoice, Plans: cfg.Plans, Customers: cfg.Customers,
+		Label: cfg.MetricLabel}
 	if cfg.ReviewCoverage != nil { // always, once the config is validated
 		b.ReviewCoverage = *cfg.ReviewCoverage
 	}
 	return b
+}
+
+// label is metric as a customer reads it in lang.
+func (b Book) label(metric, lang string) string {
+	if b.Label != nil {
+		return b.Label(metric, lang)
+	}
+	if l := locale.MetricLabel(lang, metric); l != "" {
+		return l
+	}
+	return metric
 }
 
 func (b Book) plan(id string) *config.Plan {
@@ -365,11 +385,11 @@ func (pr *pricer) blockers() (treatment tax.Treatment, ok bool) {
 // daily price in whole minor units.
 func (pr *pricer) fee(v config.CustomerVPS, w period.Period) Line {
 	plan, lang, loc := pr.plan, pr.lang, pr.p.Start.Location()
-	fee := Line{VPS: v.Name, Kind: "fee", Quantity: decimal.NewFromInt(1), Unit: locale.Text(lang, "unit_month"), UnitCode: "MON",
+	fee := Line{VPS: v.Name, Kind: "fee", Quantity: decimal.NewFromInt(1), Unit: locale.Unit(lang, "month"), UnitCode: "MON",
 		UnitPrice: plan.MonthlyFee, Amount: plan.MonthlyFee, Description: locale.Text(lang, "fee_line", plan.Name, v.Name)}
 	if active, days := w.Days(), pr.p.Days(); plan.Prorate && active < days {
 		daily := pr.round.Round(plan.MonthlyFee.Div(decimal.NewFromInt(int64(days))), pr.places)
-		fee.Quantity, fee.Unit, fee.UnitCode, fee.UnitPrice = decimal.NewFromInt(int64(active)), locale.Text(lang, "unit_day"), "DAY", daily
+		fee.Quantity, fee.Unit, fee.UnitCode, fee.UnitPrice = decimal.NewFromInt(int64(active)), locale.Unit(lang, "days"), "DAY", daily
 		fee.Amount = daily.Mul(fee.Quantity)
 		fee.Description = locale.Text(lang, "prorated", plan.Name, v.Name, active, days,
 			locale.Date(lang, w.Start.In(loc).Format("2006-01-02")), locale.Date(lang, w.End.In(loc).AddDate(0, 0, -1).Format("2006-01-02")))
@@ -405,18 +425,20 @@ func (pr *pricer) usage(v config.CustomerVPS, u *report.VPSUsage, w period.Perio
 		if part {
 			included = mp.Included.Mul(decimal.NewFromInt(int64(active))).Div(decimal.NewFromInt(int64(days))).Round(3)
 		}
-		pr.inv.UsageItems = append(pr.inv.UsageItems, UsageItem{VPS: v.Name, Metric: n, Used: qty, Included: included, Unit: mp.Unit})
+		label, unit := pr.b.label(n, pr.lang), locale.Unit(pr.lang, mp.Unit)
+		pr.inv.UsageItems = append(pr.inv.UsageItems, UsageItem{VPS: v.Name, Metric: n, Used: qty, Included: included, Unit: mp.Unit,
+			Label: label, UnitLabel: unit})
 		review := pr.flagUsage(v, u, n, m)
 		over := billable(qty.Sub(included), mp.Rate, pr.places)
 		if !over.IsPositive() {
 			continue // within the allowance: the usage summary shows it
 		}
-		desc := locale.Text(pr.lang, "usage_line", v.Name, n, locale.Quantity(pr.lang, mp.Included), mp.Unit)
+		desc := locale.Text(pr.lang, "usage_line", v.Name, label, locale.Quantity(pr.lang, mp.Included), unit)
 		if part {
-			desc = locale.Text(pr.lang, "usage_line_part", v.Name, n, locale.Quantity(pr.lang, mp.Included), mp.Unit, active, days,
-				locale.Quantity(pr.lang, included), mp.Unit)
+			desc = locale.Text(pr.lang, "usage_line_part", v.Name, label, locale.Quantity(pr.lang, mp.Included), unit, active, days,
+				locale.Quantity(pr.lang, included), unit)
 		}
-		l := Line{VPS: v.Name, Kind: "usage", Unit: mp.Unit, UnitCode: UnitCode(mp.Unit), Quantity: over, UnitPrice: mp.Rate, Review: review,
+		l := Line{VPS: v.Name, Kind: "usage", Unit: unit, UnitCode: UnitCode(mp.Unit), Quantity: over, UnitPrice: mp.Rate, Review: review,
 			Description: desc, Amount: over.Mul(mp.Rate)}
 		pr.inv.Lines = append(pr.inv.Lines, l)
 		pr.inv.Usage = pr.inv.Usage.Add(l.Amount)
@@ -456,7 +478,7 @@ func (pr *pricer) p95(v config.CustomerVPS, u *report.VPSUsage) {
 	if !over.IsPositive() {
 		return
 	}
-	l := Line{VPS: v.Name, Kind: "p95", Unit: "Mbps", UnitCode: "E20", Quantity: over, UnitPrice: q.RatePerMbps,
+	l := Line{VPS: v.Name, Kind: "p95", Unit: locale.Unit(pr.lang, "Mbps"), UnitCode: "E20", Quantity: over, UnitPrice: q.RatePerMbps,
 		Description: locale.Text(pr.lang, "p95_line", v.Name, locale.Text(pr.lang, "p95_"+q.Direction), q.Step/60,
 			locale.Quantity(pr.lang, mbps), locale.Quantity(pr.lang, q.IncludedMbps)),
 		Amount: over.Mul(q.RatePerMbps)}
@@ -492,7 +514,7 @@ func (pr *pricer) slaCredit(v config.CustomerVPS, fee Line) {
 		return
 	}
 	credit := pr.round.Round(fee.Amount.Mul(pct).Div(decimal.NewFromInt(100)), pr.places)
-	l := Line{VPS: v.Name, Kind: "sla_credit", Unit: locale.Text(lang, "unit_credit"), UnitCode: "C62", Quantity: decimal.NewFromInt(-1), UnitPrice: credit,
+	l := Line{VPS: v.Name, Kind: "sla_credit", Unit: locale.Unit(lang, "credit"), UnitCode: "C62", Quantity: decimal.NewFromInt(-1), UnitPrice: credit,
 		Description: locale.Text(lang, "sla_line", v.Name, locale.Quantity(lang, pct), locale.Number(lang, fee.Amount, pr.places), v.Host,
 			locale.Number(lang, decimal.NewFromFloat(float64(h.UptimePct)), 4), locale.Quantity(lang, decimal.NewFromFloat(below))),
 		Amount: credit.Neg()}
@@ -522,7 +544,7 @@ func (pr *pricer) taxes(treatment tax.Treatment) {
 		if inv.Customer.VATID == "" && inv.Customer.TaxNumber == "" {
 			note = "not_subject_consumer"
 		}
-		inv.Notes = append(inv.Notes, locale.Text(pr.lang, note, pr.b.Issuer.Country))
+		inv.Notes = append(inv.Notes, locale.Text(pr.lang, note, locale.Country(pr.lang, pr.b.Issuer.Country)))
 	}
 	inv.Taxes = []TaxLine{tl}
 	inv.Total = inv.Subtotal.Add(tl.Tax)

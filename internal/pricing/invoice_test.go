@@ -407,13 +407,13 @@ func TestProrateIncluded(t *testing.T) {
 	invs, _ := buildFleetOf(t, fleetYAML)
 	l, item := line(invs)
 	// active 15-31 October: 17 of 31 days of 50 GiB
-	if !item.Included.Equal(decimal.RequireFromString("27.419")) || l.Description != "k-parts in above the included 50 GiB × 17/31 days = 27.419 GiB" ||
+	if !item.Included.Equal(decimal.RequireFromString("27.419")) || l.Description != "k-parts: Inbound traffic above the 50 GiB included (pro rata 17 of 31 days: 27.419 GiB)" ||
 		!l.Quantity.Equal(billable(item.Used.Sub(item.Included), l.UnitPrice, 0)) {
 		t.Errorf("prorated: %+v, %+v", l, item)
 	}
 	invs, _ = buildFleetOf(t, strings.Replace(fleetYAML, "    monthly_fee: \"3000\"\n    prorate: true\n", "    monthly_fee: \"3000\"\n    prorate: true\n    prorate_included: false\n", 1))
 	l, item = line(invs)
-	if !item.Included.Equal(decimal.NewFromInt(50)) || l.Description != "k-parts in above the included 50 GiB" ||
+	if !item.Included.Equal(decimal.NewFromInt(50)) || l.Description != "k-parts: Inbound traffic above the 50 GiB included" ||
 		!l.Quantity.Equal(billable(item.Used.Sub(item.Included), l.UnitPrice, 0)) {
 		t.Errorf("prorate_included false: %+v, %+v", l, item)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -78,13 +79,37 @@ func CreditNote(orig Invoice, id string) Invoice {
 // ContentDigest is the SHA-256 of what an invoice says about the money and
 // the parties: everything but its number, kind, status, dates and
 // references, which issuing sets. Two drafts of a customer's period with
-// the same digest bill the same.
+// the same digest are the same document; see BillingDigest for bills the
+// same.
 func ContentDigest(inv Invoice) string {
 	inv.Number, inv.Kind, inv.Status, inv.Corrects, inv.CancelledBy, inv.IssueDate, inv.DueDate = "", "", "", nil, nil, "", ""
 	inv.PricedBy = nil
 	b, _ := json.Marshal(inv) // plain data: cannot fail
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// BillingDigest is ContentDigest without the invoice's words: its
+// language, e-invoice format, line descriptions and unit labels, usage
+// labels, tax notes and notes. A re-run of an issued period corrects the
+// issued invoice only when this differs, so that a release of billrun that
+// words lines better, or a customer who changes language, never drafts a
+// correction whose only change is words.
+func BillingDigest(inv Invoice) string {
+	inv.Language, inv.EInvoice, inv.Notes = "", "", nil
+	inv.Lines = slices.Clone(inv.Lines)
+	for i := range inv.Lines {
+		inv.Lines[i].Description, inv.Lines[i].Unit = "", ""
+	}
+	inv.UsageItems = slices.Clone(inv.UsageItems)
+	for i := range inv.UsageItems {
+		inv.UsageItems[i].Label, inv.UsageItems[i].UnitLabel = "", ""
+	}
+	inv.Taxes = slices.Clone(inv.Taxes)
+	for i := range inv.Taxes {
+		inv.Taxes[i].Note = ""
+	}
+	return ContentDigest(inv)
 }
 
 // PaymentTerms is the invoice's payment terms (BT-20) in its language;
