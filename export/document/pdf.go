@@ -279,6 +279,9 @@ func (s *sheet) totals() {
 			style = "B"
 		}
 		pdf.SetFont("go", style, 9.5)
+		for size := 9.0; size >= 6 && pdf.GetStringWidth(label) > 65; size -= 0.5 {
+			pdf.SetFontSize(size) // a long discount reason
+		}
 		pdf.SetX(96)
 		pdf.CellFormat(66, 6, label, "", 0, "L", false, 0, "")
 		pdf.CellFormat(30, 6, money(v), "", 1, "R", false, 0, "")
@@ -287,8 +290,21 @@ func (s *sheet) totals() {
 	if !inv.Usage.IsZero() {
 		sum(T("usage"), inv.Usage, false)
 	}
+	if !inv.Charges.IsZero() {
+		sum(T("charges"), inv.Charges, false)
+	}
 	if !inv.Credit.IsZero() {
 		sum(T("sla_credit"), inv.Credit, false)
+	}
+	if len(inv.Allowances) > 0 {
+		sum(T("lines_total"), inv.Subtotal.Add(inv.Discount), false) // BT-106, what the discount is off
+	}
+	for _, a := range inv.Allowances {
+		label := T("discount", a.Reason)
+		if a.Percent != nil {
+			label += " (" + locale.Quantity(lang, *a.Percent) + " %)"
+		}
+		sum(label, a.Amount.Neg(), false)
 	}
 	sum(T("net_total"), inv.Subtotal, true)
 	for _, t := range inv.Taxes {

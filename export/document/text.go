@@ -113,6 +113,10 @@ func clean(inv *pricing.Invoice, has func(rune) bool) (lacking []string) {
 		fix("usage label", &inv.UsageItems[i].Label)
 		fix("usage unit", &inv.UsageItems[i].UnitLabel)
 	}
+	inv.Allowances = slices.Clone(inv.Allowances)
+	for i := range inv.Allowances {
+		fix("discount reason", &inv.Allowances[i].Reason)
+	}
 	inv.Lines = slices.Clone(inv.Lines)
 	for i := range inv.Lines {
 		fix("line description", &inv.Lines[i].Description)

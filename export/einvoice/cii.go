@@ -97,12 +97,23 @@ type (
 		Description string   `xml:"ram:Description,omitempty"`
 		Due         *ciiDate `xml:"ram:DueDateDateTime>udt:DateTimeString"`
 	}
+	// ciiAllowance is a document-level allowance (BG-20).
+	ciiAllowance struct {
+		Charge     bool       `xml:"ram:ChargeIndicator>udt:Indicator"`
+		Percent    string     `xml:"ram:CalculationPercent,omitempty"`
+		Basis      *ciiAmount `xml:"ram:BasisAmount"`
+		Amount     ciiAmount  `xml:"ram:ActualAmount"`
+		ReasonCode string     `xml:"ram:ReasonCode"`
+		Reason     string     `xml:"ram:Reason"`
+		Tax        ciiTax     `xml:"ram:CategoryTradeTax"`
+	}
 	ciiSummation struct {
-		Lines   ciiAmount   `xml:"ram:LineTotalAmount"`
-		Basis   ciiAmount   `xml:"ram:TaxBasisTotalAmount"`
-		Tax     []ciiAmount `xml:"ram:TaxTotalAmount"`
-		Grand   ciiAmount   `xml:"ram:GrandTotalAmount"`
-		Payable ciiAmount   `xml:"ram:DuePayableAmount"`
+		Lines      ciiAmount   `xml:"ram:LineTotalAmount"`
+		Allowances *ciiAmount  `xml:"ram:AllowanceTotalAmount"`
+		Basis      ciiAmount   `xml:"ram:TaxBasisTotalAmount"`
+		Tax        []ciiAmount `xml:"ram:TaxTotalAmount"`
+		Grand      ciiAmount   `xml:"ram:GrandTotalAmount"`
+		Payable    ciiAmount   `xml:"ram:DuePayableAmount"`
 	}
 	ciiReferenced struct {
 		ID   string  `xml:"ram:IssuerAssignedID"`
@@ -116,6 +127,7 @@ type (
 		Taxes            []ciiTax       `xml:"ram:ApplicableTradeTax"`
 		Start            ciiDate        `xml:"ram:BillingSpecifiedPeriod>ram:StartDateTime>udt:DateTimeString"`
 		End              ciiDate        `xml:"ram:BillingSpecifiedPeriod>ram:EndDateTime>udt:DateTimeString"`
+		Allowances       []ciiAllowance `xml:"ram:SpecifiedTradeAllowanceCharge"`
 		Terms            *ciiTerms      `xml:"ram:SpecifiedTradePaymentTerms"`
 		Summation        ciiSummation   `xml:"ram:SpecifiedTradeSettlementHeaderMonetarySummation"`
 		Referenced       *ciiReferenced `xml:"ram:InvoiceReferencedDocument"`
@@ -205,7 +217,8 @@ func ciiOf(e *document) *ciiDocument {
 	}
 	taxTotal := amt(e.taxTotal)
 	taxTotal.Currency = e.currency
-	s.Summation = ciiSummation{Lines: amt(e.lineTotal), Basis: amt(e.lineTotal), Tax: []ciiAmount{taxTotal}, Grand: amt(e.grandTotal), Payable: amt(e.grandTotal)}
+	s.Summation = ciiSummation{Lines: amt(e.lineTotal), Basis: amt(e.lineTotal.Sub(e.allowanceTotal)), Tax: []ciiAmount{taxTotal}, Grand: amt(e.grandTotal), Payable: amt(e.grandTotal)}
+	s.Allowances, s.Summation.Allowances = ciiAllowances(e, amt)
 	if h := e.home; h != nil {
 		// BT-6 and BT-111: the VAT total in the accounting currency
 		s.TaxCurrency = h.currency
@@ -221,6 +234,26 @@ func ciiOf(e *document) *ciiDocument {
 		s.Referenced = &ciiReferenced{ID: e.corrects.Number, Date: day(e.corrects.IssueDate)}
 	}
 	return d
+}
+
+// ciiAllowances are e's document-level allowances and their total (nil
+// without any).
+func ciiAllowances(e *document, amt func(decimal.Decimal) ciiAmount) ([]ciiAllowance, *ciiAmount) {
+	if len(e.allowances) == 0 {
+		return nil, nil
+	}
+	var out []ciiAllowance
+	for _, a := range e.allowances {
+		ca := ciiAllowance{Percent: a.percent, Amount: amt(a.amount),
+			ReasonCode: a.code, Reason: a.reason, Tax: ciiTax{Type: "VAT", Category: a.category, Percent: a.taxPercent}}
+		if a.percent != "" {
+			basis := amt(a.base)
+			ca.Basis = &basis
+		}
+		out = append(out, ca)
+	}
+	total := amt(e.allowanceTotal)
+	return out, &total
 }
 
 func ciiPartyOf(p party) ciiParty {

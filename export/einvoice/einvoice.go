@@ -54,8 +54,10 @@ type document struct {
 	seller, buyer                              party
 	payment                                    *payment
 	lines                                      []docLine
+	allowances                                 []docAllowance
 	taxes                                      []docTax
-	lineTotal, taxTotal, grandTotal            decimal.Decimal
+	lineTotal, allowanceTotal                  decimal.Decimal
+	taxTotal, grandTotal                       decimal.Decimal
 	// home is the VAT in the seller's home currency (BT-6, BT-111), nil
 	// when the invoice is in it
 	home *homeVAT
@@ -73,6 +75,13 @@ type payment struct{ code, text, iban, bic, holder string }
 type docLine struct {
 	id, name, quantity, unitCode, price, category, percent string
 	amount                                                 decimal.Decimal
+}
+
+// docAllowance is a document-level allowance (BG-20): the discount.
+type docAllowance struct {
+	reason, code, percent string
+	category, taxPercent  string
+	base, amount          decimal.Decimal // base: zero without a percentage
 }
 
 type docTax struct {
@@ -175,6 +184,7 @@ func newDocument(inv *pricing.Invoice) *document {
 			amount: l.Amount.Mul(sign)})
 		e.lineTotal = e.lineTotal.Add(l.Amount.Mul(sign))
 	}
+	e.allowancesOf(inv, lineTax, sign)
 	for _, t := range inv.Taxes {
 		// the breakdown keeps its rate, 0 for O too (XRechnung's BR-DE-14)
 		dt := docTax{category: t.Category, percent: t.Rate.Mul(decimal.NewFromInt(100)).String(), taxable: t.Taxable.Mul(sign), tax: t.Tax.Mul(sign)}
@@ -184,9 +194,29 @@ func newDocument(inv *pricing.Invoice) *document {
 		e.taxes = append(e.taxes, dt)
 		e.taxTotal = e.taxTotal.Add(t.Tax.Mul(sign))
 	}
-	e.grandTotal = e.lineTotal.Add(e.taxTotal)
+	e.grandTotal = e.lineTotal.Sub(e.allowanceTotal).Add(e.taxTotal)
 	if h := inv.HomeVAT; h != nil {
 		e.home = &homeVAT{currency: h.Currency, vat: h.VAT.Mul(sign).StringFixed(currency.InvoicePlaces(h.Currency))}
 	}
 	return e
+}
+
+// allowancesOf adds inv's discount as document-level allowances, in the
+// invoice's one tax category (BT-95, BT-96; no rate under O, BR-O-06).
+func (e *document) allowancesOf(inv *pricing.Invoice, lineTax pricing.TaxLine, sign decimal.Decimal) {
+	percent := lineTax.Rate.Mul(decimal.NewFromInt(100)).String()
+	if lineTax.Category == tax.NotSubject {
+		percent = ""
+	}
+	for _, a := range inv.Allowances {
+		da := docAllowance{reason: a.Reason, code: a.Code, category: lineTax.Category, taxPercent: percent, amount: a.Amount.Mul(sign)}
+		// the percentage and its base only where they give the amount to
+		// the cent (PEPPOL-EN16931-R040, R042): a yen amount, rounded to
+		// whole yen, may not; the amount alone is then what is stated
+		if p := a.Percent; p != nil && a.Base.Mul(*p).Div(decimal.NewFromInt(100)).Sub(a.Amount).Abs().LessThanOrEqual(decimal.New(1, -2)) {
+			da.percent, da.base = p.String(), a.Base.Mul(sign)
+		}
+		e.allowances = append(e.allowances, da)
+		e.allowanceTotal = e.allowanceTotal.Add(da.amount)
+	}
 }

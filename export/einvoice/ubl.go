@@ -119,10 +119,21 @@ type (
 		Amount ublAmount `xml:"cbc:PriceAmount"`
 	}
 	ublTotals struct {
-		Lines     ublAmount `xml:"cbc:LineExtensionAmount"`
-		Exclusive ublAmount `xml:"cbc:TaxExclusiveAmount"`
-		Inclusive ublAmount `xml:"cbc:TaxInclusiveAmount"`
-		Payable   ublAmount `xml:"cbc:PayableAmount"`
+		Lines      ublAmount  `xml:"cbc:LineExtensionAmount"`
+		Exclusive  ublAmount  `xml:"cbc:TaxExclusiveAmount"`
+		Inclusive  ublAmount  `xml:"cbc:TaxInclusiveAmount"`
+		Allowances *ublAmount `xml:"cbc:AllowanceTotalAmount"`
+		Payable    ublAmount  `xml:"cbc:PayableAmount"`
+	}
+	// ublAllowance is a document-level allowance (BG-20).
+	ublAllowance struct {
+		Charge     bool           `xml:"cbc:ChargeIndicator"`
+		ReasonCode string         `xml:"cbc:AllowanceChargeReasonCode"`
+		Reason     string         `xml:"cbc:AllowanceChargeReason"`
+		Factor     string         `xml:"cbc:MultiplierFactorNumeric,omitempty"`
+		Amount     ublAmount      `xml:"cbc:Amount"`
+		Base       *ublAmount     `xml:"cbc:BaseAmount"`
+		Category   ublTaxCategory `xml:"cac:TaxCategory"`
 	}
 	ublPeriod struct {
 		Start string `xml:"cbc:StartDate"`
@@ -158,6 +169,7 @@ type (
 		Customer        ublParty         `xml:"cac:AccountingCustomerParty>cac:Party"`
 		PaymentMeans    *ublPaymentMeans `xml:"cac:PaymentMeans"`
 		PaymentTerms    string           `xml:"cac:PaymentTerms>cbc:Note,omitempty"`
+		Allowances      []ublAllowance   `xml:"cac:AllowanceCharge"`
 		TaxTotal        []ublTaxTotal    `xml:"cac:TaxTotal"`
 		Totals          ublTotals        `xml:"cac:LegalMonetaryTotal"`
 		InvoiceLines    []ublDocLine     `xml:"cac:InvoiceLine"`
@@ -226,7 +238,9 @@ func ublOf(e *document) *ublDocument {
 		d.TaxCurrency = h.currency
 		d.TaxTotal = append(d.TaxTotal, ublTaxTotal{Tax: ublAmount{Currency: h.currency, Value: h.vat}})
 	}
-	d.Totals = ublTotals{Lines: amt(e.lineTotal), Exclusive: amt(e.lineTotal), Inclusive: amt(e.grandTotal), Payable: amt(e.grandTotal)}
+	net := e.lineTotal.Sub(e.allowanceTotal)
+	d.Totals = ublTotals{Lines: amt(e.lineTotal), Exclusive: amt(net), Inclusive: amt(e.grandTotal), Payable: amt(e.grandTotal)}
+	d.Allowances, d.Totals.Allowances = ublAllowances(e, amt)
 	for _, l := range e.lines {
 		dl := ublDocLine{ID: l.id, Amount: amt(l.amount),
 			Item:  ublItem{Name: l.name, Category: ublCategory(l.category, l.percent, "", "")},
@@ -241,6 +255,26 @@ func ublOf(e *document) *ublDocument {
 		}
 	}
 	return d
+}
+
+// ublAllowances are e's document-level allowances and their total (nil
+// without any).
+func ublAllowances(e *document, amt func(decimal.Decimal) ublAmount) ([]ublAllowance, *ublAmount) {
+	if len(e.allowances) == 0 {
+		return nil, nil
+	}
+	var out []ublAllowance
+	for _, a := range e.allowances {
+		ua := ublAllowance{ReasonCode: a.code, Reason: a.reason, Factor: a.percent,
+			Amount: amt(a.amount), Category: ublCategory(a.category, a.taxPercent, "", "")}
+		if a.percent != "" {
+			base := amt(a.base)
+			ua.Base = &base
+		}
+		out = append(out, ua)
+	}
+	total := amt(e.allowanceTotal)
+	return out, &total
 }
 
 func ublCategory(cat, percent, reasonCode, reason string) ublTaxCategory {

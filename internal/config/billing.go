@@ -188,6 +188,44 @@ type Plan struct {
 	Metrics         map[string]MetricPrice `yaml:"metrics"`
 	P95             *P95Price              `yaml:"p95"`
 	SLA             *SLAPolicy             `yaml:"sla"`
+	// Discount is taken off every invoice of the plan's customers, unless
+	// a customer has its own. (Left out of the plan's JSON when unset, so
+	// that the digest of a plan without one stays what it was.)
+	Discount *Discount `yaml:"discount" json:",omitempty"`
+}
+
+// Discount is taken off a whole invoice (EN 16931 BG-20, a document-level
+// allowance): Percent of the lines' sum, or a fixed Amount in the
+// invoice's currency (at most that sum), for Reason (BT-97), with its
+// UNCL 5189 Code (BT-98; default 95, "Discount").
+type Discount struct {
+	Percent *decimal.Decimal `yaml:"percent"`
+	Amount  *decimal.Decimal `yaml:"amount"`
+	Reason  string           `yaml:"reason"`
+	Code    string           `yaml:"code"`
+}
+
+// Price is a customer's own price: its monthly fee and the metrics it
+// names replace its plan's; the plan's other terms stay.
+type Price struct {
+	MonthlyFee *decimal.Decimal       `yaml:"monthly_fee"`
+	Metrics    map[string]MetricPrice `yaml:"metrics"`
+}
+
+// Charge is an extra charge on a customer's invoices (a setup fee, an
+// extra IPv4 address): Amount in the invoice's currency, in each period
+// from From (a period label such as 2026-11) until Until (exclusive; the
+// period after From: once; unset: every period on).
+type Charge struct {
+	Description string          `yaml:"description"`
+	Amount      decimal.Decimal `yaml:"amount"`
+	From        string          `yaml:"from"`
+	Until       string          `yaml:"until"`
+}
+
+// In says whether the charge is due in the period labelled label.
+func (ch Charge) In(label string) bool {
+	return ch.From <= label && (ch.Until == "" || label < ch.Until)
 }
 
 // ProratesIncluded says whether the plan prorates included quantities:
@@ -223,6 +261,11 @@ type Customer struct {
 	Contract      string `yaml:"contract"`
 	// Contact is whom the invoice is for at the customer (BG-9).
 	Contact *Contact `yaml:"contact"`
+	// Price overrides the plan's fee and metric prices for this customer,
+	// Discount the plan's discount; Charges are billed beside the VPS.
+	Price    *Price    `yaml:"price"`
+	Discount *Discount `yaml:"discount"`
+	Charges  []Charge  `yaml:"charges"`
 	// Language of the customer's documents: en (default), de, fr or nl.
 	Language string `yaml:"language"`
 	// EInvoice is the e-invoice the customer receives with each document:
@@ -415,6 +458,11 @@ func checkPlan(i int, p *Plan) error {
 			}
 		}
 	}
+	if d := p.Discount; d != nil {
+		if k, err := checkDiscount(d); err != nil {
+			return fmt.Errorf("plans[%d].%s: %v", i, strings.TrimSuffix("discount."+k, "."), err)
+		}
+	}
 	return nil
 }
 
@@ -520,6 +568,12 @@ func (c *Config) checkCustomer(i int, cu *Customer, seen map[string]bool) error 
 		return fmt.Errorf("customers[%d].%s: %v", i, key, err)
 	}
 	if err := c.checkEInvoice(i, cu, treatment); err != nil {
+		return err
+	}
+	if key, err := checkDeal(cu); err != nil {
+		return fmt.Errorf("customers[%d].%s: %v", i, key, err)
+	}
+	if err := c.checkDealPlaces(i, cu); err != nil {
 		return err
 	}
 	if err := c.checkPlaces(i, cu); err != nil {

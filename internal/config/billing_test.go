@@ -123,6 +123,22 @@ func TestBillingErrors(t *testing.T) {
 		// every line's quantity × price must be its amount in the currency
 		{"    currency: EUR\n", "    currency: JPY\n", "plans (standard).metrics.in.rate: 0.01 has more decimals than customers[0]'s currency JPY bills (0)"},
 		{`monthly_fee: "20.00"`, `monthly_fee: "20.005"`, "plans (standard).monthly_fee: 20.005 has more decimals"},
+		// the contract's own terms: a discount, a price, charges
+		{"    plan: standard\n", "    plan: standard\n    discount: {percent: \"10\", amount: \"5\", reason: x}\n", "customers[0].discount: give either percent or amount"},
+		{"    plan: standard\n", "    plan: standard\n    discount: {percent: \"110\", reason: x}\n", "customers[0].discount.percent: 110 is not in (0, 100]"},
+		{"    plan: standard\n", "    plan: standard\n    discount: {percent: \"10\"}\n", "customers[0].discount.reason: \"\": 1 to 60 characters"},
+		{"    plan: standard\n", "    plan: standard\n    discount: {percent: \"10\", reason: x, code: \"999\"}\n", `customers[0].discount.code: "999" is not a UNCL 5189 allowance reason`},
+		{"    plan: standard\n", "    plan: standard\n    discount: {amount: \"5.001\", reason: x}\n", "customers[0].discount.amount: 5.001 has more decimals than its currency EUR bills (2)"},
+		{`monthly_fee: "20.00"`, "monthly_fee: \"20.00\"\n    discount: {amount: \"-5\", reason: x}", "plans[0].discount.amount: -5 must be > 0"},
+		{"    plan: standard\n", "    plan: standard\n    price: {}\n", "customers[0].price: give monthly_fee or metrics"},
+		{"    plan: standard\n", "    plan: standard\n    price: {metrics: {in: {included: \"1\", rate: \"1\"}}}\n", "customers[0].price.metrics.in.unit: required"},
+		{"    plan: standard\n", "    plan: standard\n    price: {monthly_fee: \"-1\"}\n", "customers[0].price.monthly_fee: -1 must be >= 0"},
+		{"    plan: standard\n", "    plan: standard\n    charges: [{description: Setup, amount: \"10\", from: November}]\n", `customers[0].charges[0].from: "November" is not a month such as 2026-11`},
+		{"    plan: standard\n", "    plan: standard\n    charges: [{description: Setup, amount: \"10\", from: 2026-11, until: 2026-11}]\n", `customers[0].charges[0].until: "2026-11" is not a month after from 2026-11`},
+		{"    plan: standard\n", "    plan: standard\n    charges: [{description: \"\", amount: \"10\", from: 2026-11}]\n", "customers[0].charges[0].description"},
+		{"    plan: standard\n", "    plan: standard\n    charges: [{description: Setup, amount: \"-10\", from: 2026-11}]\n", "customers[0].charges[0].amount: -10 must be >= 0"},
+		{"    plan: standard\n", "    plan: standard\n    charges: [{description: \"Setup ☃\", amount: \"10\", from: 2026-11}]\n", "charges[0].description: \"Setup ☃\" has characters no font"},
+		{"    plan: standard\n", "    plan: standard\n    charges: [{description: Setup, amount: \"10\", from: 2026-11}]\n    discount: {percent: \"10\", reason: Rahmenvertrag}\n    price: {monthly_fee: \"15.00\"}\n", ""},
 	} {
 		y := strings.Replace(billingYAML, c.old, c.new, 1)
 		if y == billingYAML {

@@ -206,7 +206,7 @@ func decode(b []byte) (*Config, error) {
 // amountKeys are the keys whose values are money or rates: decimal
 // strings (or plain numbers), never floats.
 var amountKeys = map[string]bool{"monthly_fee": true, "included": true, "rate": true, "percent": true,
-	"included_mbps": true, "rate_per_mbps": true}
+	"included_mbps": true, "rate_per_mbps": true, "amount": true}
 
 // movedKeys are keys of earlier versions whose meaning moved: an old
 // config fails naming the new way rather than billing without its tax.

@@ -65,9 +65,18 @@ func (c *Config) printedText() []printed {
 		if cu.Contact != nil {
 			out = append(out, printed{key + ".contact.name", cu.Contact.Name})
 		}
+		if cu.Discount != nil {
+			out = append(out, printed{key + ".discount.reason", cu.Discount.Reason})
+		}
+		for j, ch := range cu.Charges {
+			out = append(out, printed{fmt.Sprintf("%s.charges[%d].description", key, j), ch.Description})
+		}
 	}
 	for i := range c.Plans {
 		out = append(out, printed{fmt.Sprintf("plans[%d] (%s).name", i, c.Plans[i].ID), c.Plans[i].Name})
+		if d := c.Plans[i].Discount; d != nil {
+			out = append(out, printed{fmt.Sprintf("plans[%d] (%s).discount.reason", i, c.Plans[i].ID), d.Reason})
+		}
 	}
 	for i, m := range c.Metrics {
 		for _, lang := range slices.Sorted(maps.Keys(m.Label)) {

@@ -168,7 +168,7 @@ func (b *billing) price(current map[string]state.Document) error {
 	}
 	for i := range built {
 		if cu := customers[built[i].CustomerID]; cu != nil {
-			built[i].PricedBy = pricedBy(cfg, cu)
+			built[i].PricedBy = pricedBy(cfg, cu, p.Label)
 		}
 	}
 	d, err := drafted(p.Label, built, current, b.o.Reprice, func(customer string) *document.Charts {

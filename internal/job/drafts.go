@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/billrun/billrun/export/document"
 	"github.com/billrun/billrun/internal/period"
@@ -104,6 +105,11 @@ func repricedKeys(old, cur pricing.Invoice) []string {
 	for k, v := range cur.PricedBy {
 		if o, ok := old.PricedBy[k]; !ok || o.Digest != v.Digest {
 			keys = append(keys, k)
+		}
+	}
+	for k := range old.PricedBy {
+		if _, ok := cur.PricedBy[k]; !ok && strings.HasPrefix(k, "customer ") {
+			keys = append(keys, k) // a customer's own price or charge taken away
 		}
 	}
 	slices.Sort(keys)

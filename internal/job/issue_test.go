@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/period"
 	"github.com/billrun/billrun/internal/state"
 	"github.com/shopspring/decimal"
@@ -75,6 +76,17 @@ func TestIssueLifecycle(t *testing.T) {
 		t.Fatalf("new words: changes %+v, repriced %+v, %v", r.Changes, r.Repriced, err)
 	}
 	o.Config.Customers[0].Language = "en"
+	// the customer's own price or a charge added in place: listed, not
+	// corrected, as a plan's new price is
+	fee := decimal.RequireFromString("1.00")
+	o.Config.Customers[0].Price = &config.Price{MonthlyFee: &fee}
+	o.Config.Customers[1].Charges = []config.Charge{{Description: "Setup", Amount: fee, From: "2026-10", Until: "2026-11"}}
+	r, err = Run(ctx, o)
+	if err != nil || len(r.Changes) != 0 || len(r.Repriced) != 2 || r.Repriced[0].Keys[0] != "customer "+o.Config.Customers[0].ID+" price" ||
+		r.Repriced[1].Keys[0] != "customer "+o.Config.Customers[1].ID+" charges" {
+		t.Fatalf("own price: changes %+v, repriced %+v, %v", r.Changes, r.Repriced, err)
+	}
+	o.Config.Customers[0].Price, o.Config.Customers[1].Charges = nil, nil
 	// a new price in place: the issued period is not repriced, only
 	// listed; with Reprice, A and B are corrected
 	o.Config.Plans[0].MonthlyFee = decimal.RequireFromString("12.00")

@@ -175,12 +175,28 @@ func (e *StaleError) Error() string {
 }
 
 // pricedBy names the version of each price and rate that prices cu's
-// invoice under cfg (the config at the period's start): its plan, the
-// domestic rate, and the consumer rate of its country if there is one.
-func pricedBy(cfg *config.Config, cu *config.Customer) map[string]pricing.PriceVersion {
+// invoice for the period labelled label under cfg (the config at the
+// period's start): its plan, its own price and discount and the charges
+// due, the domestic rate, and the consumer rate of its country if there
+// is one.
+func pricedBy(cfg *config.Config, cu *config.Customer, label string) map[string]pricing.PriceVersion {
 	out := map[string]pricing.PriceVersion{}
 	if p := cfg.Plan(cu.Plan); p != nil {
 		out["plan "+p.ID] = pricing.PriceVersion{ValidFrom: p.ValidFrom, Digest: digestOf(p)}
+	}
+	// the customer's own terms price like a plan: changed in place, they
+	// reprice an issued period only with --reprice
+	if cu.Price != nil || cu.Discount != nil {
+		out["customer "+cu.ID+" price"] = pricing.PriceVersion{Digest: digestOf([]any{cu.Price, cu.Discount})}
+	}
+	var due []config.Charge
+	for _, ch := range cu.Charges {
+		if ch.In(label) {
+			due = append(due, ch)
+		}
+	}
+	if len(due) > 0 {
+		out["customer "+cu.ID+" charges"] = pricing.PriceVersion{Digest: digestOf(due)}
 	}
 	country := cu.Country
 	out["tax.rate"] = pricing.PriceVersion{ValidFrom: cfg.Tax.ValidFrom["tax.rate"], Digest: digestOf(cfg.Tax.Rate)}

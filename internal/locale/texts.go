@@ -42,7 +42,8 @@ var texts = map[string]map[string]string{
 	"usage":        {"en": "Usage", "de": "Nutzung", "fr": "Consommation", "nl": "Verbruik"},
 	"charges":      {"en": "Other charges", "de": "Weitere Leistungen", "fr": "Autres prestations", "nl": "Overige kosten"},
 	"sla_credit":   {"en": "SLA credit", "de": "SLA-Gutschrift", "fr": "Crédit SLA", "nl": "SLA-creditering"},
-	"discount":     {"en": "Discount", "de": "Rabatt", "fr": "Remise", "nl": "Korting"},
+	"lines_total":  {"en": "Sum of the lines", "de": "Summe der Positionen", "fr": "Total des lignes", "nl": "Totaal van de regels"},
+	"discount":     {"en": "Discount: %s", "de": "Rabatt: %s", "fr": "Remise\u00a0: %s", "nl": "Korting: %s"},
 	"net_total":    {"en": "Net total", "de": "Nettobetrag", "fr": "Total HT", "nl": "Totaal excl. btw"},
 	"vat":          {"en": "VAT %s %% on %s", "de": "USt. %s %% auf %s", "fr": "TVA %s %% sur %s", "nl": "Btw %s %% over %s"},
 	"no_vat":       {"en": "VAT 0 %% (%s) on %s", "de": "USt. 0 %% (%s) auf %s", "fr": "TVA 0 %% (%s) sur %s", "nl": "Btw 0 %% (%s) over %s"},
@@ -63,7 +64,6 @@ var texts = map[string]map[string]string{
 	"draft_note":       {"en": "Draft: not an invoice. It has no number yet and is not to be paid; the issued document will be.", "de": "Entwurf: keine Rechnung. Er hat noch keine Nummer und ist nicht zu zahlen; das ausgestellte Dokument wird es sein.", "fr": "Brouillon\u00a0: ce n'est pas une facture. Il n'a pas encore de numéro et n'est pas à payer\u00a0; le document émis le sera.", "nl": "Concept: geen factuur. Het heeft nog geen nummer en hoeft niet betaald te worden; het uitgegeven document wel."},
 	"replacement_note": {"en": "This invoice replaces invoice %s of %s, which credit note %s of %s cancels.", "de": "Diese Rechnung ersetzt die Rechnung %s vom %s, die mit der Rechnungskorrektur %s vom %s storniert wurde.", "fr": "Cette facture remplace la facture %s du %s, annulée par l'avoir %s du %s.", "nl": "Deze factuur vervangt factuur %s van %s, die met creditnota %s van %s is gecrediteerd."},
 	"home_vat":         {"en": "VAT in %s: %s (the ECB's reference rate of %s: 1 %s = %s %s).", "de": "Umsatzsteuer in %s: %s (Referenzkurs der EZB vom %s: 1 %s = %s %s).", "fr": "TVA en %s\u00a0: %s (taux de référence de la BCE du %s\u00a0: 1 %s = %s %s).", "nl": "Btw in %s: %s (referentiekoers van de ECB van %s: 1 %s = %s %s)."},
-	"discount_note":    {"en": "Discount: %s.", "de": "Rabatt: %s.", "fr": "Remise\u00a0: %s.", "nl": "Korting: %s."},
 
 	// the footer
 	"register":  {"en": "Register", "de": "Handelsregister", "fr": "Registre du commerce", "nl": "Handelsregister"},
@@ -114,6 +114,7 @@ var unitWords = map[string]map[string]string{
 	"month":       {"en": "month", "de": "Monat", "fr": "mois", "nl": "maand"},
 	"days":        {"en": "days", "de": "Tage", "fr": "jours", "nl": "dagen"},
 	"credit":      {"en": "credit", "de": "Gutschrift", "fr": "crédit", "nl": "creditering"},
+	"lump":        {"en": "lump sum", "de": "pauschal", "fr": "forfait", "nl": "forfait"},
 	"ticks":       {"en": "ticks", "de": "Ticks", "fr": "ticks", "nl": "ticks"},
 	"cpu-seconds": {"en": "CPU seconds", "de": "CPU-Sekunden", "fr": "secondes CPU", "nl": "CPU-seconden"},
 	"cpu-minutes": {"en": "CPU minutes", "de": "CPU-Minuten", "fr": "minutes CPU", "nl": "CPU-minuten"},

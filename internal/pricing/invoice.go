@@ -79,6 +79,18 @@ type VPSTotal struct {
 	Gross decimal.Decimal `json:"gross"`
 }
 
+// Allowance is a discount on a whole invoice (EN 16931 BG-20): Amount
+// (positive, taken off; BT-92) of Base (the lines' sum; BT-93), Percent
+// of it when it is one (BT-94), for Reason (BT-97) with its UNCL 5189
+// code (BT-98).
+type Allowance struct {
+	Reason  string           `json:"reason"`
+	Code    string           `json:"reason_code"`
+	Percent *decimal.Decimal `json:"percent,omitempty"`
+	Base    decimal.Decimal  `json:"base"`
+	Amount  decimal.Decimal  `json:"amount"`
+}
+
 // Kinds of document.
 const (
 	KindInvoice    = "invoice"
@@ -141,8 +153,14 @@ type Invoice struct {
 	Fees        decimal.Decimal `json:"fees"`
 	Usage       decimal.Decimal `json:"usage"`
 	Credit      decimal.Decimal `json:"sla_credit"`
-	Subtotal    decimal.Decimal `json:"subtotal"`
-	Taxes       []TaxLine       `json:"taxes"`
+	// Charges are the customer's extra charges (lines of kind charge);
+	// Allowances its discount, and Discount their sum, taken off the
+	// lines' sum to give Subtotal, the net the VAT is on.
+	Charges    decimal.Decimal `json:"charges,omitzero"`
+	Allowances []Allowance     `json:"allowances,omitempty"`
+	Discount   decimal.Decimal `json:"discount,omitzero"`
+	Subtotal   decimal.Decimal `json:"subtotal"`
+	Taxes      []TaxLine       `json:"taxes"`
 	// HomeVAT is the VAT in the issuer's home currency, for an invoice
 	// in another (BT-6, BT-111).
 	HomeVAT *HomeVAT        `json:"home_vat,omitempty"`
@@ -288,7 +306,7 @@ type pricer struct {
 // false when a file it needs could not be read or its tax treatment not
 // decided: the problems say why.
 func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (inv Invoice, problems []Problem, ok bool) {
-	pr := &pricer{b: b, p: p, fig: fig, cu: cu, plan: b.plan(cu.Plan), round: Rounding(b.Settings.Rounding),
+	pr := &pricer{b: b, p: p, fig: fig, cu: cu, plan: planFor(b.plan(cu.Plan), cu.Price), round: Rounding(b.Settings.Rounding),
 		places: currency.InvoicePlaces(cu.Currency), lang: cu.Language}
 	pr.inv = pr.empty()
 	treatment, ok := pr.blockers()
@@ -308,6 +326,8 @@ func buildOne(b Book, p period.Period, fig Figures, cu config.Customer) (inv Inv
 		pr.p95(v, u)
 		pr.slaCredit(v, fee)
 	}
+	pr.charges()
+	pr.discount()
 	pr.taxes(treatment)
 	pr.perVPS()
 	return pr.inv, pr.problems, true
@@ -522,13 +542,11 @@ func (pr *pricer) slaCredit(v config.CustomerVPS, fee Line) {
 	pr.inv.Credit = pr.inv.Credit.Add(l.Amount)
 }
 
-// taxes adds up the lines and taxes the sum, rounded once, with the
-// treatment's note.
+// taxes adds up the lines less the discount and taxes the sum, rounded
+// once, with the treatment's note.
 func (pr *pricer) taxes(treatment tax.Treatment) {
 	inv := &pr.inv
-	for _, l := range inv.Lines {
-		inv.Subtotal = inv.Subtotal.Add(l.Amount)
-	}
+	inv.Subtotal = linesSum(inv.Lines).Sub(inv.Discount)
 	tl := TaxLine{Category: treatment.Category, Rate: treatment.Rate, Taxable: inv.Subtotal, Reason: treatment.Reason,
 		Tax: pr.round.Round(inv.Subtotal.Mul(treatment.Rate), pr.places)}
 	switch treatment.Category {
@@ -589,6 +607,17 @@ func (pr *pricer) perVPS() {
 	var weights []decimal.Decimal
 	for _, t := range inv.PerVPS {
 		weights = append(weights, decimal.Max(t.Net, decimal.Zero))
+	}
+	if !inv.Discount.IsZero() {
+		// the discount is shared like the tax, so the nets add up to
+		// the invoice's net
+		off, err := Allocate(inv.Discount, weights, pr.places)
+		if err != nil {
+			pr.problems = append(pr.problems, Problem{CustomerID: pr.cu.ID, Problem: "discount allocation: " + err.Error()})
+		}
+		for i := range off {
+			inv.PerVPS[i].Net = inv.PerVPS[i].Net.Sub(off[i])
+		}
 	}
 	shares, err := Allocate(inv.Taxes[0].Tax, weights, pr.places)
 	if err != nil {

@@ -70,6 +70,12 @@ func CreditNote(orig Invoice, id string) Invoice {
 		cn.PerVPS[i] = v
 	}
 	cn.Fees, cn.Usage, cn.Credit, cn.Subtotal, cn.Total = neg(orig.Fees), neg(orig.Usage), neg(orig.Credit), neg(orig.Subtotal), neg(orig.Total)
+	cn.Charges, cn.Discount = neg(orig.Charges), neg(orig.Discount)
+	cn.Allowances = nil
+	for _, a := range orig.Allowances {
+		a.Base, a.Amount = neg(a.Base), neg(a.Amount)
+		cn.Allowances = append(cn.Allowances, a)
+	}
 	if h := orig.HomeVAT; h != nil {
 		cn.HomeVAT = &HomeVAT{Currency: h.Currency, VAT: neg(h.VAT), Rate: h.Rate, RateDay: h.RateDay}
 	}

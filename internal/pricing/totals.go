@@ -10,8 +10,8 @@ import (
 // accepts, before it gets a number: it must have a line (BR-16), each
 // line's quantity × unit price must be its amount, and its totals must
 // satisfy the calculation rules BR-CO-10 to BR-CO-17 (billrun's
-// documents have no document-level allowances or charges, no prepaid
-// amount and no rounding amount, so BR-CO-11 and BR-CO-12 sum nothing).
+// documents have at most a document-level allowance, the discount, no
+// document-level charge, no prepaid amount and no rounding amount).
 func CheckTotals(inv *Invoice) error {
 	if len(inv.Lines) == 0 {
 		return fmt.Errorf("%s: no line (BR-16: an invoice has at least one)", inv.Number)
@@ -23,8 +23,15 @@ func CheckTotals(inv *Invoice) error {
 		}
 		lines = lines.Add(l.Amount)
 	}
-	if !lines.Equal(inv.Subtotal) { // BR-CO-10, and BR-CO-13 with no allowances or charges
-		return fmt.Errorf("%s: the lines add up to %s, the net total is %s (BR-CO-10, BR-CO-13)", inv.Number, lines, inv.Subtotal)
+	allowances := decimal.Zero
+	for _, a := range inv.Allowances {
+		allowances = allowances.Add(a.Amount)
+	}
+	if !allowances.Equal(inv.Discount) { // BR-CO-11
+		return fmt.Errorf("%s: the allowances add up to %s, the discount is %s (BR-CO-11)", inv.Number, allowances, inv.Discount)
+	}
+	if !lines.Sub(allowances).Equal(inv.Subtotal) { // BR-CO-10, BR-CO-13
+		return fmt.Errorf("%s: the lines add up to %s less %s, the net total is %s (BR-CO-10, BR-CO-13)", inv.Number, lines, allowances, inv.Subtotal)
 	}
 	if len(inv.Taxes) == 0 {
 		return fmt.Errorf("%s: no VAT breakdown (BR-CO-18)", inv.Number)
