@@ -489,10 +489,10 @@ func (s *sheet) footer() {
 	if r := is.Register; r != nil {
 		// the seat is the issuer's city: § 35a GmbHG wants it beside the
 		// register court
-		parts = append(parts, T("seat")+": "+is.City, T("register")+": "+r.Court+" "+r.Number)
+		parts = append(parts, T("labelled", T("seat"), is.City), T("labelled", T("register"), r.Court+" "+r.Number))
 	}
 	if len(is.ManagingDirectors) > 0 {
-		parts = append(parts, T("directors")+": "+strings.Join(is.ManagingDirectors, ", "))
+		parts = append(parts, T("labelled", T("directors"), strings.Join(is.ManagingDirectors, ", ")))
 	}
 	if b := is.Bank; b != nil {
 		parts = append(parts, "IBAN "+b.IBAN)

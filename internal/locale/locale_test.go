@@ -1,6 +1,7 @@
 package locale
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -98,5 +99,24 @@ func TestDatesAndUnits(t *testing.T) {
 	}
 	if MetricLabel("de", "out") != "Ausgehender Datenverkehr" || MetricLabel("xx", "in") != "Inbound traffic" || MetricLabel("de", "widgets") != "" {
 		t.Errorf("MetricLabel: %q %q %q", MetricLabel("de", "out"), MetricLabel("xx", "in"), MetricLabel("de", "widgets"))
+	}
+}
+
+// The words the law and each country's practice want, per language:
+// the titles, and the reverse-charge mention in the words of the VAT
+// directive's language version (art. 226(11a)).
+func TestLegalWords(t *testing.T) {
+	for lang, want := range map[string][3]string{
+		"en": {"INVOICE", "CREDIT NOTE", "Reverse charge"},
+		"de": {"RECHNUNG", "RECHNUNGSKORREKTUR (STORNO)", "Steuerschuldnerschaft des Leistungsempfängers"},
+		"fr": {"FACTURE", "AVOIR", "Autoliquidation"},
+		"nl": {"FACTUUR", "CREDITNOTA", "Btw verlegd"},
+	} {
+		if Text(lang, "invoice") != want[0] || Text(lang, "credit_note") != want[1] || !strings.HasPrefix(Text(lang, "reverse_charge"), want[2]) {
+			t.Errorf("%s: %q, %q, %q", lang, Text(lang, "invoice"), Text(lang, "credit_note"), Text(lang, "reverse_charge"))
+		}
+		if !strings.Contains(Text(lang, "reverse_charge"), "196") || !strings.Contains(Text(lang, "not_subject", "x"), "44") || !strings.Contains(Text(lang, "not_subject_consumer", "x"), "59") {
+			t.Errorf("%s: a tax note does not cite its article", lang)
+		}
 	}
 }

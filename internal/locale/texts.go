@@ -66,6 +66,7 @@ var texts = map[string]map[string]string{
 	"home_vat":         {"en": "VAT in %s: %s (the ECB's reference rate of %s: 1 %s = %s %s).", "de": "Umsatzsteuer in %s: %s (Referenzkurs der EZB vom %s: 1 %s = %s %s).", "fr": "TVA en %s\u00a0: %s (taux de référence de la BCE du %s\u00a0: 1 %s = %s %s).", "nl": "Btw in %s: %s (referentiekoers van de ECB van %s: 1 %s = %s %s)."},
 
 	// the footer
+	"labelled":  {"en": "%s: %s", "de": "%s: %s", "fr": "%s\u00a0: %s", "nl": "%s: %s"},
 	"register":  {"en": "Register", "de": "Handelsregister", "fr": "Registre du commerce", "nl": "Handelsregister"},
 	"seat":      {"en": "Registered office", "de": "Sitz der Gesellschaft", "fr": "Siège social", "nl": "Statutaire zetel"},
 	"directors": {"en": "Managing directors", "de": "Geschäftsführer", "fr": "Gérants", "nl": "Bestuurders"},
