@@ -21,7 +21,7 @@ const (
 	exitOK          = 0   // success
 	exitError       = 1   // an error; for usage/sla: at least one file could not be read
 	exitUsage       = 64  // bad command line (EX_USAGE: 2 is the Go runtime's exit on a crash)
-	exitPartial     = 3   // billrun run: some invoices could not be drafted; billrun issue: some drafts are held
+	exitPartial     = 3   // billrun run: some invoices could not be drafted; issue: some drafts are held; send: deliveries left
 	exitLocked      = 4   // another run holds the state directory lock (--no-wait)
 	exitInterrupted = 130 // SIGINT/SIGTERM
 )
@@ -30,7 +30,8 @@ const exitCodesHelp = `Exit status:
   0    success
   1    error (for usage and sla: at least one file could not be read; the rest are reported)
   3    partial: billrun run could not draft some invoices (see the Problems sheet and
-       manifest); billrun issue held some drafts for review (see --accept)
+       manifest); billrun issue held some drafts for review (see --accept);
+       billrun send left deliveries failed, to retry or uncertain
   4    another run holds the state directory lock (with --no-wait)
   64   usage error (bad flags or arguments); 2 is only ever a crash of the Go runtime
   130  interrupted (SIGINT or SIGTERM)
@@ -148,6 +149,8 @@ func newRootCmd(g *globals) *cobra.Command {
 		newIssueCmd(g),
 		newInvoicesCmd(g),
 		newInvoiceCmd(g),
+		newSendCmd(g),
+		newDeliveriesCmd(g),
 		newBackupCmd(g),
 		newRegisterCmd(g),
 		newVerifyCmd(g),

@@ -261,6 +261,8 @@ type Customer struct {
 	Contract      string `yaml:"contract"`
 	// Contact is whom the invoice is for at the customer (BG-9).
 	Contact *Contact `yaml:"contact"`
+	// EmailCC get a copy of each message billrun send sends to email.
+	EmailCC []string `yaml:"email_cc"`
 	// Price overrides the plan's fee and metric prices for this customer,
 	// Discount the plan's discount; Charges are billed beside the VPS.
 	Price    *Price    `yaml:"price"`
@@ -770,6 +772,16 @@ func (c *Config) date(s string) (time.Time, error) {
 }
 
 // Plan returns the plan with id.
+// Customer is the customer of id, nil when there is none.
+func (c *Config) Customer(id string) *Customer {
+	for i := range c.Customers {
+		if c.Customers[i].ID == id {
+			return &c.Customers[i]
+		}
+	}
+	return nil
+}
+
 func (c *Config) Plan(id string) *Plan {
 	for i := range c.Plans {
 		if c.Plans[i].ID == id {

@@ -84,6 +84,10 @@ type Config struct {
 	Plans         []Plan          `yaml:"plans"`
 	Customers     []Customer      `yaml:"customers"`
 
+	// Delivery (billrun send).
+	SMTP *SMTP        `yaml:"smtp"`
+	Send SendSettings `yaml:"send"`
+
 	path          string
 	digest        string
 	loc           *time.Location
@@ -211,6 +215,7 @@ var amountKeys = map[string]bool{"monthly_fee": true, "included": true, "rate": 
 // movedKeys are keys of earlier versions whose meaning moved: an old
 // config fails naming the new way rather than billing without its tax.
 var movedKeys = map[string]string{
+	"password":       "never in the config: smtp.password_file, or $BILLRUN_SMTP_PASSWORD",
 	"tax_rate":       "plans no longer carry tax: set tax.rate (the VAT follows each customer's country and VAT ID)",
 	"reverse_charge": "no longer set by hand: a customer in another EU state with a vat_id is billed under reverse charge",
 }
@@ -240,7 +245,7 @@ func checkValues(n *yaml.Node, key string) error {
 			if err := checkValues(n.Content[i+1], path); err != nil {
 				return err
 			}
-			if why, ok := movedKeys[k]; ok && (strings.HasPrefix(key, "plans[") || strings.HasPrefix(key, "customers[")) {
+			if why, ok := movedKeys[k]; ok && (strings.HasPrefix(key, "plans[") || strings.HasPrefix(key, "customers[") || key == "smtp") {
 				return fmt.Errorf("line %d: %s: %s", n.Content[i].Line, path, why)
 			}
 			if v := n.Content[i+1]; (amountKeys[k] || key == "tax.consumer_rates") && v.Kind == yaml.ScalarNode && !plainDecimal.MatchString(v.Value) {
@@ -337,6 +342,9 @@ func (c *Config) validate(dir string) error {
 		return err
 	}
 	if err := c.checkLegible(font); err != nil {
+		return err
+	}
+	if err := c.checkMail(dir); err != nil {
 		return err
 	}
 	slices.SortStableFunc(c.VPS, func(a, b VPS) int { return strings.Compare(a.Name, b.Name) })

@@ -107,6 +107,25 @@ var schema = []string{
 	ALTER TABLE documents ADD COLUMN chain_hash TEXT NOT NULL DEFAULT '';
 	CREATE UNIQUE INDEX documents_chain ON documents (chain_index);
 	CREATE INDEX documents_issue_date ON documents (issue_date)`,
+	// 5: the delivery log (deliveries.go): each issued document's e-mail
+	// to each recipient, logged as sending before the SMTP transaction and
+	// as sent (with the server's reply and the attachments' digests),
+	// retry or failed after it.
+	`CREATE TABLE deliveries (
+		id INTEGER PRIMARY KEY,
+		number TEXT NOT NULL REFERENCES documents(number),
+		recipient TEXT NOT NULL,
+		message_id TEXT NOT NULL,
+		status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'retry', 'failed')),
+		purpose TEXT NOT NULL DEFAULT '',
+		attempts INTEGER NOT NULL DEFAULT 1,
+		first_at TEXT NOT NULL,
+		updated_at TEXT NOT NULL,
+		next_at TEXT NOT NULL DEFAULT '',
+		reply TEXT NOT NULL DEFAULT '',
+		attachments TEXT NOT NULL DEFAULT ''
+	);
+	CREATE INDEX deliveries_number ON deliveries (number, recipient)`,
 }
 
 // Register is the state directory's SQLite database: the ledger of billed
