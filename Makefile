@@ -51,6 +51,9 @@ deps:
 	    echo "missing test tools; run as root or: sudo apt-get install$$missing" >&2; exit 1; \
 	  fi; \
 	fi
+	@# mailpit, a real SMTP server the delivery tests start on loopback
+	@command -v mailpit >/dev/null || [ -x "$$(go env GOPATH)/bin/mailpit" ] || \
+	  { echo "installing mailpit"; GOFLAGS= go install github.com/axllent/mailpit@v1.33.1; }
 
 # test runs rrdfetch, the one package with unsafe code, and report, which
 # reads files on several goroutines, a second time under the race detector

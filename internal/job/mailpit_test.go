@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"go/build"
 	"io"
 	"net"
 	"net/http"
@@ -29,7 +30,7 @@ func startMailpit(t *testing.T, args ...string) *mailpit {
 	t.Helper()
 	bin, err := exec.LookPath("mailpit")
 	if err != nil {
-		if gobin := filepath.Join(os.Getenv("HOME"), "go", "bin", "mailpit"); fileExists(gobin) {
+		if gobin := filepath.Join(build.Default.GOPATH, "bin", "mailpit"); fileExists(gobin) {
 			bin = gobin
 		} else if os.Getenv("CI") == "true" {
 			t.Fatal("mailpit is not installed (make deps: go install github.com/axllent/mailpit@v1.33.1)")
@@ -159,4 +160,18 @@ func (m *mailpit) raw(t *testing.T, path string) []byte {
 		t.Fatalf("mailpit %s: %s %v", path, resp.Status, err)
 	}
 	return b
+}
+
+// clear deletes every message mailpit holds.
+func (m *mailpit) clear(t *testing.T) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodDelete, m.api+"/api/v1/messages", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("mailpit clear: %s", resp.Status)
+	}
 }

@@ -180,4 +180,3 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
-

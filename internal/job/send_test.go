@@ -3,13 +3,22 @@ package job
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
+	"math/big"
 	"mime"
 	"mime/multipart"
+	"net"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -202,4 +211,218 @@ func base64Reader(p *multipart.Part) io.Reader {
 		return base64.NewDecoder(base64.StdEncoding, p)
 	}
 	return p
+}
+
+// deliveriesOf is the register's delivery log (the latest row of each
+// document and recipient).
+func deliveriesOf(t *testing.T, o SendOptions) []state.Delivery {
+	t.Helper()
+	reg, err := state.OpenFor(context.Background(), StateDir(o.Config, o.Config.OutDir), IssuedDir(o.Config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	ds, err := reg.Deliveries(context.Background(), state.DeliveryFilter{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+// A server that answers 451 is tried again, within the run and by a
+// later send once due, and then delivers; one that answers 550 fails the
+// delivery for good; a retry past send.retry_for is given up.
+func TestSendRefusals(t *testing.T) {
+	m := startMailpit(t, "--enable-chaos")
+	o := issuedForSending(t, m)
+	o.Customers = []string{"A"}
+	ctx := context.Background()
+	m.chaos(t, 451)
+	res, err := Send(ctx, o)
+	if err != nil || len(res.Retry) != 2 || len(res.Sent) != 0 || len(m.messages(t)) != 0 {
+		t.Fatalf("451: %+v %v", res, err)
+	}
+	for _, d := range deliveriesOf(t, o) {
+		if d.CustomerID == "A" && (d.Status != state.DeliveryRetry || !strings.Contains(d.Reply, "451") || d.NextAt <= d.UpdatedAt) {
+			t.Errorf("after 451: %+v", d)
+		}
+	}
+	m.chaos(t, 0)
+	if res, err := Send(ctx, o); err != nil || len(res.Sent) != 0 || len(res.Retry) != 2 {
+		t.Fatalf("before the retry is due: %+v %v", res, err)
+	}
+	later := o
+	later.Now = func() time.Time { return issueDay().Add(time.Hour) }
+	if res, err := Send(ctx, later); err != nil || len(res.Sent) != 2 || len(m.messages(t)) != 2 {
+		t.Fatalf("the retry: %+v %v", res, err)
+	}
+	// 550: failed, never retried, even on purpose only once
+	o.Customers, o.Resend = []string{"B"}, nil
+	m.chaos(t, 550)
+	res, err = Send(ctx, o)
+	if err != nil || len(res.Failed) != 2 || len(res.Retry) != 0 {
+		t.Fatalf("550: %+v %v", res, err)
+	}
+	m.chaos(t, 0)
+	if res, err := Send(ctx, later); err != nil || len(res.Sent)+len(res.Retry)+len(res.Failed) != 0 || len(m.messages(t)) != 2 {
+		t.Fatalf("after 550: %+v %v", res, err)
+	}
+	// --resend sends a failed one on purpose, logged as such
+	o.Resend = []string{"INV-2026-00002"}
+	if res, err := Send(ctx, o); err != nil || len(res.Sent) != 1 || len(m.messages(t)) != 3 {
+		t.Fatalf("resend: %+v %v", res, err)
+	}
+}
+
+// A retry is given up as failed once send.retry_for has passed since
+// its first attempt.
+func TestSendGivesUp(t *testing.T) {
+	m := startMailpit(t, "--enable-chaos")
+	o := issuedForSending(t, m)
+	o.Customers = []string{"A"}
+	m.chaos(t, 451)
+	if res, err := Send(context.Background(), o); err != nil || len(res.Retry) != 2 {
+		t.Fatalf("451: %+v %v", res, err)
+	}
+	m.chaos(t, 0)
+	o.Now = func() time.Time { return issueDay().Add(49 * time.Hour) }
+	res, err := Send(context.Background(), o)
+	if err != nil || len(res.Failed) != 2 || len(res.Sent) != 0 || !strings.Contains(res.Failed[0].Reply, "given up") || len(m.messages(t)) != 0 {
+		t.Fatalf("after retry_for: %+v %v", res, err)
+	}
+}
+
+// Nothing is logged as sent when the server cannot be used: one without
+// STARTTLS when it is required, a wrong password; each error names the
+// server. With STARTTLS, a certificate of smtp.ca_file and the right
+// password, all goes.
+func TestSendRefusesServer(t *testing.T) {
+	m := startMailpit(t)
+	o := issuedForSending(t, m)
+	o.Config.SMTP.TLS = config.TLSStartTLS
+	server := fmt.Sprintf("smtp 127.0.0.1:%d", m.smtpPort)
+	if _, err := Send(context.Background(), o); err == nil || !strings.Contains(err.Error(), server) || len(deliveriesOf(t, o)) != 0 {
+		t.Fatalf("no STARTTLS: %v", err)
+	}
+	dir := t.TempDir()
+	cert, key := testCertificate(t, dir)
+	auth := filepath.Join(dir, "auth")
+	os.WriteFile(auth, []byte("billrun:right\n"), 0o600)
+	m2 := startMailpit(t, "--smtp-auth-file", auth, "--smtp-tls-cert", cert, "--smtp-tls-key", key, "--smtp-require-starttls")
+	pw := filepath.Join(dir, "pw")
+	os.WriteFile(pw, []byte("wrong\n"), 0o600)
+	o.Config.SMTP = &config.SMTP{Host: "127.0.0.1", Port: m2.smtpPort, TLS: config.TLSStartTLS, CAFile: cert, Username: "billrun", PasswordFile: pw}
+	server = fmt.Sprintf("smtp 127.0.0.1:%d", m2.smtpPort)
+	_, err := Send(context.Background(), o)
+	if err == nil || !strings.Contains(err.Error(), server) || len(deliveriesOf(t, o)) != 0 || len(m2.messages(t)) != 0 {
+		t.Fatalf("wrong password: %v", err)
+	}
+	os.WriteFile(pw, []byte("right\n"), 0o600)
+	if res, err := Send(context.Background(), o); err != nil || len(res.Sent) != 4 || len(m2.messages(t)) != 4 {
+		t.Fatalf("STARTTLS, right password: %+v %v", res, err)
+	}
+}
+
+// testCertificate writes a self-signed certificate for 127.0.0.1 and its
+// key into dir, as PEM.
+func testCertificate(t *testing.T, dir string) (cert, key string) {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := x509.MarshalECPrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, key = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
+	return cert, key
+}
+
+// TestSendKilledAnywhere stops billrun send at each step of a batch
+// (before each message's MAIL, after its DATA: between documents too),
+// as a kill would, then sends again: no document reaches the server
+// twice, the one stopped after its DATA is uncertain and goes again only
+// with ResendUncertain, and none is lost.
+func TestSendKilledAnywhere(t *testing.T) {
+	defer func() { fault = func(string) error { return nil } }()
+	m := startMailpit(t)
+	base := issuedForSending(t, m)
+	snapshot := t.TempDir()
+	copyTree(t, base.Config.OutDir, snapshot)
+	var steps []string
+	fault = func(s string) error {
+		if strings.HasPrefix(s, "send: ") {
+			steps = append(steps, s)
+		}
+		return nil
+	}
+	if _, err := Send(context.Background(), base); err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 8 {
+		t.Fatalf("steps %v", steps)
+	}
+	killed := errors.New("killed")
+	for at := 1; at <= len(steps); at++ {
+		os.RemoveAll(base.Config.OutDir)
+		copyTree(t, snapshot, base.Config.OutDir)
+		m.clear(t)
+		n := 0
+		fault = func(s string) error {
+			if strings.HasPrefix(s, "send: ") {
+				if n++; n == at {
+					return killed
+				}
+			}
+			return nil
+		}
+		if _, err := Send(context.Background(), base); !errors.Is(err, killed) {
+			t.Fatalf("kill at %d (%s): %v", at, steps[at-1], err)
+		}
+		fault = func(string) error { return nil }
+		res, err := Send(context.Background(), base)
+		afterData := strings.HasSuffix(steps[at-1], "after DATA")
+		if err != nil || afterData != (len(res.Uncertain) == 1) {
+			t.Fatalf("kill at %d (%s), then send: %+v %v", at, steps[at-1], res, err)
+		}
+		counts := receivedCounts(t, m)
+		for pdf, c := range counts {
+			if c > 1 {
+				t.Errorf("kill at %d (%s): %s reached the server %d times", at, steps[at-1], pdf, c)
+			}
+		}
+		retried := base
+		retried.ResendUncertain = true
+		if _, err := Send(context.Background(), retried); err != nil {
+			t.Fatal(err)
+		}
+		counts = receivedCounts(t, m)
+		if len(counts) != 6 {
+			t.Errorf("kill at %d (%s): %d of 6 documents reached the server", at, steps[at-1], len(counts))
+		}
+	}
+}
+
+// receivedCounts is how many times each document's PDF reached m.
+func receivedCounts(t *testing.T, m *mailpit) map[string]int {
+	counts := map[string]int{}
+	for _, r := range m.messages(t) {
+		for name := range r.Attachments {
+			if strings.HasSuffix(name, ".pdf") {
+				counts[name]++
+			}
+		}
+	}
+	return counts
 }
