@@ -60,6 +60,10 @@ func render(l *state.Ledger, lastErr error) []byte {
 	gauge("billrun_last_attempt_failed", "1 when the last billing attempt of this process failed, else 0.", failed)
 	gauge("billrun_billed_periods", "Periods recorded in the ledger.", float64(len(l.Entries)))
 	gauge("billrun_drafts_held", "Invoices drafted and held for review: billrun issue --accept issues them.", float64(l.Held))
+	gauge("billrun_documents_unsent", "Issued documents never e-mailed: billrun send sends them.", float64(l.Deliveries.Unsent))
+	gauge("billrun_deliveries_uncertain", "Issued documents whose e-mail a stopped send may not have delivered: billrun send --resend-uncertain.", float64(l.Deliveries.Uncertain))
+	gauge("billrun_deliveries_retry", "Issued documents whose e-mail was refused for now and is retried.", float64(l.Deliveries.Retry))
+	gauge("billrun_deliveries_failed", "Issued documents whose e-mail was refused for good: billrun deliveries --status failed.", float64(l.Deliveries.Failed))
 	if len(l.Entries) == 0 {
 		return b.Bytes()
 	}

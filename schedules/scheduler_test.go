@@ -301,6 +301,17 @@ func TestMetricsCountHeldDrafts(t *testing.T) {
 	}
 }
 
+// The metrics count the documents unsent, uncertain, to retry and failed.
+func TestMetricsCountDeliveries(t *testing.T) {
+	l := &state.Ledger{Deliveries: state.DeliveryCounts{Unsent: 4, Uncertain: 1, Retry: 2, Failed: 3}}
+	b := string(render(l, nil))
+	for _, want := range []string{"\nbillrun_documents_unsent 4\n", "\nbillrun_deliveries_uncertain 1\n", "\nbillrun_deliveries_retry 2\n", "\nbillrun_deliveries_failed 3\n"} {
+		if !strings.Contains(b, want) {
+			t.Errorf("metrics lack %q:\n%s", want, b)
+		}
+	}
+}
+
 // No period that ends at or before billing may begin is billed: with the
 // data beginning on 21 October, a first catch-up in December bills
 // October and November, not September; with no data yet, nothing.

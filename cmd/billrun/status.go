@@ -153,5 +153,14 @@ func registerStatus(ctx context.Context, g *globals, stateDir, issuedDir string)
 		}
 		fmt.Fprintln(g.stdout)
 	}
+	if len(docs) == 0 {
+		return nil
+	}
+	dc, err := reg.DeliveryCounts(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "\ndeliveries: %d document(s) unsent, %d uncertain (billrun send --resend-uncertain), %d to retry, %d failed (billrun deliveries lists them)\n",
+		dc.Unsent, dc.Uncertain, dc.Retry, dc.Failed)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
@@ -162,6 +163,20 @@ func TestSendDeliversOnce(t *testing.T) {
 	if err != nil || len(v.Problems) != 0 {
 		t.Fatalf("verify: %+v %v", v, err)
 	}
+	// verify checks the proof: an attachment logged with another digest
+	db, err := sql.Open("sqlite", filepath.Join(StateDir(o.Config, o.Config.OutDir), state.RegisterFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Exec(`UPDATE deliveries SET attachments = '[{"name":"INV-2026-00001.pdf","sha256":"00"}]' WHERE id = (SELECT min(id) FROM deliveries)`)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err = Verify(ctx, VerifyOptions{Config: o.Config})
+	if err != nil || len(v.Problems) != 1 || !strings.Contains(v.Problems[0], "INV-2026-00001.pdf was sent with SHA-256 00") {
+		t.Fatalf("verify after the log was edited: %q %v", v.Problems, err)
+	}
 }
 
 // emlAttachments parses an .eml file with net/mail and returns its
@@ -267,11 +282,27 @@ func TestSendRefusals(t *testing.T) {
 	if res, err := Send(ctx, later); err != nil || len(res.Sent)+len(res.Retry)+len(res.Failed) != 0 || len(m.messages(t)) != 2 {
 		t.Fatalf("after 550: %+v %v", res, err)
 	}
+	if c := deliveryCounts(t, o); c != (state.DeliveryCounts{Failed: 3}) {
+		t.Errorf("after 550: counts %+v, want B's 3 documents failed", c)
+	}
 	// --resend sends a failed one on purpose, logged as such
 	o.Resend = []string{"INV-2026-00002"}
 	if res, err := Send(ctx, o); err != nil || len(res.Sent) != 1 || len(m.messages(t)) != 3 {
 		t.Fatalf("resend: %+v %v", res, err)
 	}
+	if c := deliveryCounts(t, o); c != (state.DeliveryCounts{Failed: 2}) {
+		t.Errorf("after the resend: counts %+v", c)
+	}
+}
+
+// deliveryCounts are the register's counts of documents by delivery.
+func deliveryCounts(t *testing.T, o SendOptions) state.DeliveryCounts {
+	t.Helper()
+	l, err := state.LoadLedger(StateDir(o.Config, o.Config.OutDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Deliveries
 }
 
 // A retry is given up as failed once send.retry_for has passed since

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -104,7 +105,39 @@ func Verify(ctx context.Context, o VerifyOptions) (*VerifyResult, error) {
 		return nil, err
 	}
 	res.Problems = append(res.Problems, unnamedFiles(issuedDir, docs)...)
+	sent, err := reg.Deliveries(ctx, state.DeliveryFilter{Status: state.DeliverySent}, true)
+	if err != nil {
+		return nil, err
+	}
+	res.Problems = append(res.Problems, checkSent(sent, docs)...)
 	return res, nil
+}
+
+// checkSent checks that every attachment the delivery log says was sent
+// is, by its SHA-256, the file the register issued: the proof of what
+// was sent holds.
+func checkSent(sent []state.Delivery, docs []state.Document) []string {
+	digests := map[string]string{}
+	for _, d := range docs {
+		digests[filepath.Base(d.PDFPath)] = d.PDFSHA256
+		if d.XMLPath != "" {
+			digests[filepath.Base(d.XMLPath)] = d.XMLSHA256
+		}
+	}
+	var problems []string
+	for _, d := range sent {
+		var files []attachmentHash
+		if err := json.Unmarshal([]byte(d.Attachments), &files); err != nil || len(files) == 0 {
+			problems = append(problems, fmt.Sprintf("delivery %d of %s to %s: sent, but its attachments are not recorded (%v)", d.ID, d.Number, d.Recipient, err))
+			continue
+		}
+		for _, f := range files {
+			if digests[f.Name] != f.SHA256 {
+				problems = append(problems, fmt.Sprintf("delivery %d of %s to %s: %s was sent with SHA-256 %s, the register issued %q", d.ID, d.Number, d.Recipient, f.Name, f.SHA256, digests[f.Name]))
+			}
+		}
+	}
+	return problems
 }
 
 // verifyLock takes the state directory's lock for verify: shared, and

@@ -140,3 +140,29 @@ func commit(tx *sql.Tx, path string) error {
 	}
 	return nil
 }
+
+// DeliveryCounts are the issued documents by how their e-mail stands:
+// never sent, uncertain (left sending), to retry, failed; each document
+// counted once, by its worst delivery.
+type DeliveryCounts struct {
+	Unsent, Uncertain, Retry, Failed int
+}
+
+// DeliveryCounts counts the issued documents by their deliveries' latest
+// rows.
+func (r *Register) DeliveryCounts(ctx context.Context) (DeliveryCounts, error) {
+	var c DeliveryCounts
+	err := r.db.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE status = 'issued'
+		AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.number = documents.number)`).Scan(&c.Unsent)
+	if err != nil {
+		return c, fmt.Errorf("register %s: %w", r.path, err)
+	}
+	for status, n := range map[string]*int{DeliverySending: &c.Uncertain, DeliveryRetry: &c.Retry, DeliveryFailed: &c.Failed} {
+		err := r.db.QueryRowContext(ctx, `SELECT count(DISTINCT number) FROM deliveries d WHERE status = ?
+			AND id = (SELECT max(id) FROM deliveries l WHERE l.number = d.number AND l.recipient = d.recipient)`, status).Scan(n)
+		if err != nil {
+			return c, fmt.Errorf("register %s: %w", r.path, err)
+		}
+	}
+	return c, nil
+}

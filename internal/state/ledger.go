@@ -30,6 +30,8 @@ type Ledger struct {
 	// Held counts the invoices drafted and held for review, waiting for a
 	// person (billrun issue --accept).
 	Held int
+	// Deliveries counts the issued documents by how their e-mail stands.
+	Deliveries DeliveryCounts
 }
 
 // LoadLedger reads stateDir's ledger from its register (empty when there
@@ -53,7 +55,11 @@ func LoadLedger(stateDir string) (*Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Ledger{dir: stateDir, Entries: es, Held: held}, nil
+	dc, err := r.DeliveryCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Ledger{dir: stateDir, Entries: es, Held: held, Deliveries: dc}, nil
 }
 
 // exists reports whether path is a file with something in it.
