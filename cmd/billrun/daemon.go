@@ -109,35 +109,74 @@ func begins(cfg *config.Config) func(context.Context, bool) (time.Time, bool, er
 }
 
 // autoIssue issues, when the config's issue.after is set, the waiting
-// drafts of every drafted period that ended at least that long ago.
+// drafts of every drafted period that ended at least that long ago; then,
+// with send.after_issue, it sends what is issued and not yet delivered
+// (and the retries that are due).
 func autoIssue(g *globals, cfg *config.Config, wait bool) func(context.Context) error {
 	after := cfg.Issue.AfterDuration
-	if after == 0 {
+	if after == 0 && !cfg.Send.AfterIssue {
 		return nil
 	}
 	return func(ctx context.Context) error {
-		l, err := state.LoadLedger(job.StateDir(cfg, cfg.OutDir))
-		if err != nil {
-			return err
+		if after != 0 {
+			if err := issueDue(ctx, g, cfg, after, wait); err != nil {
+				return err
+			}
 		}
-		for _, e := range l.Entries {
-			p, err := period.Parse(e.Period, cfg.Location())
-			if err != nil || g.now().Before(p.End.Add(after)) {
-				continue // a custom period, or not yet due to be issued
-			}
-			res, err := job.Issue(ctx, job.IssueOptions{Config: cfg, Period: p, Wait: wait, Now: g.now})
-			if err != nil {
-				return fmt.Errorf("issue %s: %w", p.Label, err)
-			}
-			for _, d := range res.Issued {
-				g.log.Info("issued", "number", d.Number, "customer", d.CustomerID, "period", d.Period, "total", d.Total, "currency", d.Currency)
-			}
-			for _, d := range res.Held {
-				g.log.Warn("held for review, not issued (billrun issue --accept)", "customer", d.CustomerID, "period", d.Period, "kind", d.Kind,
-					"reasons", strings.Join(d.Held, "; "))
-			}
+		if cfg.Send.AfterIssue {
+			autoSend(ctx, g, cfg, wait)
 		}
 		return nil
+	}
+}
+
+// issueDue issues the waiting drafts of the periods that ended at least
+// after ago.
+func issueDue(ctx context.Context, g *globals, cfg *config.Config, after time.Duration, wait bool) error {
+	l, err := state.LoadLedger(job.StateDir(cfg, cfg.OutDir))
+	if err != nil {
+		return err
+	}
+	for _, e := range l.Entries {
+		p, err := period.Parse(e.Period, cfg.Location())
+		if err != nil || g.now().Before(p.End.Add(after)) {
+			continue // a custom period, or not yet due to be issued
+		}
+		res, err := job.Issue(ctx, job.IssueOptions{Config: cfg, Period: p, Wait: wait, Now: g.now})
+		if err != nil {
+			return fmt.Errorf("issue %s: %w", p.Label, err)
+		}
+		for _, d := range res.Issued {
+			g.log.Info("issued", "number", d.Number, "customer", d.CustomerID, "period", d.Period, "total", d.Total, "currency", d.Currency)
+		}
+		for _, d := range res.Held {
+			g.log.Warn("held for review, not issued (billrun issue --accept)", "customer", d.CustomerID, "period", d.Period, "kind", d.Kind,
+				"reasons", strings.Join(d.Held, "; "))
+		}
+	}
+	return nil
+}
+
+// autoSend sends what is issued and not delivered. Its failures are
+// logged, never returned: a delivery that fails or is uncertain does not
+// block the next month's billing (billrun deliveries and the metrics
+// show it).
+func autoSend(ctx context.Context, g *globals, cfg *config.Config, wait bool) {
+	res, err := job.Send(ctx, job.SendOptions{Config: cfg, Wait: wait, Now: g.now})
+	if err != nil {
+		g.log.Error("sending failed; the next firing tries again", "error", err)
+	}
+	if res == nil {
+		return
+	}
+	for _, o := range res.Sent {
+		g.log.Info("sent", "documents", strings.Join(o.Numbers, " "), "to", strings.Join(o.Recipients, " "), "reply", o.Reply)
+	}
+	for _, o := range append(res.Retry, res.Failed...) {
+		g.log.Warn("not delivered (billrun deliveries)", "documents", strings.Join(o.Numbers, " "), "to", strings.Join(o.Recipients, " "), "reply", o.Reply)
+	}
+	for _, o := range res.Uncertain {
+		g.log.Warn("uncertain: a stopped send may have delivered it (billrun send --resend-uncertain)", "documents", strings.Join(o.Numbers, " "))
 	}
 }
 

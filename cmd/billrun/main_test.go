@@ -9,9 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/billrun/billrun/internal/delivery/mailpittest"
 	"github.com/billrun/billrun/internal/einvoicecheck"
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -58,6 +61,8 @@ func TestScript(t *testing.T) {
 			case "cjkfont": // the demo's CJK font; make deps installs it for CI
 				_, err := os.Stat(cjkFont)
 				return err == nil || os.Getenv("CI") != "", nil
+			case "mailpit": // under CI mailpit must be there: make deps installs it
+				return mailpittest.Binary() != "" || os.Getenv("CI") != "", nil
 			case "einvoice": // under CI the validator must be there: einvoice fails without it
 				return einvoicecheck.Tool() != "" || os.Getenv("CI") != "", nil
 			}
@@ -69,6 +74,7 @@ func TestScript(t *testing.T) {
 			"pdftext":    cmdPDFText,
 			"einvoice":   cmdEInvoice,
 			"trialfleet": cmdTrialFleet,
+			"mailpit":    cmdMailpit,
 		},
 	})
 }
@@ -183,4 +189,51 @@ func cmdEInvoice(ts *testscript.TestScript, neg bool, args []string) {
 	default:
 		ts.Fatalf("%s: %v", tool, err)
 	}
+}
+
+// cmdMailpit runs mailpit for a script (mailpittest):
+//
+//	mailpit start CONFIG [ARG…]  start it, and add its smtp (plain text, loopback) to CONFIG
+//	mailpit count N              it holds N messages
+//	mailpit chaos CODE           it answers MAIL FROM with CODE (0: normally)
+func cmdMailpit(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 || neg {
+		ts.Fatalf("usage: mailpit start CONFIG [ARG…] | count N | chaos CODE")
+	}
+	switch args[0] {
+	case "start":
+		m, stop, err := mailpittest.Launch(ts.MkAbs("."), args[2:]...)
+		ts.Check(err)
+		ts.Defer(stop)
+		scripts.Store(ts, m)
+		cfg := ts.MkAbs(args[1])
+		b, err := os.ReadFile(cfg)
+		ts.Check(err)
+		ts.Check(os.WriteFile(cfg, fmt.Appendf(b, "smtp: {host: 127.0.0.1, port: %d, tls: none}\n", m.SMTPPort), 0o644))
+	case "count":
+		n, err := mailpitOf(ts).Count()
+		ts.Check(err)
+		if fmt.Sprint(n) != args[1] {
+			ts.Fatalf("mailpit holds %d messages, want %s", n, args[1])
+		}
+	case "chaos":
+		code, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		ts.Check(mailpitOf(ts).SetChaos(code))
+	default:
+		ts.Fatalf("mailpit %s: unknown", args[0])
+	}
+}
+
+// scripts holds the mailpit each script started (scripts run in
+// parallel).
+var scripts sync.Map
+
+// mailpitOf is the mailpit ts started.
+func mailpitOf(ts *testscript.TestScript) *mailpittest.Server {
+	m, ok := scripts.Load(ts)
+	if !ok {
+		ts.Fatalf("mailpit: not started (mailpit start CONFIG)")
+	}
+	return m.(*mailpittest.Server)
 }

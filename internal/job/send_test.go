@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/billrun/billrun/internal/config"
+	"github.com/billrun/billrun/internal/delivery/mailpittest"
 	"github.com/billrun/billrun/internal/state"
 	"github.com/shopspring/decimal"
 )
@@ -37,7 +38,7 @@ import (
 // after a new price, a correction (credit note and replacement) for
 // each: six documents, four messages. Customer B has a copy to a second
 // address. The mail server is m's, in plain text on loopback.
-func issuedForSending(t *testing.T, m *mailpit) SendOptions {
+func issuedForSending(t *testing.T, m *mailpittest.Server) SendOptions {
 	t.Helper()
 	o, _ := setup(t, "")
 	o.Now = issueDay
@@ -62,7 +63,7 @@ func issuedForSending(t *testing.T, m *mailpit) SendOptions {
 	cfg.Customers[1].Email, cfg.Customers[1].EmailCC = "billing@b.example", []string{"cfo@b.example"}
 	cfg.Send = config.SendSettings{From: "billing@openvps.example", RetryForDuration: 48 * time.Hour}
 	if m != nil {
-		cfg.SMTP = &config.SMTP{Host: "127.0.0.1", Port: m.smtpPort, TLS: config.TLSNone}
+		cfg.SMTP = &config.SMTP{Host: "127.0.0.1", Port: m.SMTPPort, TLS: config.TLSNone}
 	}
 	return SendOptions{Config: cfg, Now: issueDay, Backoff: time.Millisecond}
 }
@@ -108,7 +109,7 @@ func checkAttached(t *testing.T, what string, att map[string][]byte, docs map[st
 // in one message, with the files the register issued; a second send
 // sends nothing; --dry-run writes the same messages as .eml files.
 func TestSendDeliversOnce(t *testing.T) {
-	m := startMailpit(t)
+	m := mailpittest.Start(t)
 	o := issuedForSending(t, m)
 	ctx := context.Background()
 	docs := documentsOf(t, o)
@@ -126,7 +127,7 @@ func TestSendDeliversOnce(t *testing.T) {
 	if err != nil || len(res.Sent) != 4 || len(res.Retry)+len(res.Failed)+len(res.Uncertain) != 0 {
 		t.Fatalf("send: %+v %v", res, err)
 	}
-	got := m.messages(t)
+	got := m.Messages(t)
 	if len(got) != 4 {
 		t.Fatalf("mailpit received %d messages, want 4", len(got))
 	}
@@ -156,7 +157,7 @@ func TestSendDeliversOnce(t *testing.T) {
 		}
 	}
 	res, err = Send(ctx, o)
-	if err != nil || len(res.Sent) != 0 || len(m.messages(t)) != 4 {
+	if err != nil || len(res.Sent) != 0 || len(m.Messages(t)) != 4 {
 		t.Fatalf("second send: %+v %v", res, err)
 	}
 	v, err := Verify(ctx, VerifyOptions{Config: o.Config})
@@ -248,13 +249,13 @@ func deliveriesOf(t *testing.T, o SendOptions) []state.Delivery {
 // later send once due, and then delivers; one that answers 550 fails the
 // delivery for good; a retry past send.retry_for is given up.
 func TestSendRefusals(t *testing.T) {
-	m := startMailpit(t, "--enable-chaos")
+	m := mailpittest.Start(t, "--enable-chaos")
 	o := issuedForSending(t, m)
 	o.Customers = []string{"A"}
 	ctx := context.Background()
-	m.chaos(t, 451)
+	m.Chaos(t, 451)
 	res, err := Send(ctx, o)
-	if err != nil || len(res.Retry) != 2 || len(res.Sent) != 0 || len(m.messages(t)) != 0 {
+	if err != nil || len(res.Retry) != 2 || len(res.Sent) != 0 || len(m.Messages(t)) != 0 {
 		t.Fatalf("451: %+v %v", res, err)
 	}
 	for _, d := range deliveriesOf(t, o) {
@@ -262,24 +263,24 @@ func TestSendRefusals(t *testing.T) {
 			t.Errorf("after 451: %+v", d)
 		}
 	}
-	m.chaos(t, 0)
+	m.Chaos(t, 0)
 	if res, err := Send(ctx, o); err != nil || len(res.Sent) != 0 || len(res.Retry) != 2 {
 		t.Fatalf("before the retry is due: %+v %v", res, err)
 	}
 	later := o
 	later.Now = func() time.Time { return issueDay().Add(time.Hour) }
-	if res, err := Send(ctx, later); err != nil || len(res.Sent) != 2 || len(m.messages(t)) != 2 {
+	if res, err := Send(ctx, later); err != nil || len(res.Sent) != 2 || len(m.Messages(t)) != 2 {
 		t.Fatalf("the retry: %+v %v", res, err)
 	}
 	// 550: failed, never retried, even on purpose only once
 	o.Customers, o.Resend = []string{"B"}, nil
-	m.chaos(t, 550)
+	m.Chaos(t, 550)
 	res, err = Send(ctx, o)
 	if err != nil || len(res.Failed) != 2 || len(res.Retry) != 0 {
 		t.Fatalf("550: %+v %v", res, err)
 	}
-	m.chaos(t, 0)
-	if res, err := Send(ctx, later); err != nil || len(res.Sent)+len(res.Retry)+len(res.Failed) != 0 || len(m.messages(t)) != 2 {
+	m.Chaos(t, 0)
+	if res, err := Send(ctx, later); err != nil || len(res.Sent)+len(res.Retry)+len(res.Failed) != 0 || len(m.Messages(t)) != 2 {
 		t.Fatalf("after 550: %+v %v", res, err)
 	}
 	if c := deliveryCounts(t, o); c != (state.DeliveryCounts{Failed: 3}) {
@@ -287,7 +288,7 @@ func TestSendRefusals(t *testing.T) {
 	}
 	// --resend sends a failed one on purpose, logged as such
 	o.Resend = []string{"INV-2026-00002"}
-	if res, err := Send(ctx, o); err != nil || len(res.Sent) != 1 || len(m.messages(t)) != 3 {
+	if res, err := Send(ctx, o); err != nil || len(res.Sent) != 1 || len(m.Messages(t)) != 3 {
 		t.Fatalf("resend: %+v %v", res, err)
 	}
 	if c := deliveryCounts(t, o); c != (state.DeliveryCounts{Failed: 2}) {
@@ -308,17 +309,17 @@ func deliveryCounts(t *testing.T, o SendOptions) state.DeliveryCounts {
 // A retry is given up as failed once send.retry_for has passed since
 // its first attempt.
 func TestSendGivesUp(t *testing.T) {
-	m := startMailpit(t, "--enable-chaos")
+	m := mailpittest.Start(t, "--enable-chaos")
 	o := issuedForSending(t, m)
 	o.Customers = []string{"A"}
-	m.chaos(t, 451)
+	m.Chaos(t, 451)
 	if res, err := Send(context.Background(), o); err != nil || len(res.Retry) != 2 {
 		t.Fatalf("451: %+v %v", res, err)
 	}
-	m.chaos(t, 0)
+	m.Chaos(t, 0)
 	o.Now = func() time.Time { return issueDay().Add(49 * time.Hour) }
 	res, err := Send(context.Background(), o)
-	if err != nil || len(res.Failed) != 2 || len(res.Sent) != 0 || !strings.Contains(res.Failed[0].Reply, "given up") || len(m.messages(t)) != 0 {
+	if err != nil || len(res.Failed) != 2 || len(res.Sent) != 0 || !strings.Contains(res.Failed[0].Reply, "given up") || len(m.Messages(t)) != 0 {
 		t.Fatalf("after retry_for: %+v %v", res, err)
 	}
 }
@@ -328,10 +329,10 @@ func TestSendGivesUp(t *testing.T) {
 // server. With STARTTLS, a certificate of smtp.ca_file and the right
 // password, all goes.
 func TestSendRefusesServer(t *testing.T) {
-	m := startMailpit(t)
+	m := mailpittest.Start(t)
 	o := issuedForSending(t, m)
 	o.Config.SMTP.TLS = config.TLSStartTLS
-	server := fmt.Sprintf("smtp 127.0.0.1:%d", m.smtpPort)
+	server := fmt.Sprintf("smtp 127.0.0.1:%d", m.SMTPPort)
 	if _, err := Send(context.Background(), o); err == nil || !strings.Contains(err.Error(), server) || len(deliveriesOf(t, o)) != 0 {
 		t.Fatalf("no STARTTLS: %v", err)
 	}
@@ -339,17 +340,17 @@ func TestSendRefusesServer(t *testing.T) {
 	cert, key := testCertificate(t, dir)
 	auth := filepath.Join(dir, "auth")
 	os.WriteFile(auth, []byte("billrun:right\n"), 0o600)
-	m2 := startMailpit(t, "--smtp-auth-file", auth, "--smtp-tls-cert", cert, "--smtp-tls-key", key, "--smtp-require-starttls")
+	m2 := mailpittest.Start(t, "--smtp-auth-file", auth, "--smtp-tls-cert", cert, "--smtp-tls-key", key, "--smtp-require-starttls")
 	pw := filepath.Join(dir, "pw")
 	os.WriteFile(pw, []byte("wrong\n"), 0o600)
-	o.Config.SMTP = &config.SMTP{Host: "127.0.0.1", Port: m2.smtpPort, TLS: config.TLSStartTLS, CAFile: cert, Username: "billrun", PasswordFile: pw}
-	server = fmt.Sprintf("smtp 127.0.0.1:%d", m2.smtpPort)
+	o.Config.SMTP = &config.SMTP{Host: "127.0.0.1", Port: m2.SMTPPort, TLS: config.TLSStartTLS, CAFile: cert, Username: "billrun", PasswordFile: pw}
+	server = fmt.Sprintf("smtp 127.0.0.1:%d", m2.SMTPPort)
 	_, err := Send(context.Background(), o)
-	if err == nil || !strings.Contains(err.Error(), server) || len(deliveriesOf(t, o)) != 0 || len(m2.messages(t)) != 0 {
+	if err == nil || !strings.Contains(err.Error(), server) || len(deliveriesOf(t, o)) != 0 || len(m2.Messages(t)) != 0 {
 		t.Fatalf("wrong password: %v", err)
 	}
 	os.WriteFile(pw, []byte("right\n"), 0o600)
-	if res, err := Send(context.Background(), o); err != nil || len(res.Sent) != 4 || len(m2.messages(t)) != 4 {
+	if res, err := Send(context.Background(), o); err != nil || len(res.Sent) != 4 || len(m2.Messages(t)) != 4 {
 		t.Fatalf("STARTTLS, right password: %+v %v", res, err)
 	}
 }
@@ -387,7 +388,7 @@ func testCertificate(t *testing.T, dir string) (cert, key string) {
 // with ResendUncertain, and none is lost.
 func TestSendKilledAnywhere(t *testing.T) {
 	defer func() { fault = func(string) error { return nil } }()
-	m := startMailpit(t)
+	m := mailpittest.Start(t)
 	base := issuedForSending(t, m)
 	snapshot := t.TempDir()
 	copyTree(t, base.Config.OutDir, snapshot)
@@ -408,7 +409,7 @@ func TestSendKilledAnywhere(t *testing.T) {
 	for at := 1; at <= len(steps); at++ {
 		os.RemoveAll(base.Config.OutDir)
 		copyTree(t, snapshot, base.Config.OutDir)
-		m.clear(t)
+		m.Clear(t)
 		n := 0
 		fault = func(s string) error {
 			if strings.HasPrefix(s, "send: ") {
@@ -446,9 +447,9 @@ func TestSendKilledAnywhere(t *testing.T) {
 }
 
 // receivedCounts is how many times each document's PDF reached m.
-func receivedCounts(t *testing.T, m *mailpit) map[string]int {
+func receivedCounts(t *testing.T, m *mailpittest.Server) map[string]int {
 	counts := map[string]int{}
-	for _, r := range m.messages(t) {
+	for _, r := range m.Messages(t) {
 		for name := range r.Attachments {
 			if strings.HasSuffix(name, ".pdf") {
 				counts[name]++
