@@ -81,3 +81,4 @@ bench: deps
 	go test ./rrdfetch ./report -run '^$$' -bench . -count 6 -benchmem
 	BASE=$(BASE) bench/run.sh $(SIZES)
 	SIZES="$(SIZES)" bench/memory.sh
+	bench/send.sh 2000

@@ -123,6 +123,16 @@ func TestBillingErrors(t *testing.T) {
 		// every line's quantity × price must be its amount in the currency
 		{"    currency: EUR\n", "    currency: JPY\n", "plans (standard).metrics.in.rate: 0.01 has more decimals than customers[0]'s currency JPY bills (0)"},
 		{`monthly_fee: "20.00"`, `monthly_fee: "20.005"`, "plans (standard).monthly_fee: 20.005 has more decimals"},
+		// delivery: plain text only on loopback, no password in the YAML, templates that run
+		{"    plan: standard\n", "    plan: standard\n    email: not-an-address\n", `customers[0] (C001).email: "not-an-address" is not an e-mail address`},
+		{"    plan: standard\n", "    plan: standard\n    email_cc: [a@b.example]\n", "customers[0] (C001).email: missing, and email_cc is set"},
+		{"tax: {rate: \"0.19\"}", "tax: {rate: \"0.19\"}\nsmtp: {host: smtp.example.com, tls: none}", "smtp.tls: none sends passwords and invoices in plain text; it is allowed only to a loopback address"},
+		{"tax: {rate: \"0.19\"}", "tax: {rate: \"0.19\"}\nsmtp: {host: smtp.example.com, username: u, password: secret}", "smtp.password: never in the config: smtp.password_file, or $BILLRUN_SMTP_PASSWORD"},
+		{"tax: {rate: \"0.19\"}", "tax: {rate: \"0.19\"}\nsmtp: {host: smtp.example.com, tls: ssl}", `smtp.tls: "ssl" is not starttls, tls or none`},
+		{"tax: {rate: \"0.19\"}", "tax: {rate: \"0.19\"}\nsend: {after_issue: true}", "send.after_issue: set, but there is no smtp server"},
+		{"tax: {rate: \"0.19\"}", "tax: {rate: \"0.19\"}\nsend: {templates: {de: {subject: \"Rechnung {{.Nummer}}\"}}}", "send.templates.de.subject:"},
+		{"tax: {rate: \"0.19\"}", "tax: {rate: \"0.19\"}\nsend: {retry_for: forever}", `send.retry_for: "forever" is not a duration`},
+		{"tax: {rate: \"0.19\"}", "tax: {rate: \"0.19\"}\nsmtp: {host: \"::1\", tls: none}\nsend: {from: billing@openvps.example, templates: {fr: {subject: \"Facture {{.Number}}\"}}}", ""},
 		// the contract's own terms: a discount, a price, charges
 		{"    plan: standard\n", "    plan: standard\n    discount: {percent: \"10\", amount: \"5\", reason: x}\n", "customers[0].discount: give either percent or amount"},
 		{"    plan: standard\n", "    plan: standard\n    discount: {percent: \"110\", reason: x}\n", "customers[0].discount.percent: 110 is not in (0, 100]"},

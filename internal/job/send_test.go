@@ -123,9 +123,14 @@ func TestSendDeliversOnce(t *testing.T) {
 	for _, f := range res.Written {
 		emls[filepath.Base(f)] = emlAttachments(t, f)
 	}
+	o.Config.Send.Rate = 600 // a message every 100 ms at most
+	start := time.Now()
 	res, err = Send(ctx, o)
 	if err != nil || len(res.Sent) != 4 || len(res.Retry)+len(res.Failed)+len(res.Uncertain) != 0 {
 		t.Fatalf("send: %+v %v", res, err)
+	}
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Errorf("4 messages at send.rate 600 a minute took %v, less than 3 intervals of 100 ms", d)
 	}
 	got := m.Messages(t)
 	if len(got) != 4 {
