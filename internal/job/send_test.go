@@ -358,6 +358,14 @@ func TestSendRefusesServer(t *testing.T) {
 	if res, err := Send(context.Background(), o); err != nil || len(res.Sent) != 4 || len(m2.Messages(t)) != 4 {
 		t.Fatalf("STARTTLS, right password: %+v %v", res, err)
 	}
+	// implicit TLS (tls: tls), the password from $BILLRUN_SMTP_PASSWORD
+	m3 := mailpittest.Start(t, "--smtp-auth-file", auth, "--smtp-tls-cert", cert, "--smtp-tls-key", key, "--smtp-require-tls")
+	o = issuedForSending(t, m3)
+	o.Config.SMTP = &config.SMTP{Host: "127.0.0.1", Port: m3.SMTPPort, TLS: config.TLSImplicit, CAFile: cert, Username: "billrun"}
+	t.Setenv("BILLRUN_SMTP_PASSWORD", "right")
+	if res, err := Send(context.Background(), o); err != nil || len(res.Sent) != 4 || len(m3.Messages(t)) != 4 {
+		t.Fatalf("implicit TLS: %+v %v", res, err)
+	}
 }
 
 // testCertificate writes a self-signed certificate for 127.0.0.1 and its
