@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/billrun/billrun/internal/atomicfile"
@@ -51,10 +50,10 @@ type SendResult struct {
 // Outcome is one message: the documents it carries, to whom, and the
 // server's reply.
 type Outcome struct {
-	Numbers    []string `json:"numbers"`
-	Recipients []string `json:"recipients"`
-	MessageID  string   `json:"message_id"`
-	Reply      string   `json:"reply,omitempty"`
+	Numbers    []string
+	Recipients []string
+	MessageID  string
+	Reply      string
 }
 
 // Send e-mails every issued document not yet delivered (of o.Period and
@@ -94,12 +93,14 @@ type sendPlan struct {
 	res      *SendResult
 }
 
-// pendingMessage is a message and its deliveries: one per document and
-// recipient (rows with an ID are retries taken up again).
+// pendingMessage is a message, the documents it carries, and its
+// deliveries: one per document and recipient (rows with an ID are
+// retries taken up again).
 type pendingMessage struct {
-	msg    *delivery.Message
-	rows   []state.Delivery
-	hashes []attachmentHash
+	msg     *delivery.Message
+	numbers []string
+	rows    []state.Delivery
+	hashes  []attachmentHash
 }
 
 // attachmentHash is a file a message carries, by its name, with the
@@ -119,7 +120,7 @@ func writeEMLs(plan *sendPlan, dir string) error {
 		return err
 	}
 	for _, m := range plan.messages {
-		path := filepath.Join(dir, delivery.FileName(numbersOf(m.rows)))
+		path := filepath.Join(dir, delivery.FileName(m.numbers))
 		var b bytes.Buffer
 		if err := m.msg.WriteEML(&b); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
@@ -130,17 +131,6 @@ func writeEMLs(plan *sendPlan, dir string) error {
 		plan.res.Written = append(plan.res.Written, path)
 	}
 	return nil
-}
-
-// numbersOf are the documents of rows, each once, in order.
-func numbersOf(rows []state.Delivery) []string {
-	var out []string
-	for _, r := range rows {
-		if !slices.Contains(out, r.Number) {
-			out = append(out, r.Number)
-		}
-	}
-	return out
 }
 
 // idsOf are rows' register ids.

@@ -8,10 +8,48 @@ import (
 	"io"
 	"time"
 
+	"github.com/billrun/billrun/internal/config"
 	"github.com/billrun/billrun/internal/delivery"
 	"github.com/billrun/billrun/internal/inputfile"
 	"github.com/billrun/billrun/internal/state"
 )
+
+// connection is the batch's one SMTP connection: dialled before the
+// first message, so that nothing is logged when the server cannot be
+// used, and dialled again after a temporary refusal.
+type connection struct {
+	smtp     *config.SMTP
+	password string
+	backoff  time.Duration // before the first retry within the run; doubles
+	c        *delivery.Client
+}
+
+// send sends m, trying a temporary refusal twice more, backoff apart,
+// each time on a new connection. gone: the server could not be reached
+// again, and the batch stops.
+func (cn *connection) send(ctx context.Context, m *delivery.Message) (reply delivery.Reply, gone bool, err error) {
+	reply, err = cn.c.Send(m)
+	backoff := cn.backoff
+	for try := 1; err != nil && reply.Temporary && try < 3; try++ {
+		if werr := sleep(ctx, backoff); werr != nil {
+			return reply, true, werr
+		}
+		backoff *= 2
+		cn.close()
+		if cn.c, err = delivery.Dial(ctx, cn.smtp, cn.password); err != nil {
+			return reply, true, err // logged as a retry
+		}
+		reply, err = cn.c.Send(m)
+	}
+	return reply, false, err
+}
+
+func (cn *connection) close() {
+	if cn.c != nil {
+		cn.c.Close()
+		cn.c = nil
+	}
+}
 
 // sendAll sends plan's messages over one connection, paced by
 // send.rate: each is logged sending before its SMTP transaction and
@@ -21,44 +59,42 @@ func sendAll(ctx context.Context, reg *state.Register, plan *sendPlan, o SendOpt
 	if len(plan.messages) == 0 {
 		return nil
 	}
-	cfg := o.Config
-	password, err := cfg.SMTPPassword()
+	password, err := o.Config.SMTPPassword()
 	if err != nil {
 		return err
 	}
-	var c *delivery.Client
-	defer func() {
-		if c != nil {
-			c.Close()
-		}
-	}()
+	cn := &connection{smtp: o.Config.SMTP, password: password, backoff: o.Backoff}
+	if cn.backoff == 0 {
+		cn.backoff = 2 * time.Second
+	}
+	defer cn.close()
+	if cn.c, err = delivery.Dial(ctx, cn.smtp, password); err != nil {
+		return err // nothing is logged when the server cannot be used
+	}
 	var last time.Time
 	for _, m := range plan.messages {
-		if gaveUp(ctx, reg, m, plan.res, o) {
+		up, err := gaveUp(ctx, reg, m, plan.res, o)
+		if err != nil {
+			return err
+		}
+		if up {
 			continue
 		}
-		if err := pace(ctx, cfg.Send.Rate, &last); err != nil {
+		if err := pace(ctx, o.Config.Send.Rate, &last); err != nil {
 			return err
 		}
 		if err := checkAttachments(m); err != nil {
 			return err
 		}
-		if c == nil { // dialled at the first message: nothing is logged if the server cannot be reached
-			if c, err = delivery.Dial(ctx, cfg.SMTP, password); err != nil {
-				return err
-			}
-		}
-		if err := sendOne(ctx, reg, &c, m, password, plan.res, o); err != nil {
+		if err := sendOne(ctx, reg, cn, m, plan.res, o); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// sendOne logs m's deliveries as sending, sends m (retrying a temporary
-// refusal within the run, redialling a dropped connection), and logs the
-// outcome.
-func sendOne(ctx context.Context, reg *state.Register, c **delivery.Client, m pendingMessage, password string, res *SendResult, o SendOptions) error {
+// sendOne logs m's deliveries as sending, sends m, and logs the outcome.
+func sendOne(ctx context.Context, reg *state.Register, cn *connection, m pendingMessage, res *SendResult, o SendOptions) error {
 	now := func() string { return o.Now().UTC().Format(time.RFC3339) }
 	if err := fault("send: before MAIL"); err != nil {
 		return err
@@ -66,38 +102,22 @@ func sendOne(ctx context.Context, reg *state.Register, c **delivery.Client, m pe
 	if err := reg.BeginDeliveries(ctx, m.rows, now()); err != nil {
 		return err
 	}
-	reply, err := (*c).Send(m.msg)
-	backoff := o.Backoff
-	if backoff == 0 {
-		backoff = 2 * time.Second
-	}
-	for try := 1; err != nil && reply.Temporary && try < 3; try++ {
-		if werr := sleep(ctx, backoff); werr != nil {
-			return werr
-		}
-		backoff *= 2
-		(*c).Close()
-		if *c, err = delivery.Dial(ctx, o.Config.SMTP, password); err != nil {
-			*c = nil
-			break // logged as a retry below; the batch stops
-		}
-		reply, err = (*c).Send(m.msg)
-	}
+	reply, gone, err := cn.send(ctx, m.msg)
 	if ferr := fault("send: after DATA"); ferr != nil {
 		return ferr
 	}
-	out := Outcome{Numbers: numbersOf(m.rows), Recipients: m.msg.Recipients(), MessageID: m.msg.ID, Reply: reply.Text}
+	out := Outcome{Numbers: m.numbers, Recipients: m.msg.Recipients(), MessageID: m.msg.ID, Reply: reply.Text}
 	switch {
 	case err == nil:
 		res.Sent = append(res.Sent, out)
 		return reg.EndDeliveries(ctx, idsOf(m.rows), state.DeliverySent, reply.Text, hashesJSON(m.hashes), "", now())
-	case reply.Temporary:
+	case reply.Temporary || gone:
 		res.Retry = append(res.Retry, out)
 		next := o.Now().UTC().Add(retryAfter(m.rows)).Format(time.RFC3339)
 		if lerr := reg.EndDeliveries(ctx, idsOf(m.rows), state.DeliveryRetry, reply.Text, "", next, now()); lerr != nil {
 			return lerr
 		}
-		if *c == nil {
+		if gone {
 			return err // the server is gone: the rest waits for the next send
 		}
 		return nil
@@ -119,18 +139,18 @@ func retryAfter(rows []state.Delivery) time.Duration {
 
 // gaveUp logs m as failed when it is a retry whose first attempt is
 // longer ago than send.retry_for, and says so.
-func gaveUp(ctx context.Context, reg *state.Register, m pendingMessage, res *SendResult, o SendOptions) bool {
+func gaveUp(ctx context.Context, reg *state.Register, m pendingMessage, res *SendResult, o SendOptions) (bool, error) {
 	r := m.rows[0]
 	if r.ID == 0 || r.Status != state.DeliveryRetry {
-		return false
+		return false, nil
 	}
 	first, err := time.Parse(time.RFC3339, r.FirstAt)
 	if err != nil || o.Now().Sub(first) <= o.Config.Send.RetryForDuration {
-		return false
+		return false, nil
 	}
 	reply := fmt.Sprintf("%s (retried for %s since %s: given up)", r.Reply, o.Config.Send.RetryForDuration, r.FirstAt)
-	res.Failed = append(res.Failed, Outcome{Numbers: numbersOf(m.rows), Recipients: m.msg.Recipients(), MessageID: m.msg.ID, Reply: reply})
-	return reg.EndDeliveries(ctx, idsOf(m.rows), state.DeliveryFailed, reply, "", "", o.Now().UTC().Format(time.RFC3339)) == nil
+	res.Failed = append(res.Failed, Outcome{Numbers: m.numbers, Recipients: m.msg.Recipients(), MessageID: m.msg.ID, Reply: reply})
+	return true, reg.EndDeliveries(ctx, idsOf(m.rows), state.DeliveryFailed, reply, "", "", o.Now().UTC().Format(time.RFC3339))
 }
 
 // checkAttachments refuses to send a file whose bytes are not the ones

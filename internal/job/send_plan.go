@@ -129,7 +129,7 @@ func (plan *sendPlan) add(group []state.Document, recipients []string, latest ma
 	} else {
 		m.ID = delivery.MessageID(numbersOfDocs(group), recipients, resends, o.Config.Send.From)
 	}
-	pm := pendingMessage{msg: m, hashes: hashes}
+	pm := pendingMessage{msg: m, numbers: numbersOfDocs(group), hashes: hashes}
 	for _, d := range group {
 		for _, r := range recipients {
 			row := state.Delivery{Number: d.Number, Recipient: r, MessageID: m.ID, Purpose: purpose}

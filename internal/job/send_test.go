@@ -62,9 +62,7 @@ func issuedForSending(t *testing.T, m *mailpittest.Server) SendOptions {
 	cfg.Customers[0].Email = "ap@a.example"
 	cfg.Customers[1].Email, cfg.Customers[1].EmailCC = "billing@b.example", []string{"cfo@b.example"}
 	cfg.Send = config.SendSettings{From: "billing@openvps.example", RetryForDuration: 48 * time.Hour}
-	if m != nil {
-		cfg.SMTP = &config.SMTP{Host: "127.0.0.1", Port: m.SMTPPort, TLS: config.TLSNone}
-	}
+	cfg.SMTP = &config.SMTP{Host: "127.0.0.1", Port: m.SMTPPort, TLS: config.TLSNone}
 	return SendOptions{Config: cfg, Now: issueDay, Backoff: time.Millisecond}
 }
 
