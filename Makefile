@@ -21,7 +21,8 @@ install:
 # reference for billrun schedule --systemd), sqlite3 (to look into a register),
 # and for validate --pdfa qpdf and PDFBox's Preflight with Java
 # (default-jre-headless, libpdfbox2-java, libactivation-java,
-# libjaxb-api-java). apt-get waits up to five minutes for another
+# libjaxb-api-java), and LibreOffice Calc (libreoffice-calc-nogui), the
+# spreadsheet that recalculates the workbooks' formulas. apt-get waits up to five minutes for another
 # apt-get's dpkg lock rather than failing at once. Only the missing ones: a machine whose
 # node came with its own npm (NodeSource) gets no Debian npm on top.
 deps:
@@ -51,6 +52,15 @@ deps:
 	    echo "missing test tools; run as root or: sudo apt-get install$$missing" >&2; exit 1; \
 	  fi; \
 	fi
+	@# LibreOffice Calc without its recommends (a desktop's worth of them)
+	@command -v soffice >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing libreoffice-calc-nogui"; \
+	    apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; \
+	  else \
+	    echo "missing test tools; run as root or: sudo apt-get install --no-install-recommends libreoffice-calc-nogui" >&2; exit 1; \
+	  fi; }
 	@# mailpit, a real SMTP server the delivery tests start on loopback
 	@command -v mailpit >/dev/null || [ -x "$$(go env GOPATH)/bin/mailpit" ] || \
 	  { echo "installing mailpit"; GOFLAGS= go install github.com/axllent/mailpit@v1.33.1; }

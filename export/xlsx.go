@@ -9,8 +9,8 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -26,8 +26,16 @@ import (
 
 // Workbook is what the XLSX is made of.
 type Workbook struct {
-	Period   period.Period
+	Period period.Period
+	// Invoices are the documents as the run shows them: its drafts, and
+	// the issued invoices it left as they are.
 	Invoices []pricing.Invoice
+	// Issued are every document issued for the period, from the register
+	// (originals, credit notes, replacements): the Summary and Lines show
+	// them beside the drafts.
+	Issued []pricing.Invoice
+	// RRDDir is what the Usage sheet's file names are relative to.
+	RRDDir   string
 	Problems []pricing.Problem
 	Usage    *report.UsageReport
 	SLA      *report.SLAReport
@@ -40,40 +48,86 @@ type Workbook struct {
 	Held map[string][]string
 }
 
-// XLSX writes the billing workbook: sheets Summary (a row per invoice,
-// totals per currency as SUMIF formulas with cached values, a chart of the
-// totals), Usage, SLA, Lines and Problems. Every number is a numeric cell
+// XLSX writes the billing workbook: sheets Summary (a row per document,
+// issued and drafted, totals per currency issued, drafted and after
+// corrections as SUMIFS formulas with cached values, the totals by
+// customer and a chart of them), Usage, SLA, Lines and Problems; without
+// Usage (an issued period's workbook), Summary and Lines only. Every number is a numeric cell
 // with a number format; headers are frozen and filterable; text that a
 // spreadsheet would evaluate is written as a plain string. The bytes
 // depend only on the inputs: zip entries are sorted and timestamps pinned
 // to the period's end.
 func XLSX(w io.Writer, wb *Workbook) error {
-	c := *wb
-	c.Invoices = summaryOrder(wb.Invoices)
-	wb = &c
-	f := excelize.NewFile()
-	defer f.Close()
-	stamp := wb.Period.End.UTC()
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newSortedZip(w, stamp) })
-	iso := stamp.Format(time.RFC3339)
-	if err := f.SetDocProps(&excelize.DocProperties{Creator: "billrun", LastModifiedBy: "billrun", Created: iso, Modified: iso,
-		Title: "Billing " + wb.Period.Label}); err != nil {
-		return err
-	}
-	st, err := newStyles(f)
+	docs := summaryOrder(shown(wb))
+	var byCustomer int // the Summary's first row of totals by customer
+	f, st, err := newWorkbook(wb.Period.End, "Billing "+wb.Period.Label)
 	if err != nil {
 		return err
 	}
-	sheets := []struct {
-		name string
-		fill func(*excelize.StreamWriter) (int, error)
-	}{
-		{"Summary", func(sw *excelize.StreamWriter) (int, error) { return summarySheet(sw, wb, st) }},
-		{"Usage", func(sw *excelize.StreamWriter) (int, error) { return usageSheet(sw, wb, st) }},
-		{"SLA", func(sw *excelize.StreamWriter) (int, error) { return slaSheet(sw, wb, st) }},
-		{"Lines", func(sw *excelize.StreamWriter) (int, error) { return linesSheet(sw, wb, st) }},
-		{"Problems", func(sw *excelize.StreamWriter) (int, error) { return problemsSheet(sw, wb, st) }},
+	defer f.Close()
+	sheets := []sheet{
+		{"Summary", func(sw *excelize.StreamWriter) (int, error) {
+			next, first, err := summarySheet(sw, wb, docs, st)
+			byCustomer = first
+			return next, err
+		}},
+		{"Lines", func(sw *excelize.StreamWriter) (int, error) { return linesSheet(sw, docs, st) }},
 	}
+	if wb.Usage != nil { // a run's workbook; an issued period's has no figures of its own
+		sheets = []sheet{sheets[0],
+			{"Usage", func(sw *excelize.StreamWriter) (int, error) { return usageSheet(sw, wb, st) }},
+			{"SLA", func(sw *excelize.StreamWriter) (int, error) { return slaSheet(sw, wb, st) }},
+			sheets[1],
+			{"Problems", func(sw *excelize.StreamWriter) (int, error) { return problemsSheet(sw, wb, st) }},
+		}
+	}
+	// The charts must join the Summary before its stream is flushed:
+	// added after, excelize writes the chart and its relationship but not
+	// the sheet's <drawing> element, and no application shows it.
+	charts := func(i, next int) error {
+		if i != 0 {
+			return nil
+		}
+		return totalsCharts(f, customerRows(docs), byCustomer, next+1)
+	}
+	if err := addSheets(f, sheets, charts); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
+
+// sheet is a sheet's name and what fills it: it returns the first row
+// below what it wrote.
+type sheet struct {
+	name string
+	fill func(*excelize.StreamWriter) (int, error)
+}
+
+// newWorkbook is an empty workbook whose bytes depend only on what is put
+// in it: zip entries sorted and every timestamp pinned to stamp.
+func newWorkbook(stamp time.Time, title string) (*excelize.File, *styles, error) {
+	f := excelize.NewFile()
+	stamp = stamp.UTC()
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newSortedZip(w, stamp) })
+	iso := stamp.Format(time.RFC3339)
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: "billrun", LastModifiedBy: "billrun", Created: iso, Modified: iso,
+		Title: title}); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, st, nil
+}
+
+// addSheets adds sheets in order, each printed landscape on A4, all its
+// columns on one page width; before each is flushed, after(i, next) may
+// add what must join it (a chart).
+func addSheets(f *excelize.File, sheets []sheet, after func(i, next int) error) error {
 	for i, s := range sheets {
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", s.name); err != nil {
@@ -82,8 +136,6 @@ func XLSX(w io.Writer, wb *Workbook) error {
 		} else if _, err := f.NewSheet(s.name); err != nil {
 			return err
 		}
-		// Printed (or exported to PDF), a sheet is landscape A4, all its
-		// columns on one page width.
 		landscape, a4, one, any := "landscape", 9, 1, 0
 		if err := f.SetPageLayout(s.name, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any}); err != nil {
 			return err
@@ -100,11 +152,8 @@ func XLSX(w io.Writer, wb *Workbook) error {
 		if err != nil {
 			return fmt.Errorf("sheet %s: %w", s.name, err)
 		}
-		// The charts must join the Summary before its stream is flushed:
-		// added after, excelize writes the chart and its relationship but
-		// not the sheet's <drawing> element, and no application shows it.
-		if i == 0 {
-			if err := totalsCharts(f, wb.Invoices, next+1); err != nil {
+		if after != nil {
+			if err := after(i, next); err != nil {
 				return err
 			}
 		}
@@ -112,47 +161,11 @@ func XLSX(w io.Writer, wb *Workbook) error {
 			return err
 		}
 	}
-	_, err = f.WriteTo(w)
-	return err
-}
-
-// totalsCharts draws a column chart of the invoices' totals per currency
-// on the Summary, so no axis mixes currencies, from row on, below the
-// table and so inside its print area (to the right of the last column
-// they were left out when printed). The Summary's rows are in currency
-// order (summaryOrder), so each currency's totals are one range.
-func totalsCharts(f *excelize.File, invs []pricing.Invoice, row int) error {
-	for first := 0; first < len(invs); {
-		cur := invs[first].Currency
-		last := first
-		for last+1 < len(invs) && invs[last+1].Currency == cur {
-			last++
-		}
-		if err := f.AddChart("Summary", fmt.Sprintf("B%d", row), &excelize.Chart{
-			Type:   excelize.Col,
-			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Invoice totals by customer, " + cur}}},
-			Series: []excelize.ChartSeries{{Name: "Summary!$J$1", Categories: fmt.Sprintf("Summary!$B$%d:$B$%d", first+2, last+2), Values: fmt.Sprintf("Summary!$J$%d:$J$%d", first+2, last+2)}},
-			Legend: excelize.ChartLegend{Position: "none"},
-			YAxis:  excelize.ChartAxis{Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: cur}}}},
-		}); err != nil {
-			return err
-		}
-		row += 16 // a chart is 15 rows high
-		first = last + 1
-	}
 	return nil
 }
 
-// summaryOrder is the invoices as the Summary lists them: by currency,
-// then as given (by customer).
-func summaryOrder(invs []pricing.Invoice) []pricing.Invoice {
-	out := slices.Clone(invs)
-	slices.SortStableFunc(out, func(a, b pricing.Invoice) int { return strings.Compare(a.Currency, b.Currency) })
-	return out
-}
-
 type styles struct {
-	head, pct, num, qty int
+	head, pct, num, qty, rate, date int
 	// money holds a currency number format per count of minor-unit
 	// decimals (JPY 0, EUR 2, KWD 3), so a cell shows what was billed.
 	money map[int32]int
@@ -184,6 +197,9 @@ func newStyles(f *excelize.File) (*styles, error) {
 	s.pct = mk(&excelize.Style{CustomNumFmt: &pct})
 	s.num = mk(&excelize.Style{CustomNumFmt: &num})
 	s.qty = mk(&excelize.Style{CustomNumFmt: &qty})
+	rate, date := "0.00%", "yyyy-mm-dd"
+	s.rate = mk(&excelize.Style{CustomNumFmt: &rate})
+	s.date = mk(&excelize.Style{CustomNumFmt: &date})
 	return &s, err
 }
 
@@ -283,66 +299,6 @@ func reviews(problems []pricing.Problem) map[string]string {
 	return out
 }
 
-func summarySheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
-	if err := header(sw, st, []float64{10, 34, numberWidth(wb.Invoices), 9, 12, 12, 12, 12, 12, 12, 60, 16}, "Customer", "Name", "Invoice", "Currency",
-		"Fee", "Usage", "SLA credit", "Subtotal", "Tax", "Total", "Review", "Status"); err != nil {
-		return 0, err
-	}
-	why := reviews(wb.Problems)
-	r := 2
-	for i := range wb.Invoices {
-		inv := &wb.Invoices[i]
-		review := ""
-		if held := wb.Held[inv.CustomerID]; len(held) > 0 && inv.Status == pricing.StatusDraft {
-			review = "held: " + strings.Join(held, "; ")
-		} else if inv.Review {
-			review = why[inv.CustomerID]
-		}
-		c := inv.Currency
-		if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(inv.CustomerID), text(inv.Customer.Name), text(inv.Number), text(c),
-			money(st, c, inv.Fees), money(st, c, inv.Usage), money(st, c, inv.Credit),
-			money(st, c, inv.Subtotal), money(st, c, taxTotal(inv)), money(st, c, inv.Total), text(review), text(status(inv))}); err != nil {
-			return 0, err
-		}
-		r++
-	}
-	last := r - 1
-	if err := table(sw, "Invoices", 12, last); err != nil {
-		return 0, err
-	}
-	// Totals per currency: SUMIF formulas, with the values cached so a
-	// reader that does not recalculate still shows them. The cached values
-	// are exact decimal sums of the rounded amounts, as the invoices add up.
-	totals := map[string][6]decimal.Decimal{}
-	var curs []string
-	for i := range wb.Invoices {
-		inv := &wb.Invoices[i]
-		t, seen := totals[inv.Currency]
-		if !seen {
-			curs = append(curs, inv.Currency)
-		}
-		for j, v := range []decimal.Decimal{inv.Fees, inv.Usage, inv.Credit, inv.Subtotal, taxTotal(inv), inv.Total} {
-			t[j] = t[j].Add(v)
-		}
-		totals[inv.Currency] = t
-	}
-	sort.Strings(curs)
-	r = max(last, 2) + 2
-	for _, c := range curs {
-		row := []any{excelize.Cell{StyleID: st.head, Value: "Total"}, text(""), text(""), text(c)}
-		for i, col := range []string{"E", "F", "G", "H", "I", "J"} {
-			cell := money(st, c, totals[c][i])
-			cell.Formula = fmt.Sprintf(`SUMIF($D$2:$D$%d,"%s",%s$2:%s$%d)`, max(last, 2), c, col, col, max(last, 2))
-			row = append(row, cell)
-		}
-		if err := sw.SetRow(fmt.Sprintf("A%d", r), row); err != nil {
-			return 0, err
-		}
-		r++
-	}
-	return r, nil
-}
-
 func usageSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
 	names := []string{"Customer", "VPS", "File", "Step s"}
 	widths := []float64{10, 14, 40, 8}
@@ -357,7 +313,7 @@ func usageSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error
 	}
 	r := 2
 	for _, v := range wb.Usage.VPS {
-		row := []any{text(wb.CustomerOf[v.Name]), text(v.Name), text(v.File), excelize.Cell{StyleID: st.num, Value: v.Step}}
+		row := []any{text(wb.CustomerOf[v.Name]), text(v.Name), text(relativeTo(wb.RRDDir, v.File)), excelize.Cell{StyleID: st.num, Value: v.Step}}
 		for _, m := range v.Metrics {
 			row = append(row, numCell(st.num, float64(m.Total)), numCell(st.pct, float64(m.Coverage)))
 		}
@@ -370,6 +326,20 @@ func usageSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error
 		r++
 	}
 	return r, table(sw, "Usage", len(names), r-1)
+}
+
+// relativeTo is file's name relative to dir, or as it is when it is not
+// under dir (allow_outside_rrd_dir): the workbook does not show the
+// billing host's own directories.
+func relativeTo(dir, file string) string {
+	if dir == "" {
+		return file
+	}
+	rel, err := filepath.Rel(dir, file)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return file
+	}
+	return filepath.ToSlash(rel)
 }
 
 // numCell is a number, or an empty cell for "no data".
@@ -441,27 +411,32 @@ func slaSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) 
 	return r, table(sw, "SLA", 9, r-1)
 }
 
-func linesSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
-	if err := header(sw, st, []float64{10, numberWidth(wb.Invoices), 14, 11, 60, 16, 10, 12, 12, 9, 14}, "Customer", "Invoice", "VPS", "Kind", "Description", "Quantity", "Unit", "Unit price", "Amount", "Currency", "Review"); err != nil {
+// linesSheet is a row per line of each document the Summary shows: its
+// unit as billrun names it (month, GB, cpu-hours), the same in every
+// language so a pivot table groups by it, beside its label in the
+// customer's language.
+func linesSheet(sw *excelize.StreamWriter, docs []pricing.Invoice, st *styles) (int, error) {
+	if err := header(sw, st, []float64{10, numberWidth(docs), 9, 14, 11, 60, 16, 11, 14, 12, 12, 9, 14}, "Customer", "Document", "Status", "VPS", "Kind",
+		"Description", "Quantity", "Unit", "Unit label", "Unit price", "Amount", "Currency", "Review"); err != nil {
 		return 0, err
 	}
 	r := 2
-	for i := range wb.Invoices {
-		inv := &wb.Invoices[i]
+	for i := range docs {
+		inv := &docs[i]
 		for _, l := range inv.Lines {
 			review := ""
 			if l.Review {
 				review = "needs review" // why: the Summary and Problems
 			}
-			if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(inv.CustomerID), text(inv.Number), text(l.VPS), text(l.Kind), text(l.Description),
-				excelize.Cell{StyleID: st.qty, Value: l.Quantity.InexactFloat64()}, text(l.Unit),
+			if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(inv.CustomerID), text(inv.Number), text(inv.Status), text(l.VPS), text(l.Kind),
+				text(l.Description), excelize.Cell{StyleID: st.qty, Value: l.Quantity.InexactFloat64()}, text(pricing.BillingUnitOf(l)), text(l.Unit),
 				money(st, inv.Currency, l.UnitPrice), money(st, inv.Currency, l.Amount), text(inv.Currency), text(review)}); err != nil {
 				return 0, err
 			}
 			r++
 		}
 	}
-	return r, table(sw, "Lines", 11, r-1)
+	return r, table(sw, "Lines", 13, r-1)
 }
 
 func problemsSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, error) {
@@ -470,7 +445,7 @@ func problemsSheet(sw *excelize.StreamWriter, wb *Workbook, st *styles) (int, er
 	}
 	r := 2
 	for _, p := range wb.Problems {
-		if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(p.CustomerID), text(p.VPS), text(p.File), text(p.Problem)}); err != nil {
+		if err := sw.SetRow(fmt.Sprintf("A%d", r), []any{text(p.CustomerID), text(p.VPS), text(relativeTo(wb.RRDDir, p.File)), text(p.Problem)}); err != nil {
 			return 0, err
 		}
 		r++

@@ -63,6 +63,9 @@ func TestScript(t *testing.T) {
 				return err == nil || os.Getenv("CI") != "", nil
 			case "mailpit": // under CI mailpit must be there: make deps installs it
 				return mailpittest.Binary() != "" || os.Getenv("CI") != "", nil
+			case "soffice": // under CI LibreOffice must be there: make deps installs it
+				_, err := exec.LookPath("soffice")
+				return err == nil || os.Getenv("CI") != "", nil
 			case "einvoice": // under CI the validator must be there: einvoice fails without it
 				return einvoicecheck.Tool() != "" || os.Getenv("CI") != "", nil
 			}
@@ -75,6 +78,8 @@ func TestScript(t *testing.T) {
 			"einvoice":   cmdEInvoice,
 			"trialfleet": cmdTrialFleet,
 			"mailpit":    cmdMailpit,
+			"reconcile":  cmdReconcile,
+			"xlsxrecalc": cmdXLSXRecalc,
 		},
 	})
 }

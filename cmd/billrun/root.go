@@ -149,6 +149,7 @@ func newRootCmd(g *globals) *cobra.Command {
 		newIssueCmd(g),
 		newInvoicesCmd(g),
 		newInvoiceCmd(g),
+		newBooksCmd(g),
 		newSendCmd(g),
 		newDeliveriesCmd(g),
 		newBackupCmd(g),

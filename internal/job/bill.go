@@ -38,6 +38,8 @@ type billing struct {
 	fig    pricing.Figures
 	inputs []Input
 
+	issued []pricing.Invoice // the period's issued documents, from the register
+
 	// price's: the documents the run shows, the drafts it records
 	invs     []pricing.Invoice
 	drafts   []pending
@@ -58,20 +60,30 @@ type outFile struct {
 	fill func(io.Writer) error
 }
 
+// recorded is what the register holds of the period being billed.
+type recorded struct {
+	// current is each customer's issued invoice, which a draft that
+	// bills differently corrects.
+	current map[string]state.Document
+	// issued are all the documents issued for the period (originals,
+	// credit notes, replacements), which the workbook shows beside the
+	// drafts.
+	issued []pricing.Invoice
+}
+
 // bill computes, renders and publishes the period, under the lock when
-// it is recorded. current is each customer's issued invoice, which a
-// draft that bills differently corrects; save records the drafts before
-// the directory is published.
-func bill(ctx context.Context, o Options, traffic *daemonTraffic, current map[string]state.Document, save func([]state.Draft) error) (*Result, error) {
+// it is recorded (reg); save records the drafts before the directory is
+// published.
+func bill(ctx context.Context, o Options, traffic *daemonTraffic, reg recorded, save func([]state.Draft) error) (*Result, error) {
 	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
 		return nil, err
 	}
 	removeStale(o.OutDir, o.Period.Label)
-	b := &billing{o: o, metrics: Metrics(o.Config), traffic: traffic}
+	b := &billing{o: o, metrics: Metrics(o.Config), traffic: traffic, issued: reg.issued}
 	if err := b.compute(ctx); err != nil {
 		return nil, err
 	}
-	if err := b.price(current); err != nil {
+	if err := b.price(reg.current); err != nil {
 		return nil, err
 	}
 	tmp, err := os.MkdirTemp(o.OutDir, "."+o.Period.Label+".tmp-")
@@ -329,8 +341,8 @@ func (b *billing) billingFiles() []outFile {
 	cfg, p := b.o.Config, b.o.Period
 	return []outFile{
 		{"billing-" + p.Label + ".xlsx", func(w io.Writer) error {
-			wb := &export.Workbook{Period: p, Invoices: b.invs, Problems: b.problems, Usage: b.usage, SLA: b.sla, Metrics: b.metrics,
-				CustomerOf: map[string]string{}, HostOf: map[string]string{}, Held: b.held}
+			wb := &export.Workbook{Period: p, Invoices: b.invs, Issued: b.issued, Problems: b.problems, Usage: b.usage, SLA: b.sla, Metrics: b.metrics,
+				CustomerOf: map[string]string{}, HostOf: map[string]string{}, Held: b.held, RRDDir: cfg.RRDDir}
 			for _, cu := range cfg.Customers {
 				for _, v := range cu.VPS {
 					wb.CustomerOf[v.Name] = cu.ID

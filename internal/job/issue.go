@@ -129,7 +129,7 @@ func Issue(ctx context.Context, o IssueOptions) (*IssueResult, error) {
 		periods[d.Period] = true
 	}
 	for _, label := range slices.Sorted(maps.Keys(periods)) { // in order: the first to fail is always the same
-		if err := writeIssuedManifest(ctx, reg, filepath.Join(cfg.OutDir, "issued", label), label); err != nil {
+		if err := writeIssuedManifest(ctx, reg, filepath.Join(cfg.OutDir, "issued", label), label, cfg.Location()); err != nil {
 			return res, err
 		}
 	}
@@ -335,15 +335,20 @@ type IssuedDocument struct {
 	Outputs    []Output `json:"outputs"`
 }
 
-// writeIssuedManifest writes dir's manifest.json from the register: every
-// document of period issued so far, in number order. It is rewritten
-// (atomically) as documents are added, the documents never.
-func writeIssuedManifest(ctx context.Context, reg *state.Register, dir, label string) error {
+// writeIssuedManifest writes dir's workbook and manifest.json from the
+// register: every document of period issued so far, in number order.
+// Both are rewritten (atomically) as documents are added, the documents
+// never.
+func writeIssuedManifest(ctx context.Context, reg *state.Register, dir, label string, loc *time.Location) error {
 	docs, err := reg.Documents(ctx, state.DocumentFilter{Period: label, Status: "issued"})
 	if err != nil || len(docs) == 0 {
 		return err // nothing issued yet: no directory, no manifest
 	}
-	b, err := issuedManifest(label, docs)
+	wb, err := writeIssuedWorkbook(dir, label, loc, docs)
+	if err != nil {
+		return err
+	}
+	b, err := issuedManifest(label, docs, wb)
 	if err != nil {
 		return err
 	}
@@ -351,12 +356,13 @@ func writeIssuedManifest(ctx context.Context, reg *state.Register, dir, label st
 }
 
 // issuedManifest is the manifest of period label's issued documents docs
-// (in number order).
-func issuedManifest(label string, docs []state.Document) ([]byte, error) {
+// (in number order) and their workbook.
+func issuedManifest(label string, docs []state.Document, workbook Output) ([]byte, error) {
 	m := struct {
 		Period    string           `json:"period"`
 		Documents []IssuedDocument `json:"documents"`
-	}{Period: label, Documents: []IssuedDocument{}}
+		Workbook  Output           `json:"workbook"`
+	}{Period: label, Documents: []IssuedDocument{}, Workbook: workbook}
 	for _, d := range docs {
 		e := IssuedDocument{Number: d.Number, Kind: d.Kind, CustomerID: d.CustomerID, IssueDate: d.IssueDate, Corrects: d.Corrects}
 		for _, f := range documentFiles(d) {

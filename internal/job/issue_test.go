@@ -290,10 +290,23 @@ func checkIssued(t *testing.T, o Options, done bool) {
 	// register's digests; after a complete issue, every one of them
 	dir := filepath.Join(o.Config.OutDir, "issued", o.Period.Label)
 	files[filepath.Join(dir, IssuedManifestName)] = true
+	files[filepath.Join(dir, IssuedWorkbookName(o.Period.Label))] = true
 	if b, err := os.ReadFile(filepath.Join(dir, IssuedManifestName)); err == nil {
-		var m struct{ Documents []IssuedDocument }
+		var m struct {
+			Documents []IssuedDocument
+			Workbook  Output
+		}
 		if err := json.Unmarshal(b, &m); err != nil {
 			t.Fatalf("the issued manifest: %v", err)
+		}
+		// the workbook it lists is the one beside it, read-only
+		wb, err := os.ReadFile(filepath.Join(dir, m.Workbook.Name))
+		sum := sha256.Sum256(wb)
+		if err != nil || hex.EncodeToString(sum[:]) != m.Workbook.SHA256 {
+			t.Fatalf("the manifest's workbook %s: %v / digest %x, want %s", m.Workbook.Name, err, sum, m.Workbook.SHA256)
+		}
+		if fi, _ := os.Stat(filepath.Join(dir, m.Workbook.Name)); fi.Mode().Perm()&0o222 != 0 {
+			t.Fatalf("the issued workbook is writable: %v", fi.Mode())
 		}
 		issued := map[string]string{}
 		for _, d := range docs {

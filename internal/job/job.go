@@ -137,7 +137,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	o.Config = cfg.At(p.Start)
 	cfg = o.Config
 	var reg *state.Register
-	current := map[string]state.Document{}
+	rec := recorded{current: map[string]state.Document{}}
 	if o.Record {
 		var done func()
 		var err error
@@ -145,16 +145,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, err
 		}
 		defer done()
-		ledger, err := reg.Periods(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range ledger {
-			if e.Period == p.Label && o.Once {
-				return nil, fmt.Errorf("%s: %w", p.Label, state.ErrBilled)
-			}
-		}
-		if current, err = reg.Current(ctx, p.Label); err != nil {
+		if rec, err = registered(ctx, reg, p.Label, o.Once); err != nil {
 			return nil, err
 		}
 	}
@@ -171,7 +162,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		return reg.SaveDrafts(ctx, p.Label, drafts)
 	}
-	res, err := bill(ctx, o, traffic, current, save)
+	res, err := bill(ctx, o, traffic, rec, save)
 	if err != nil {
 		return nil, err
 	}
@@ -190,6 +181,26 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("%s was drafted and published but not recorded in the ledger (a scheduled run drafts it again): %w", res.Dir, err)
 	}
 	return res, nil
+}
+
+// registered is what reg holds of period label; with once, a period the
+// ledger has is refused (ErrBilled).
+func registered(ctx context.Context, reg *state.Register, label string, once bool) (recorded, error) {
+	ledger, err := reg.Periods(ctx)
+	if err != nil {
+		return recorded{}, err
+	}
+	for _, e := range ledger {
+		if e.Period == label && once {
+			return recorded{}, fmt.Errorf("%s: %w", label, state.ErrBilled)
+		}
+	}
+	var rec recorded
+	if rec.current, err = reg.Current(ctx, label); err != nil {
+		return recorded{}, err
+	}
+	rec.issued, err = issuedInvoices(ctx, reg, label)
+	return rec, err
 }
 
 // openState takes stateDir's lock (waiting for it with wait), removes the

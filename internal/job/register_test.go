@@ -65,7 +65,7 @@ func TestDamagedRegisterRefused(t *testing.T) {
 	if _, err := Issue(ctx, io); err == nil || !strings.Contains(err.Error(), path) {
 		t.Errorf("issue from a damaged register: %v", err)
 	}
-	if ents, _ := os.ReadDir(filepath.Join(out, "issued", "2026-10")); len(ents) != 3 { // A's PDF, JSON, the manifest
+	if ents, _ := os.ReadDir(filepath.Join(out, "issued", "2026-10")); len(ents) != 4 { // A's PDF, JSON, the workbook, the manifest
 		var names []string
 		for _, e := range ents {
 			names = append(names, e.Name())
@@ -175,7 +175,7 @@ func TestVerifyFindsTamperedRows(t *testing.T) {
 		{"delete last", func(t *testing.T, db *sql.DB, docs []state.Document) {
 			sqlExec(t, db, "DELETE FROM documents WHERE number = ?", docs[1].Number)
 		}, []string{"the register's chain ends at 1 document(s)", "INV-2026-00002.pdf: no document of the register names it",
-			"INV-2026-00002.json: no document of the register names it", "manifest.json is not the manifest"}},
+			"INV-2026-00002.json: no document of the register names it", "billing-2026-10.xlsx is not the workbook", "manifest.json is not the manifest"}},
 		{"forged digest", func(t *testing.T, db *sql.DB, docs []state.Document) {
 			forged := []byte(`{"total": "0.01"}`)
 			os.Chmod(docs[0].JSONPath, 0o644)

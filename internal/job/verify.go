@@ -101,7 +101,7 @@ func Verify(ctx context.Context, o VerifyOptions) (*VerifyResult, error) {
 	if err := checkFiles(ctx, cfg, o, docs, res); err != nil {
 		return nil, err
 	}
-	if err := checkManifests(docs, issuedDir, o.Restore, res); err != nil {
+	if err := checkManifests(docs, issuedDir, cfg.Location(), o.Restore, res); err != nil {
 		return nil, err
 	}
 	res.Problems = append(res.Problems, unnamedFiles(issuedDir, docs)...)
@@ -231,9 +231,10 @@ func (f fileDigest) check() string {
 	return ""
 }
 
-// checkManifests compares each period's issued manifest with the one the
-// register's documents docs give and, with restore, writes it again.
-func checkManifests(docs []state.Document, issuedDir string, restore bool, res *VerifyResult) error {
+// checkManifests compares each period's issued workbook and manifest with
+// the ones the register's documents docs give and, with restore, writes
+// them again.
+func checkManifests(docs []state.Document, issuedDir string, loc *time.Location, restore bool, res *VerifyResult) error {
 	byPeriod := map[string][]state.Document{} // in number order, as docs are
 	periods := map[string]bool{}
 	for _, d := range docs {
@@ -252,8 +253,11 @@ func checkManifests(docs []state.Document, issuedDir string, restore bool, res *
 		path := filepath.Join(issuedDir, p, IssuedManifestName)
 		var want []byte
 		if len(byPeriod[p]) > 0 {
-			var err error
-			if want, err = issuedManifest(p, byPeriod[p]); err != nil {
+			wb, err := checkWorkbook(filepath.Join(issuedDir, p), p, loc, byPeriod[p], restore, res)
+			if err != nil {
+				return err
+			}
+			if want, err = issuedManifest(p, byPeriod[p], wb); err != nil {
 				return err
 			}
 		}
@@ -276,6 +280,29 @@ func checkManifests(docs []state.Document, issuedDir string, restore bool, res *
 	return nil
 }
 
+// checkWorkbook compares period label's issued workbook in dir with the
+// one its documents docs give and, with restore, writes it again; it
+// returns the workbook's name and digest for the manifest.
+func checkWorkbook(dir, label string, loc *time.Location, docs []state.Document, restore bool, res *VerifyResult) (Output, error) {
+	want, err := issuedWorkbook(label, loc, docs)
+	if err != nil {
+		return Output{}, err
+	}
+	path := filepath.Join(dir, IssuedWorkbookName(label))
+	have, err := inputfile.ReadFile(path, int64(len(want))+1)
+	switch {
+	case err == nil && bytes.Equal(have, want):
+	case restore:
+		if err := atomicfile.WriteFileMode(path, want, 0o444); err != nil {
+			return Output{}, err
+		}
+		res.Restored = append(res.Restored, path)
+	default:
+		res.Problems = append(res.Problems, fmt.Sprintf("%s is not the workbook of the register's documents of %s", path, label))
+	}
+	return workbookOutput(label, want), nil
+}
+
 // unnamedFiles are the files under issuedDir that no document of the
 // register names, other than the manifests, the register's identity and
 // the temporary files of an interrupted issue (which the next removes).
@@ -296,6 +323,7 @@ func unnamedFiles(issuedDir string, docs []state.Document) []string {
 		case named[filepath.Clean(path)],
 			filepath.Dir(path) == filepath.Clean(issuedDir) && name == state.IdentityFile,
 			name == IssuedManifestName,
+			name == IssuedWorkbookName(filepath.Base(filepath.Dir(path))),
 			strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp"):
 			return nil
 		}

@@ -35,7 +35,7 @@ func (pr *pricer) charges() {
 		if !ch.In(pr.p.Label) {
 			continue
 		}
-		l := Line{Kind: "charge", Description: ch.Description, Quantity: decimal.NewFromInt(1), Unit: locale.Unit(pr.lang, "lump"),
+		l := Line{Kind: "charge", Description: ch.Description, Quantity: decimal.NewFromInt(1), Unit: locale.Unit(pr.lang, "lump"), BillingUnit: "lump",
 			UnitCode: "C62", UnitPrice: ch.Amount, Amount: ch.Amount}
 		pr.inv.Lines = append(pr.inv.Lines, l)
 		pr.inv.Charges = pr.inv.Charges.Add(l.Amount)

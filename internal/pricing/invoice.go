@@ -30,7 +30,13 @@ type Line struct {
 	Kind        string          `json:"kind"` // fee, usage, p95, sla_credit
 	Description string          `json:"description"`
 	Quantity    decimal.Decimal `json:"quantity"`
-	Unit        string          `json:"unit"`
+	// Unit is the unit in the invoice's language ("Monat", "CPU hours"),
+	// BillingUnit billrun's own name of it (month, day, GB, cpu-hours,
+	// Mbps, credit, lump), the same in every language: what the finance
+	// workbooks group by. Documents issued before billrun recorded it have
+	// none (BillingUnitOf derives it).
+	Unit        string `json:"unit"`
+	BillingUnit string `json:"billing_unit,omitempty"`
 	// UnitCode is the unit in UN/ECE Recommendation 20 (MON, DAY, E34 for
 	// GB, …), as e-invoices carry it.
 	UnitCode  string          `json:"unit_code"`
@@ -405,11 +411,11 @@ func (pr *pricer) blockers() (treatment tax.Treatment, ok bool) {
 // daily price in whole minor units.
 func (pr *pricer) fee(v config.CustomerVPS, w period.Period) Line {
 	plan, lang, loc := pr.plan, pr.lang, pr.p.Start.Location()
-	fee := Line{VPS: v.Name, Kind: "fee", Quantity: decimal.NewFromInt(1), Unit: locale.Unit(lang, "month"), UnitCode: "MON",
+	fee := Line{VPS: v.Name, Kind: "fee", Quantity: decimal.NewFromInt(1), Unit: locale.Unit(lang, "month"), BillingUnit: "month", UnitCode: "MON",
 		UnitPrice: plan.MonthlyFee, Amount: plan.MonthlyFee, Description: locale.Text(lang, "fee_line", plan.Name, v.Name)}
 	if active, days := w.Days(), pr.p.Days(); plan.Prorate && active < days {
 		daily := pr.round.Round(plan.MonthlyFee.Div(decimal.NewFromInt(int64(days))), pr.places)
-		fee.Quantity, fee.Unit, fee.UnitCode, fee.UnitPrice = decimal.NewFromInt(int64(active)), locale.Unit(lang, "days"), "DAY", daily
+		fee.Quantity, fee.Unit, fee.BillingUnit, fee.UnitCode, fee.UnitPrice = decimal.NewFromInt(int64(active)), locale.Unit(lang, "days"), "day", "DAY", daily
 		fee.Amount = daily.Mul(fee.Quantity)
 		fee.Description = locale.Text(lang, "prorated", plan.Name, v.Name, active, days,
 			locale.Date(lang, w.Start.In(loc).Format("2006-01-02")), locale.Date(lang, w.End.In(loc).AddDate(0, 0, -1).Format("2006-01-02")))
@@ -458,7 +464,7 @@ func (pr *pricer) usage(v config.CustomerVPS, u *report.VPSUsage, w period.Perio
 			desc = locale.Text(pr.lang, "usage_line_part", v.Name, label, locale.Quantity(pr.lang, mp.Included), unit, active, days,
 				locale.Quantity(pr.lang, included), unit)
 		}
-		l := Line{VPS: v.Name, Kind: "usage", Unit: unit, UnitCode: UnitCode(mp.Unit), Quantity: over, UnitPrice: mp.Rate, Review: review,
+		l := Line{VPS: v.Name, Kind: "usage", Unit: unit, BillingUnit: mp.Unit, UnitCode: UnitCode(mp.Unit), Quantity: over, UnitPrice: mp.Rate, Review: review,
 			Description: desc, Amount: over.Mul(mp.Rate)}
 		pr.inv.Lines = append(pr.inv.Lines, l)
 		pr.inv.Usage = pr.inv.Usage.Add(l.Amount)
@@ -498,7 +504,7 @@ func (pr *pricer) p95(v config.CustomerVPS, u *report.VPSUsage) {
 	if !over.IsPositive() {
 		return
 	}
-	l := Line{VPS: v.Name, Kind: "p95", Unit: locale.Unit(pr.lang, "Mbps"), UnitCode: "E20", Quantity: over, UnitPrice: q.RatePerMbps,
+	l := Line{VPS: v.Name, Kind: "p95", Unit: locale.Unit(pr.lang, "Mbps"), BillingUnit: "Mbps", UnitCode: "E20", Quantity: over, UnitPrice: q.RatePerMbps,
 		Description: locale.Text(pr.lang, "p95_line", v.Name, locale.Text(pr.lang, "p95_"+q.Direction), q.Step/60,
 			locale.Quantity(pr.lang, mbps), locale.Quantity(pr.lang, q.IncludedMbps)),
 		Amount: over.Mul(q.RatePerMbps)}
@@ -534,7 +540,7 @@ func (pr *pricer) slaCredit(v config.CustomerVPS, fee Line) {
 		return
 	}
 	credit := pr.round.Round(fee.Amount.Mul(pct).Div(decimal.NewFromInt(100)), pr.places)
-	l := Line{VPS: v.Name, Kind: "sla_credit", Unit: locale.Unit(lang, "credit"), UnitCode: "C62", Quantity: decimal.NewFromInt(-1), UnitPrice: credit,
+	l := Line{VPS: v.Name, Kind: "sla_credit", Unit: locale.Unit(lang, "credit"), BillingUnit: "credit", UnitCode: "C62", Quantity: decimal.NewFromInt(-1), UnitPrice: credit,
 		Description: locale.Text(lang, "sla_line", v.Name, locale.Quantity(lang, pct), locale.Number(lang, fee.Amount, pr.places), v.Host,
 			locale.Number(lang, decimal.NewFromFloat(float64(h.UptimePct)), 4), locale.Quantity(lang, decimal.NewFromFloat(below))),
 		Amount: credit.Neg()}

@@ -273,6 +273,21 @@ func TestGoldenInvoices(t *testing.T) {
 	if len(invs[0].UsageItems) != 4 {
 		t.Errorf("usage summary: %+v", invs[0].UsageItems)
 	}
+	// every line names its billing unit, and a line recorded without one
+	// (issued before lines had it) is given the same one where its code
+	// tells it
+	for _, inv := range invs {
+		for _, l := range inv.Lines {
+			if l.BillingUnit == "" {
+				t.Errorf("%s: line %q has no billing unit", inv.Number, l.Description)
+			}
+			old := l
+			old.BillingUnit = ""
+			if got := BillingUnitOf(old); got != l.BillingUnit && !(got == "" && l.UnitCode == "C62") {
+				t.Errorf("%s: line %q (%s, %s): derived billing unit %q, want %q", inv.Number, l.Description, l.Kind, l.UnitCode, got, l.BillingUnit)
+			}
+		}
+	}
 	found := false
 	for _, p := range probs {
 		found = found || (p.CustomerID == "C004" && strings.Contains(p.Problem, "missing/file.rrd"))

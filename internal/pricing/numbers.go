@@ -105,7 +105,7 @@ func BillingDigest(inv Invoice) string {
 	inv.Language, inv.EInvoice, inv.Notes = "", "", nil
 	inv.Lines = slices.Clone(inv.Lines)
 	for i := range inv.Lines {
-		inv.Lines[i].Description, inv.Lines[i].Unit = "", ""
+		inv.Lines[i].Description, inv.Lines[i].Unit, inv.Lines[i].BillingUnit = "", "", ""
 	}
 	inv.UsageItems = slices.Clone(inv.UsageItems)
 	for i := range inv.UsageItems {

@@ -70,3 +70,28 @@ func UnitCode(unit string) string {
 	}
 	return "C62"
 }
+
+// BillingUnitOf is l's billing unit: the one it records, or for a line
+// issued before lines recorded it, the one its UN/ECE code and kind name
+// ("" where they do not: a usage line in GB-months was C62).
+func BillingUnitOf(l Line) string {
+	if l.BillingUnit != "" {
+		return l.BillingUnit
+	}
+	switch {
+	case l.UnitCode == "MON":
+		return "month"
+	case l.UnitCode == "DAY":
+		return "day"
+	case l.Kind == "sla_credit":
+		return "credit"
+	case l.Kind == "charge":
+		return "lump"
+	}
+	for unit, code := range unitCodes {
+		if code == l.UnitCode {
+			return unit
+		}
+	}
+	return ""
+}
