@@ -328,13 +328,18 @@ func (c *Config) validateBilling(seen map[string]bool) error {
 			return fmt.Errorf("%w (a plan's versions share its id; each but the first has its own valid_from)", err)
 		}
 	}
-	ids := map[string]bool{}
+	ids := map[string]string{} // by the id in lower case
 	for i := range c.Customers {
 		cu := &c.Customers[i]
-		if ids[cu.ID] {
+		if other, ok := ids[strings.ToLower(cu.ID)]; ok {
+			if other != cu.ID {
+				// a file system, a mail client or a spreadsheet's filter
+				// that ignores case would take one for the other
+				return fmt.Errorf("customers[%d].id: %q and %q differ only in case: customer ids must differ in more", i, other, cu.ID)
+			}
 			return fmt.Errorf("customers[%d].id: invalid or duplicate id %q", i, cu.ID)
 		}
-		ids[cu.ID] = true
+		ids[strings.ToLower(cu.ID)] = cu.ID
 		if err := c.checkCustomer(i, cu, seen); err != nil {
 			return err
 		}

@@ -75,6 +75,14 @@ func TestBillingErrors(t *testing.T) {
 			t.Errorf("%q: error %v, want %q", in, err, want)
 		}
 	}
+	// ids that differ only in case name one customer to a spreadsheet's
+	// filter, a case-blind file system and a mail client
+	second := strings.NewReplacer("id: C001", "id: c001", "vps00001", "vps00002").Replace(billingYAML[strings.Index(billingYAML, "  - id: C001"):])
+	twice := filepath.Join(t.TempDir(), "twice.yaml")
+	os.WriteFile(twice, []byte(billingYAML+second), 0o644)
+	if _, err := Load(twice); err == nil || !strings.Contains(err.Error(), `customers[1].id: "C001" and "c001" differ only in case`) {
+		t.Errorf("customer ids C001 and c001: %v", err)
+	}
 	// the parties an invoice must name (art. 226)
 	for _, c := range []struct{ old, new, want string }{
 		{`name: "OpenVPS Hosting GmbH", `, "", "issuer.name: missing"},
