@@ -43,17 +43,8 @@ func BooksXLSX(w io.Writer, b books.Books, stamp time.Time) error {
 	return err
 }
 
-// kindLabel is a document's kind as the books name it: a replacement is
-// an invoice that replaces one a credit note reversed.
-func kindLabel(e books.Entry) string {
-	switch {
-	case e.Kind == pricing.KindCreditNote:
-		return "credit note"
-	case e.Replaces:
-		return "replacement"
-	}
-	return "invoice"
-}
+// kindLabel is a document's kind as the books name it.
+func kindLabel(e books.Entry) string { return kindName(e.Kind, e.Replaces) }
 
 // dateCell is an ISO date as a date cell ("" stays empty).
 func dateCell(st *styles, iso string) excelize.Cell {
@@ -102,9 +93,9 @@ func documentsSheet(sw *excelize.StreamWriter, b books.Books, st *styles) (int, 
 				row = append(row, text(""))
 			}
 			row = append(row, text(t.Currency))
-			for _, col := range []string{"L", "M", "N"} {
-				cell := money(st, t.Currency, sumWhere(b, t.Currency, kind, col))
-				cell.Formula = fmt.Sprintf(`SUMIFS(%s$2:%s$%d,$K$2:$K$%d,"%s"%s)`, col, col, last, last, t.Currency, crit)
+			for _, a := range documentAmounts {
+				cell := money(st, t.Currency, sumWhere(b, t.Currency, kind, a.of))
+				cell.Formula = fmt.Sprintf(`SUMIFS(%s$2:%s$%d,$K$2:$K$%d,"%s"%s)`, a.col, a.col, last, last, t.Currency, crit)
 				row = append(row, cell)
 			}
 			if err := sw.SetRow(fmt.Sprintf("A%d", r), row); err != nil {
@@ -116,18 +107,26 @@ func documentsSheet(sw *excelize.StreamWriter, b books.Books, st *styles) (int, 
 	return r, nil
 }
 
-// sumWhere is the exact sum of column col (L net, M VAT, N gross) of the
-// documents in currency of kind ("" for all): the cached value of the
-// Documents sheet's totals.
-func sumWhere(b books.Books, currency, kind, col string) decimal.Decimal {
+// sumWhere is the exact sum of amount over the documents in currency of
+// kind ("" for all): the cached value of the Documents sheet's totals.
+func sumWhere(b books.Books, currency, kind string, amount func(books.Entry) decimal.Decimal) decimal.Decimal {
 	s := decimal.Zero
 	for _, e := range b.Entries {
-		if e.Currency != currency || kind != "" && kindLabel(e) != kind {
-			continue
+		if e.Currency == currency && (kind == "" || kindLabel(e) == kind) {
+			s = s.Add(amount(e))
 		}
-		s = s.Add(map[string]decimal.Decimal{"L": e.Net, "M": e.VAT, "N": e.Gross}[col])
 	}
 	return s
+}
+
+// documentAmounts are the Documents sheet's amount columns, in order.
+var documentAmounts = []struct {
+	col string
+	of  func(books.Entry) decimal.Decimal
+}{
+	{"L", func(e books.Entry) decimal.Decimal { return e.Net }},
+	{"M", func(e books.Entry) decimal.Decimal { return e.VAT }},
+	{"N", func(e books.Entry) decimal.Decimal { return e.Gross }},
 }
 
 // vatLineRow is a VAT line with the document it belongs to.
@@ -290,13 +289,5 @@ func BooksJSON(w io.Writer, b books.Books) error {
 		SalesList []books.SalesLine `json:"eu_sales_list"`
 		OSS       []books.OSSLine   `json:"oss"`
 		UStVA     []books.UStVALine `json:"ustva,omitempty"`
-	}{b, b.Totals(), nonNil(b.ByRate()), nonNil(b.SalesList()), nonNil(b.OSS()), b.UStVA()})
-}
-
-// nonNil is s, or an empty list: JSON lists are never null.
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
+	}{b, b.Totals(), b.ByRate(), b.SalesList(), b.OSS(), b.UStVA()})
 }

@@ -26,8 +26,12 @@ var sumAmountCols = []string{"H", "I", "J", "K", "L", "M", "N", "O"}
 // are).
 func shown(wb *Workbook) []pricing.Invoice {
 	out := slices.Clone(wb.Issued)
+	issued := make(map[string]bool, len(wb.Issued))
+	for _, inv := range wb.Issued {
+		issued[inv.Number] = true
+	}
 	for _, inv := range wb.Invoices {
-		if !slices.ContainsFunc(wb.Issued, func(i pricing.Invoice) bool { return i.Number == inv.Number }) {
+		if !issued[inv.Number] {
 			out = append(out, inv)
 		}
 	}
@@ -52,11 +56,15 @@ func statusOrder(inv pricing.Invoice) int {
 }
 
 // kindOf is a document's kind as the workbooks name it.
-func kindOf(inv *pricing.Invoice) string {
+func kindOf(inv *pricing.Invoice) string { return kindName(inv.Kind, inv.Corrects != nil) }
+
+// kindName is "invoice", "credit note", or "replacement" for an invoice
+// that corrects another.
+func kindName(kind string, corrects bool) string {
 	switch {
-	case inv.Kind == pricing.KindCreditNote:
+	case kind == pricing.KindCreditNote:
 		return "credit note"
-	case inv.Corrects != nil:
+	case corrects:
 		return "replacement"
 	}
 	return "invoice"
@@ -173,11 +181,14 @@ type customerRow struct {
 // the documents' (currency) order.
 func customerRows(docs []pricing.Invoice) []customerRow {
 	var out []customerRow
+	at := map[[2]string]int{} // customer and currency -> index in out
 	for _, inv := range docs {
-		i := slices.IndexFunc(out, func(c customerRow) bool { return c.id == inv.CustomerID && c.currency == inv.Currency })
-		if i < 0 {
+		key := [2]string{inv.CustomerID, inv.Currency}
+		i, ok := at[key]
+		if !ok {
+			i = len(out)
+			at[key] = i
 			out = append(out, customerRow{id: inv.CustomerID, name: inv.Customer.Name, currency: inv.Currency})
-			i = len(out) - 1
 		}
 		out[i].total = out[i].total.Add(inv.Total)
 	}

@@ -260,18 +260,6 @@ func taxTotal(inv *pricing.Invoice) decimal.Decimal {
 	return sum
 }
 
-// status is an invoice's Status cell: draft, issued, or credit note (a
-// draft one while it is not issued).
-func status(inv *pricing.Invoice) string {
-	switch {
-	case inv.Kind == pricing.KindCreditNote && inv.Status == pricing.StatusDraft:
-		return "draft credit note"
-	case inv.Kind == pricing.KindCreditNote:
-		return "credit note"
-	}
-	return inv.Status
-}
-
 // numberWidth is a column wide enough for every invoice's number (a
 // draft's DRAFT-2026-10-C00001 is longer than an issued INV-2026-00001).
 func numberWidth(invs []pricing.Invoice) float64 {

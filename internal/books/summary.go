@@ -99,27 +99,22 @@ func (b Books) OSS() []OSSLine {
 }
 
 // sum adds up the VAT lines that key selects into one total per key (a
-// total with its amounts still zero), sorted by by.
+// total with its amounts still zero), kept in the order of by, which
+// compares keys only.
 func sum[T any](b Books, key func(Entry, VATLine) (T, bool), add func(*T, VATLine), by func(x, y T) int) []T {
-	var totals []*T
+	out := []T{}
 	for _, e := range b.Entries {
 		for _, l := range e.Lines {
 			k, ok := key(e, l)
 			if !ok {
 				continue
 			}
-			i := slices.IndexFunc(totals, func(t *T) bool { return by(*t, k) == 0 })
-			if i < 0 {
-				totals = append(totals, &k)
-				i = len(totals) - 1
+			i, found := slices.BinarySearchFunc(out, k, by)
+			if !found {
+				out = slices.Insert(out, i, k)
 			}
-			add(totals[i], l)
+			add(&out[i], l)
 		}
 	}
-	out := make([]T, 0, len(totals))
-	for _, t := range totals {
-		out = append(out, *t)
-	}
-	slices.SortFunc(out, by)
 	return out
 }

@@ -40,11 +40,9 @@ func issuedDocuments(ctx context.Context, reg *state.Register, f state.DocumentF
 		if !keep(d) {
 			continue
 		}
-		var m struct {
-			Invoice pricing.Invoice `json:"invoice"`
-		}
-		if err := json.Unmarshal([]byte(d.Model), &m); err != nil {
-			return nil, fmt.Errorf("%s: its recorded data: %w", d.Number, err)
+		m, err := recordedModel(d)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, books.Document{Period: d.Period, Invoice: m.Invoice})
 	}
@@ -60,4 +58,14 @@ func issuedInvoices(ctx context.Context, reg *state.Register, label string) ([]p
 		out[i] = d.Invoice
 	}
 	return out, err
+}
+
+// recordedModel is the data document d was issued from (and is rendered
+// from again).
+func recordedModel(d state.Document) (model, error) {
+	var m model
+	if err := json.Unmarshal([]byte(d.Model), &m); err != nil {
+		return m, fmt.Errorf("%s: its recorded data: %w", d.Number, err)
+	}
+	return m, nil
 }

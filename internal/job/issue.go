@@ -418,9 +418,9 @@ type issuedFile struct {
 // own, in that order. The rendering is deterministic, so an issued file
 // rendered again is the same bytes (billrun verify --restore).
 func render(d state.Document, fonts *document.Fonts) ([]issuedFile, error) {
-	var m model
-	if err := json.Unmarshal([]byte(d.Model), &m); err != nil {
-		return nil, fmt.Errorf("%s: its recorded data: %w", d.Number, err)
+	m, err := recordedModel(d)
+	if err != nil {
+		return nil, err
 	}
 	var pdf, js, x bytes.Buffer
 	pdfOf := document.PDF

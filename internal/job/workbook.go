@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,9 +30,9 @@ func issuedWorkbook(label string, loc *time.Location, docs []state.Document) ([]
 	}
 	invs := make([]pricing.Invoice, len(docs))
 	for i, d := range docs {
-		var m model
-		if err := json.Unmarshal([]byte(d.Model), &m); err != nil {
-			return nil, fmt.Errorf("%s: its recorded data: %w", d.Number, err)
+		m, err := recordedModel(d)
+		if err != nil {
+			return nil, err
 		}
 		invs[i] = m.Invoice
 	}
